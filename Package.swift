@@ -1,0 +1,100 @@
+// swift-tools-version:6.0
+//
+// VGPUKit: the host-side logic of NVIDIA GPU virtualization (GSP firmware, GSP heap and WPR2
+// planning, SR-IOV VF info, vGPU engines and life cycle) as a multi-generation Swift framework.
+// docs/architecture.md explains the targets; this file is grouped the same way.
+
+import PackageDescription
+
+// MARK: - Dependencies
+//
+// Each one is the well-kept library for a job we would otherwise hand-write
+// (docs/dependencies.md says why each was chosen).
+let dependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-system", from: "1.7.0"),
+]
+
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
+
+// MARK: - C libraries
+
+let cTargets: [Target] = [
+    // libelf from elfutils, found through pkg-config; all firmware ELF access goes through it.
+    .systemLibrary(
+        name: "CLibELF",
+        pkgConfig: "libelf",
+        providers: [.apt(["libelf-dev"])]
+    ),
+]
+
+// MARK: - Framework
+
+let frameworkTargets: [Target] = [
+    // Value types and protocols; performs no I/O of its own.
+    .target(name: "VGPUCore"),
+    // Firmware files: the libelf-backed GSP image reader, NVIDIA bin containers, manifests, verification.
+    .target(name: "VGPUFirmware", dependencies: ["CLibELF", "VGPUCore", crypto, systemPackage]),
+    // The probe's report model and renderers; depends on the registry, not on concrete modules,
+    // except for the one built-in module list in BuiltInModules.swift.
+    .target(name: "VGPUProbe", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUAda", logging]),
+]
+
+// MARK: - Architecture modules
+//
+// One target per GPU generation. Each embeds its manifest from firmware-manifests/ at build time.
+
+let architectureTargets: [Target] = [
+    .target(
+        name: "VGPUAda",
+        dependencies: ["VGPUCore", "VGPUFirmware"],
+        plugins: ["EmbedFirmwareManifest"]
+    ),
+]
+
+// MARK: - Executables and plugins
+
+let toolTargets: [Target] = [
+    .executableTarget(name: "vgpu-probe", dependencies: ["VGPUProbe", argumentParser, logging]),
+    // Build-time helper for EmbedFirmwareManifest: turns a manifest JSON file into a Swift source file.
+    .executableTarget(name: "embed-manifest", path: "Plugins/EmbedFirmwareManifestTool"),
+    .plugin(
+        name: "EmbedFirmwareManifest",
+        capability: .buildTool(),
+        dependencies: ["embed-manifest"]
+    ),
+]
+
+// MARK: - Tests
+
+let testTargets: [Target] = [
+    // Locating the real firmware root and building malformed inputs; shared by the test targets.
+    .target(name: "VGPUTestSupport", path: "Tests/VGPUTestSupport"),
+    .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore"]),
+    .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmware", "VGPUTestSupport"]),
+    .testTarget(name: "VGPUAdaTests", dependencies: ["VGPUAda", "VGPUFirmware", "VGPUTestSupport"]),
+    .testTarget(
+        name: "VGPUProbeTests",
+        dependencies: ["VGPUProbe", "VGPUTestSupport", "vgpu-probe"]
+    ),
+]
+
+let package = Package(
+    name: "VGPUKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "vgpu-probe", targets: ["vgpu-probe"]),
+        .library(name: "VGPUCore", targets: ["VGPUCore"]),
+        .library(name: "VGPUFirmware", targets: ["VGPUFirmware"]),
+        .library(name: "VGPUAda", targets: ["VGPUAda"]),
+        .library(name: "VGPUProbe", targets: ["VGPUProbe"]),
+    ],
+    dependencies: dependencies,
+    targets: cTargets + frameworkTargets + architectureTargets + toolTargets + testTargets,
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,54 @@
+import Foundation
+import VGPUCore
+
+/// The Ada Lovelace architecture module: AD102, AD103, AD104, AD106, AD107.
+///
+/// Ada boots like GA102 (booter path, LIBOS3, the `_ad10x` signature in the GA10x-family GSP image);
+/// its chips, PCI id blocks and firmware manifest live here and nowhere else.
+public struct AdaModule: ArchitectureModule {
+    /// The AD10x dies with the ids `NV_PMC_BOOT_42` reports (GSP-FACTS section 1).
+    public static let chips: [Chip] = [
+        Chip(name: "AD102", id: ChipID(rawValue: 0x192)),
+        Chip(name: "AD103", id: ChipID(rawValue: 0x193)),
+        Chip(name: "AD104", id: ChipID(rawValue: 0x194)),
+        Chip(name: "AD106", id: ChipID(rawValue: 0x196)),
+        Chip(name: "AD107", id: ChipID(rawValue: 0x197)),
+    ]
+
+    /// NVIDIA allocates PCI device ids to dies in blocks of 0x80; pci.ids names the die in each entry,
+    /// and a test checks this table against every AD10x entry there. Audio functions (0x22ba) lie outside.
+    public static let deviceIDRanges: [DeviceIDRange] = [
+        DeviceIDRange(0x2680...0x26ff, chips[0]),
+        DeviceIDRange(0x2700...0x277f, chips[1]),
+        DeviceIDRange(0x2780...0x27ff, chips[2]),
+        DeviceIDRange(0x2800...0x287f, chips[3]),
+        DeviceIDRange(0x2880...0x28ff, chips[4]),
+    ]
+
+    /// `ada`.
+    public let name = "ada"
+    /// AD102...AD107.
+    public var chips: [Chip] { Self.chips }
+    /// The id blocks above.
+    public var deviceIDRanges: [DeviceIDRange] { Self.deviceIDRanges }
+    /// The manifest embedded from firmware-manifests/ada.json.
+    public let firmwareManifest: FirmwareManifest
+    /// 535.113.01, the release in linux-firmware that nouveau loads.
+    public let defaultRelease: FirmwareRelease
+
+    /// Loads the module with its embedded manifest.
+    ///
+    /// - Throws: `ManifestError` if the embedded manifest does not validate (a build defect; the
+    ///   module's tests load it, so this cannot ship unnoticed).
+    public init() throws(ManifestError) {
+        firmwareManifest = try FirmwareManifest.load(Data(EmbeddedFirmwareManifest.json.utf8), name: EmbeddedFirmwareManifest.name)
+        guard firmwareManifest.architecture == name else {
+            throw ManifestError(manifest: EmbeddedFirmwareManifest.name, field: "architecture",
+                                problem: "is \(firmwareManifest.architecture), expected \(name)")
+        }
+        guard let release = FirmwareRelease("535.113.01"), firmwareManifest.release(release) != nil else {
+            throw ManifestError(manifest: EmbeddedFirmwareManifest.name, field: "releases", problem: "lacks the default release 535.113.01")
+        }
+        defaultRelease = release
+    }
+}

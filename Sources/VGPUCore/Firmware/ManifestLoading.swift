@@ -1,0 +1,138 @@
+import Foundation
+
+/// Why a manifest was refused. Always names the manifest and the field (a JSON path).
+public struct ManifestError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The manifest's name or path, as the caller gave it.
+    public let manifest: String
+    /// JSON path of the offending field, e.g. `releases[0].chips[1].files[2].sha256`.
+    public let field: String
+    /// What is wrong and what was expected.
+    public let problem: String
+
+    /// An error about `field` of `manifest`.
+    public init(manifest: String, field: String, problem: String) {
+        self.manifest = manifest
+        self.field = field
+        self.problem = problem
+    }
+
+    /// `firmware-manifests/ada.json: releases[0].chips[0].files[1].path: ...`.
+    public var description: String { "\(manifest): \(field): \(problem)" }
+}
+
+extension FirmwareManifest {
+    /// Largest manifest accepted: a real one is a few KiB; anything near this is not a manifest.
+    public static let maximumEncodedSize = 1 << 20
+
+    /// Decodes and validates a manifest.
+    ///
+    /// - Parameters:
+    ///   - data: the JSON bytes.
+    ///   - name: how errors refer to the manifest (usually its path).
+    /// - Throws: `ManifestError` naming the field.
+    public static func load(_ data: Data, name: String) throws(ManifestError) -> FirmwareManifest {
+        guard data.count <= maximumEncodedSize else {
+            throw ManifestError(manifest: name, field: "$", problem: "\(data.count) bytes exceeds the \(maximumEncodedSize)-byte limit")
+        }
+        let manifest: FirmwareManifest
+        do {
+            manifest = try JSONDecoder().decode(FirmwareManifest.self, from: data)
+        } catch let error as DecodingError {
+            throw ManifestError(decoding: error, manifest: name)
+        } catch {
+            throw ManifestError(manifest: name, field: "$", problem: "\(error)")
+        }
+        try manifest.validate(name: name)
+        return manifest
+    }
+
+    /// Checks what JSON decoding cannot: versions, digests, safe paths, roles, duplicates.
+    public func validate(name: String) throws(ManifestError) {
+        func fail(_ field: String, _ problem: String) -> ManifestError {
+            ManifestError(manifest: name, field: field, problem: problem)
+        }
+        guard schemaVersion == Self.supportedSchemaVersion else {
+            throw fail("schemaVersion", "is \(schemaVersion); this build reads \(Self.supportedSchemaVersion)")
+        }
+        guard !architecture.isEmpty, architecture == architecture.lowercased() else {
+            throw fail("architecture", "must be a non-empty lower-case name")
+        }
+        guard !releases.isEmpty else { throw fail("releases", "is empty") }
+        var seenReleases: Set<FirmwareRelease> = []
+        for (r, release) in releases.enumerated() {
+            let rp = "releases[\(r)]"
+            guard seenReleases.insert(release.version).inserted else {
+                throw fail("\(rp).version", "\(release.version) is listed twice")
+            }
+            guard !release.chips.isEmpty else { throw fail("\(rp).chips", "is empty") }
+            var seenChips: Set<String> = []
+            for (c, chip) in release.chips.enumerated() {
+                let cp = "\(rp).chips[\(c)]"
+                guard !chip.chip.isEmpty, chip.chip == chip.chip.lowercased() else {
+                    throw fail("\(cp).chip", "must be a non-empty lower-case chip name")
+                }
+                guard seenChips.insert(chip.chip).inserted else { throw fail("\(cp).chip", "\(chip.chip) is listed twice") }
+                guard chip.files.contains(where: { $0.role == .gsp }) else {
+                    throw fail("\(cp).files", "has no file with role gsp")
+                }
+                var seenRoles: Set<Role> = []
+                for (f, file) in chip.files.enumerated() {
+                    let fp = "\(cp).files[\(f)]"
+                    guard seenRoles.insert(file.role).inserted else { throw fail("\(fp).role", "\(file.role.rawValue) is listed twice") }
+                    if let why = ManifestPath.problem(with: file.path) { throw fail("\(fp).path", why) }
+                    guard file.size > 0 else { throw fail("\(fp).size", "must be positive, is \(file.size)") }
+                    guard file.sha256.count == 64, file.sha256.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+                        throw fail("\(fp).sha256", "must be 64 lower-case hex digits")
+                    }
+                    if file.role == .gsp {
+                        guard let version = file.fwversion, !version.isEmpty, !version.contains("\0") else { throw fail("\(fp).fwversion", "is required for role gsp") }
+                        guard let section = file.signatureSection, section.hasPrefix(".fwsignature_"), section.count > 13 else {
+                            throw fail("\(fp).signatureSection", "is required for role gsp and must start with .fwsignature_")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The rule for manifest paths, kept in one place: relative, no `..`, no empty or `.` components.
+public enum ManifestPath {
+    /// Why a path may not appear in a manifest, or nil when it is acceptable.
+    public static func problem(with path: String) -> String? {
+        if path.isEmpty { return "is empty" }
+        if path.hasPrefix("/") { return "\(path) is absolute; paths are relative to the firmware root" }
+        if path.utf8.contains(0) { return "contains a NUL byte" }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.contains("..") { return "\(path) contains '..', which could leave the firmware root" }
+        if parts.contains(where: { $0.isEmpty || $0 == "." }) { return "\(path) has an empty or '.' component" }
+        return nil
+    }
+}
+
+extension ManifestError {
+    /// Turns a `DecodingError` into an error that names the JSON path.
+    init(decoding error: DecodingError, manifest: String) {
+        func path(_ keys: [any CodingKey]) -> String {
+            var out = ""
+            for key in keys {
+                if let i = key.intValue { out += "[\(i)]" } else { out += out.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+            }
+            return out.isEmpty ? "$" : out
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let base = path(context.codingPath)
+            self.init(manifest: manifest, field: base == "$" ? key.stringValue : "\(base).\(key.stringValue)", problem: "is missing")
+        case .typeMismatch(let type, let context):
+            self.init(manifest: manifest, field: path(context.codingPath), problem: "has the wrong type; expected \(type)")
+        case .valueNotFound(let type, let context):
+            self.init(manifest: manifest, field: path(context.codingPath), problem: "is null; expected \(type)")
+        case .dataCorrupted(let context):
+            let detail = context.underlyingError.map { " (\($0.localizedDescription))" } ?? ""
+            self.init(manifest: manifest, field: path(context.codingPath), problem: context.debugDescription + detail)
+        @unknown default:
+            self.init(manifest: manifest, field: "$", problem: "\(error)")
+        }
+    }
+}

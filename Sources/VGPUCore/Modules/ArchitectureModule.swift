@@ -1,0 +1,42 @@
+/// What an architecture module (one GPU generation) supplies to the core.
+///
+/// A module is data plus small functions: its chips, the PCI device ids that fall back to them when
+/// BAR0 cannot be read, and its firmware manifest. The core never tests for a particular chip; it asks
+/// the module. Later subsystems (GSP heap sizing, boot planning, VF info, engines) are separate protocols
+/// a module also conforms to.
+public protocol ArchitectureModule: Sendable {
+    /// Lower-case module name, also the manifest's `architecture` (`ada`).
+    var name: String { get }
+    /// The chips this module owns, each with the id `NV_PMC_BOOT_42` reports.
+    var chips: [Chip] { get }
+    /// Blocks of PCI device ids (vendor 0x10de) NVIDIA allocated to each die: the fallback identity.
+    var deviceIDRanges: [DeviceIDRange] { get }
+    /// The module's firmware manifest (embedded from firmware-manifests/ at build time).
+    var firmwareManifest: FirmwareManifest { get }
+    /// The release used when the user names none.
+    var defaultRelease: FirmwareRelease { get }
+}
+
+extension ArchitectureModule {
+    /// The releases this module supports: those its manifest describes.
+    public var supportedReleases: [FirmwareRelease] { firmwareManifest.releases.map(\.version) }
+
+    /// The chip with this name (any case), if the module owns it.
+    public func chip(named name: String) -> Chip? {
+        chips.first { $0.name == name.uppercased() }
+    }
+}
+
+/// A contiguous block of NVIDIA PCI device ids that belongs to one die.
+public struct DeviceIDRange: Hashable, Sendable {
+    /// First and last device id of the block, inclusive.
+    public let ids: ClosedRange<UInt16>
+    /// The die the block belongs to.
+    public let chip: Chip
+
+    /// Declares that `ids` are GPUs built on `chip`.
+    public init(_ ids: ClosedRange<UInt16>, _ chip: Chip) {
+        self.ids = ids
+        self.chip = chip
+    }
+}

@@ -1,0 +1,199 @@
+import CLibELF
+import SystemPackage
+
+/// libelf must be told which ELF version the caller speaks before any other call; a global's
+/// initializer runs exactly once, thread-safely.
+private let libelfVersionAccepted: Bool = elf_version(UInt32(EV_CURRENT)) != UInt32(EV_NONE)
+
+/// One section header as libelf reports it.
+public struct ELFSection: Equatable, Sendable, Codable {
+    /// Index in the section header table.
+    public let index: Int
+    /// Name from the section-header string table.
+    public let name: String
+    /// `sh_type` (1 = PROGBITS, 2 = SYMTAB, 3 = STRTAB, 8 = NOBITS, ...).
+    public let type: UInt32
+    /// `sh_flags`.
+    public let flags: UInt64
+    /// `sh_offset` and `sh_size` as a range of the file.
+    public let range: FileRange
+
+    /// readelf's spelling of `type`.
+    public var typeName: String {
+        switch type {
+        case 0: "NULL"
+        case 1: "PROGBITS"
+        case 2: "SYMTAB"
+        case 3: "STRTAB"
+        case 4: "RELA"
+        case 8: "NOBITS"
+        case 9: "REL"
+        default: "0x" + String(type, radix: 16)
+        }
+    }
+}
+
+/// An open ELF file read through libelf in read-only mmap mode.
+///
+/// Non-copyable so there is exactly one owner of the libelf handle and the descriptor; `deinit`
+/// calls `elf_end` then closes the file, deterministically, on every path out.
+struct ELFFile: ~Copyable {
+    /// Refuse anything larger: the biggest real GSP image is under 64 MiB.
+    static let maximumSize: UInt64 = 256 << 20
+
+    /// Path, for errors.
+    let path: String
+    /// File length when opened.
+    let fileSize: UInt64
+    /// `e_type` (1 = ET_REL).
+    let elfType: UInt16
+    /// All section headers, validated against the file length.
+    let sections: [ELFSection]
+
+    private let fd: FileDescriptor
+    private let elf: OpaquePointer
+
+    /// Opens and validates an ELF64 little-endian RISC-V file and reads its section table.
+    init(path: String) throws(FirmwareError) {
+        guard libelfVersionAccepted else {
+            throw FirmwareError(file: path, field: "libelf", problem: .libelf("elf_version(EV_CURRENT) refused"))
+        }
+        let fd = try FileAccess.open(path)
+        let size: UInt64
+        do {
+            size = try FileAccess.size(of: fd, path: path)
+        } catch {
+            try? fd.close()
+            throw error
+        }
+        guard size <= Self.maximumSize else {
+            try? fd.close()
+            throw FirmwareError(file: path, field: "file", problem: .tooLarge(size: Int(clamping: size), limit: Int(Self.maximumSize)))
+        }
+        guard let elf = elf_begin(fd.rawValue, ELF_C_READ_MMAP, nil) else {
+            let message = libelfMessage()
+            // libelf refuses a file whose headers point outside it; say which field from the raw header.
+            let field = (try? ELFHeaderDiagnosis.field(fd: fd, size: size)) ?? "Elf64_Ehdr"
+            try? fd.close()
+            let problem: FirmwareError.Problem = size < 64 ? .truncated(needed: 64, available: Int(size)) : .libelf(message)
+            throw FirmwareError(file: path, field: field, problem: problem)
+        }
+        // `self` is not yet whole, so deinit would not run: release by hand if the headers are bad.
+        let headers: (UInt16, [ELFSection])
+        do {
+            headers = try Self.readHeaders(elf: elf, path: path, size: size)
+        } catch {
+            elf_end(elf)
+            try? fd.close()
+            throw error
+        }
+        self.fd = fd
+        self.elf = elf
+        self.path = path
+        self.fileSize = size
+        (elfType, sections) = headers
+    }
+
+    deinit {
+        elf_end(elf)
+        try? fd.close()
+    }
+
+    /// Copies out a small section's bytes (`.fwversion`, a signature). Never used for `.fwimage`.
+    func bytes(of section: ELFSection, limit: UInt64 = 1 << 20) throws(FirmwareError) -> [UInt8] {
+        guard section.range.size <= limit else {
+            throw FirmwareError(file: path, field: section.name, problem: .tooLarge(size: Int(section.range.size), limit: Int(limit)))
+        }
+        guard let scn = elf_getscn(elf, section.index), let data = elf_getdata(scn, nil) else {
+            throw FirmwareError(file: path, field: section.name, problem: .libelf(libelfMessage()))
+        }
+        guard let buf = data.pointee.d_buf, data.pointee.d_size == Int(section.range.size) else {
+            return []
+        }
+        return Array(UnsafeRawBufferPointer(start: buf, count: data.pointee.d_size))
+    }
+
+    /// Validates the ELF header and collects the section headers, bounds-checked.
+    private static func readHeaders(elf: OpaquePointer, path: String, size: UInt64)
+        throws(FirmwareError) -> (UInt16, [ELFSection])
+    {
+        func fail(_ field: String, _ problem: FirmwareError.Problem) -> FirmwareError {
+            FirmwareError(file: path, field: field, problem: problem)
+        }
+        guard elf_kind(elf) == ELF_K_ELF else {
+            throw size < 16 ? fail("e_ident", .truncated(needed: 16, available: Int(size))) : fail("e_ident", .notELF)
+        }
+        guard let ident = elf_getident(elf, nil) else { throw fail("e_ident", .libelf(libelfMessage())) }
+        let elfClass = UInt8(bitPattern: ident[Int(EI_CLASS)])
+        guard elfClass == UInt8(ELFCLASS64) else { throw fail("e_ident[EI_CLASS]", .wrongClass(elfClass)) }
+        let encoding = UInt8(bitPattern: ident[Int(EI_DATA)])
+        guard encoding == UInt8(ELFDATA2LSB) else { throw fail("e_ident[EI_DATA]", .wrongDataEncoding(encoding)) }
+        var ehdr = GElf_Ehdr()
+        guard gelf_getehdr(elf, &ehdr) != nil else {
+            throw size < 64 ? fail("Elf64_Ehdr", .truncated(needed: 64, available: Int(size))) : fail("Elf64_Ehdr", .libelf(libelfMessage()))
+        }
+        guard ehdr.e_machine == UInt16(EM_RISCV) else { throw fail("e_machine", .wrongMachine(ehdr.e_machine)) }
+
+        var count = 0
+        guard elf_getshdrnum(elf, &count) == 0 else { throw fail("e_shnum", .libelf(libelfMessage())) }
+        var nameTable = 0
+        guard elf_getshdrstrndx(elf, &nameTable) == 0 else { throw fail("e_shstrndx", .libelf(libelfMessage())) }
+        guard count > 0 else { throw fail("e_shnum", .invalidValue("the file has no section headers")) }
+        guard nameTable < count else {
+            throw fail("e_shstrndx", .outOfBounds(offset: UInt64(nameTable), size: 1, limit: UInt64(count)))
+        }
+
+        // Bounds first, names second: elf_strptr reads the name table, whose own range must be sane.
+        var headers: [(Int, GElf_Shdr)] = []
+        headers.reserveCapacity(count)
+        for index in 0..<count {
+            var shdr = GElf_Shdr()
+            guard let scn = elf_getscn(elf, index), gelf_getshdr(scn, &shdr) != nil else {
+                throw fail("section[\(index)]", .libelf(libelfMessage()))
+            }
+            if shdr.sh_type != UInt32(SHT_NOBITS) {
+                let (end, overflow) = shdr.sh_offset.addingReportingOverflow(shdr.sh_size)
+                guard !overflow, end <= size else {
+                    throw fail("section[\(index)].sh_offset", .outOfBounds(offset: shdr.sh_offset, size: shdr.sh_size, limit: size))
+                }
+            }
+            headers.append((index, shdr))
+        }
+        var sections: [ELFSection] = []
+        sections.reserveCapacity(count)
+        for (index, shdr) in headers {
+            let name: String
+            if index == 0 {
+                name = ""
+            } else {
+                guard let cName = elf_strptr(elf, nameTable, Int(shdr.sh_name)) else {
+                    throw fail("section[\(index)].sh_name", .nameOutOfRange(index: UInt64(shdr.sh_name)))
+                }
+                name = String(cString: cName)
+            }
+            sections.append(ELFSection(index: index, name: name, type: shdr.sh_type, flags: shdr.sh_flags,
+                                       range: FileRange(offset: shdr.sh_offset, size: shdr.sh_size)))
+        }
+        return (ehdr.e_type, sections)
+    }
+}
+
+/// libelf's message for its current error.
+func libelfMessage() -> String {
+    guard let message = elf_errmsg(-1) else { return "unknown error" }
+    return String(cString: message)
+}
+
+/// When `elf_begin` refuses a file it only says "invalid ELF"; this reads the raw header words to name
+/// the field that made it refuse (diagnosis only: libelf stays the parser).
+enum ELFHeaderDiagnosis {
+    static func field(fd: FileDescriptor, size: UInt64) throws -> String {
+        guard size >= 64 else { return "Elf64_Ehdr" }
+        let header = try FileAccess.read(fd, FileRange(offset: 0, size: 64), path: "", field: "Elf64_Ehdr")
+        func u(_ o: Int, _ n: Int) -> UInt64 { (0..<n).reduce(0) { $0 | UInt64(header[o + $1]) << (8 * UInt64($1)) } }
+        let shoff = u(0x28, 8), shentsize = u(0x3a, 2), shnum = u(0x3c, 2)
+        if shoff > size || shoff + shentsize * shnum > size { return "e_shoff" }
+        if shentsize != 64 { return "e_shentsize" }
+        return "Elf64_Ehdr"
+    }
+}

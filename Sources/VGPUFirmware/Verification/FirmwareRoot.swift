@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import VGPUCore
+
+/// A directory firmware paths are resolved under (`/lib/firmware` by default), and the rule that a
+/// manifest entry can never resolve outside it: no absolute paths, no `..`, and no symbolic link whose
+/// target leaves the root. Links inside the root are normal: Debian's ad10x GSP images link to ga102's.
+public struct FirmwareRoot: Sendable, Equatable {
+    /// The root as given.
+    public let path: String
+    /// The root with every link resolved, or nil when it does not exist.
+    public let canonicalPath: String?
+
+    /// Uses `path` as the firmware root.
+    public init(path: String) {
+        self.path = path
+        self.canonicalPath = Self.realpath(path)
+    }
+
+    /// Where a manifest path leads.
+    public enum Resolution: Equatable, Sendable {
+        /// A regular path inside the root (`resolved` is the canonical file).
+        case inside(resolved: String)
+        /// Nothing exists at the path (or a link in it dangles).
+        case missing
+        /// The path is refused: the text says why.
+        case unsafe(String)
+    }
+
+    /// Resolves a manifest-relative path, refusing any way out of the root.
+    public func resolve(_ relative: String) -> Resolution {
+        if let why = ManifestPath.problem(with: relative) { return .unsafe(why) }
+        guard let root = canonicalPath else { return .missing }
+        let joined = path.hasSuffix("/") ? path + relative : path + "/" + relative
+        guard let resolved = Self.realpath(joined) else { return .missing }
+        guard resolved == root || resolved.hasPrefix(root == "/" ? "/" : root + "/") else {
+            return .unsafe("\(relative) resolves to \(resolved), outside the firmware root \(root)")
+        }
+        return .inside(resolved: resolved)
+    }
+
+    /// `realpath(3)`, or nil when the path (or a link along it) does not resolve.
+    static func realpath(_ path: String) -> String? {
+        guard let resolved = Glibc.realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

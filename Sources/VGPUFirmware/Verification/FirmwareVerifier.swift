@@ -1,0 +1,111 @@
+import VGPUCore
+
+/// Checks firmware files on disk against a manifest: presence inside the root, size, SHA-256, and,
+/// by parsing, version and required sections.
+///
+/// One verifier remembers what it has read, keyed by canonical path, so the GSP image that five Ada
+/// chips share (through symbolic links) is hashed and parsed once per run.
+public final class FirmwareVerifier {
+    /// Where files are looked up.
+    public let root: FirmwareRoot
+    /// When false, the digest is not computed (size, parse and version checks still run).
+    public let verifiesDigests: Bool
+
+    /// What was learned about one canonical file.
+    private struct Examined {
+        var size: UInt64?
+        var sha256: String?
+        var contents: FirmwareContents?
+        var failure: FirmwareFinding?
+    }
+    private var examined: [String: Examined] = [:]
+
+    /// Largest bin container accepted (booters are ~60 KiB; the 570 scrubber is under 1 MiB).
+    static let maximumContainerSize = 16 << 20
+
+    /// A verifier over `root`.
+    public init(root: FirmwareRoot, verifiesDigests: Bool = true) {
+        self.root = root
+        self.verifiesDigests = verifiesDigests
+    }
+
+    /// Verifies every file `chip` needs in `release`.
+    public func verify(chip: FirmwareManifest.ChipFiles, release: FirmwareManifest.Release) -> ChipFirmwareReport {
+        ChipFirmwareReport(chip: chip.chip, release: release.version, source: release.source,
+                           files: chip.files.map(verify))
+    }
+
+    /// Verifies one manifest file.
+    public func verify(_ file: FirmwareManifest.File) -> FirmwareFileReport {
+        var report = FirmwareFileReport(role: file.role, path: file.path, expectedSize: file.size, expectedSHA256: file.sha256)
+        let resolved: String
+        switch root.resolve(file.path) {
+        case .missing:
+            report.findings.append(.init(kind: .missing, message: "\(root.path)/\(file.path): missing"))
+            return report
+        case .unsafe(let why):
+            report.findings.append(.init(kind: .unsafePath, message: "\(file.path): refused: \(why)"))
+            return report
+        case .inside(let canonical):
+            resolved = canonical
+        }
+        report.resolvedPath = resolved
+        let shown = "\(root.path)/\(file.path)"
+        let facts = examine(resolved, role: file.role, shownAs: shown)
+        report.size = facts.size
+        report.sha256 = facts.sha256
+        report.contents = facts.contents
+        if let failure = facts.failure { report.findings.append(failure) }
+        if let size = facts.size, size != UInt64(file.size) {
+            report.findings.append(.init(kind: .wrongSize, message: "\(shown): size \(size) bytes, manifest expects \(file.size)"))
+        }
+        if let digest = facts.sha256, digest != file.sha256 {
+            report.findings.append(.init(kind: .wrongDigest, message: "\(shown): sha256 \(digest), manifest expects \(file.sha256)"))
+        }
+        if case .gsp(let image)? = facts.contents {
+            if let expected = file.fwversion, image.version != expected {
+                report.findings.append(.init(kind: .wrongVersion, message: "\(shown): .fwversion is \(image.version), manifest expects \(expected)"))
+            }
+            if let section = file.signatureSection {
+                report.signature = image.section(named: section)
+                if report.signature == nil {
+                    report.findings.append(.init(kind: .missingSection, message: "\(shown): section \(section) is missing"))
+                }
+            }
+        }
+        return report
+    }
+
+    /// Hashes and parses a canonical file once; later calls for the same file reuse the result.
+    private func examine(_ canonical: String, role: FirmwareManifest.Role, shownAs shown: String) -> Examined {
+        let key = canonical + "\u{0}" + role.format.rawValue
+        if let known = examined[key] { return known }
+        var facts = Examined()
+        do {
+            if verifiesDigests {
+                let digest = try FileDigest.sha256(path: canonical)
+                facts.sha256 = digest.hex
+                facts.size = digest.size
+            }
+            switch role.format {
+            case .gspELF:
+                let image = try GSPFirmwareImage(path: canonical)
+                facts.size = facts.size ?? image.fileSize
+                facts.contents = .gsp(image)
+            case .riscvBootloader:
+                let bytes = try FileAccess.readAll(canonical, limit: Self.maximumContainerSize)
+                facts.size = facts.size ?? UInt64(bytes.count)
+                facts.contents = .bootloader(try RISCVBootloader(bytes: bytes, file: canonical))
+            case .booter:
+                let bytes = try FileAccess.readAll(canonical, limit: Self.maximumContainerSize)
+                facts.size = facts.size ?? UInt64(bytes.count)
+                facts.contents = .booter(try BooterUcode(bytes: bytes, file: canonical))
+            }
+        } catch {
+            let kind: FirmwareFinding.Kind = if case .unreadable = error.problem { .unreadable } else { .malformed }
+            facts.failure = FirmwareFinding(kind: kind, message: "\(shown): \(error.field): \(error.problem)")
+        }
+        examined[key] = facts
+        return facts
+    }
+}

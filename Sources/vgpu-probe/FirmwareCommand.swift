@@ -1,0 +1,82 @@
+import ArgumentParser
+import Logging
+import VGPUCore
+import VGPUFirmware
+import VGPUProbe
+
+/// `vgpu-probe firmware`: verify GSP firmware files against the architecture modules' manifests.
+struct FirmwareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "firmware",
+        abstract: "Verify the GSP firmware each chip needs, and show what is inside it.",
+        discussion: """
+            For each chip (or the one given with --chip) this resolves every file its module's manifest \
+            lists under the firmware root, refuses paths that lead outside the root, and checks the file's \
+            size, SHA-256, .fwversion and signature section. It then shows what was parsed: ELF sections \
+            (read through libelf), the RISC-V bootloader descriptor, and the booter HS headers.
+
+            The manifests are firmware-manifests/*.json in the source tree, built into the binary. \
+            Debian ships the files in non-free-firmware: firmware-nvidia-graphics (bookworm-backports) \
+            for nvidia/<chip>/gsp/*-535.113.01.bin, firmware-nvidia-gsp (bookworm) for \
+            nvidia/535.261.03/gsp_*.bin. scripts/setup.sh fetches both into .firmware/.
+
+            Exit status 1 when any required file is missing or wrong.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Directory that holds nvidia/...", valueName: "dir"))
+    var firmwareRoot = "/lib/firmware"
+
+    @Option(name: .long, help: ArgumentHelp("Check only this chip (ad102, AD104, ...). Default: every supported chip.", valueName: "chip"))
+    var chip: String?
+
+    @Option(name: .long, help: ArgumentHelp("Firmware release to check (535.113.01, 535.261.03). Default: the module's default release.", valueName: "release"))
+    var release: String?
+
+    @Flag(name: .long, help: "Skip SHA-256 digests (size, structure and version are still checked).")
+    var noDigest = false
+
+    @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.firmware/1, see docs/cli.md).")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if let release, FirmwareRelease(release) == nil {
+            throw ValidationError("--release '\(release)' is not a release number like 535.113.01")
+        }
+    }
+
+    func run() throws {
+        let logger = global.makeLogger()
+        let registry: ModuleRegistry
+        do {
+            registry = try BuiltInModules.registry()
+        } catch {
+            Output.error("internal error: \(error)")
+            throw Output.exit(.internalError)
+        }
+        let verifier = FirmwareVerifier(root: FirmwareRoot(path: firmwareRoot), verifiesDigests: !noDigest)
+        logger.debug("verifying firmware", metadata: ["root": "\(firmwareRoot)", "chip": "\(chip ?? "all")"])
+        let inventory: FirmwareInventory
+        do {
+            inventory = try FirmwareInventory.make(registry: registry, chip: chip, release: release.flatMap { FirmwareRelease($0) },
+                                                   verifier: verifier)
+        } catch {
+            Output.error(error.description)
+            if case .rootMissing = error { throw Output.exit(.noInput) }
+            throw Output.exit(.usage)
+        }
+        if json {
+            try Output.json(inventory)
+        } else {
+            Output.print(FirmwareInventoryText.render(inventory))
+        }
+        for entry in inventory.chips {
+            for file in entry.firmware.files {
+                for finding in file.findings { logger.debug("finding", metadata: ["chip": "\(entry.chip)", "message": "\(finding.message)"]) }
+            }
+        }
+        if !inventory.ok { throw Output.exit(.findings) }
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// `vgpu-probe`: what a GPU host's core driver would do to prepare NVIDIA vGPU, and whether the host is ready.
+@main
+struct VGPUProbeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vgpu-probe",
+        abstract: "Inspect an NVIDIA GPU host for vGPU: devices, GSP firmware, and what the driver would do.",
+        discussion: """
+            Everything is read-only: vgpu-probe never writes to sysfs, never wakes a suspended GPU and \
+            never writes a device register.
+
+            Exit status: 0 everything checked is fine; 1 ran and found problems; 64 bad command line; \
+            66 a root directory does not exist; 70 internal error (a bug: please report it).
+
+            Examples:
+              vgpu-probe firmware --chip ad102             verify AD102's GSP firmware in /lib/firmware
+              vgpu-probe firmware --firmware-root .firmware --json
+            """,
+        version: "0.1.0",
+        subcommands: [FirmwareCommand.self]
+    )
+}

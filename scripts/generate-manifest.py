@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Writes firmware-manifests/<architecture>.json from the real firmware files.
+
+Sizes, SHA-256 digests and `.fwversion` are read from the files under the firmware root (the one
+scripts/setup.sh fills), so the manifest records what Debian actually ships. Re-run it only when
+adding a release or chip, then review the diff.
+
+usage: scripts/generate-manifest.py ada [--firmware-root DIR]
+"""
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+# What each architecture needs. The chip list and signature family are facts of the architecture;
+# the paths follow the two published layouts (GSP-FACTS.md section 2).
+ARCHITECTURES = {
+    "ada": {
+        "chips": ["ad102", "ad103", "ad104", "ad106", "ad107"],
+        "family": "ad10x",
+        "releases": [
+            {
+                "version": "535.113.01",
+                "layout": "linux-firmware",
+                "package": "firmware-nvidia-graphics",
+                "suite": "bookworm-backports",
+                "files": [
+                    ("gsp", "nvidia/{chip}/gsp/gsp-{v}.bin"),
+                    ("bootloader", "nvidia/{chip}/gsp/bootloader-{v}.bin"),
+                    ("booter_load", "nvidia/{chip}/gsp/booter_load-{v}.bin"),
+                    ("booter_unload", "nvidia/{chip}/gsp/booter_unload-{v}.bin"),
+                ],
+            },
+            {
+                # NVIDIA's driver layout ships only the GSP image; the bootloader and booters are
+                # built into NVIDIA's kernel module, so they are not files here.
+                "version": "535.261.03",
+                "layout": "nvidia-driver",
+                "package": "firmware-nvidia-gsp",
+                "suite": "bookworm",
+                "files": [("gsp", "nvidia/{v}/gsp_ga10x.bin")],
+            },
+        ],
+    },
+}
+
+
+def fwversion(path):
+    out = subprocess.run(["readelf", "-x", ".fwversion", "-W", path], capture_output=True, text=True, check=True).stdout
+    raw = bytearray()
+    for line in out.splitlines():
+        parts = line.split()
+        if parts and parts[0].startswith("0x"):
+            for word in parts[1:5]:
+                if all(c in "0123456789abcdef" for c in word):
+                    raw += bytes.fromhex(word)
+    return raw.split(b"\0")[0].decode("ascii")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("architecture", choices=sorted(ARCHITECTURES))
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--firmware-root", default=os.environ.get("VGPUKIT_FIRMWARE_ROOT", os.path.join(repo, ".firmware")))
+    args = ap.parse_args()
+    arch = ARCHITECTURES[args.architecture]
+    stamp = dict(line.strip().split("=", 1) for line in open(os.path.join(args.firmware_root, ".fetched")) if "=" in line)
+    releases = []
+    for rel in arch["releases"]:
+        chips = []
+        for chip in arch["chips"]:
+            files = []
+            for role, pattern in rel["files"]:
+                rel_path = pattern.format(chip=chip, v=rel["version"])
+                path = os.path.join(args.firmware_root, rel_path)
+                data = open(path, "rb").read()
+                entry = {"role": role, "path": rel_path, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                if role == "gsp":
+                    entry["fwversion"] = fwversion(path)
+                    entry["signatureSection"] = ".fwsignature_" + arch["family"]
+                files.append(entry)
+            chips.append({"chip": chip, "files": files})
+        releases.append({
+            "version": rel["version"],
+            "layout": rel["layout"],
+            "source": {"package": rel["package"], "version": stamp[rel["package"]], "suite": rel["suite"], "component": "non-free-firmware"},
+            "chips": chips,
+        })
+    manifest = {"schemaVersion": 1, "architecture": args.architecture, "releases": releases}
+    out = os.path.join(repo, "firmware-manifests", args.architecture + ".json")
+    with open(out, "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    print(out, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

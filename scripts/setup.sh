@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Prepares a fresh Debian bookworm machine for VGPUKit:
+#   1. installs the build and test dependencies from Debian (libelf-dev, pkg-config, pciutils, pci.ids);
+#   2. fetches NVIDIA's GSP firmware from Debian's non-free-firmware component into .firmware/
+#      (firmware-nvidia-graphics from bookworm-backports: nvidia/<chip>/gsp/*-535.113.01.bin;
+#       firmware-nvidia-gsp from bookworm: nvidia/535.261.03/gsp_*.bin).
+#
+# The firmware is fetched with a private apt configuration (its own sources list, lists and cache
+# under .firmware/.apt), so the host's /etc/apt is never changed. apt verifies the packages against
+# the Debian archive keyring as usual. Run again to re-use what is already there.
+#
+# Environment: VGPUKIT_FIRMWARE_ROOT  where to put the firmware (default: <repo>/.firmware)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+root=${VGPUKIT_FIRMWARE_ROOT:-$repo/.firmware}
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+# 1. Build and test dependencies.
+need=()
+for pkg in libelf-dev pkg-config pciutils pci.ids openssl hyperfine binutils; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    say "installing ${need[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+command -v swift >/dev/null || { say "swift is not on PATH (this project needs Swift 6)"; exit 1; }
+
+# 2. Real GSP firmware from Debian's non-free-firmware component.
+packages=("firmware-nvidia-graphics/bookworm-backports" "firmware-nvidia-gsp/bookworm")
+stamp="$root/.fetched"
+if [ -f "$stamp" ] && [ -e "$root/nvidia/ad102/gsp/gsp-535.113.01.bin" ] && [ -e "$root/nvidia/535.261.03/gsp_ga10x.bin" ]; then
+    say "firmware already in $root ($(tr '\n' ' ' < "$stamp"))"
+else
+    apt_dir="$root/.apt"
+    mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/debs"
+    cat > "$apt_dir/sources.list" <<'LIST'
+deb http://deb.debian.org/debian bookworm non-free-firmware
+deb http://deb.debian.org/debian bookworm-backports non-free-firmware
+LIST
+    apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+              -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o "APT::Sandbox::User=root")
+    say "fetching ${packages[*]} (non-free-firmware)"
+    apt-get "${apt_opts[@]}" -qq update
+    rm -f "$apt_dir/debs"/*.deb
+    (cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" -qq download "${packages[@]}")
+    unpack="$apt_dir/unpack"
+    rm -rf "$unpack" && mkdir -p "$unpack"
+    for deb in "$apt_dir/debs"/*.deb; do dpkg-deb -x "$deb" "$unpack"; done
+    rm -rf "$root/nvidia"
+    mv "$unpack/lib/firmware/nvidia" "$root/nvidia"
+    rm -rf "$unpack"
+    for deb in "$apt_dir/debs"/*.deb; do dpkg-deb -f "$deb" Package Version | sed 's/^[^:]*: //' | paste -sd=; done > "$stamp"
+    rm -f "$apt_dir/debs"/*.deb
+    say "firmware in $root: $(tr '\n' ';' < "$stamp")"
+fi
+echo "$root"
