@@ -14,6 +14,13 @@ public struct FirmwareManifest: Sendable, Codable, Equatable {
     /// One entry per firmware release the architecture module supports.
     public var releases: [Release]
 
+    /// A manifest from its parts (validate with `validate(name:)`).
+    public init(schemaVersion: Int, architecture: String, releases: [Release]) {
+        self.schemaVersion = schemaVersion
+        self.architecture = architecture
+        self.releases = releases
+    }
+
     /// The files of one release and where they come from.
     public struct Release: Sendable, Codable, Equatable {
         /// Release number, as in the file names (`535.113.01`).
@@ -24,6 +31,14 @@ public struct FirmwareManifest: Sendable, Codable, Equatable {
         public var source: DebianSource
         /// Files per chip.
         public var chips: [ChipFiles]
+
+        /// A release entry from its parts.
+        public init(version: FirmwareRelease, layout: Layout, source: DebianSource, chips: [ChipFiles]) {
+            self.version = version
+            self.layout = layout
+            self.source = source
+            self.chips = chips
+        }
     }
 
     /// The two directory layouts GSP firmware is published in.
@@ -44,6 +59,14 @@ public struct FirmwareManifest: Sendable, Codable, Equatable {
         public var suite: String
         /// Archive component, `non-free-firmware`.
         public var component: String
+
+        /// A package reference from its parts.
+        public init(package: String, version: String, suite: String, component: String) {
+            self.package = package
+            self.version = version
+            self.suite = suite
+            self.component = component
+        }
     }
 
     /// The files one chip needs.
@@ -52,6 +75,12 @@ public struct FirmwareManifest: Sendable, Codable, Equatable {
         public var chip: String
         /// Files in boot order.
         public var files: [File]
+
+        /// A chip's file list.
+        public init(chip: String, files: [File]) {
+            self.chip = chip
+            self.files = files
+        }
     }
 
     /// One firmware file.
@@ -68,6 +97,16 @@ public struct FirmwareManifest: Sendable, Codable, Equatable {
         public var fwversion: String?
         /// For the GSP ELF image: the signature section this chip family uses (`.fwsignature_ad10x`).
         public var signatureSection: String?
+
+        /// A file entry from its parts.
+        public init(role: Role, path: String, size: Int, sha256: String, fwversion: String? = nil, signatureSection: String? = nil) {
+            self.role = role
+            self.path = path
+            self.size = size
+            self.sha256 = sha256
+            self.fwversion = fwversion
+            self.signatureSection = signatureSection
+        }
     }
 
     /// The part a file plays in booting the GSP.

@@ -9,7 +9,7 @@ public struct FirmwareRelease: Hashable, Comparable, Sendable, Codable, CustomSt
         guard (1...4).contains(parts.count) else { return nil }
         var values: [Int] = []
         for part in parts {
-            guard !part.isEmpty, part.count <= 6, part.allSatisfy(\.isASCII), let v = Int(part) else { return nil }
+            guard !part.isEmpty, part.count <= 6, part.allSatisfy({ ("0"..."9").contains($0) }), let v = Int(part) else { return nil }
             values.append(v)
         }
         components = values

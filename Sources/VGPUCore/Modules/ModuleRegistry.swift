@@ -15,6 +15,13 @@ public struct ModuleRegistry: Sendable {
         /// What both claim.
         public let claim: String
 
+        /// A conflict between `module` and `existing` over `claim`.
+        public init(module: String, existing: String, claim: String) {
+            self.module = module
+            self.existing = existing
+            self.claim = claim
+        }
+
         /// One line naming both modules and the claim.
         public var description: String { "module \(module) claims \(claim), already claimed by module \(existing)" }
     }

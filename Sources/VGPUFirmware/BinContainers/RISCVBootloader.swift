@@ -10,7 +10,11 @@ public struct RISCVBootloader: Equatable, Sendable, Codable {
     public init(bytes: [UInt8], file: String) throws(FirmwareError) {
         let reader = LittleEndianReader(bytes: bytes, file: file)
         bin = try NVBinHeader(reader)
-        descriptor = try RISCVUcodeDescriptor(reader, at: UInt64(bin.headerOffset), payloadSize: bin.dataSize)
+        // The descriptor's form is told by the room before the payload when the payload follows it
+        // (76 bytes on TU10x/GA100, 84 on GA102+), else by what is left of the file.
+        let start = UInt64(bin.headerOffset)
+        let room = UInt64(bin.dataOffset) > start ? UInt64(bin.dataOffset) - start : UInt64(bytes.count) - min(start, UInt64(bytes.count))
+        descriptor = try RISCVUcodeDescriptor(reader, at: start, room: room, payloadSize: bin.dataSize)
     }
 
     /// The bootloader payload (what is copied to sysmem for the GSP).
@@ -48,11 +52,10 @@ public struct RISCVUcodeDescriptor: Equatable, Sendable, Codable {
     /// `manifestOffset`: GspFwWprMeta.bootloaderManifestOffset.
     public var manifestOffset: UInt32 { fields["manifestOffset", default: 0] }
 
-    /// Reads the descriptor. Its length is what lies between `header_offset` and the payload
-    /// (when the payload follows it), capped at the long form; the payload sub-ranges must fit the payload.
-    init(_ reader: LittleEndianReader, at offset: UInt64, payloadSize: UInt32) throws(FirmwareError) {
-        let available = UInt64(reader.bytes.count) > offset ? UInt64(reader.bytes.count) - offset : 0
-        let size: UInt64 = available >= Self.longSize ? Self.longSize : Self.shortSize
+    /// Reads the descriptor: the long form when `room` bytes hold it, else the short form. Every
+    /// (offset, size) pair it holds must describe bytes inside the payload.
+    init(_ reader: LittleEndianReader, at offset: UInt64, room: UInt64, payloadSize: UInt32) throws(FirmwareError) {
+        let size: UInt64 = room >= Self.longSize ? Self.longSize : Self.shortSize
         let count = Int(size / 4)
         let names = Array(Self.fieldNames.prefix(count))
         let values = try reader.u32s(at: offset, fields: names.map { "RM_RISCV_UCODE_DESC.\($0)" })
@@ -61,7 +64,6 @@ public struct RISCVUcodeDescriptor: Equatable, Sendable, Codable {
         self.fields = fields
         self.encodedSize = size
 
-        // Each (offset, size) pair must describe bytes inside the payload.
         let pairs = [("bootloaderOffset", "bootloaderSize"), ("bootloaderParamOffset", "bootloaderParamSize"),
                      ("manifestOffset", "manifestSize"), ("monitorDataOffset", "monitorDataSize"),
                      ("monitorCodeOffset", "monitorCodeSize")]

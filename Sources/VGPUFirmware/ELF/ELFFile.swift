@@ -72,16 +72,16 @@ struct ELFFile: ~Copyable {
         }
         guard let elf = elf_begin(fd.rawValue, ELF_C_READ_MMAP, nil) else {
             let message = libelfMessage()
-            // libelf refuses a file whose headers point outside it; say which field from the raw header.
-            let field = (try? ELFHeaderDiagnosis.field(fd: fd, size: size)) ?? "Elf64_Ehdr"
+            let diagnosis = ELFHeaderDiagnosis.diagnose(fd: fd, size: size)
             try? fd.close()
+            if let diagnosis { throw FirmwareError(file: path, field: diagnosis.field, problem: diagnosis.problem) }
             let problem: FirmwareError.Problem = size < 64 ? .truncated(needed: 64, available: Int(size)) : .libelf(message)
-            throw FirmwareError(file: path, field: field, problem: problem)
+            throw FirmwareError(file: path, field: "Elf64_Ehdr", problem: problem)
         }
         // `self` is not yet whole, so deinit would not run: release by hand if the headers are bad.
         let headers: (UInt16, [ELFSection])
         do {
-            headers = try Self.readHeaders(elf: elf, path: path, size: size)
+            headers = try Self.readHeaders(elf: elf, path: path, size: size, fd: fd)
         } catch {
             elf_end(elf)
             try? fd.close()
@@ -114,7 +114,7 @@ struct ELFFile: ~Copyable {
     }
 
     /// Validates the ELF header and collects the section headers, bounds-checked.
-    private static func readHeaders(elf: OpaquePointer, path: String, size: UInt64)
+    private static func readHeaders(elf: OpaquePointer, path: String, size: UInt64, fd: FileDescriptor)
         throws(FirmwareError) -> (UInt16, [ELFSection])
     {
         func fail(_ field: String, _ problem: FirmwareError.Problem) -> FirmwareError {
@@ -135,7 +135,13 @@ struct ELFFile: ~Copyable {
         guard ehdr.e_machine == UInt16(EM_RISCV) else { throw fail("e_machine", .wrongMachine(ehdr.e_machine)) }
 
         var count = 0
-        guard elf_getshdrnum(elf, &count) == 0 else { throw fail("e_shnum", .libelf(libelfMessage())) }
+        let counted = elf_getshdrnum(elf, &count) == 0
+        // libelf maps lazily: a section table cut off by the end of the file shows up here, as an
+        // error or as zero sections.
+        if !counted || count == 0, let diagnosis = ELFHeaderDiagnosis.diagnose(fd: fd, size: size) {
+            throw fail(diagnosis.field, diagnosis.problem)
+        }
+        guard counted else { throw fail("e_shnum", .libelf(libelfMessage())) }
         var nameTable = 0
         guard elf_getshdrstrndx(elf, &nameTable) == 0 else { throw fail("e_shstrndx", .libelf(libelfMessage())) }
         guard count > 0 else { throw fail("e_shnum", .invalidValue("the file has no section headers")) }
@@ -184,16 +190,25 @@ func libelfMessage() -> String {
     return String(cString: message)
 }
 
-/// When `elf_begin` refuses a file it only says "invalid ELF"; this reads the raw header words to name
-/// the field that made it refuse (diagnosis only: libelf stays the parser).
+/// When libelf refuses a file, or sees fewer sections than the header declares, it does not say why;
+/// this reads the raw header words to name the field and the range (diagnosis only: libelf stays the
+/// parser of everything it accepts).
 enum ELFHeaderDiagnosis {
-    static func field(fd: FileDescriptor, size: UInt64) throws -> String {
-        guard size >= 64 else { return "Elf64_Ehdr" }
-        let header = try FileAccess.read(fd, FileRange(offset: 0, size: 64), path: "", field: "Elf64_Ehdr")
+    /// The field and problem that explain libelf's refusal, or nil when the header looks consistent.
+    static func diagnose(fd: FileDescriptor, size: UInt64) -> (field: String, problem: FirmwareError.Problem)? {
+        guard size >= 64, let header = try? FileAccess.read(fd, FileRange(offset: 0, size: 64), path: "", field: "Elf64_Ehdr") else {
+            return nil
+        }
         func u(_ o: Int, _ n: Int) -> UInt64 { (0..<n).reduce(0) { $0 | UInt64(header[o + $1]) << (8 * UInt64($1)) } }
         let shoff = u(0x28, 8), shentsize = u(0x3a, 2), shnum = u(0x3c, 2)
-        if shoff > size || shoff + shentsize * shnum > size { return "e_shoff" }
-        if shentsize != 64 { return "e_shentsize" }
-        return "Elf64_Ehdr"
+        if shnum > 0 && shentsize != 64 {
+            return ("e_shentsize", .invalidValue("e_shentsize \(shentsize), expected 64 for ELF64"))
+        }
+        let tableSize = shentsize * shnum
+        let (end, overflow) = shoff.addingReportingOverflow(tableSize)
+        if overflow || end > size {
+            return ("e_shoff", .outOfBounds(offset: shoff, size: tableSize, limit: size))
+        }
+        return nil
     }
 }

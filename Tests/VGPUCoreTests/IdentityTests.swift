@@ -1,0 +1,52 @@
+import Testing
+import VGPUCore
+
+struct IdentityTests {
+    @Test("BOOT_42 bits 29:20 give the chip id and architecture", arguments: [
+        (UInt32(0x1920_00a1), UInt16(0x192), Architecture.ada),
+        (0x1970_00a1, 0x197, .ada),
+        (0x1640_00a1, 0x164, .turing),
+        (0x1720_00a1, 0x172, .ampere),
+        (0x1800_00a1, 0x180, .hopper),
+        (0x1b20_00a1, 0x1b2, .blackwellGB20x),
+    ])
+    func chipFromBoot42(boot42: UInt32, id: UInt16, architecture: Architecture) throws {
+        let regs = IdentityRegisters(boot0: boot42 & 0x1ff0_0000, boot42: boot42)
+        let chip = try regs.chipID().get()
+        #expect(chip == ChipID(rawValue: id))
+        #expect(chip.architecture == architecture)
+    }
+
+    @Test func failedReads() {
+        #expect(IdentityRegisters(boot0: 0xffff_ffff, boot42: 0xffff_ffff).chipID() == .failure(.readFailed))
+        #expect(IdentityRegisters(boot0: 0xbadf_1100, boot42: 0).chipID() == .failure(.securityFault(0xbadf_1100)))
+        #expect(IdentityRegisters(boot0: 0x0920_00a1, boot42: 0).chipID() == .failure(.preFermi(0x0920_00a1)))
+    }
+
+    @Test func unknownArchitectureStillDecodes() throws {
+        let id = try IdentityRegisters(boot0: 0x1400_00a1, boot42: 0x1400_0000).chipID().get()
+        #expect(id.rawValue == 0x140)
+        #expect(id.architecture == nil)
+    }
+
+    @Test func pciAddressParsing() {
+        #expect(PCIAddress("0000:41:00.0")?.description == "0000:41:00.0")
+        #expect(PCIAddress("10000:c1:1f.7")?.domain == 0x10000)
+        #expect(PCIAddress("0000:41:00.4")?.routingID == 0x4104)
+        for bad in ["", "41:00.0", "0000:41:00", "0000:41:20.0", "0000:41:00.8", "0000:4g:00.0", "0000:041:00.0", "0000:41:00.0.1"] {
+            #expect(PCIAddress(bad) == nil, "\(bad)")
+        }
+        #expect(PCIAddress("0000:41:00.0")! < PCIAddress("0000:41:00.1")!)
+        #expect(PCIAddress("0000:c1:00.0")! > PCIAddress("0000:41:1f.7")!)
+    }
+
+    @Test func releaseOrderingAndSpelling() throws {
+        let a = try #require(FirmwareRelease("535.113.01"))
+        let b = try #require(FirmwareRelease("570.144"))
+        #expect(a < b)
+        #expect(a.description == "535.113.01")
+        #expect(FirmwareRelease("535.113.1") == a)
+        #expect(a.major == 535)
+        for bad in ["", "535..1", "abc", "1.2.3.4.5", "535.-1", "9999999"] { #expect(FirmwareRelease(bad) == nil, "\(bad)") }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Runs the built `vgpu-probe` executable, which SwiftPM puts beside the test bundle.
+public enum ProbeBinary {
+    /// The executable's path.
+    public static let path: String = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // Swift Testing may run from inside the .xctest bundle directory.
+        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("vgpu-probe").path) {
+            dir.deleteLastPathComponent()
+        }
+        return dir.appendingPathComponent("vgpu-probe").path
+    }()
+
+    /// Output and status of one run.
+    public struct Result {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+    }
+
+    /// Runs `vgpu-probe arguments...` to completion.
+    public static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Drain both pipes concurrently so a large report cannot fill one and block the child.
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
