@@ -40,9 +40,11 @@ let frameworkTargets: [Target] = [
     .target(name: "VGPUCore"),
     // Firmware files: the libelf-backed GSP image reader, NVIDIA bin containers, manifests, verification.
     .target(name: "VGPUFirmware", dependencies: ["CLibELF", "VGPUCore", crypto, systemPackage]),
+    // Linux sysfs discovery: PCI functions, config space, SR-IOV, BAR0 identity registers.
+    .target(name: "VGPUHost", dependencies: ["VGPUCore", systemPackage]),
     // The probe's report model and renderers; depends on the registry, not on concrete modules,
     // except for the one built-in module list in BuiltInModules.swift.
-    .target(name: "VGPUProbe", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUAda", logging]),
+    .target(name: "VGPUProbe", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost", "VGPUAda", logging]),
 ]
 
 // MARK: - Architecture modules
@@ -78,6 +80,7 @@ let testTargets: [Target] = [
     .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore"]),
     .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmware", "VGPUTestSupport"]),
     .testTarget(name: "VGPUAdaTests", dependencies: ["VGPUAda", "VGPUFirmware", "VGPUTestSupport"]),
+    .testTarget(name: "VGPUHostTests", dependencies: ["VGPUHost", "VGPUTestSupport"]),
     .testTarget(
         name: "VGPUProbeTests",
         dependencies: ["VGPUProbe", "VGPUTestSupport", "vgpu-probe"]
@@ -91,6 +94,7 @@ let package = Package(
         .executable(name: "vgpu-probe", targets: ["vgpu-probe"]),
         .library(name: "VGPUCore", targets: ["VGPUCore"]),
         .library(name: "VGPUFirmware", targets: ["VGPUFirmware"]),
+        .library(name: "VGPUHost", targets: ["VGPUHost"]),
         .library(name: "VGPUAda", targets: ["VGPUAda"]),
         .library(name: "VGPUProbe", targets: ["VGPUProbe"]),
     ],

@@ -14,10 +14,12 @@ struct VGPUProbeCommand: ParsableCommand {
             66 a root directory does not exist; 70 internal error (a bug: please report it).
 
             Examples:
+              vgpu-probe                                   report this host's GPUs and vGPU readiness
               vgpu-probe firmware --chip ad102             verify AD102's GSP firmware in /lib/firmware
               vgpu-probe firmware --firmware-root .firmware --json
             """,
         version: "0.1.0",
-        subcommands: [FirmwareCommand.self]
+        subcommands: [ProbeCommand.self, FirmwareCommand.self],
+        defaultSubcommand: ProbeCommand.self
     )
 }

@@ -73,3 +73,21 @@ public struct ModuleRegistry: Sendable {
 private func hex(_ r: ClosedRange<UInt16>) -> String {
     "0x" + String(r.lowerBound, radix: 16) + "...0x" + String(r.upperBound, radix: 16)
 }
+
+extension ModuleRegistry {
+    /// The module and chip that own a BOOT_42 chip id (the authoritative identity).
+    public func select(chipID: ChipID) -> (module: any ArchitectureModule, chip: Chip)? {
+        for module in modules {
+            if let chip = module.chips.first(where: { $0.id == chipID }) { return (module, chip) }
+        }
+        return nil
+    }
+
+    /// The module and chip whose PCI device-id block holds `deviceID` (the fallback identity).
+    public func select(pciDeviceID deviceID: UInt16) -> (module: any ArchitectureModule, chip: Chip)? {
+        for module in modules {
+            if let range = module.deviceIDRanges.first(where: { $0.ids.contains(deviceID) }) { return (module, range.chip) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,35 @@
+import VGPUCore
+
+/// Reads `NV_PMC_BOOT_0` / `NV_PMC_BOOT_42` from a GPU's BAR0 (`resource0`), read-only, when it is
+/// safe: never on a runtime-suspended device (an MMIO read would not wake it and reads all ones; waking
+/// it is not ours to do), never through a write.
+public enum BAR0Identity {
+    /// What reading BAR0 gave.
+    public enum Outcome: Sendable, Equatable {
+        /// The registers, read.
+        case registers(IdentityRegisters)
+        /// Not read: the device is runtime-suspended.
+        case suspended
+        /// Not read: this user may not map BAR0 (needs root).
+        case permissionDenied
+        /// Not read: the file is absent or unusable; the text says why.
+        case unavailable(String)
+    }
+
+    /// Reads the identity registers of the function at `directory`, given its `runtime_status`.
+    public static func read(directory: String, runtimeStatus: String?, reader: any SysfsReader) -> Outcome {
+        if runtimeStatus == "suspended" { return .suspended }
+        switch reader.readRegisters("\(directory)/resource0", offsets: [IdentityRegisters.boot0Offset, IdentityRegisters.boot42Offset]) {
+        case .success(let values) where values.count == 2:
+            return .registers(IdentityRegisters(boot0: values[0], boot42: values[1]))
+        case .success:
+            return .unavailable("short register read")
+        case .failure(.permissionDenied):
+            return .permissionDenied
+        case .failure(.notFound):
+            return .unavailable("no resource0")
+        case .failure(let e):
+            return .unavailable("\(e)")
+        }
+    }
+}

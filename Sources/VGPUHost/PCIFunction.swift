@@ -1,0 +1,81 @@
+import VGPUCore
+
+/// Everything the probe read about one PCI function from sysfs. A field that could not be read is
+/// nil and has an entry in `diagnostics` saying why; the rest of the function is still reported.
+public struct PCIFunction: Sendable, Codable, Equatable {
+    /// `0000:41:00.0`.
+    public let address: PCIAddress
+    /// Ids from the sysfs text files (also right for VFs, whose config reads 0xffff).
+    public var vendor: UInt16?, device: UInt16?
+    /// 24-bit class code (`0x030200` 3D controller).
+    public var classCode: UInt32?
+    /// Subsystem ids and revision.
+    public var subsystemVendor: UInt16?, subsystemDevice: UInt16?, revision: UInt8?
+    /// Decoded config space (header, capabilities, SR-IOV), when at least 64 bytes were readable.
+    public var config: ConfigSpace?
+    /// The `resource` file: BARs 0-5, ROM (6), SR-IOV VF BARs (7-12; total span over all VFs).
+    public var resources: [Resource] = []
+    /// The `sriov_*` files, on a PF with the SR-IOV capability.
+    public var sriov: SRIOVFiles?
+    /// VFs (`virtfnN` links) by N, on a PF.
+    public var virtualFunctions: [PCIAddress] = []
+    /// The PF (`physfn` link), on a VF.
+    public var physicalFunction: PCIAddress?
+    /// Bound driver name.
+    public var driver: String?
+    /// IOMMU group number.
+    public var iommuGroup: Int?
+    /// NUMA node (-1 when the platform gives none).
+    public var numaNode: Int?
+    /// `power/runtime_status`: active, suspended, ...
+    public var runtimeStatus: String?
+    /// Negotiated link speed text and width.
+    public var linkSpeed: String?, linkWidth: Int?
+    /// Fields that could not be read or parsed, with the reason.
+    public var diagnostics: [FieldDiagnostic] = []
+
+    /// A function with only its address known.
+    public init(address: PCIAddress) { self.address = address }
+
+    /// True for an SR-IOV virtual function.
+    public var isVirtualFunction: Bool { physicalFunction != nil }
+}
+
+/// One line of the sysfs `resource` file.
+public struct Resource: Sendable, Codable, Equatable {
+    /// Line number: 0-5 BARs, 6 ROM, 7-12 VF BARs 0-5.
+    public let index: Int
+    /// First and last address (both 0 when unused).
+    public let start: UInt64, end: UInt64
+    /// Kernel IORESOURCE_* flags.
+    public let flags: UInt64
+
+    /// Bytes covered, 0 when unused.
+    public var size: UInt64 { end > start || (end == start && start != 0) ? end - start + 1 : 0 }
+    /// IORESOURCE_IO.
+    public var isIO: Bool { flags & 0x100 != 0 }
+    /// IORESOURCE_MEM_64.
+    public var is64Bit: Bool { flags & 0x10_0000 != 0 }
+    /// IORESOURCE_PREFETCH.
+    public var isPrefetchable: Bool { flags & 0x2000 != 0 }
+}
+
+/// The kernel's `sriov_*` attribute files (readable without root, unlike config past 64 bytes).
+public struct SRIOVFiles: Sendable, Codable, Equatable {
+    public var totalVFs: Int?
+    public var numVFs: Int?
+    public var offset: Int?
+    public var stride: Int?
+    public var vfDevice: UInt16?
+}
+
+/// Why a field is missing or suspect: which sysfs file, what happened.
+public struct FieldDiagnostic: Sendable, Codable, Equatable, CustomStringConvertible {
+    /// The sysfs file (relative to the device directory) or decoded field.
+    public let field: String
+    /// What went wrong.
+    public let problem: String
+
+    /// `config: ...`.
+    public var description: String { "\(field): \(problem)" }
+}

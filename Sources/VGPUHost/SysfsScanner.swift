@@ -1,0 +1,185 @@
+import VGPUCore
+
+/// Scans a sysfs tree for PCI functions.
+///
+/// Accepts a sysfs root (`/sys`, with `bus/pci/devices`) or lspci's layout (a directory with `devices/`).
+/// Never writes anything and never maps a BAR (identity registers are read separately, on request).
+public struct SysfsScanner: Sendable {
+    /// The directory holding one entry per function.
+    public let devicesDirectory: String
+    /// The file-system seam.
+    public let reader: any SysfsReader
+
+    /// Where a root's device directory is, or nil when it has none.
+    public static func devicesDirectory(root: String, reader: any SysfsReader = LiveSysfs()) -> String? {
+        for candidate in ["\(root)/bus/pci/devices", "\(root)/devices"] {
+            if case .success = reader.list(candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// A scanner over `devicesDirectory`.
+    public init(devicesDirectory: String, reader: any SysfsReader = LiveSysfs()) {
+        self.devicesDirectory = devicesDirectory
+        self.reader = reader
+    }
+
+    /// The outcome of a scan.
+    public struct Result: Sendable {
+        /// Functions in address order.
+        public var functions: [PCIFunction]
+        /// Entries skipped as a whole (not an address, or gone mid-scan).
+        public var warnings: [String]
+    }
+
+    /// Largest config space (PCIe extended).
+    static let configLimit = 4096
+
+    /// Reads every function whose address passes `filter`.
+    public func scan(where filter: (PCIAddress) -> Bool = { _ in true }) -> Result {
+        var warnings: [String] = []
+        let names: [String]
+        switch reader.list(devicesDirectory) {
+        case .success(let n): names = n
+        case .failure(let e): return Result(functions: [], warnings: ["\(devicesDirectory): \(e)"])
+        }
+        var functions: [PCIFunction] = []
+        for name in names.sorted() {
+            guard let address = PCIAddress(name) else {
+                warnings.append("\(devicesDirectory)/\(name): not a PCI address, skipped")
+                continue
+            }
+            guard filter(address) else { continue }
+            if let function = read(address, directory: "\(devicesDirectory)/\(name)", warnings: &warnings) {
+                functions.append(function)
+            }
+        }
+        return Result(functions: functions.sorted { $0.address < $1.address }, warnings: warnings)
+    }
+
+    /// Reads one function; nil (with a warning) when its directory vanished.
+    func read(_ address: PCIAddress, directory dir: String, warnings: inout [String]) -> PCIFunction? {
+        var f = PCIFunction(address: address)
+        var diagnostics: [FieldDiagnostic] = []
+        func text(_ file: String, limit: Int = 256) -> String? {
+            switch reader.read("\(dir)/\(file)", limit: limit) {
+            case .success(let bytes):
+                let s = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: [" ", "\n", "\t", "\0"])
+                if s.isEmpty { diagnostics.append(FieldDiagnostic(field: file, problem: "empty file")) ; return nil }
+                return s
+            case .failure(.notFound):
+                return nil
+            case .failure(let e):
+                diagnostics.append(FieldDiagnostic(field: file, problem: "\(e)"))
+                return nil
+            }
+        }
+        func hex<T: FixedWidthInteger>(_ file: String, _: T.Type, prefixed: Bool = true, required: Bool = true) -> T? {
+            guard let s = text(file) else {
+                if required { diagnostics.append(FieldDiagnostic(field: file, problem: "missing")) }
+                return nil
+            }
+            let digits = s.hasPrefix("0x") ? String(s.dropFirst(2)) : (prefixed ? nil : s)
+            guard let digits, !digits.isEmpty, digits.count <= T.bitWidth / 4 + 2, let v = T(digits, radix: 16) else {
+                diagnostics.append(FieldDiagnostic(field: file, problem: "'\(s.prefix(40))' is not a \(prefixed ? "0x-prefixed " : "")hex value that fits \(T.bitWidth) bits"))
+                return nil
+            }
+            return v
+        }
+        func decimal(_ file: String) -> Int? {
+            guard let s = text(file) else { return nil }
+            guard let v = Int(s) else {
+                diagnostics.append(FieldDiagnostic(field: file, problem: "'\(s.prefix(40))' is not a decimal number"))
+                return nil
+            }
+            return v
+        }
+        func linkName(_ file: String) -> String? {
+            switch reader.readLink("\(dir)/\(file)") {
+            case .success(let target): return target.split(separator: "/").last.map(String.init)
+            case .failure(.notFound): return nil
+            case .failure(let e):
+                diagnostics.append(FieldDiagnostic(field: file, problem: "\(e)"))
+                return nil
+            }
+        }
+
+        // A device that disappeared mid-scan has lost its directory: skip it whole.
+        if case .failure(.notFound) = reader.list(dir) {
+            warnings.append("\(address): disappeared during the scan, skipped")
+            return nil
+        }
+        f.vendor = hex("vendor", UInt16.self)
+        f.device = hex("device", UInt16.self)
+        f.classCode = hex("class", UInt32.self).map { $0 & 0xff_ffff }
+        f.subsystemVendor = hex("subsystem_vendor", UInt16.self)
+        f.subsystemDevice = hex("subsystem_device", UInt16.self)
+        f.revision = hex("revision", UInt8.self)
+
+        switch reader.read("\(dir)/config", limit: Self.configLimit) {
+        case .success(let bytes):
+            if bytes.count < 64 {
+                diagnostics.append(FieldDiagnostic(field: "config", problem: "\(bytes.count) bytes, under the 64-byte header"))
+            } else {
+                f.config = ConfigSpace(bytes)
+                if bytes.count == 64 {
+                    diagnostics.append(FieldDiagnostic(field: "config", problem: "only 64 bytes readable (capabilities past the header need root); using sriov_* files"))
+                }
+                for problem in f.config?.problems ?? [] { diagnostics.append(FieldDiagnostic(field: "config", problem: problem)) }
+            }
+        case .failure(let e):
+            diagnostics.append(FieldDiagnostic(field: "config", problem: "\(e)"))
+        }
+
+        if let text = text("resource", limit: 4096) {  // 13 lines (endpoint) or 17 (bridge) of 57 bytes
+            for (i, line) in text.split(separator: "\n").enumerated() {
+                let parts = line.split(separator: " ")
+                let values = parts.compactMap { $0.hasPrefix("0x") ? UInt64($0.dropFirst(2), radix: 16) : nil }
+                guard parts.count == 3, values.count == 3, values[1] >= values[0] || values[1] == 0 else {
+                    diagnostics.append(FieldDiagnostic(field: "resource", problem: "line \(i + 1) '\(line.prefix(60))' is not 'start end flags' in hex"))
+                    continue
+                }
+                f.resources.append(Resource(index: i, start: values[0], end: values[1], flags: values[2]))
+            }
+        }
+
+        if let total = decimal("sriov_totalvfs") {
+            var s = SRIOVFiles(totalVFs: total)
+            s.numVFs = decimal("sriov_numvfs")
+            s.offset = decimal("sriov_offset")
+            s.stride = decimal("sriov_stride")
+            s.vfDevice = hex("sriov_vf_device", UInt16.self, prefixed: false)
+            f.sriov = s
+        }
+
+        var vfs: [(Int, PCIAddress)] = []
+        if case .success(let entries) = reader.list(dir) {
+            for entry in entries where entry.hasPrefix("virtfn") {
+                guard let n = Int(entry.dropFirst(6)) else { continue }
+                switch reader.readLink("\(dir)/\(entry)") {
+                case .success(let target):
+                    if let a = target.split(separator: "/").last.flatMap({ PCIAddress($0) }) { vfs.append((n, a)) }
+                    else { diagnostics.append(FieldDiagnostic(field: entry, problem: "link target '\(target)' is not a PCI function")) }
+                case .failure(let e):
+                    diagnostics.append(FieldDiagnostic(field: entry, problem: "\(e)"))
+                }
+            }
+        }
+        f.virtualFunctions = vfs.sorted { $0.0 < $1.0 }.map(\.1)
+        if let pf = linkName("physfn") {
+            f.physicalFunction = PCIAddress(pf)
+            if f.physicalFunction == nil { diagnostics.append(FieldDiagnostic(field: "physfn", problem: "link target '\(pf)' is not a PCI function")) }
+        }
+        f.driver = linkName("driver")
+        if let group = linkName("iommu_group") {
+            f.iommuGroup = Int(group)
+            if f.iommuGroup == nil { diagnostics.append(FieldDiagnostic(field: "iommu_group", problem: "link target '\(group)' is not a group number")) }
+        }
+        f.numaNode = decimal("numa_node")
+        f.runtimeStatus = text("power/runtime_status")
+        f.linkSpeed = text("current_link_speed")
+        f.linkWidth = decimal("current_link_width")
+        f.diagnostics = diagnostics
+        return f
+    }
+}

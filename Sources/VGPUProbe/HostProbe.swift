@@ -1,0 +1,209 @@
+import VGPUCore
+import VGPUFirmware
+import VGPUHost
+
+/// Builds a `HostReport`: scan sysfs, group VFs under their PF, identify each NVIDIA GPU, select its
+/// module, verify its firmware, and judge vGPU readiness.
+public struct HostProbe {
+    /// What to probe and how.
+    public struct Options: Sendable {
+        public var sysfsRoot: String = "/sys"
+        public var firmwareRoot: String = "/lib/firmware"
+        public var pciIDsPath: String = PCIIDDatabase.defaultPath
+        public var slot: SlotSelector?
+        public var ids: IDSelector?
+        public var verifyFirmware = true
+        public var readBAR0 = true
+        public init() {}
+    }
+
+    /// Why no report could be made.
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        /// The sysfs root has neither bus/pci/devices nor devices/.
+        case noDevicesDirectory(String)
+
+        public var description: String {
+            switch self {
+            case .noDevicesDirectory(let root): "\(root) has no bus/pci/devices (a sysfs root) or devices/ (lspci's layout)"
+            }
+        }
+    }
+
+    let registry: ModuleRegistry
+    let reader: any SysfsReader
+
+    /// A probe over the given modules and file-system seam.
+    public init(registry: ModuleRegistry, reader: any SysfsReader = LiveSysfs()) {
+        self.registry = registry
+        self.reader = reader
+    }
+
+    static let nvidia: UInt16 = 0x10de
+
+    /// Runs the probe.
+    public func run(_ options: Options) throws(Failure) -> HostReport {
+        guard let devices = SysfsScanner.devicesDirectory(root: options.sysfsRoot, reader: reader) else {
+            throw .noDevicesDirectory(options.sysfsRoot)
+        }
+        let scan = SysfsScanner(devicesDirectory: devices, reader: reader).scan()
+        let byAddress = Dictionary(scan.functions.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        let names = PCIIDDatabase.load(path: options.pciIDsPath, vendors: [Self.nvidia], reader: reader)
+        let verifier = FirmwareVerifier(root: FirmwareRoot(path: options.firmwareRoot))
+        var gpus: [HostReport.GPU] = []
+        var others: [String] = []
+        for f in scan.functions where f.vendor == Self.nvidia && !f.isVirtualFunction {
+            guard (f.classCode ?? 0) >> 16 == 0x03 else {
+                others.append("\(f.address) [\(hex4(f.vendor)):\(hex4(f.device))] class \(f.classCode.map { hex6($0) } ?? "?")")
+                continue
+            }
+            if let slot = options.slot, !slot.matches(f.address) { continue }
+            if let ids = options.ids, !ids.matches(vendor: f.vendor, device: f.device) { continue }
+            gpus.append(report(f, devices: devices, byAddress: byAddress, names: names, verifier: verifier, options: options))
+        }
+        return HostReport(schema: HostReport.schemaID, sysfsRoot: options.sysfsRoot, firmwareRoot: options.firmwareRoot,
+                          gpus: gpus, otherNVIDIAFunctions: others, warnings: scan.warnings, functionsScanned: scan.functions.count)
+    }
+
+    private func report(_ f: PCIFunction, devices: String, byAddress: [PCIAddress: PCIFunction], names: PCIIDDatabase?,
+                        verifier: FirmwareVerifier, options: Options) -> HostReport.GPU
+    {
+        var diagnostics = f.diagnostics.map(\.description)
+        // Identity: BOOT_42 when BAR0 can be read, else the module id tables.
+        var identity = HostReport.Identity(source: "none", boot0: nil, boot42: nil, note: nil)
+        var owner: (module: any ArchitectureModule, chip: Chip)?
+        var bar0Note: String?
+        if options.readBAR0 {
+            switch BAR0Identity.read(directory: "\(devices)/\(f.address)", runtimeStatus: f.runtimeStatus, reader: reader) {
+            case .registers(let regs):
+                switch regs.chipID() {
+                case .success(let id):
+                    if let found = registry.select(chipID: id) {
+                        owner = found
+                        identity = .init(source: "BOOT_42", boot0: hex8(regs.boot0), boot42: hex8(regs.boot42), note: "chip id \(id)")
+                    } else {
+                        bar0Note = "BOOT_42 chip id \(id) (\(id.architecture?.description ?? "unknown architecture")) is not supported by any module"
+                        identity = .init(source: "none", boot0: hex8(regs.boot0), boot42: hex8(regs.boot42), note: bar0Note)
+                    }
+                case .failure(let why):
+                    bar0Note = why.description
+                }
+            case .suspended: bar0Note = "device is runtime-suspended: BAR0 not read (vgpu-probe never wakes a device)"
+            case .permissionDenied: bar0Note = "BAR0 needs root to map: permission denied"
+            case .unavailable(let why): bar0Note = "BAR0 not readable: \(why)"
+            }
+        } else {
+            bar0Note = "BAR0 reading disabled"
+        }
+        // A decoded BOOT_42 is authoritative: an unknown chip stays unsupported. Only when BAR0 gave no
+        // chip id does the PCI device-id table decide.
+        let boot42Decoded = identity.boot42 != nil
+        if owner == nil && !boot42Decoded {
+            if let device = f.device, let found = registry.select(pciDeviceID: device) {
+                owner = found
+                identity = .init(source: "pci-id-table", boot0: identity.boot0, boot42: identity.boot42, note: bar0Note)
+            } else {
+                identity = .init(source: "none", boot0: identity.boot0, boot42: identity.boot42,
+                                 note: [bar0Note, "no module claims device id \(hex4(f.device))"].compactMap { $0 }.joined(separator: "; "))
+            }
+        }
+
+        let bars = f.resources.filter { $0.index < 6 && $0.size > 0 }.map {
+            HostReport.BAR(index: $0.index, start: hex($0.start), size: $0.size, kind: $0.isIO ? "io" : ($0.is64Bit ? "mem64" : "mem32"),
+                           prefetchable: $0.isPrefetchable)
+        }
+        let sriov = sriovSummary(f)
+        var vfs: [HostReport.VF] = []
+        for address in f.virtualFunctions {
+            guard let vf = byAddress[address] else {
+                diagnostics.append("virtfn -> \(address): no such function in the tree (dangling link)")
+                continue
+            }
+            vfs.append(HostReport.VF(address: address.description, driver: vf.driver, iommuGroup: vf.iommuGroup))
+            diagnostics += vf.diagnostics.filter { $0.field != "config" }.map { "\(address): \($0)" }
+        }
+
+        var firmware: HostReport.Firmware?
+        if let owner, options.verifyFirmware {
+            let release = owner.module.defaultRelease
+            if let r = owner.module.firmwareManifest.release(release),
+               let files = r.chips.first(where: { $0.chip == owner.chip.firmwareDirectoryName }) {
+                let report = verifier.verify(chip: files, release: r)
+                firmware = .init(release: release.description, ok: report.isOK, files: report.files.count,
+                                 findings: report.files.flatMap(\.findings).map(\.message))
+            }
+        }
+        let readiness = judge(owner: owner, identity: identity, sriov: sriov, function: f, firmware: firmware, verify: options.verifyFirmware)
+        let name = f.device.flatMap { names?.name(vendor: Self.nvidia, device: $0) } ?? "NVIDIA device \(hex4(f.device))"
+        return HostReport.GPU(
+            address: f.address.description, vendorID: hex4(f.vendor), deviceID: hex4(f.device), name: name,
+            subsystem: f.subsystemVendor.map { "\(hex4($0)):\(hex4(f.subsystemDevice))" }, revision: f.revision.map { hex2($0) },
+            classCode: f.classCode.map(hex6), chip: owner?.chip.name, architecture: owner?.chip.architecture?.description,
+            module: owner?.module.name, identity: identity, driver: f.driver, iommuGroup: f.iommuGroup, numaNode: f.numaNode,
+            runtimeStatus: f.runtimeStatus, link: f.linkSpeed.map { s in f.linkWidth.map { "\(s) x\($0)" } ?? s },
+            bars: bars, sriov: sriov, firmware: firmware, readiness: readiness, vfs: vfs, diagnostics: diagnostics)
+    }
+
+    /// SR-IOV from the decoded capability when config was readable, else from the sriov_* files.
+    private func sriovSummary(_ f: PCIFunction) -> HostReport.SRIOV? {
+        let total: Int
+        let perVF: (Int) -> [HostReport.VFBAR] = { total in
+            guard total > 0 else { return [] }
+            return f.resources.filter { (7...12).contains($0.index) && $0.size > 0 }
+                .map { HostReport.VFBAR(index: $0.index - 7, sizePerVF: $0.size / UInt64(total), is64Bit: $0.is64Bit) }
+        }
+        if let cap = f.config?.sriov {
+            total = Int(cap.totalVFs)
+            return .init(source: "config", capabilityOffset: cap.offset, totalVFs: total,
+                         enabledVFs: cap.vfEnabled ? Int(cap.numVFs) : 0, firstVFOffset: Int(cap.firstVFOffset),
+                         vfStride: Int(cap.vfStride), vfDeviceID: hex4(cap.vfDeviceID), vfBARs: perVF(total))
+        }
+        if let files = f.sriov, let t = files.totalVFs {
+            return .init(source: "sysfs", capabilityOffset: nil, totalVFs: t, enabledVFs: files.numVFs ?? 0,
+                         firstVFOffset: files.offset, vfStride: files.stride, vfDeviceID: files.vfDevice.map(hex4), vfBARs: perVF(t))
+        }
+        return nil
+    }
+
+    /// The readiness checks; the GPU is ready when every one passes.
+    private func judge(owner: (module: any ArchitectureModule, chip: Chip)?, identity: HostReport.Identity, sriov: HostReport.SRIOV?,
+                       function f: PCIFunction, firmware: HostReport.Firmware?, verify: Bool) -> HostReport.Readiness
+    {
+        var checks: [HostReport.Check] = []
+        if let owner {
+            checks.append(.init(name: "module", ok: true, detail: "\(owner.chip.name) is handled by module \(owner.module.name) (identified by \(identity.source))"))
+        } else {
+            checks.append(.init(name: "module", ok: false, detail: "unsupported: \(identity.note ?? "chip not identified")"))
+        }
+        switch sriov {
+        case nil:
+            checks.append(.init(name: "sriov", ok: false, detail: "no SR-IOV capability: this GPU cannot host vGPUs"))
+        case let s? where s.totalVFs == 0:
+            checks.append(.init(name: "sriov", ok: false, detail: "SR-IOV capability reports TotalVFs 0"))
+        case let s? where s.vfDeviceID == "0000":
+            checks.append(.init(name: "sriov", ok: false, detail: "SR-IOV VF device id is 0: the VFs are unusable"))
+        case let s?:
+            checks.append(.init(name: "sriov", ok: true, detail: "SR-IOV capable: \(s.totalVFs) VFs, VF device \(s.vfDeviceID ?? "?") (from \(s.source))"))
+        }
+        let enabled = sriov?.enabledVFs ?? 0
+        checks.append(.init(name: "vfs-enabled", ok: enabled > 0,
+                            detail: enabled > 0 ? "\(enabled) VFs enabled" : "no VFs enabled (write the count to sriov_numvfs)"))
+        checks.append(.init(name: "iommu", ok: f.iommuGroup != nil,
+                            detail: f.iommuGroup.map { "IOMMU group \($0)" } ?? "no IOMMU group: enable the IOMMU (intel_iommu=on / amd_iommu) for device assignment"))
+        if !verify {
+            checks.append(.init(name: "firmware", ok: true, detail: "not checked (--no-firmware)"))
+        } else if let firmware {
+            checks.append(.init(name: "firmware", ok: firmware.ok,
+                                detail: firmware.ok ? "GSP firmware \(firmware.release) present and verified (\(firmware.files) files)"
+                                                    : "GSP firmware \(firmware.release): " + firmware.findings.joined(separator: "; ")))
+        } else {
+            checks.append(.init(name: "firmware", ok: false, detail: "no firmware manifest for this chip"))
+        }
+        return .init(ready: checks.allSatisfy(\.ok), checks: checks)
+    }
+}
+
+func hex4(_ v: UInt16?) -> String { v.map { pad0(String($0, radix: 16), 4) } ?? "????" }
+func hex2(_ v: UInt8) -> String { pad0(String(v, radix: 16), 2) }
+func hex6(_ v: UInt32) -> String { pad0(String(v, radix: 16), 6) }
+func hex8(_ v: UInt32) -> String { "0x" + pad0(String(v, radix: 16), 8) }
+func pad0(_ s: String, _ n: Int) -> String { String(repeating: "0", count: max(0, n - s.count)) + s }

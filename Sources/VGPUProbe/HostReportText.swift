@@ -1,0 +1,58 @@
+/// Renders a host report for an operator: one block per GPU, the verdict first-class, VFs summarized.
+public enum HostReportText {
+    /// The report as text.
+    public static func render(_ r: HostReport, verbose: Bool = false) -> String {
+        var out = "vgpu-probe: \(r.functionsScanned) PCI functions under \(r.sysfsRoot); firmware root \(r.firmwareRoot)\n"
+        for w in r.warnings { out += "warning: \(w)\n" }
+        if r.gpus.isEmpty { out += "\nNo NVIDIA GPU found.\n" }
+        for g in r.gpus {
+            out += "\n\(g.address)  \(g.name) [\(g.vendorID):\(g.deviceID)]" + (g.revision.map { " (rev \($0))" } ?? "") + "\n"
+            let chip = g.chip.map { "\($0) (\(g.architecture ?? "?")), module \(g.module ?? "?")" } ?? "unidentified"
+            out += "  chip          \(chip), identified by \(g.identity.source)"
+            if g.identity.source == "BOOT_42", let b = g.identity.boot42 { out += " = \(b)" }
+            out += "\n"
+            if let note = g.identity.note, g.identity.source != "BOOT_42" { out += "                \(note)\n" }
+            var host = ["driver \(g.driver ?? "none")", "IOMMU group \(g.iommuGroup.map(String.init) ?? "none")"]
+            if let n = g.numaNode { host.append("NUMA \(n)") }
+            if let l = g.link { host.append("link \(l)") }
+            if let s = g.runtimeStatus { host.append("power \(s)") }
+            out += "  host          " + host.joined(separator: ", ") + "\n"
+            out += "  BARs          " + g.bars.map { "\($0.index): \(size($0.size)) \($0.kind)\($0.prefetchable ? " pref" : "") @\($0.start)" }.joined(separator: "; ") + "\n"
+            if let s = g.sriov {
+                out += "  SR-IOV        \(s.enabledVFs)/\(s.totalVFs) VFs enabled, offset \(s.firstVFOffset.map(String.init) ?? "?"), stride \(s.vfStride.map(String.init) ?? "?"), VF device \(s.vfDeviceID ?? "?")"
+                out += s.capabilityOffset.map { " (capability at 0x\(String($0, radix: 16)))" } ?? " (from sriov_* files)"
+                out += "\n"
+                if !s.vfBARs.isEmpty {
+                    out += "  VF BARs       " + s.vfBARs.map { "\($0.index): \(size($0.sizePerVF))\($0.is64Bit ? " 64-bit" : "")" }.joined(separator: "; ") + " per VF\n"
+                }
+            } else {
+                out += "  SR-IOV        none\n"
+            }
+            if let fw = g.firmware { out += "  firmware      \(fw.release): \(fw.ok ? "ok (\(fw.files) files verified)" : "PROBLEMS")\n" }
+            out += "  vGPU ready    \(g.readiness.ready ? "YES" : "NO")\n"
+            for c in g.readiness.checks { out += "    [\(c.ok ? "ok" : "!!")] \(pad(c.name, 12)) \(c.detail)\n" }
+            if !g.vfs.isEmpty {
+                let groups = g.vfs.compactMap(\.iommuGroup)
+                out += "  VFs           \(g.vfs.count): \(g.vfs.first!.address) ... \(g.vfs.last!.address)"
+                if let lo = groups.min(), let hi = groups.max() { out += ", IOMMU groups \(lo)...\(hi)" }
+                let drivers = Set(g.vfs.map { $0.driver ?? "none" }).sorted()
+                out += ", driver \(drivers.joined(separator: "/"))\n"
+                if verbose { for vf in g.vfs { out += "                \(vf.address) driver \(vf.driver ?? "none") group \(vf.iommuGroup.map(String.init) ?? "none")\n" } }
+            }
+            let shown = verbose ? g.diagnostics : Array(g.diagnostics.prefix(5))
+            for d in shown { out += "  note          \(d)\n" }
+            if shown.count < g.diagnostics.count { out += "  note          ... \(g.diagnostics.count - shown.count) more (--verbose)\n" }
+        }
+        if !r.otherNVIDIAFunctions.isEmpty { out += "\nOther NVIDIA functions: " + r.otherNVIDIAFunctions.joined(separator: "; ") + "\n" }
+        let ready = r.gpus.filter(\.readiness.ready).count
+        out += "\n\(r.gpus.count) GPU(s), \(ready) ready for vGPU\n"
+        return out
+    }
+
+    static func size(_ bytes: UInt64) -> String {
+        for (unit, shift) in [("GiB", UInt64(30)), ("MiB", 20), ("KiB", 10)] where bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift) \(unit)"
+        }
+        return "\(bytes) B"
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Logging
+import VGPUCore
+import VGPUProbe
+
+/// `vgpu-probe` (default subcommand): discover the host's NVIDIA GPUs and judge vGPU readiness.
+struct ProbeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Report each NVIDIA GPU of the host and whether it is ready for vGPU (the default).",
+        discussion: """
+            Reads the host's PCI devices from sysfs (read-only), groups SR-IOV VFs under their GPU, \
+            identifies each GPU's chip from BAR0's NV_PMC_BOOT_42 register (needs root; a suspended GPU is \
+            never woken) or else from the architecture module's PCI id table, verifies the chip's GSP \
+            firmware, and checks what vGPU needs: SR-IOV capable with usable VFs, VFs enabled, an IOMMU \
+            group, firmware present and verified.
+
+            --sysfs-root takes a sysfs root (with bus/pci/devices) or lspci's layout (a directory with \
+            devices/); `vgpu-probe snapshot` is not there yet, but the fixture hosts under \
+            Tests/Fixtures/hosts are such trees.
+
+            Exit status: 0 every GPU ready; 1 ran, and a GPU is not ready or none was found; 64 bad \
+            command line; 66 the sysfs root has no PCI devices directory.
+
+            Examples:
+              vgpu-probe                                      this host
+              vgpu-probe -s 41:00.0 --json                    one GPU, as JSON
+              vgpu-probe --sysfs-root Tests/Fixtures/hosts/l40-two-gpus --firmware-root .firmware
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("sysfs root to scan.", valueName: "dir"))
+    var sysfsRoot = "/sys"
+
+    @Option(name: .long, help: ArgumentHelp("Directory that holds nvidia/... firmware.", valueName: "dir"))
+    var firmwareRoot = "/lib/firmware"
+
+    @Option(name: .short, help: ArgumentHelp("Only GPUs at [[domain:]bus:][dev][.fn], as lspci -s.", valueName: "slot"))
+    var slot: String?
+
+    @Option(name: .short, help: ArgumentHelp("Only GPUs with [vendor]:[device] ids, as lspci -d.", valueName: "ids"))
+    var device: String?
+
+    @Option(name: .long, help: ArgumentHelp("pci.ids database for device names.", valueName: "file"))
+    var pciIds = "/usr/share/misc/pci.ids"
+
+    @Flag(name: .long, help: "Do not verify firmware (skips hashing).")
+    var noFirmware = false
+
+    @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.probe/1, see docs/cli.md).")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if let slot, SlotSelector(slot) == nil { throw ValidationError("-s '\(slot)' is not [[domain:]bus:][dev][.fn] in hex") }
+        if let device, IDSelector(device) == nil { throw ValidationError("-d '\(device)' is not [vendor]:[device] in hex") }
+    }
+
+    func run() throws {
+        let logger = global.makeLogger()
+        let registry: ModuleRegistry
+        do { registry = try BuiltInModules.registry() } catch {
+            Output.error("internal error: \(error)")
+            throw Output.exit(.internalError)
+        }
+        var options = HostProbe.Options()
+        options.sysfsRoot = sysfsRoot
+        options.firmwareRoot = firmwareRoot
+        options.pciIDsPath = pciIds
+        options.slot = slot.flatMap(SlotSelector.init)
+        options.ids = device.flatMap(IDSelector.init)
+        options.verifyFirmware = !noFirmware
+        logger.debug("probing", metadata: ["sysfs": "\(sysfsRoot)", "firmware": "\(firmwareRoot)"])
+        let report: HostReport
+        do { report = try HostProbe(registry: registry).run(options) } catch {
+            Output.error(error.description)
+            throw Output.exit(.noInput)
+        }
+        for w in report.warnings { logger.warning("\(w)") }
+        for g in report.gpus { for d in g.diagnostics { logger.debug("\(g.address): \(d)") } }
+        if json { try Output.json(report) } else { Output.print(HostReportText.render(report, verbose: global.verbose)) }
+        if !report.ok { throw Output.exit(.findings) }
+    }
+}
