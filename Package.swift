@@ -79,7 +79,7 @@ let testTargets: [Target] = [
     .target(name: "VGPUTestSupport", path: "Tests/VGPUTestSupport"),
     .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore"]),
     .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmware", "VGPUTestSupport"]),
-    .testTarget(name: "VGPUAdaTests", dependencies: ["VGPUAda", "VGPUFirmware", "VGPUTestSupport"]),
+    .testTarget(name: "VGPUAdaTests", dependencies: ["VGPUAda", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"]),
     .testTarget(name: "VGPUHostTests", dependencies: ["VGPUHost", "VGPUTestSupport"]),
     .testTarget(
         name: "VGPUProbeTests",

@@ -24,8 +24,7 @@ struct FirmwareCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Directory that holds nvidia/...", valueName: "dir"))
-    var firmwareRoot = "/lib/firmware"
+    @OptionGroup var firmware: FirmwareRootOption
 
     @Option(name: .long, help: ArgumentHelp("Check only this chip (ad102, AD104, ...). Default: every supported chip.", valueName: "chip"))
     var chip: String?
@@ -49,15 +48,9 @@ struct FirmwareCommand: ParsableCommand {
 
     func run() throws {
         let logger = global.makeLogger()
-        let registry: ModuleRegistry
-        do {
-            registry = try BuiltInModules.registry()
-        } catch {
-            Output.error("internal error: \(error)")
-            throw Output.exit(.internalError)
-        }
-        let verifier = FirmwareVerifier(root: FirmwareRoot(path: firmwareRoot), verifiesDigests: !noDigest)
-        logger.debug("verifying firmware", metadata: ["root": "\(firmwareRoot)", "chip": "\(chip ?? "all")"])
+        let registry = try Output.registry()
+        let verifier = FirmwareVerifier(root: FirmwareRoot(path: firmware.firmwareRoot), verifiesDigests: !noDigest)
+        logger.debug("verifying firmware", metadata: ["root": "\(firmware.firmwareRoot)", "chip": "\(chip ?? "all")"])
         let inventory: FirmwareInventory
         do {
             inventory = try FirmwareInventory.make(registry: registry, chip: chip, release: release.flatMap { FirmwareRelease($0) },

@@ -16,6 +16,12 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
+/// `--firmware-root`, shared by the commands that read firmware.
+struct FirmwareRootOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Directory that holds nvidia/... firmware.", valueName: "dir"))
+    var firmwareRoot = "/lib/firmware"
+}
+
 /// swift-log may be bootstrapped once per process.
 enum LoggingBootstrap {
     nonisolated(unsafe) private static var done = false

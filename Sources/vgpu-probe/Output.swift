@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VGPUCore
 import VGPUProbe
 
 /// Writing results and leaving with a documented exit status.
@@ -21,6 +22,16 @@ enum Output {
         } catch {
             Self.error("internal error: cannot encode JSON: \(error)")
             throw ExitCode(ExitStatus.internalError.rawValue)
+        }
+    }
+
+    /// The built-in module registry, or exit 70: a module that fails to load is a defect of this build.
+    static func registry() throws(ExitCode) -> ModuleRegistry {
+        do {
+            return try BuiltInModules.registry()
+        } catch {
+            Self.error("internal error: \(error)")
+            throw exit(.internalError)
         }
     }
 

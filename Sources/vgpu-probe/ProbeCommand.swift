@@ -32,8 +32,7 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("sysfs root to scan.", valueName: "dir"))
     var sysfsRoot = "/sys"
 
-    @Option(name: .long, help: ArgumentHelp("Directory that holds nvidia/... firmware.", valueName: "dir"))
-    var firmwareRoot = "/lib/firmware"
+    @OptionGroup var firmware: FirmwareRootOption
 
     @Option(name: .short, help: ArgumentHelp("Only GPUs at [[domain:]bus:][dev][.fn], as lspci -s.", valueName: "slot"))
     var slot: String?
@@ -59,19 +58,15 @@ struct ProbeCommand: ParsableCommand {
 
     func run() throws {
         let logger = global.makeLogger()
-        let registry: ModuleRegistry
-        do { registry = try BuiltInModules.registry() } catch {
-            Output.error("internal error: \(error)")
-            throw Output.exit(.internalError)
-        }
+        let registry = try Output.registry()
         var options = HostProbe.Options()
         options.sysfsRoot = sysfsRoot
-        options.firmwareRoot = firmwareRoot
+        options.firmwareRoot = firmware.firmwareRoot
         options.pciIDsPath = pciIds
         options.slot = slot.flatMap(SlotSelector.init)
         options.ids = device.flatMap(IDSelector.init)
         options.verifyFirmware = !noFirmware
-        logger.debug("probing", metadata: ["sysfs": "\(sysfsRoot)", "firmware": "\(firmwareRoot)"])
+        logger.debug("probing", metadata: ["sysfs": "\(sysfsRoot)", "firmware": "\(firmware.firmwareRoot)"])
         let report: HostReport
         do { report = try HostProbe(registry: registry).run(options) } catch {
             Output.error(error.description)
