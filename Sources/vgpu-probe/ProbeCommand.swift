@@ -16,8 +16,8 @@ struct ProbeCommand: ParsableCommand {
             group, firmware present and verified.
 
             --sysfs-root takes a sysfs root (with bus/pci/devices) or lspci's layout (a directory with \
-            devices/); `vgpu-probe snapshot` is not there yet, but the fixture hosts under \
-            Tests/Fixtures/hosts are such trees.
+            devices/): a tree written by `vgpu-probe snapshot`, or the fixture hosts under \
+            Tests/Fixtures/hosts.
 
             Exit status: 0 every GPU ready; 1 ran, and a GPU is not ready or none was found; 64 bad \
             command line; 66 the sysfs root has no PCI devices directory.
