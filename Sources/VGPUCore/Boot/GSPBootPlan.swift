@@ -1,0 +1,195 @@
+/// Registers the booter path uses (GSP-FACTS section 5), named once.
+public enum GSPRegisters {
+    /// GSP falcon base.
+    public static let gspFalcon: UInt32 = 0x110000
+    /// SEC2 falcon base.
+    public static let sec2Falcon: UInt32 = 0x840000
+    /// Falcon mailbox 0 / 1 (offsets from a falcon base).
+    public static let mailbox0: UInt32 = 0x040, mailbox1: UInt32 = 0x044
+    /// GSP register that receives the bootloader's appVersion.
+    public static let appVersion: UInt32 = 0x080
+    /// Falcon CPU control; bit 4 reads 1 when the falcon halted.
+    public static let cpuctl: UInt32 = 0x100
+    /// NV_PDISP_VGA_WORKSPACE_BASE.
+    public static let vgaWorkspaceBase: UInt32 = 0x625f04
+    /// NV_PGC6_BSI_SECURE_SCRATCH_15: the scrubber reports progress in bits 31:29.
+    public static let secureScratch15: UInt32 = 0x1180fc
+    /// NV_PFB_PRI_MMU_WPR2_ADDR_LO / HI; HI is 0 when no WPR2 is up.
+    public static let wpr2AddrLo: UInt32 = 0x1fa824, wpr2AddrHi: UInt32 = 0x1fa828
+    /// The value GSP mailbox 0 takes once GSP-RM has unloaded.
+    public static let unloadDone: UInt32 = 0x8000_0000
+}
+
+/// What a boot plan is computed from, all values (read from firmware and device by the caller).
+public struct GSPBootInputs: Sendable, Equatable, Codable {
+    /// VRAM size and the VGA workspace register, when read.
+    public var framebufferSize: UInt64
+    public var vgaWorkspaceRegister: UInt32?
+    /// From the bootloader file: payload size and the descriptor fields the meta needs.
+    public var bootloaderSize: UInt64
+    public var bootloaderCodeOffset: UInt64, bootloaderDataOffset: UInt64, bootloaderManifestOffset: UInt64
+    public var appVersion: UInt32
+    /// From the GSP image: `.fwimage` size and the family's signature size.
+    public var imageSize: UInt64
+    public var signatureSize: UInt64
+
+    /// Inputs from their parts.
+    public init(framebufferSize: UInt64, vgaWorkspaceRegister: UInt32? = nil, bootloaderSize: UInt64, bootloaderCodeOffset: UInt64,
+                bootloaderDataOffset: UInt64, bootloaderManifestOffset: UInt64, appVersion: UInt32, imageSize: UInt64, signatureSize: UInt64) {
+        self.framebufferSize = framebufferSize
+        self.vgaWorkspaceRegister = vgaWorkspaceRegister
+        self.bootloaderSize = bootloaderSize
+        self.bootloaderCodeOffset = bootloaderCodeOffset
+        self.bootloaderDataOffset = bootloaderDataOffset
+        self.bootloaderManifestOffset = bootloaderManifestOffset
+        self.appVersion = appVersion
+        self.imageSize = imageSize
+        self.signatureSize = signatureSize
+    }
+}
+
+/// DMA addresses of what the driver places in system memory. A plan made without a device uses
+/// zeros (shown as "filled at boot"); the boot runner fills real (or simulated) ones.
+public struct SysmemPlacement: Sendable, Equatable, Codable {
+    public var radix3: UInt64 = 0, bootloader: UInt64 = 0, signature: UInt64 = 0, meta: UInt64 = 0, libosArguments: UInt64 = 0
+    public init() {}
+}
+
+/// One step of the boot, in order.
+public struct GSPBootStep: Sendable, Equatable, Codable {
+    /// `prepare`, `frts`, `scrubber`, `reset`, `booter`, `start`, `rpc`, `unload`.
+    public let phase: String
+    /// What runs it: `host`, `FWSEC`, `SEC2`, `GSP`.
+    public let engine: String
+    /// What happens.
+    public let action: String
+    /// The firmware image used, if any.
+    public let image: String?
+    /// The register written or polled, and the value, when the step has one.
+    public let register: UInt32?
+    public let value: UInt64?
+}
+
+/// Everything needed to boot GSP-RM on one GPU: heap, layout, the exact meta, the steps.
+public struct GSPBootPlan: Sendable, Equatable, Codable {
+    public let chip: String
+    public let release: FirmwareRelease
+    public let mode: GSPHeapMode
+    public let heap: GSPHeapPlan
+    public let layout: WPR2Layout
+    public let metaVariant: GspFwWprMeta.Variant
+    public let meta: GspFwWprMeta
+    public let steps: [GSPBootStep]
+    public let unloadSteps: [GSPBootStep]
+
+    /// The meta's 256 bytes.
+    public var metaBytes: [UInt8] { meta.encode(metaVariant) }
+}
+
+/// Builds boot plans from values; no I/O.
+public enum GSPBootPlanner {
+    /// Why no plan can be made.
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case heap(GSPHeapError)
+        case layout(WPR2LayoutError)
+        public var description: String {
+            switch self {
+            case .heap(let e): e.description
+            case .layout(let e): e.description
+            }
+        }
+    }
+
+    /// Plans a boot of `chip` at `release` with `parameters` (from the chip's module).
+    public static func plan(chip: String, release: FirmwareRelease, mode: GSPHeapMode, inputs: GSPBootInputs,
+                            parameters: GSPHeapParameters, nonWPRHeapSize: UInt64 = Sizes.MiB,
+                            sysmem: SysmemPlacement = SysmemPlacement()) throws(Failure) -> GSPBootPlan
+    {
+        let heap: GSPHeapPlan
+        do { heap = try GSPHeap.plan(framebuffer: inputs.framebufferSize, mode: mode, parameters: parameters) } catch { throw .heap(error) }
+        let layout: WPR2Layout
+        do {
+            layout = try WPR2Layout(WPR2LayoutInput(framebufferSize: inputs.framebufferSize, vgaWorkspaceRegister: inputs.vgaWorkspaceRegister,
+                                                    bootloaderSize: inputs.bootloaderSize, imageSize: inputs.imageSize,
+                                                    heapSize: heap.size, nonWPRHeapSize: nonWPRHeapSize))
+        } catch { throw .layout(error) }
+        let meta = Self.meta(layout: layout, heap: heap, inputs: inputs, sysmem: sysmem)
+        return GSPBootPlan(chip: chip, release: release, mode: mode, heap: heap, layout: layout, metaVariant: .of(release), meta: meta,
+                           steps: bootSteps(heap: heap, inputs: inputs, sysmem: sysmem, mode: mode),
+                           unloadSteps: unloadSteps())
+    }
+
+    /// Fills GspFwWprMeta from the layout (nouveau's r535_gsp_wpr_meta_init, nova-core's GspFwWprMeta::new).
+    static func meta(layout: WPR2Layout, heap: GSPHeapPlan, inputs: GSPBootInputs, sysmem: SysmemPlacement) -> GspFwWprMeta {
+        var m = GspFwWprMeta()
+        m.sysmemAddrOfRadix3Elf = sysmem.radix3
+        m.sizeOfRadix3Elf = inputs.imageSize
+        m.sysmemAddrOfBootloader = sysmem.bootloader
+        m.sizeOfBootloader = inputs.bootloaderSize
+        m.bootloaderCodeOffset = inputs.bootloaderCodeOffset
+        m.bootloaderDataOffset = inputs.bootloaderDataOffset
+        m.bootloaderManifestOffset = inputs.bootloaderManifestOffset
+        m.sysmemAddrOfSignature = sysmem.signature
+        m.sizeOfSignature = inputs.signatureSize
+        m.gspFwRsvdStart = layout.heap.start
+        m.nonWprHeapOffset = layout.nonWPRHeap.start
+        m.nonWprHeapSize = layout.nonWPRHeap.size
+        m.gspFwWprStart = layout.wpr2.start
+        m.gspFwHeapOffset = layout.heap.start
+        m.gspFwHeapSize = layout.heap.size
+        m.gspFwOffset = layout.gspImage.start
+        m.bootBinOffset = layout.bootloader.start
+        m.frtsOffset = layout.frts.start
+        m.frtsSize = layout.frts.size
+        m.gspFwWprEnd = layout.wpr2.end
+        m.fbSize = layout.framebufferSize
+        m.vgaWorkspaceOffset = layout.vgaWorkspace.start
+        m.vgaWorkspaceSize = layout.vgaWorkspace.size
+        m.gspFwHeapVfPartitionCount = heap.vfPartitionCount
+        return m
+    }
+
+    static func bootSteps(heap: GSPHeapPlan, inputs: GSPBootInputs, sysmem: SysmemPlacement, mode: GSPHeapMode) -> [GSPBootStep] {
+        let r = GSPRegisters.self
+        let pages = (inputs.imageSize + 4095) / 4096
+        var steps: [GSPBootStep] = [
+            .init(phase: "prepare", engine: "host", action: "read the FB size and NV_PDISP_VGA_WORKSPACE_BASE", image: nil, register: r.vgaWorkspaceBase, value: inputs.vgaWorkspaceRegister.map(UInt64.init)),
+            .init(phase: "prepare", engine: "host", action: "check no WPR2 is up (WPR2_ADDR_HI reads 0)", image: nil, register: r.wpr2AddrHi, value: 0),
+            .init(phase: "prepare", engine: "host", action: "copy .fwimage to sysmem and build its radix3 page table (\(pages) 4 KiB pages, 3 levels)", image: "gsp", register: nil, value: sysmem.radix3),
+            .init(phase: "prepare", engine: "host", action: "copy the signature section (\(inputs.signatureSize) bytes, padded to 256) to sysmem", image: "gsp", register: nil, value: sysmem.signature),
+            .init(phase: "prepare", engine: "host", action: "copy the bootloader payload (\(inputs.bootloaderSize) bytes) to sysmem", image: "bootloader", register: nil, value: sysmem.bootloader),
+            .init(phase: "prepare", engine: "host", action: "write the LibOS argument page: LOGINIT, LOGINTR, LOGRM 64 KiB each, RMARGS 4 KiB; command and message queues 256 KiB each, 4 KiB entries", image: nil, register: nil, value: sysmem.libosArguments),
+            .init(phase: "prepare", engine: "host", action: "write GspFwWprMeta (256 bytes) to sysmem", image: nil, register: nil, value: sysmem.meta),
+            .init(phase: "frts", engine: "FWSEC", action: "run FWSEC-FRTS from the VBIOS to carve FRTS", image: "vbios", register: nil, value: nil),
+        ]
+        if heap.requiresScrubber {
+            steps.append(.init(phase: "scrubber", engine: "SEC2", action: "run the scrubber (heap \(Sizes.describe(heap.size)) > 256 MiB) and wait for SECURE_SCRATCH_15 bits 31:29 >= 3", image: "scrubber", register: r.secureScratch15, value: 3 << 29))
+        }
+        steps += [
+            .init(phase: "reset", engine: "GSP", action: "reset the GSP falcon into RISC-V mode", image: nil, register: nil, value: nil),
+            .init(phase: "reset", engine: "GSP", action: "LibOS argument address, low 32 bits, to GSP mailbox 0", image: nil, register: r.gspFalcon + r.mailbox0, value: sysmem.libosArguments & 0xffff_ffff),
+            .init(phase: "reset", engine: "GSP", action: "LibOS argument address, high 32 bits, to GSP mailbox 1", image: nil, register: r.gspFalcon + r.mailbox1, value: sysmem.libosArguments >> 32),
+            .init(phase: "booter", engine: "SEC2", action: "GspFwWprMeta address, low 32 bits, to SEC2 mailbox 0", image: nil, register: r.sec2Falcon + r.mailbox0, value: sysmem.meta & 0xffff_ffff),
+            .init(phase: "booter", engine: "SEC2", action: "GspFwWprMeta address, high 32 bits, to SEC2 mailbox 1", image: nil, register: r.sec2Falcon + r.mailbox1, value: sysmem.meta >> 32),
+            .init(phase: "booter", engine: "SEC2", action: "run booter_load; wait for SEC2 to halt with mailbox 0 = 0", image: "booter_load", register: r.sec2Falcon + r.mailbox0, value: 0),
+            .init(phase: "start", engine: "GSP", action: "write the bootloader appVersion to the GSP", image: nil, register: r.gspFalcon + r.appVersion, value: UInt64(inputs.appVersion)),
+            .init(phase: "start", engine: "GSP", action: "wait for GSP_INIT_DONE on the message queue", image: nil, register: nil, value: nil),
+            .init(phase: "rpc", engine: "GSP", action: "SET_SYSTEM_INFO (carries GSP_VF_INFO)", image: nil, register: nil, value: nil),
+        ]
+        let vgpu = if case .vgpu = mode { true } else { false }
+        steps.append(.init(phase: "rpc", engine: "GSP",
+                           action: "SET_REGISTRY: RMSecBusResetEnable=1, RMForcePcieConfigSave=1" + (vgpu ? ", RMSetSriovMode=1" : ""),
+                           image: nil, register: nil, value: nil))
+        return steps
+    }
+
+    static func unloadSteps() -> [GSPBootStep] {
+        let r = GSPRegisters.self
+        return [
+            .init(phase: "unload", engine: "GSP", action: "UNLOADING_GUEST_DRIVER RPC", image: nil, register: nil, value: nil),
+            .init(phase: "unload", engine: "GSP", action: "wait for GSP mailbox 0 = 0x80000000", image: nil, register: r.gspFalcon + r.mailbox0, value: UInt64(r.unloadDone)),
+            .init(phase: "unload", engine: "GSP", action: "reset the GSP falcon", image: nil, register: nil, value: nil),
+            .init(phase: "unload", engine: "SEC2", action: "run booter_unload unless WPR2_ADDR_HI reads 0; it must read 0 afterwards", image: "booter_unload", register: r.wpr2AddrHi, value: 0),
+        ]
+    }
+}

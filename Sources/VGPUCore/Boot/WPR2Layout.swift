@@ -1,0 +1,138 @@
+/// A region of the framebuffer: `[start, start + size)`.
+public struct FBRegion: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// Name as the layout calls it.
+    public let name: String
+    /// First byte.
+    public let start: UInt64
+    /// Length.
+    public let size: UInt64
+    /// One past the last byte.
+    public var end: UInt64 { start + size }
+
+    /// `heap 0xbf5800000-0xbfd900000 (129 MiB)`.
+    public var description: String {
+        "\(name) 0x\(String(start, radix: 16))-0x\(String(end, radix: 16)) (\(Sizes.describe(size)))"
+    }
+}
+
+/// What the WPR2 layout is computed from; every size comes from the real firmware or the device.
+public struct WPR2LayoutInput: Sendable, Equatable, Codable {
+    /// VRAM size.
+    public var framebufferSize: UInt64
+    /// `NV_PDISP_VGA_WORKSPACE_BASE` (0x625f04), when the GPU has a display engine and it was read.
+    public var vgaWorkspaceRegister: UInt32?
+    /// Bootloader payload size (the bootloader bin's data_size).
+    public var bootloaderSize: UInt64
+    /// `.fwimage` size.
+    public var imageSize: UInt64
+    /// GSP heap size (from `GSPHeap.plan`).
+    public var heapSize: UInt64
+    /// Non-WPR heap below WPR2 (1 MiB; 2 MiB on GH100).
+    public var nonWPRHeapSize: UInt64 = Sizes.MiB
+
+    /// An input from its parts.
+    public init(framebufferSize: UInt64, vgaWorkspaceRegister: UInt32? = nil, bootloaderSize: UInt64, imageSize: UInt64,
+                heapSize: UInt64, nonWPRHeapSize: UInt64 = Sizes.MiB) {
+        self.framebufferSize = framebufferSize
+        self.vgaWorkspaceRegister = vgaWorkspaceRegister
+        self.bootloaderSize = bootloaderSize
+        self.imageSize = imageSize
+        self.heapSize = heapSize
+        self.nonWPRHeapSize = nonWPRHeapSize
+    }
+}
+
+/// Why a layout cannot be made.
+public enum WPR2LayoutError: Error, Equatable, CustomStringConvertible {
+    /// The framebuffer cannot hold the regions; `needed` is what the layout takes from the top.
+    case framebufferTooSmall(framebuffer: UInt64, needed: UInt64)
+    /// A computed region broke an alignment or overlap rule (a defect; reported, never trapped).
+    case inconsistent(String)
+
+    public var description: String {
+        switch self {
+        case .framebufferTooSmall(let fb, let needed):
+            "a framebuffer of \(Sizes.describe(fb)) is too small: the GSP layout needs at least \(Sizes.describe(needed)) below its top"
+        case .inconsistent(let why): "layout rule broken: \(why)"
+        }
+    }
+}
+
+/// The framebuffer layout the booter path (Turing, Ampere, Ada) uses, computed from the top of VRAM
+/// downwards (GSP-FACTS section 3; nouveau, nova-core and NVIDIA's 535 driver agree).
+public struct WPR2Layout: Sendable, Equatable, Codable {
+    /// VRAM size.
+    public let framebufferSize: UInt64
+    /// VGA workspace (VBIOS), at the top.
+    public let vgaWorkspace: FBRegion
+    /// FWSEC-FRTS region, 1 MiB ending at the WPR2 end.
+    public let frts: FBRegion
+    /// The RISC-V bootloader payload.
+    public let bootloader: FBRegion
+    /// The GSP-RM image (`.fwimage`).
+    public let gspImage: FBRegion
+    /// The GSP-RM heap.
+    public let heap: FBRegion
+    /// The whole WPR2: from its start (where the 256-byte GspFwWprMeta lives) to its end.
+    public let wpr2: FBRegion
+    /// Non-WPR heap, just below WPR2.
+    public let nonWPRHeap: FBRegion
+
+    /// Regions from the bottom up.
+    public var regions: [FBRegion] { [nonWPRHeap, wpr2, heap, gspImage, bootloader, frts, vgaWorkspace] }
+
+    /// Computes the layout.
+    public init(_ input: WPR2LayoutInput) throws(WPR2LayoutError) {
+        let fb = input.framebufferSize
+        let praminTop = Sizes.MiB   // NV_PRAMIN window: VBIOS keeps the top 1 MiB
+        let vbiosWorkspace = 128 * Sizes.KiB
+        guard fb > praminTop else { throw .framebufferTooSmall(framebuffer: fb, needed: praminTop) }
+        // nova-core's rule: the register's address when valid and not below fb - 1 MiB, else fb - 128 KiB;
+        // no display (or the valid bit clear): fb - 1 MiB.
+        var vgaStart = fb - praminTop
+        if let reg = input.vgaWorkspaceRegister, reg & 0x8 != 0 {
+            let address = UInt64(reg & 0xffff_ff00) << 8
+            vgaStart = address < fb - praminTop ? fb - vbiosWorkspace : min(address, fb - vbiosWorkspace)
+        }
+        framebufferSize = fb
+        vgaWorkspace = FBRegion(name: "vga-workspace", start: vgaStart, size: fb - vgaStart)
+
+        // Walk down from the top; any step that would pass zero means the FB is too small.
+        let total = praminTop + Sizes.MiB + input.bootloaderSize + input.imageSize + input.heapSize + Sizes.MiB + input.nonWPRHeapSize
+        func below(_ top: UInt64, _ size: UInt64, align: UInt64) throws(WPR2LayoutError) -> UInt64 {
+            guard top >= size else { throw .framebufferTooSmall(framebuffer: fb, needed: total) }
+            return Sizes.alignDown(top - size, align)
+        }
+        let wprEnd = Sizes.alignDown(vgaStart, 128 * Sizes.KiB)
+        let frtsStart = try below(wprEnd, Sizes.MiB, align: 1)
+        frts = FBRegion(name: "frts", start: frtsStart, size: Sizes.MiB)
+        let bootStart = try below(frtsStart, input.bootloaderSize, align: 4 * Sizes.KiB)
+        bootloader = FBRegion(name: "bootloader", start: bootStart, size: input.bootloaderSize)
+        let imageStart = try below(bootStart, input.imageSize, align: 64 * Sizes.KiB)
+        gspImage = FBRegion(name: "gsp-image", start: imageStart, size: input.imageSize)
+        let heapStart = try below(imageStart, input.heapSize, align: Sizes.MiB)
+        heap = FBRegion(name: "heap", start: heapStart, size: Sizes.alignDown(imageStart - heapStart, Sizes.MiB))
+        let wprStart = try below(heapStart, 256, align: Sizes.MiB)
+        wpr2 = FBRegion(name: "wpr2", start: wprStart, size: wprEnd - wprStart)
+        let nonWPRStart = try below(wprStart, input.nonWPRHeapSize, align: 1)
+        nonWPRHeap = FBRegion(name: "non-wpr-heap", start: nonWPRStart, size: input.nonWPRHeapSize)
+        try check()
+    }
+
+    /// Alignment and order rules every layout must satisfy.
+    public func check() throws(WPR2LayoutError) {
+        let aligned: [(FBRegion, UInt64)] = [(wpr2, Sizes.MiB), (heap, Sizes.MiB), (gspImage, 64 * Sizes.KiB),
+                                             (bootloader, 4 * Sizes.KiB), (frts, 128 * Sizes.KiB)]
+        for (region, alignment) in aligned where region.start % alignment != 0 {
+            throw .inconsistent("\(region.name) at 0x\(String(region.start, radix: 16)) is not \(Sizes.describe(alignment))-aligned")
+        }
+        // Bottom up, each region ends at or before the next begins; the meta is WPR2's first 256 bytes.
+        let ordered = [nonWPRHeap, FBRegion(name: "meta", start: wpr2.start, size: 256), heap, gspImage, bootloader, frts, vgaWorkspace]
+        for (lower, upper) in zip(ordered, ordered.dropFirst()) where lower.end > upper.start {
+            throw .inconsistent("\(lower.name) overlaps \(upper.name)")
+        }
+        guard frts.end == wpr2.end, vgaWorkspace.end == framebufferSize else {
+            throw .inconsistent("WPR2 must end where FRTS ends, and the VGA workspace at the top of VRAM")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import VGPUCore
+
+/// Renders a boot plan for people: heap, layout, meta (fields and hex), steps.
+public enum BootPlanText {
+    public static func render(_ r: BootPlanning.Report) -> String {
+        let p = r.plan
+        var out = "GSP boot plan: \(p.chip) (module \(r.module))"
+        if let a = r.address { out += " at \(a)" }
+        if let b = r.board { out += ", \(b)" }
+        let mode = if case .vgpu = p.mode { "vGPU" } else { "bare metal" }
+        out += ", release \(p.release), \(mode), FB \(Sizes.describe(p.layout.framebufferSize))\n"
+        out += "\nHeap: \(Sizes.describe(p.heap.size)) (\(p.heap.terms.joined(separator: "; ")))\n"
+        out += "  VF partition count \(p.heap.vfPartitionCount); scrubber \(p.heap.requiresScrubber ? "required (heap > 256 MiB)" : "not needed")\n"
+        out += "\nLayout (top of VRAM down):\n"
+        for region in p.layout.regions.reversed() {
+            out += "  \(pad(region.name, 14)) 0x\(pad0(String(region.start, radix: 16), 10)) - 0x\(pad0(String(region.end, radix: 16), 10))  \(Sizes.describe(region.size))\n"
+        }
+        out += "\nGspFwWprMeta (\(p.metaVariant.rawValue), 256 bytes):\n"
+        for f in p.meta.fields(p.metaVariant) {
+            out += "  +0x\(pad0(String(f.offset, radix: 16), 2)) \(pad(f.name, 26)) 0x\(String(f.value, radix: 16))\n"
+        }
+        for (i, line) in r.metaHex.enumerated() { out += "  \(pad0(String(i * 32, radix: 16), 2)): \(line)\n" }
+        out += "\nBoot steps:\n"
+        for (i, s) in p.steps.enumerated() { out += step(i + 1, s) }
+        out += "\nUnload steps:\n"
+        for (i, s) in p.unloadSteps.enumerated() { out += step(i + 1, s) }
+        out += "\nFirmware: " + r.firmwareFiles.joined(separator: ", ") + "\n"
+        for w in r.warnings { out += "warning: \(w)\n" }
+        return out
+    }
+
+    static func step(_ n: Int, _ s: GSPBootStep) -> String {
+        var line = "  \(pad(String(n) + ".", 4))[\(s.engine)] \(s.action)"
+        if let reg = s.register { line += "  reg 0x\(String(reg, radix: 16))" }
+        if let v = s.value { line += " = 0x\(String(v, radix: 16))" }
+        if let image = s.image { line += "  (\(image))" }
+        return line + "\n"
+    }
+}

@@ -1,0 +1,152 @@
+import VGPUCore
+import VGPUFirmware
+import VGPUHost
+
+/// `vgpu-probe plan`: a GSP boot plan for a chip (or a probed GPU) from the real firmware's sizes.
+public enum BootPlanning {
+    /// What to plan.
+    public struct Request: Sendable {
+        public var chip: String?
+        public var slot: SlotSelector?
+        public var sysfsRoot = "/sys"
+        public var framebufferSize: UInt64?
+        public var vgpu = false
+        public var heapOverride: UInt64?
+        public var release: FirmwareRelease?
+        public var firmwareRoot = "/lib/firmware"
+        public var vgaWorkspaceRegister: UInt32?
+        public init() {}
+    }
+
+    /// The document `plan --json` prints (schema `vgpukit.plan/1`).
+    public struct Report: Sendable, Codable, Equatable {
+        public static let schemaID = "vgpukit.plan/1"
+        public let schema: String
+        /// The GPU planned for, when chosen with -s.
+        public let address: String?
+        public let board: String?
+        public let module: String
+        public let heapParameters: GSPHeapParameters
+        public let plan: GSPBootPlan
+        /// The meta's 256 bytes as lower-case hex, 32 bytes a line.
+        public let metaHex: [String]
+        /// Firmware files the sizes came from.
+        public let firmwareFiles: [String]
+        /// What the plan needs that the host or release lacks (it is still printed).
+        public let warnings: [String]
+    }
+
+    /// Why no plan was made.
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case unknownChip(String, known: [String])
+        case gpuNotFound(String)
+        case noFramebufferSize(String)
+        case unsupported(String)
+        case firmware([String])
+        case plan(GSPBootPlanner.Failure)
+
+        public var description: String {
+            switch self {
+            case .unknownChip(let c, let known): "unknown chip '\(c)'; supported chips: \(known.joined(separator: ", "))"
+            case .gpuNotFound(let why): why
+            case .noFramebufferSize(let board): "the framebuffer size of \(board) is not known: pass --fb-size"
+            case .unsupported(let why): why
+            case .firmware(let findings): "firmware does not verify: " + findings.joined(separator: "; ")
+            case .plan(let e): e.description
+            }
+        }
+
+        /// Usage errors (the request) vs findings (the host or firmware).
+        public var isUsageError: Bool {
+            switch self {
+            case .unknownChip, .noFramebufferSize, .unsupported, .plan: true
+            case .gpuNotFound, .firmware: false
+            }
+        }
+    }
+
+    /// Makes the plan.
+    public static func plan(_ request: Request, registry: ModuleRegistry) throws(Failure) -> Report {
+        var module: any ArchitectureModule
+        var chip: Chip
+        var address: String?
+        var fb = request.framebufferSize
+        var boardName: String?
+        if let slot = request.slot {
+            var options = HostProbe.Options()
+            options.sysfsRoot = request.sysfsRoot
+            options.slot = slot
+            options.verifyFirmware = false
+            let report: HostReport
+            do { report = try HostProbe(registry: registry).run(options) } catch { throw .gpuNotFound(error.description) }
+            guard let gpu = report.gpus.first else { throw .gpuNotFound("no NVIDIA GPU matches -s under \(request.sysfsRoot)") }
+            guard let name = gpu.chip, let found = registry.module(forChipNamed: name) else {
+                throw .unsupported("\(gpu.address): \(gpu.identity.note ?? "chip not identified")")
+            }
+            (module, chip, address) = (found.module, found.chip, gpu.address)
+            if let id = UInt16(gpu.deviceID, radix: 16), let board = (module as? any BoardCatalog)?.board(deviceID: id) {
+                boardName = board.name
+                fb = fb ?? board.framebuffer
+            }
+            if fb == nil { throw .noFramebufferSize("\(gpu.name) at \(gpu.address)") }
+        } else {
+            guard let name = request.chip, let found = registry.module(forChipNamed: name) else {
+                throw .unknownChip(request.chip ?? "", known: registry.allChips.map(\.name))
+            }
+            (module, chip) = (found.module, found.chip)
+        }
+        guard let framebuffer = fb else { throw .noFramebufferSize(chip.name) }
+        let release = request.release ?? module.defaultRelease
+        guard let sizing = module as? any GSPHeapSizing, let parameters = sizing.heapParameters(for: chip, release: release) else {
+            throw .unsupported("module \(module.name) has no GSP heap parameters for \(chip.name) at \(release)")
+        }
+        let (inputs, files) = try firmwareInputs(module: module, chip: chip, release: release, root: request.firmwareRoot,
+                                                 framebuffer: framebuffer, vga: request.vgaWorkspaceRegister)
+        let plan: GSPBootPlan
+        do {
+            plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: request.vgpu ? .vgpu(override: request.heapOverride) : .bareMetal,
+                                           inputs: inputs, parameters: parameters)
+        } catch { throw .plan(error) }
+        let bytes = plan.metaBytes
+        let hexLines = stride(from: 0, to: bytes.count, by: 32).map { i in
+            bytes[i..<i + 32].map { pad0(String($0, radix: 16), 2) }.joined()
+        }
+        var warnings: [String] = []
+        let chipFiles = module.firmwareManifest.release(release)?.chips.first { $0.chip == chip.firmwareDirectoryName }?.files ?? []
+        if plan.heap.requiresScrubber && !chipFiles.contains(where: { $0.role == .scrubber }) {
+            warnings.append("the \(Sizes.describe(plan.heap.size)) heap needs the scrubber ucode before booter_load, but release \(release) "
+                            + "ships no scrubber for \(chip.name) (it first appears at 570): without it the GSP hangs at boot")
+        }
+        return Report(schema: Report.schemaID, address: address, board: boardName, module: module.name, heapParameters: parameters,
+                      plan: plan, metaHex: hexLines, firmwareFiles: files, warnings: warnings)
+    }
+
+    /// Sizes and descriptor fields from the chip's verified firmware.
+    static func firmwareInputs(module: any ArchitectureModule, chip: Chip, release: FirmwareRelease, root: String,
+                               framebuffer: UInt64, vga: UInt32?) throws(Failure) -> (GSPBootInputs, [String])
+    {
+        guard let r = module.firmwareManifest.release(release), let files = r.chips.first(where: { $0.chip == chip.firmwareDirectoryName }) else {
+            throw .unsupported("\(chip.name) has no firmware manifest for \(release); supported: \(module.supportedReleases.map(\.description).joined(separator: ", "))")
+        }
+        let report = FirmwareVerifier(root: FirmwareRoot(path: root)).verify(chip: files, release: r)
+        guard report.isOK else { throw .firmware(report.files.flatMap(\.findings).map(\.message)) }
+        var image: GSPFirmwareImage?, bootloader: RISCVBootloader?, signature: ELFSection?
+        for file in report.files {
+            switch file.contents {
+            case .gsp(let g)?: image = g; signature = file.signature
+            case .bootloader(let b)?: bootloader = b
+            default: break
+            }
+        }
+        guard let image, let signature else { throw .unsupported("release \(release) lists no GSP image for \(chip.name)") }
+        guard let bootloader else {
+            throw .unsupported("release \(release) (\(r.layout.rawValue) layout) ships no bootloader file for \(chip.name); plan with a linux-firmware release")
+        }
+        let d = bootloader.descriptor
+        let inputs = GSPBootInputs(framebufferSize: framebuffer, vgaWorkspaceRegister: vga, bootloaderSize: bootloader.payload.size,
+                                   bootloaderCodeOffset: UInt64(d.monitorCodeOffset), bootloaderDataOffset: UInt64(d.monitorDataOffset),
+                                   bootloaderManifestOffset: UInt64(d.manifestOffset), appVersion: d.appVersion,
+                                   imageSize: image.image.size, signatureSize: signature.range.size)
+        return (inputs, report.files.compactMap(\.resolvedPath))
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import VGPUCore
+import VGPUProbe
+
+/// `vgpu-probe plan`: the GSP boot plan for a chip or a GPU of the host.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Plan the GSP boot: heap size, WPR2 layout, GspFwWprMeta bytes and the ordered steps.",
+        discussion: """
+            Sizes come from the real firmware under --firmware-root (verified first): the bootloader \
+            payload and descriptor, the .fwimage size and the chip family's signature section. Nothing is \
+            written to any device: this is what a driver would do.
+
+            Bare metal, the heap follows the FB size; with --vgpu it is the release's fixed default (549 MiB \
+            at 535) or --heap inside the allowed range, the VF partition count becomes 32, and a heap over \
+            256 MiB adds the scrubber step. SIZE takes 48G, 49152M, 48GiB or 0xc00000000.
+
+            Examples:
+              vgpu-probe plan --chip ad102 --fb-size 48G --firmware-root .firmware
+              vgpu-probe plan --chip ad102 --fb-size 48G --vgpu --json
+              vgpu-probe plan -s 41:00.0 --vgpu            FB size from the board (L40: 48 GiB)
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Chip to plan for (ad102, ...).", valueName: "chip"))
+    var chip: String?
+
+    @Option(name: .short, help: ArgumentHelp("Plan for the GPU at this address of the host instead.", valueName: "slot"))
+    var slot: String?
+
+    @Option(name: .long, help: ArgumentHelp("sysfs root, with -s.", valueName: "dir"))
+    var sysfsRoot = "/sys"
+
+    @Option(name: .long, help: ArgumentHelp("VRAM size (48G, 49152M, 0xc00000000).", valueName: "size"))
+    var fbSize: String?
+
+    @Flag(name: .long, help: "Plan for a vGPU host (fixed heap, 32 VF partitions).")
+    var vgpu = false
+
+    @Option(name: .long, help: ArgumentHelp("vGPU heap override inside the release's range (with --vgpu).", valueName: "size"))
+    var heap: String?
+
+    @Option(name: .long, help: ArgumentHelp("Firmware release (default: the module's, 535.113.01 for Ada).", valueName: "release"))
+    var release: String?
+
+    @Option(name: .long, help: ArgumentHelp("Value of NV_PDISP_VGA_WORKSPACE_BASE (0x625f04) on a GPU with display.", valueName: "hex"))
+    var vgaRegister: String?
+
+    @OptionGroup var firmware: FirmwareRootOption
+
+    @Flag(name: .long, help: "Print the plan as JSON (schema vgpukit.plan/1).")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard (chip == nil) != (slot == nil) else { throw ValidationError("give exactly one of --chip or -s") }
+        if chip != nil && fbSize == nil { throw ValidationError("--chip needs --fb-size") }
+        if let fbSize, Sizes.parse(fbSize) == nil { throw ValidationError("--fb-size '\(fbSize)' is not a size like 48G or 0xc00000000") }
+        if let heap, Sizes.parse(heap) == nil { throw ValidationError("--heap '\(heap)' is not a size like 600M") }
+        if heap != nil && !vgpu { throw ValidationError("--heap applies to --vgpu plans only") }
+        if let release, FirmwareRelease(release) == nil { throw ValidationError("--release '\(release)' is not a release like 535.113.01") }
+        if let slot, SlotSelector(slot) == nil { throw ValidationError("-s '\(slot)' is not [[domain:]bus:][dev][.fn]") }
+        if let vgaRegister, UInt32(vgaRegister.hasPrefix("0x") ? String(vgaRegister.dropFirst(2)) : vgaRegister, radix: 16) == nil {
+            throw ValidationError("--vga-register '\(vgaRegister)' is not a 32-bit hex value")
+        }
+    }
+
+    func run() throws {
+        _ = global.makeLogger()
+        let registry = try Output.registry()
+        var request = BootPlanning.Request()
+        request.chip = chip
+        request.slot = slot.flatMap(SlotSelector.init)
+        request.sysfsRoot = sysfsRoot
+        request.framebufferSize = fbSize.flatMap(Sizes.parse)
+        request.vgpu = vgpu
+        request.heapOverride = heap.flatMap(Sizes.parse)
+        request.release = release.flatMap { FirmwareRelease($0) }
+        request.firmwareRoot = firmware.firmwareRoot
+        request.vgaWorkspaceRegister = vgaRegister.flatMap { UInt32($0.hasPrefix("0x") ? String($0.dropFirst(2)) : $0, radix: 16) }
+        let report: BootPlanning.Report
+        do { report = try BootPlanning.plan(request, registry: registry) } catch {
+            Output.error(error.description)
+            throw Output.exit(error.isUsageError ? .usage : .findings)
+        }
+        if json { try Output.json(report) } else { Output.print(BootPlanText.render(report)) }
+    }
+}
