@@ -42,9 +42,11 @@ let frameworkTargets: [Target] = [
     .target(name: "VGPUFirmware", dependencies: ["CLibELF", "VGPUCore", crypto, systemPackage]),
     // Linux sysfs discovery: PCI functions, config space, SR-IOV, BAR0 identity registers.
     .target(name: "VGPUHost", dependencies: ["VGPUCore", systemPackage]),
+    // A simulated GPU (registers, falcons, DMA memory, a GSP that checks its meta) for boot runs.
+    .target(name: "VGPUSimulator", dependencies: ["VGPUCore"]),
     // The probe's report model and renderers; depends on the registry, not on concrete modules,
     // except for the one built-in module list in BuiltInModules.swift.
-    .target(name: "VGPUProbe", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost", "VGPUAda", logging]),
+    .target(name: "VGPUProbe", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost", "VGPUSimulator", "VGPUAda", logging]),
 ]
 
 // MARK: - Architecture modules
@@ -80,6 +82,7 @@ let testTargets: [Target] = [
     .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore"]),
     .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmware", "VGPUTestSupport"]),
     .testTarget(name: "VGPUAdaTests", dependencies: ["VGPUAda", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"]),
+    .testTarget(name: "VGPUBootTests", dependencies: ["VGPUCore", "VGPUSimulator", "VGPUAda", "VGPUProbe", "VGPUTestSupport"]),
     .testTarget(name: "VGPUHostTests", dependencies: ["VGPUHost", "VGPUTestSupport"]),
     .testTarget(
         name: "VGPUProbeTests",
@@ -97,6 +100,7 @@ let package = Package(
         .library(name: "VGPUHost", targets: ["VGPUHost"]),
         .library(name: "VGPUAda", targets: ["VGPUAda"]),
         .library(name: "VGPUProbe", targets: ["VGPUProbe"]),
+        .library(name: "VGPUSimulator", targets: ["VGPUSimulator"]),
     ],
     dependencies: dependencies,
     targets: cTargets + frameworkTargets + architectureTargets + toolTargets + testTargets,

@@ -26,6 +26,12 @@ public enum BootPlanText {
         for (i, s) in p.unloadSteps.enumerated() { out += step(i + 1, s) }
         out += "\nFirmware: " + r.firmwareFiles.joined(separator: ", ") + "\n"
         for w in r.warnings { out += "warning: \(w)\n" }
+        if let sim = r.simulation {
+            out += "\nSimulated boot and unload: \(sim.ok ? "ok" : "FAILED")\n"
+            for line in sim.log { out += "  - \(line)\n" }
+            if let e = sim.error { out += "  ! \(e)\n" }
+            if let why = sim.rejection { out += "  ! the simulated GSP refused the meta: \(why)\n" }
+        }
         return out
     }
 

@@ -15,6 +15,7 @@ public enum BootPlanning {
         public var release: FirmwareRelease?
         public var firmwareRoot = "/lib/firmware"
         public var vgaWorkspaceRegister: UInt32?
+        public var simulate = false
         public init() {}
     }
 
@@ -34,6 +35,8 @@ public enum BootPlanning {
         public let firmwareFiles: [String]
         /// What the plan needs that the host or release lacks (it is still printed).
         public let warnings: [String]
+        /// The boot and unload run on a simulated GPU, with `--simulate`.
+        public var simulation: SimulatedBoot.Outcome?
     }
 
     /// Why no plan was made.
@@ -117,8 +120,10 @@ public enum BootPlanning {
             warnings.append("the \(Sizes.describe(plan.heap.size)) heap needs the scrubber ucode before booter_load, but release \(release) "
                             + "ships no scrubber for \(chip.name) (it first appears at 570): without it the GSP hangs at boot")
         }
-        return Report(schema: Report.schemaID, address: address, board: boardName, module: module.name, heapParameters: parameters,
-                      plan: plan, metaHex: hexLines, firmwareFiles: files, warnings: warnings)
+        var report = Report(schema: Report.schemaID, address: address, board: boardName, module: module.name, heapParameters: parameters,
+                            plan: plan, metaHex: hexLines, firmwareFiles: files, warnings: warnings)
+        if request.simulate { report.simulation = SimulatedBoot.run(plan, chipID: chip.id, parameters: parameters) }
+        return report
     }
 
     /// Sizes and descriptor fields from the chip's verified firmware.

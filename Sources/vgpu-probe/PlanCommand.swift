@@ -20,6 +20,7 @@ struct PlanCommand: ParsableCommand {
               vgpu-probe plan --chip ad102 --fb-size 48G --firmware-root .firmware
               vgpu-probe plan --chip ad102 --fb-size 48G --vgpu --json
               vgpu-probe plan -s 41:00.0 --vgpu            FB size from the board (L40: 48 GiB)
+              vgpu-probe plan --chip ad104 --fb-size 24G --simulate   and boot it on a simulated GPU
             """
     )
 
@@ -48,6 +49,9 @@ struct PlanCommand: ParsableCommand {
     var vgaRegister: String?
 
     @OptionGroup var firmware: FirmwareRootOption
+
+    @Flag(name: .long, help: "Also run the boot and unload on a simulated GPU and show each step.")
+    var simulate = false
 
     @Flag(name: .long, help: "Print the plan as JSON (schema vgpukit.plan/1).")
     var json = false
@@ -79,6 +83,7 @@ struct PlanCommand: ParsableCommand {
         request.heapOverride = heap.flatMap(Sizes.parse)
         request.release = release.flatMap { FirmwareRelease($0) }
         request.firmwareRoot = firmware.firmwareRoot
+        request.simulate = simulate
         request.vgaWorkspaceRegister = vgaRegister.flatMap { UInt32($0.hasPrefix("0x") ? String($0.dropFirst(2)) : $0, radix: 16) }
         let report: BootPlanning.Report
         do { report = try BootPlanning.plan(request, registry: registry) } catch {
@@ -86,5 +91,6 @@ struct PlanCommand: ParsableCommand {
             throw Output.exit(error.isUsageError ? .usage : .findings)
         }
         if json { try Output.json(report) } else { Output.print(BootPlanText.render(report)) }
+        if report.simulation?.ok == false { throw Output.exit(.findings) }
     }
 }

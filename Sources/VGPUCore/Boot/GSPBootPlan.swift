@@ -78,7 +78,10 @@ public struct GSPBootPlan: Sendable, Equatable, Codable {
     public let heap: GSPHeapPlan
     public let layout: WPR2Layout
     public let metaVariant: GspFwWprMeta.Variant
-    public let meta: GspFwWprMeta
+    /// The meta to place (mutable so a dump or a test can alter what is handed to the booter).
+    public var meta: GspFwWprMeta
+    /// The bootloader descriptor's appVersion, written to the GSP before it starts.
+    public let appVersion: UInt32
     public let steps: [GSPBootStep]
     public let unloadSteps: [GSPBootStep]
 
@@ -115,7 +118,7 @@ public enum GSPBootPlanner {
         } catch { throw .layout(error) }
         let meta = Self.meta(layout: layout, heap: heap, inputs: inputs, sysmem: sysmem)
         return GSPBootPlan(chip: chip, release: release, mode: mode, heap: heap, layout: layout, metaVariant: .of(release), meta: meta,
-                           steps: bootSteps(heap: heap, inputs: inputs, sysmem: sysmem, mode: mode),
+                           appVersion: inputs.appVersion, steps: bootSteps(heap: heap, inputs: inputs, sysmem: sysmem, mode: mode),
                            unloadSteps: unloadSteps())
     }
 

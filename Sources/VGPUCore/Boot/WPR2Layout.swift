@@ -87,12 +87,13 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
         let praminTop = Sizes.MiB   // NV_PRAMIN window: VBIOS keeps the top 1 MiB
         let vbiosWorkspace = 128 * Sizes.KiB
         guard fb > praminTop else { throw .framebufferTooSmall(framebuffer: fb, needed: praminTop) }
-        // nova-core's rule: the register's address when valid and not below fb - 1 MiB, else fb - 128 KiB;
-        // no display (or the valid bit clear): fb - 1 MiB.
+        // nova-core's rule: when the register is valid (bit 3), its address (bits 31:8 << 8) if it lies in
+        // the top 1 MiB, else fb - 128 KiB; no display (or the valid bit clear): fb - 1 MiB.
         var vgaStart = fb - praminTop
         if let reg = input.vgaWorkspaceRegister, reg & 0x8 != 0 {
             let address = UInt64(reg & 0xffff_ff00) << 8
-            vgaStart = address < fb - praminTop ? fb - vbiosWorkspace : min(address, fb - vbiosWorkspace)
+            // An address at or past the end of VRAM cannot be right; treat it like one too low.
+            vgaStart = address < fb - praminTop || address >= fb ? fb - vbiosWorkspace : address
         }
         framebufferSize = fb
         vgaWorkspace = FBRegion(name: "vga-workspace", start: vgaStart, size: fb - vgaStart)

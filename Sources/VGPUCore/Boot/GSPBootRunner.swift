@@ -1,0 +1,196 @@
+/// Why a boot or unload failed. Each failure leaves the device in a state `unload()` cleans.
+public enum GSPBootError: Error, Equatable, CustomStringConvertible {
+    /// WPR2 was already up before the boot (a previous driver did not unload).
+    case wpr2AlreadyUp(hi: UInt32)
+    /// The scrubber did not report completion in SECURE_SCRATCH_15 within the poll limit.
+    case scrubberTimeout(scratch: UInt32)
+    /// SEC2 did not halt after booter_load within the poll limit.
+    case booterTimeout
+    /// booter_load halted with a non-zero mailbox 0.
+    case booterFailed(mailbox0: UInt32)
+    /// booter_load reported success but WPR2 is not up.
+    case wpr2NotUp
+    /// GSP_INIT_DONE never arrived within the poll limit.
+    case initDoneTimeout
+    /// A message-queue entry failed its checks.
+    case corruptQueueEntry(String)
+    /// An RPC got no reply within the poll limit.
+    case rpcTimeout(function: UInt32)
+    /// GSP mailbox 0 never read 0x80000000 after UNLOADING_GUEST_DRIVER.
+    case unloadTimeout(mailbox0: UInt32)
+    /// booter_unload ran but WPR2 is still up.
+    case wpr2StillUp(hi: UInt32)
+
+    public var description: String {
+        func hex(_ v: UInt32) -> String { "0x" + String(v, radix: 16) }
+        switch self {
+        case .wpr2AlreadyUp(let hi): return "WPR2 is already up (WPR2_ADDR_HI \(hex(hi))): unload the previous GSP first"
+        case .scrubberTimeout(let s): return "scrubber did not finish: SECURE_SCRATCH_15 is \(hex(s)), bits 31:29 never reached 3"
+        case .booterTimeout: return "booter_load never released SEC2 (no halt within the poll limit)"
+        case .booterFailed(let m): return "booter_load failed: SEC2 mailbox 0 is \(hex(m))"
+        case .wpr2NotUp: return "booter_load reported success but WPR2_ADDR_HI reads 0"
+        case .initDoneTimeout: return "GSP_INIT_DONE never arrived on the message queue"
+        case .corruptQueueEntry(let why): return "corrupt message-queue entry: \(why)"
+        case .rpcTimeout(let f): return "RPC \(f) got no reply"
+        case .unloadTimeout(let m): return "GSP did not unload: mailbox 0 is \(hex(m)), expected 0x80000000"
+        case .wpr2StillUp(let hi): return "booter_unload ran but WPR2 is still up (WPR2_ADDR_HI \(hex(hi)))"
+        }
+    }
+}
+
+/// Runs a boot plan against a `GSPHardware`, step by step, with bounded waits; and the unload path.
+///
+/// The runner places everything in DMA memory itself, so the meta it hands the booter carries real
+/// bus addresses (the plan's meta with its sysmem fields filled in).
+public final class GSPBootRunner {
+    let hw: any GSPHardware
+    /// Polls before a wait is declared failed.
+    public let pollLimit: Int
+    /// What each completed step did, in order.
+    public private(set) var log: [String] = []
+    /// True once GSP_INIT_DONE arrived (so unload must ask GSP-RM to unload first).
+    public private(set) var gspRunning = false
+    /// The meta as written to sysmem, once placed.
+    public private(set) var placedMeta: GspFwWprMeta?
+    private var commandQueue: GSPQueue?
+    private var messageQueue: GSPQueue?
+    private var sequence: UInt32 = 0
+
+    /// A runner over `hardware`.
+    public init(hardware: any GSPHardware, pollLimit: Int = 1000) {
+        self.hw = hardware
+        self.pollLimit = pollLimit
+    }
+
+    /// Boots GSP-RM following `plan`; `systemInfo` is the SET_SYSTEM_INFO payload (GSP_VF_INFO at its end).
+    public func boot(_ plan: GSPBootPlan, systemInfo: [UInt8] = [], registry: [(String, UInt32)]? = nil) throws(GSPBootError) {
+        let r = GSPRegisters.self
+        let hi = hw.read32(r.wpr2AddrHi)
+        guard hi == 0 else { throw .wpr2AlreadyUp(hi: hi) }
+        record("WPR2 is down")
+
+        // System memory: image (its radix3 table stands for it), signature, bootloader, LibOS regions, queues, meta.
+        var place = SysmemPlacement()
+        place.radix3 = hw.allocate(4096 * 3)
+        place.signature = hw.allocate(Int(plan.meta.sizeOfSignature))
+        place.bootloader = hw.allocate(Int(plan.meta.sizeOfBootloader))
+        let logs = LibOSArguments.regions.dropLast().map { ($0, hw.allocate(64 * 1024), UInt64(64 * 1024)) }
+        let rmargs = hw.allocate(4096)
+        let cmdq = GSPQueue(base: hw.allocate(GSPQueue.size)), msgq = GSPQueue(base: hw.allocate(GSPQueue.size))
+        var args = [UInt8](repeating: 0, count: 16)
+        for (i, v) in [cmdq.base, msgq.base].enumerated() { for b in 0..<8 { args[8 * i + b] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(b))) } }
+        hw.writeMemory(rmargs, args)
+        place.libosArguments = hw.allocate(4096)
+        hw.writeMemory(place.libosArguments, LibOSArguments.encode(logs.map { (name: $0.0, address: $0.1, size: $0.2) } + [("RMARGS", rmargs, 4096)]))
+        commandQueue = cmdq
+        messageQueue = msgq
+        var meta = plan.meta
+        meta.sysmemAddrOfRadix3Elf = place.radix3
+        meta.sysmemAddrOfBootloader = place.bootloader
+        meta.sysmemAddrOfSignature = place.signature
+        place.meta = hw.allocate(GspFwWprMeta.size)
+        hw.writeMemory(place.meta, meta.encode(plan.metaVariant))
+        placedMeta = meta
+        record("placed meta at 0x\(String(place.meta, radix: 16)), LibOS arguments at 0x\(String(place.libosArguments, radix: 16))")
+
+        hw.run(.fwsecFRTS)
+        record("FWSEC-FRTS ran")
+        if plan.heap.requiresScrubber {
+            hw.run(.scrubber)
+            let done = poll { self.hw.read32(r.secureScratch15) >> 29 >= 3 }
+            guard done else { throw .scrubberTimeout(scratch: hw.read32(r.secureScratch15)) }
+            record("scrubber finished")
+        }
+        hw.resetGSP()
+        hw.write32(r.gspFalcon + r.mailbox0, UInt32(truncatingIfNeeded: place.libosArguments))
+        hw.write32(r.gspFalcon + r.mailbox1, UInt32(truncatingIfNeeded: place.libosArguments >> 32))
+        record("GSP reset, LibOS arguments in its mailboxes")
+
+        hw.write32(r.sec2Falcon + r.mailbox0, UInt32(truncatingIfNeeded: place.meta))
+        hw.write32(r.sec2Falcon + r.mailbox1, UInt32(truncatingIfNeeded: place.meta >> 32))
+        hw.run(.booterLoad)
+        guard poll({ self.hw.read32(r.sec2Falcon + r.cpuctl) & 0x10 != 0 }) else { throw .booterTimeout }
+        let status = hw.read32(r.sec2Falcon + r.mailbox0)
+        guard status == 0 else { throw .booterFailed(mailbox0: status) }
+        guard hw.read32(r.wpr2AddrHi) != 0 else { throw .wpr2NotUp }
+        record("booter_load released SEC2; WPR2 is up")
+
+        hw.write32(r.gspFalcon + r.appVersion, plan.appVersion)
+        _ = try waitFor(function: GSPRPC.initDone, timeout: .initDoneTimeout)
+        gspRunning = true
+        record("GSP_INIT_DONE")
+
+        try call(GSPRPC.setSystemInfo, payload: systemInfo)
+        record("SET_SYSTEM_INFO acknowledged")
+        let vgpu = if case .vgpu = plan.mode { true } else { false }
+        let base: [(String, UInt32)] = [("RMSecBusResetEnable", 1), ("RMForcePcieConfigSave", 1)]
+        let keys: [(String, UInt32)] = registry ?? (base + (vgpu ? [("RMSetSriovMode", 1)] : []))
+        try call(GSPRPC.setRegistry, payload: Self.registryPayload(keys))
+        record("SET_REGISTRY acknowledged (\(keys.map(\.0).joined(separator: ", ")))")
+    }
+
+    /// Unloads from whatever state a boot reached or failed in: ask GSP-RM to unload if it runs,
+    /// reset the GSP, run booter_unload if WPR2 is up, and check WPR2 is down.
+    public func unload() throws(GSPBootError) {
+        let r = GSPRegisters.self
+        if gspRunning {
+            try send(GSPRPC.unloadingGuestDriver, payload: [])
+            guard poll({ self.hw.read32(r.gspFalcon + r.mailbox0) == r.unloadDone }) else {
+                throw .unloadTimeout(mailbox0: hw.read32(r.gspFalcon + r.mailbox0))
+            }
+            record("GSP-RM unloaded")
+            gspRunning = false
+        }
+        hw.resetGSP()
+        record("GSP reset")
+        if hw.read32(r.wpr2AddrHi) != 0 {
+            hw.run(.booterUnload)
+            guard poll({ self.hw.read32(r.sec2Falcon + r.cpuctl) & 0x10 != 0 }) else { throw .booterTimeout }
+            let hi = hw.read32(r.wpr2AddrHi)
+            guard hi == 0 else { throw .wpr2StillUp(hi: hi) }
+            record("booter_unload took WPR2 down")
+        } else {
+            record("WPR2 already down: booter_unload skipped")
+        }
+    }
+
+    /// SET_REGISTRY payload: entries of NUL-terminated key then u32 value, little endian.
+    public static func registryPayload(_ entries: [(String, UInt32)]) -> [UInt8] {
+        entries.flatMap { key, value in Array(key.utf8) + [0] + (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * UInt32($0))) } }
+    }
+
+    private func call(_ function: UInt32, payload: [UInt8]) throws(GSPBootError) {
+        try send(function, payload: payload)
+        _ = try waitFor(function: function, timeout: .rpcTimeout(function: function))
+    }
+
+    private func send(_ function: UInt32, payload: [UInt8]) throws(GSPBootError) {
+        guard let commandQueue else { throw .rpcTimeout(function: function) }
+        sequence += 1
+        do { try commandQueue.push(.init(sequence: sequence, function: function, payload: payload), on: hw) } catch {
+            throw .corruptQueueEntry("command queue: \(error)")
+        }
+    }
+
+    /// Waits for a message with `function`, skipping others; fails on a corrupt entry.
+    private func waitFor(function: UInt32, timeout: GSPBootError) throws(GSPBootError) -> GSPQueue.Entry {
+        guard let messageQueue else { throw timeout }
+        for _ in 0..<pollLimit {
+            let entry: GSPQueue.Entry?
+            do { entry = try messageQueue.pop(on: hw) } catch { throw .corruptQueueEntry("\(error)") }
+            if let entry, entry.function == function { return entry }
+            if entry == nil { hw.wait() }
+        }
+        throw timeout
+    }
+
+    private func poll(_ condition: () -> Bool) -> Bool {
+        for _ in 0..<pollLimit {
+            if condition() { return true }
+            hw.wait()
+        }
+        return condition()
+    }
+
+    private func record(_ line: String) { log.append(line) }
+}

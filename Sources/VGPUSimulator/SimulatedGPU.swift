@@ -1,0 +1,245 @@
+import VGPUCore
+
+/// A simulated GPU for boot runs: a register file (BOOT_0/BOOT_42, the VGA workspace register, falcon
+/// mailboxes and CPUCTL, WPR2 and scratch registers), bump-allocated DMA memory, SEC2 and GSP falcons,
+/// and a GSP that checks the GspFwWprMeta it is given, answers GSP_INIT_DONE and serves RPCs.
+///
+/// The checks are written from GSP-FACTS independently of the planner, so a planner defect shows up as
+/// a rejected boot. Faults can be injected to exercise every failure path of the boot runner.
+public final class SimulatedGPU: GSPHardware {
+    /// Failures the simulation can be told to produce.
+    public enum Fault: Hashable, Sendable {
+        /// booter_load never halts SEC2.
+        case booterNeverReleases
+        /// booter_load halts with this value in mailbox 0 instead of checking the meta.
+        case booterMailbox(UInt32)
+        /// GSP never posts GSP_INIT_DONE.
+        case initDoneNeverComes
+        /// GSP posts GSP_INIT_DONE with a broken checksum.
+        case corruptQueueEntry
+        /// WPR2 is already up when the simulation starts.
+        case wpr2AlreadySet
+        /// The scrubber never reports completion.
+        case scrubberNeverFinishes
+        /// GSP-RM ignores UNLOADING_GUEST_DRIVER.
+        case unloadIgnored
+    }
+
+    /// Booter mailbox codes for meta rejections (simulation-defined).
+    public enum Rejection: UInt32, Sendable {
+        case badMeta = 0xbad0_0001, order = 0xbad0_0002, alignment = 0xbad0_0003, heapSize = 0xbad0_0004
+        case scrubberNotRun = 0xbad0_0005, sysmem = 0xbad0_0006
+    }
+
+    /// What the simulated firmware accepts.
+    public struct Firmware: Sendable {
+        public var release: FirmwareRelease
+        public var heap: GSPHeapParameters
+        public init(release: FirmwareRelease, heap: GSPHeapParameters) {
+            self.release = release
+            self.heap = heap
+        }
+    }
+
+    private var registers: [UInt32: UInt32] = [:]
+    private var memory: [(base: UInt64, bytes: [UInt8])] = []
+    private var nextAddress: UInt64 = 0x1_0000_0000
+    private let firmware: Firmware
+    private let faults: Set<Fault>
+    private var gspBooted = false
+    private var initDonePosted = false
+    private var messageSequence: UInt32 = 0
+    /// Why the last booter_load rejected the meta, for tests and logs.
+    public private(set) var lastRejection: String?
+    /// Payloads the GSP received, by RPC function.
+    public private(set) var received: [UInt32: [UInt8]] = [:]
+    /// Every falcon ucode run, in order.
+    public private(set) var ucodeRuns: [FalconUcode] = []
+
+    /// A GPU identified by `boot42`, with `firmware` loaded, and `faults` to inject.
+    public init(boot0: UInt32, boot42: UInt32, vgaWorkspaceRegister: UInt32 = 0, firmware: Firmware, faults: Set<Fault> = []) {
+        self.firmware = firmware
+        self.faults = faults
+        registers[0] = boot0
+        registers[0xa00] = boot42
+        registers[GSPRegisters.vgaWorkspaceBase] = vgaWorkspaceRegister
+        if faults.contains(.wpr2AlreadySet) {
+            registers[GSPRegisters.wpr2AddrLo] = 0xbf570
+            registers[GSPRegisters.wpr2AddrHi] = 0xbffef
+        }
+    }
+
+    // MARK: GSPHardware
+
+    public func read32(_ register: UInt32) -> UInt32 { registers[register, default: 0] }
+    public func write32(_ register: UInt32, _ value: UInt32) { registers[register] = value }
+
+    public func allocate(_ size: Int) -> UInt64 {
+        let address = nextAddress
+        memory.append((address, [UInt8](repeating: 0, count: size)))
+        nextAddress += UInt64((size + 4095) / 4096 * 4096) + 4096  // a guard page between allocations
+        return address
+    }
+
+    public func writeMemory(_ address: UInt64, _ bytes: [UInt8]) {
+        guard let i = memory.firstIndex(where: { address >= $0.base && address + UInt64(bytes.count) <= $0.base + UInt64($0.bytes.count) }) else { return }
+        let offset = Int(address - memory[i].base)
+        memory[i].bytes.replaceSubrange(offset..<offset + bytes.count, with: bytes)
+    }
+
+    public func readMemory(_ address: UInt64, _ count: Int) -> [UInt8] {
+        guard let region = memory.first(where: { address >= $0.base && address + UInt64(count) <= $0.base + UInt64($0.bytes.count) }) else {
+            return [UInt8](repeating: 0, count: count)
+        }
+        let offset = Int(address - region.base)
+        return Array(region.bytes[offset..<offset + count])
+    }
+
+    /// True when `address` (+ `count`) lies inside an allocation.
+    func isAllocated(_ address: UInt64, _ count: UInt64) -> Bool {
+        memory.contains { address >= $0.base && address + count <= $0.base + UInt64($0.bytes.count) }
+    }
+
+    public func run(_ ucode: FalconUcode) {
+        ucodeRuns.append(ucode)
+        let r = GSPRegisters.self
+        switch ucode {
+        case .fwsecFRTS:
+            break
+        case .scrubber:
+            if !faults.contains(.scrubberNeverFinishes) { registers[r.secureScratch15] = 3 << 29 }
+        case .booterLoad:
+            registers[r.sec2Falcon + r.cpuctl] = 0
+            if faults.contains(.booterNeverReleases) { return }
+            defer { registers[r.sec2Falcon + r.cpuctl] = 0x10 }
+            if let fault = faults.first(where: { if case .booterMailbox = $0 { true } else { false } }), case .booterMailbox(let code) = fault {
+                registers[r.sec2Falcon + r.mailbox0] = code
+                return
+            }
+            let address = UInt64(registers[r.sec2Falcon + r.mailbox1, default: 0]) << 32 | UInt64(registers[r.sec2Falcon + r.mailbox0, default: 0])
+            switch check(metaAt: address) {
+            case .success(let meta):
+                registers[r.wpr2AddrLo] = UInt32(truncatingIfNeeded: meta.gspFwWprStart >> 12)
+                registers[r.wpr2AddrHi] = UInt32(truncatingIfNeeded: (meta.gspFwWprEnd - 1) >> 12)
+                registers[r.sec2Falcon + r.mailbox0] = 0
+                gspBooted = true
+                lastRejection = nil
+            case .failure(let rejection):
+                registers[r.sec2Falcon + r.mailbox0] = rejection.code.rawValue
+                lastRejection = rejection.reason
+            }
+        case .booterUnload:
+            registers[r.sec2Falcon + r.cpuctl] = 0x10
+            registers[r.wpr2AddrLo] = 0
+            registers[r.wpr2AddrHi] = 0
+            registers[r.secureScratch15] = 0
+        }
+    }
+
+    public func resetGSP() {
+        // A reset stops GSP-RM; only booter_load starts it again.
+        gspBooted = false
+        initDonePosted = false
+        registers[GSPRegisters.gspFalcon + GSPRegisters.mailbox0] = 0
+        registers[GSPRegisters.gspFalcon + GSPRegisters.mailbox1] = 0
+    }
+
+    /// One tick: a booted GSP whose LibOS arguments check out posts GSP_INIT_DONE, then serves RPCs.
+    public func wait() {
+        guard gspBooted, let (cmdq, msgq) = queues() else { return }
+        if !initDonePosted {
+            guard !faults.contains(.initDoneNeverComes) else { return }
+            initDonePosted = true
+            post(GSPRPC.initDone, [], on: msgq, corrupt: faults.contains(.corruptQueueEntry))
+            return
+        }
+        while let entry = try? cmdq.pop(on: self) {
+            received[entry.function] = entry.payload
+            if entry.function == GSPRPC.unloadingGuestDriver {
+                if !faults.contains(.unloadIgnored) { registers[GSPRegisters.gspFalcon + GSPRegisters.mailbox0] = GSPRegisters.unloadDone }
+            } else {
+                post(entry.function, [0, 0, 0, 0], on: msgq, corrupt: false)
+            }
+        }
+    }
+
+    // MARK: The simulated firmware's checks
+
+    private struct MetaRejection: Error {
+        let code: Rejection
+        let reason: String
+    }
+
+    /// Decodes and checks the meta at `address` as booter and GSP-RM would.
+    private func check(metaAt address: UInt64) -> Result<GspFwWprMeta, MetaRejection> {
+        guard isAllocated(address, UInt64(GspFwWprMeta.size)) else {
+            return .failure(.init(code: .sysmem, reason: "meta address 0x\(String(address, radix: 16)) is not in DMA memory"))
+        }
+        let m: GspFwWprMeta
+        do { m = try GspFwWprMeta.decode(readMemory(address, GspFwWprMeta.size), variant: .of(firmware.release)) } catch {
+            return .failure(.init(code: .badMeta, reason: error.description))
+        }
+        // Bottom to top: non-WPR heap, WPR2 start, heap, image, bootloader, FRTS, WPR2 end, VGA workspace, FB end.
+        let ordered: [(String, UInt64, UInt64)] = [
+            ("nonWprHeap", m.nonWprHeapOffset, m.nonWprHeapSize), ("wpr2 meta", m.gspFwWprStart, 256),
+            ("heap", m.gspFwHeapOffset, m.gspFwHeapSize), ("image", m.gspFwOffset, m.sizeOfRadix3Elf),
+            ("bootloader", m.bootBinOffset, m.sizeOfBootloader), ("frts", m.frtsOffset, m.frtsSize),
+            ("vga", m.vgaWorkspaceOffset, m.vgaWorkspaceSize),
+        ]
+        for (a, b) in zip(ordered, ordered.dropFirst()) where a.1 + a.2 > b.1 {
+            return .failure(.init(code: .order, reason: "\(a.0) ends past the start of \(b.0)"))
+        }
+        guard m.frtsOffset + m.frtsSize == m.gspFwWprEnd, m.gspFwWprEnd <= m.vgaWorkspaceOffset,
+              m.vgaWorkspaceOffset + m.vgaWorkspaceSize == m.fbSize, m.gspFwRsvdStart == m.gspFwHeapOffset else {
+            return .failure(.init(code: .order, reason: "WPR2 end, FRTS, VGA workspace and FB size are inconsistent"))
+        }
+        let alignment: [(String, UInt64, UInt64)] = [("gspFwWprStart", m.gspFwWprStart, 1 << 20), ("gspFwHeapOffset", m.gspFwHeapOffset, 1 << 20),
+                                                     ("gspFwOffset", m.gspFwOffset, 1 << 16), ("bootBinOffset", m.bootBinOffset, 1 << 12),
+                                                     ("gspFwWprEnd", m.gspFwWprEnd, 1 << 17)]
+        for (name, value, align) in alignment where value % align != 0 {
+            return .failure(.init(code: .alignment, reason: "\(name) 0x\(String(value, radix: 16)) is not aligned to 0x\(String(align, radix: 16))"))
+        }
+        let h = firmware.heap
+        if m.gspFwHeapVfPartitionCount == 0 {
+            guard (h.minimum...h.maximum).contains(m.gspFwHeapSize) else {
+                return .failure(.init(code: .heapSize, reason: "bare-metal heap \(m.gspFwHeapSize >> 20) MiB outside \(h.minimum >> 20)...\(h.maximum >> 20) MiB"))
+            }
+        } else {
+            guard m.gspFwHeapVfPartitionCount == h.vgpuPartitionCount, h.vgpuOverrideRange.contains(m.gspFwHeapSize) else {
+                return .failure(.init(code: .heapSize, reason: "\(m.gspFwHeapVfPartitionCount) VF partitions with a \(m.gspFwHeapSize >> 20) MiB heap"))
+            }
+        }
+        if m.gspFwHeapSize > h.scrubberThreshold && registers[GSPRegisters.secureScratch15, default: 0] >> 29 < 3 {
+            return .failure(.init(code: .scrubberNotRun, reason: "heap over 256 MiB but the scrubber has not run"))
+        }
+        for (name, at, size) in [("radix3", m.sysmemAddrOfRadix3Elf, UInt64(4096)), ("bootloader", m.sysmemAddrOfBootloader, m.sizeOfBootloader),
+                                 ("signature", m.sysmemAddrOfSignature, m.sizeOfSignature)] where !isAllocated(at, size) {
+            return .failure(.init(code: .sysmem, reason: "\(name) at 0x\(String(at, radix: 16)) is not in DMA memory"))
+        }
+        return .success(m)
+    }
+
+    /// The command and message queues named by the LibOS arguments in the GSP mailboxes.
+    private func queues() -> (GSPQueue, GSPQueue)? {
+        let r = GSPRegisters.self
+        let args = UInt64(registers[r.gspFalcon + r.mailbox1, default: 0]) << 32 | UInt64(registers[r.gspFalcon + r.mailbox0, default: 0])
+        guard args != 0, let rmargs = LibOSArguments.decode(readMemory(args, 4096)).first(where: { $0.name == "RMARGS" }) else { return nil }
+        let words = readMemory(rmargs.address, 16)
+        func u64(_ o: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(words[o + $1]) << (8 * UInt64($1)) } }
+        guard isAllocated(u64(0), UInt64(GSPQueue.size)), isAllocated(u64(8), UInt64(GSPQueue.size)) else { return nil }
+        return (GSPQueue(base: u64(0)), GSPQueue(base: u64(8)))
+    }
+
+    private func post(_ function: UInt32, _ payload: [UInt8], on queue: GSPQueue, corrupt: Bool) {
+        messageSequence += 1
+        try? queue.push(.init(sequence: messageSequence, function: function, payload: payload), on: self)
+        if corrupt {
+            // Flip a payload byte of the entry just written, after its checksum was computed.
+            let header = readMemory(queue.base, 4)
+            let write = (0..<4).reduce(UInt32(0)) { $0 | UInt32(header[$1]) << (8 * UInt32($1)) }
+            let slot = (write + UInt32(GSPQueue.capacity) - 1) % UInt32(GSPQueue.capacity)
+            let at = queue.base + UInt64(GSPQueue.entrySize) * UInt64(slot + 1) + 20
+            writeMemory(at, [readMemory(at, 1)[0] ^ 0x5a])
+        }
+    }
+}

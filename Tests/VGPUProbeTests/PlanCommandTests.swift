@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import VGPUTestSupport
+
+/// `vgpu-probe plan` as a user runs it, on the real firmware.
+@Suite(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+struct PlanCommandTests {
+    func plan(_ args: [String]) throws -> (status: Int32, doc: [String: Any]?, stderr: String) {
+        let run = try ProbeBinary.run(["plan", "--firmware-root", RealFirmware.root] + args)
+        let doc = try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        return (run.status, doc, run.stderr)
+    }
+
+    func layout(_ doc: [String: Any]?, _ region: String) -> [String: Any]? {
+        ((doc?["plan"] as? [String: Any])?["layout"] as? [String: Any])?[region] as? [String: Any]
+    }
+
+    @Test func bareMetalNumbersFromTheRealFirmware() throws {
+        let r = try plan(["--chip", "ad102", "--fb-size", "48G", "--json"])
+        #expect(r.status == 0)
+        #expect(r.doc?["schema"] as? String == "vgpukit.plan/1")
+        let p = r.doc?["plan"] as? [String: Any]
+        #expect((p?["heap"] as? [String: Any])?["size"] as? UInt64 == 129 << 20)
+        #expect(layout(r.doc, "wpr2")?["start"] as? UInt64 == 0xbf5700000)
+        #expect(layout(r.doc, "wpr2")?["size"] as? UInt64 == 168 << 20)
+        #expect(layout(r.doc, "gspImage")?["size"] as? UInt64 == 0x2448000, "the .fwimage size of the real file")
+        #expect(layout(r.doc, "bootloader")?["size"] as? UInt64 == 0x8000, "the real bootloader's data_size")
+        let hex = (r.doc?["metaHex"] as? [String])?.joined()
+        #expect(hex?.count == 512)
+        #expect(hex?.hasPrefix("b3601a3721ae3adc01") == true)
+        #expect((r.doc?["warnings"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func vgpuNumbersAndScrubberWarning() throws {
+        let r = try plan(["--chip", "AD102", "--fb-size", "0xc00000000", "--vgpu", "--json", "--simulate"])
+        #expect(r.status == 0)
+        let p = r.doc?["plan"] as? [String: Any]
+        #expect((p?["heap"] as? [String: Any])?["size"] as? UInt64 == 549 << 20)
+        #expect((p?["heap"] as? [String: Any])?["vfPartitionCount"] as? Int == 32)
+        #expect(layout(r.doc, "wpr2")?["start"] as? UInt64 == 0xbdb300000)
+        #expect((r.doc?["warnings"] as? [String])?.first?.contains("scrubber") == true)
+        #expect((r.doc?["simulation"] as? [String: Any])?["ok"] as? Bool == true)
+    }
+
+    @Test func planForAProbedGPUUsesTheBoardSize() throws {
+        let r = try plan(["-s", "41:00.0", "--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--json"])
+        #expect(r.status == 0)
+        #expect(r.doc?["board"] as? String == "L40")
+        #expect(r.doc?["address"] as? String == "0000:41:00.0")
+        #expect(layout(r.doc, "wpr2")?["start"] as? UInt64 == 0xbf5700000)
+    }
+
+    @Test func refusals() throws {
+        #expect(try plan(["--chip", "ad102"]).status == 64)                                   // no --fb-size
+        #expect(try plan(["--chip", "ad102", "--fb-size", "48X"]).status == 64)
+        #expect(try plan(["--chip", "ad102", "--fb-size", "48G", "--heap", "600M"]).status == 64)  // --heap without --vgpu
+        let range = try plan(["--chip", "ad102", "--fb-size", "48G", "--vgpu", "--heap", "2G"])
+        #expect(range.status == 64 && range.stderr.contains("549 MiB...1 GiB"))
+        let small = try plan(["--chip", "ad107", "--fb-size", "64M"])
+        #expect(small.status == 64 && small.stderr.contains("too small"))
+        let driverLayout = try plan(["--chip", "ad102", "--fb-size", "48G", "--release", "535.261.03"])
+        #expect(driverLayout.status == 64 && driverLayout.stderr.contains("no bootloader"))
+        #expect(try plan(["-s", "3b:00.0", "--sysfs-root", FixtureHosts.root("t4")]).status == 64)  // Turing: no module
+    }
+}
