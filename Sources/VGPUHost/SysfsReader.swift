@@ -48,15 +48,17 @@ public struct LiveSysfs: SysfsReader {
         let fd: FileDescriptor
         do { fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec]) } catch { return .failure(Self.map(error)) }
         defer { try? fd.close() }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: min(limit + 1, 8192))
-        while out.count <= limit {
-            let n: Int
-            do { n = try chunk.withUnsafeMutableBytes { try fd.read(into: $0) } } catch { return .failure(Self.map(error)) }
-            if n == 0 { break }
-            out += chunk[..<n]
+        // One scratch buffer per call, one byte larger than the limit to detect an oversized file.
+        return withUnsafeTemporaryAllocation(byteCount: limit + 1, alignment: 8) { buffer -> Result<[UInt8], SysfsReadError> in
+            var filled = 0
+            while filled <= limit {
+                let n: Int
+                do { n = try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...])) } catch { return .failure(Self.map(error)) }
+                if n == 0 { break }
+                filled += n
+            }
+            return filled > limit ? .failure(.tooLarge(limit)) : .success([UInt8](buffer[..<filled]))
         }
-        return out.count > limit ? .failure(.tooLarge(limit)) : .success(out)
     }
 
     public func readLink(_ path: String) -> Result<String, SysfsReadError> {

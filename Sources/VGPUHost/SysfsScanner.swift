@@ -1,3 +1,4 @@
+import Dispatch
 import VGPUCore
 
 /// Scans a sysfs tree for PCI functions.
@@ -35,7 +36,8 @@ public struct SysfsScanner: Sendable {
     /// Largest config space (PCIe extended).
     static let configLimit = 4096
 
-    /// Reads every function whose address passes `filter`.
+    /// Reads every function whose address passes `filter`, on all cores: each function is independent,
+    /// and a host with thousands of VFs is mostly waiting on small sysfs reads.
     public func scan(where filter: (PCIAddress) -> Bool = { _ in true }) -> Result {
         var warnings: [String] = []
         let names: [String]
@@ -43,29 +45,63 @@ public struct SysfsScanner: Sendable {
         case .success(let n): names = n
         case .failure(let e): return Result(functions: [], warnings: ["\(devicesDirectory): \(e)"])
         }
-        var functions: [PCIFunction] = []
+        var selected: [(PCIAddress, String)] = []
         for name in names.sorted() {
             guard let address = PCIAddress(name) else {
                 warnings.append("\(devicesDirectory)/\(name): not a PCI address, skipped")
                 continue
             }
-            guard filter(address) else { continue }
-            if let function = read(address, directory: "\(devicesDirectory)/\(name)", warnings: &warnings) {
-                functions.append(function)
+            if filter(address) { selected.append((address, name)) }
+        }
+        let work = selected
+        var slots = [Slot](repeating: Slot(), count: work.count)
+        slots.withUnsafeMutableBufferPointer { out in
+            guard let base = out.baseAddress else { return }
+            let output = SlotOutput(base: base)
+            DispatchQueue.concurrentPerform(iterations: work.count) { i in
+                var warning: [String] = []
+                let f = read(work[i].0, directory: "\(devicesDirectory)/\(work[i].1)", warnings: &warning)
+                output.base.advanced(by: i).pointee = Slot(function: f, warnings: warning)
             }
         }
-        return Result(functions: functions.sorted { $0.address < $1.address }, warnings: warnings)
+        for slot in slots { warnings += slot.warnings }
+        return Result(functions: slots.compactMap(\.function).sorted { $0.address < $1.address }, warnings: warnings)
+    }
+
+    /// The result slots of a concurrent scan. Sound to share: iteration i writes only slot i, and
+    /// `concurrentPerform` returns only after every iteration has finished, before the array is read.
+    struct SlotOutput: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Slot>
+    }
+
+    /// One function's outcome in a concurrent scan.
+    struct Slot {
+        var function: PCIFunction?
+        var warnings: [String] = []
     }
 
     /// Reads one function; nil (with a warning) when its directory vanished.
     func read(_ address: PCIAddress, directory dir: String, warnings: inout [String]) -> PCIFunction? {
         var f = PCIFunction(address: address)
         var diagnostics: [FieldDiagnostic] = []
+        // One listing per function: it says which files exist (so absent ones cost no open) and
+        // whether the device vanished mid-scan.
+        let entries: Set<String>
+        switch reader.list(dir) {
+        case .success(let names): entries = Set(names)
+        case .failure(.notFound):
+            warnings.append("\(address): disappeared during the scan, skipped")
+            return nil
+        case .failure(let e):
+            warnings.append("\(address): cannot list its directory (\(e)), skipped")
+            return nil
+        }
         func text(_ file: String, limit: Int = 256) -> String? {
+            let top = file.split(separator: "/").first.map(String.init) ?? file
+            guard entries.contains(top) else { return nil }
             switch reader.read("\(dir)/\(file)", limit: limit) {
             case .success(let bytes):
-                let s = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: [" ", "\n", "\t", "\0"])
-                if s.isEmpty { diagnostics.append(FieldDiagnostic(field: file, problem: "empty file")) ; return nil }
+                guard let s = Self.trimmed(bytes) else { diagnostics.append(FieldDiagnostic(field: file, problem: "empty file")) ; return nil }
                 return s
             case .failure(.notFound):
                 return nil
@@ -95,6 +131,7 @@ public struct SysfsScanner: Sendable {
             return v
         }
         func linkName(_ file: String) -> String? {
+            guard entries.contains(file) else { return nil }
             switch reader.readLink("\(dir)/\(file)") {
             case .success(let target): return target.split(separator: "/").last.map(String.init)
             case .failure(.notFound): return nil
@@ -104,11 +141,6 @@ public struct SysfsScanner: Sendable {
             }
         }
 
-        // A device that disappeared mid-scan has lost its directory: skip it whole.
-        if case .failure(.notFound) = reader.list(dir) {
-            warnings.append("\(address): disappeared during the scan, skipped")
-            return nil
-        }
         f.vendor = hex("vendor", UInt16.self)
         f.device = hex("device", UInt16.self)
         f.classCode = hex("class", UInt32.self).map { $0 & 0xff_ffff }
@@ -116,7 +148,7 @@ public struct SysfsScanner: Sendable {
         f.subsystemDevice = hex("subsystem_device", UInt16.self)
         f.revision = hex("revision", UInt8.self)
 
-        switch reader.read("\(dir)/config", limit: Self.configLimit) {
+        switch entries.contains("config") ? reader.read("\(dir)/config", limit: Self.configLimit) : .failure(.notFound) {
         case .success(let bytes):
             if bytes.count < 64 {
                 diagnostics.append(FieldDiagnostic(field: "config", problem: "\(bytes.count) bytes, under the 64-byte header"))
@@ -153,7 +185,7 @@ public struct SysfsScanner: Sendable {
         }
 
         var vfs: [(Int, PCIAddress)] = []
-        if case .success(let entries) = reader.list(dir) {
+        do {
             for entry in entries where entry.hasPrefix("virtfn") {
                 guard let n = Int(entry.dropFirst(6)) else { continue }
                 switch reader.readLink("\(dir)/\(entry)") {
@@ -181,5 +213,12 @@ public struct SysfsScanner: Sendable {
         f.linkWidth = decimal("current_link_width")
         f.diagnostics = diagnostics
         return f
+    }
+
+    /// The text of a sysfs attribute without surrounding whitespace and NULs; nil when nothing is left.
+    static func trimmed(_ bytes: [UInt8]) -> String? {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0a || b == 0x09 || b == 0x0d || b == 0 }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return nil }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }
