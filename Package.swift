@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 //
 // VGPUKit: the host-side logic of NVIDIA GPU virtualization (GSP firmware, GSP heap and WPR2
 // planning, SR-IOV VF info, vGPU engines and life cycle) as a multi-generation Swift framework.
@@ -57,6 +57,7 @@ let architectureTargets: [Target] = [
     .target(
         name: "VGPUAda",
         dependencies: ["VGPUCore", "VGPUFirmware"],
+        exclude: ["vgpu-types"],
         plugins: ["EmbedFirmwareManifest"]
     ),
 ]

@@ -35,20 +35,33 @@ public struct AdaModule: ArchitectureModule {
     public let firmwareManifest: FirmwareManifest
     /// 535.113.01, the release in linux-firmware that nouveau loads.
     public let defaultRelease: FirmwareRelease
+    /// The vGPU type catalogues of the Ada boards that support vGPU (Sources/VGPUAda/vgpu-types).
+    public let vgpuTypeCatalogues: [VGPUTypeCatalogue]
 
     /// Loads the module with its embedded manifest.
     ///
     /// - Throws: `ManifestError` if the embedded manifest does not validate (a build defect; the
     ///   module's tests load it, so this cannot ship unnoticed).
     public init() throws(ManifestError) {
-        firmwareManifest = try FirmwareManifest.load(Data(EmbeddedFirmwareManifest.json.utf8), name: EmbeddedFirmwareManifest.name)
+        guard let embedded = EmbeddedFirmwareManifest.files.first else {
+            throw ManifestError(manifest: "firmware-manifests/ada.json", field: "$", problem: "was not embedded")
+        }
+        firmwareManifest = try FirmwareManifest.load(Data(embedded.json.utf8), name: embedded.name)
         guard firmwareManifest.architecture == name else {
-            throw ManifestError(manifest: EmbeddedFirmwareManifest.name, field: "architecture",
-                                problem: "is \(firmwareManifest.architecture), expected \(name)")
+            throw ManifestError(manifest: embedded.name, field: "architecture", problem: "is \(firmwareManifest.architecture), expected \(name)")
         }
         guard let release = FirmwareRelease("535.113.01"), firmwareManifest.release(release) != nil else {
-            throw ManifestError(manifest: EmbeddedFirmwareManifest.name, field: "releases", problem: "lacks the default release 535.113.01")
+            throw ManifestError(manifest: embedded.name, field: "releases", problem: "lacks the default release 535.113.01")
         }
         defaultRelease = release
+        var catalogues: [VGPUTypeCatalogue] = []
+        for file in EmbeddedVGPUTypes.files {
+            let catalogue = try VGPUTypeCatalogue.load(Data(file.json.utf8), name: file.name)
+            guard Self.chips.contains(where: { $0.name == catalogue.chip.uppercased() }) else {
+                throw ManifestError(manifest: file.name, field: "chip", problem: "\(catalogue.chip) is not an Ada chip")
+            }
+            catalogues.append(catalogue)
+        }
+        vgpuTypeCatalogues = catalogues
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import VGPUCore
 
 /// Everything the probe read about one PCI function from sysfs. A field that could not be read is
@@ -29,6 +30,8 @@ public struct PCIFunction: Sendable, Codable, Equatable {
     public var numaNode: Int?
     /// `power/runtime_status`: active, suspended, ...
     public var runtimeStatus: String?
+    /// NVIDIA's vGPU host driver: `nvidia/creatable_vgpu_types` of a VF, as (id, name).
+    public var creatableVGPUTypes: [CreatableVGPUType]?
     /// Negotiated link speed text and width.
     public var linkSpeed: String?, linkWidth: Int?
     /// Fields that could not be read or parsed, with the reason.
@@ -78,4 +81,26 @@ public struct FieldDiagnostic: Sendable, Codable, Equatable, CustomStringConvert
 
     /// `config: ...`.
     public var description: String { "\(field): \(problem)" }
+}
+
+/// One line of NVIDIA's `nvidia/creatable_vgpu_types` (`1153  : NVIDIA L40S-12Q`).
+public struct CreatableVGPUType: Sendable, Codable, Equatable, Hashable {
+    public let id: Int
+    public let name: String
+
+    /// Parses the file: a header line (`ID    : vGPU Name`) then `<id> : <name>` lines. Malformed lines
+    /// are returned separately so the scan can report them.
+    public static func parse(_ text: String) -> (types: [CreatableVGPUType], malformed: [String]) {
+        var types: [CreatableVGPUType] = [], malformed: [String] = []
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: [" ", "\t"]) }
+            if parts.count == 2, parts[0] == "ID" { continue }
+            guard parts.count == 2, let id = Int(parts[0]), id > 0, !parts[1].isEmpty else {
+                malformed.append(String(line.prefix(80)))
+                continue
+            }
+            types.append(CreatableVGPUType(id: id, name: parts[1]))
+        }
+        return (types, malformed)
+    }
 }

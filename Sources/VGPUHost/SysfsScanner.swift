@@ -207,6 +207,13 @@ public struct SysfsScanner: Sendable {
             f.iommuGroup = Int(group)
             if f.iommuGroup == nil { diagnostics.append(FieldDiagnostic(field: "iommu_group", problem: "link target '\(group)' is not a group number")) }
         }
+        if entries.contains("nvidia"), let text = text("nvidia/creatable_vgpu_types", limit: 64 * 1024) {
+            let parsed = CreatableVGPUType.parse(text)
+            f.creatableVGPUTypes = parsed.types
+            for line in parsed.malformed {
+                diagnostics.append(FieldDiagnostic(field: "nvidia/creatable_vgpu_types", problem: "'\(line)' is not '<id> : <name>'"))
+            }
+        }
         f.numaNode = decimal("numa_node")
         f.runtimeStatus = text("power/runtime_status")
         f.linkSpeed = text("current_link_speed")

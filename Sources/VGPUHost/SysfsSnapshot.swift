@@ -13,7 +13,7 @@ public struct SysfsSnapshot {
     public static let files = [
         "vendor", "device", "class", "subsystem_vendor", "subsystem_device", "revision", "config", "resource",
         "sriov_totalvfs", "sriov_numvfs", "sriov_offset", "sriov_stride", "sriov_vf_device",
-        "numa_node", "power/runtime_status", "current_link_speed", "current_link_width",
+        "numa_node", "power/runtime_status", "current_link_speed", "current_link_width", "nvidia/creatable_vgpu_types",
     ]
 
     /// Why a snapshot could not be written.
@@ -46,9 +46,12 @@ public struct SysfsSnapshot {
             for f in functions {
                 let source = "\(devicesDirectory)/\(f.address)"
                 let target = "\(devices)/\(f.address)"
-                try fm.createDirectory(atPath: target + "/power", withIntermediateDirectories: true)
+                try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
                 for file in Self.files {
-                    guard case .success(let bytes) = reader.read("\(source)/\(file)", limit: SysfsScanner.configLimit) else { continue }
+                    guard case .success(let bytes) = reader.read("\(source)/\(file)", limit: 64 * 1024) else { continue }
+                    if file.contains("/") {
+                        try fm.createDirectory(atPath: "\(target)/\((file as NSString).deletingLastPathComponent)", withIntermediateDirectories: true)
+                    }
                     try Data(bytes).write(to: URL(fileURLWithPath: "\(target)/\(file)"))
                     written += 1
                 }

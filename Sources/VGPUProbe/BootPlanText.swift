@@ -20,6 +20,18 @@ public enum BootPlanText {
             out += "  +0x\(pad0(String(f.offset, radix: 16), 2)) \(pad(f.name, 26)) 0x\(String(f.value, radix: 16))\n"
         }
         for (i, line) in r.metaHex.enumerated() { out += "  \(pad0(String(i * 32, radix: 16), 2)): \(line)\n" }
+        if let v = r.vfInfo {
+            if let f = v.fields, let hex = v.hex {
+                out += "\nGSP_VF_INFO (40 bytes): totalVFs \(f.totalVFs), firstVFOffset \(f.firstVFOffset), "
+                out += "BAR0 0x\(String(f.firstVFBar0Address, radix: 16)) BAR1 0x\(String(f.firstVFBar1Address, radix: 16)) BAR2 0x\(String(f.firstVFBar2Address, radix: 16)), "
+                out += "64-bit \(f.bar0Is64Bit)/\(f.bar1Is64Bit)/\(f.bar2Is64Bit)\n  \(hex)\n"
+            } else if let why = v.unavailable {
+                out += "\nGSP_VF_INFO: none: \(why)\n"
+            }
+        }
+        if let e = r.engines {
+            out += "\nEngines (\(e.numbering) numbering, LAST 0x\(String(e.last, radix: 16))): \(e.engines.joined(separator: ", "))\n  bitmap \(e.bitmap.joined(separator: " "))\n"
+        }
         out += "\nBoot steps:\n"
         for (i, s) in p.steps.enumerated() { out += step(i + 1, s) }
         out += "\nUnload steps:\n"

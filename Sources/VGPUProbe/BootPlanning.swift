@@ -35,6 +35,9 @@ public enum BootPlanning {
         public let firmwareFiles: [String]
         /// What the plan needs that the host or release lacks (it is still printed).
         public let warnings: [String]
+        /// GSP_VF_INFO (with -s: from the GPU's SR-IOV capability) and the vGPU engine bitmap.
+        public var vfInfo: VFInfoReport?
+        public var engines: EngineReport?
         /// The boot and unload run on a simulated GPU, with `--simulate`.
         public var simulation: SimulatedBoot.Outcome?
     }
@@ -75,6 +78,7 @@ public enum BootPlanning {
         var address: String?
         var fb = request.framebufferSize
         var boardName: String?
+        var vfInfo: VFInfoReport?
         if let slot = request.slot {
             var options = HostProbe.Options()
             options.sysfsRoot = request.sysfsRoot
@@ -87,6 +91,7 @@ public enum BootPlanning {
                 throw .unsupported("\(gpu.address): \(gpu.identity.note ?? "chip not identified")")
             }
             (module, chip, address) = (found.module, found.chip, gpu.address)
+            vfInfo = gpu.vfInfo
             if let id = UInt16(gpu.deviceID, radix: 16), let board = (module as? any BoardCatalog)?.board(deviceID: id) {
                 boardName = board.name
                 fb = fb ?? board.framebuffer
@@ -122,7 +127,12 @@ public enum BootPlanning {
         }
         var report = Report(schema: Report.schemaID, address: address, board: boardName, module: module.name, heapParameters: parameters,
                             plan: plan, metaHex: hexLines, firmwareFiles: files, warnings: warnings)
-        if request.simulate { report.simulation = SimulatedBoot.run(plan, chipID: chip.id, parameters: parameters) }
+        report.vfInfo = vfInfo
+        report.engines = EngineReport.make(module: module, chip: chip, release: release)
+        if request.simulate {
+            report.simulation = SimulatedBoot.run(plan, chipID: chip.id, parameters: parameters,
+                                                  systemInfo: GSPSystemInfo.payload(vfInfo: vfInfo?.fields, release: release))
+        }
         return report
     }
 

@@ -14,6 +14,8 @@ public struct HostProbe {
         public var ids: IDSelector?
         public var verifyFirmware = true
         public var readBAR0 = true
+        /// How vGPU capacity is budgeted (VMMU segment, equal-size mode).
+        public var policy = VGPUResourcePolicy()
         public init() {}
     }
 
@@ -132,6 +134,8 @@ public struct HostProbe {
                                  findings: report.files.flatMap(\.findings).map(\.message))
             }
         }
+        let catalogue = f.device.flatMap { id in (owner?.module as? any VGPUTypeProviding)?.catalogue(deviceID: id) }
+        let creatable = f.virtualFunctions.lazy.compactMap { a in byAddress[a]?.creatableVGPUTypes.map { (a, $0) } }.first
         let readiness = judge(owner: owner, identity: identity, sriov: sriov, function: f, firmware: firmware, verify: options.verifyFirmware)
         let name = f.device.flatMap { names?.name(vendor: Self.nvidia, device: $0) } ?? "NVIDIA device \(hex4(f.device))"
         return HostReport.GPU(
@@ -140,7 +144,13 @@ public struct HostProbe {
             classCode: f.classCode.map(hex6), chip: owner?.chip.name, architecture: owner?.chip.architecture?.description,
             module: owner?.module.name, identity: identity, driver: f.driver, iommuGroup: f.iommuGroup, numaNode: f.numaNode,
             runtimeStatus: f.runtimeStatus, link: f.linkSpeed.map { s in f.linkWidth.map { "\(s) x\($0)" } ?? s },
-            bars: bars, sriov: sriov, firmware: firmware, readiness: readiness, vfs: vfs, diagnostics: diagnostics)
+            bars: bars, sriov: sriov, firmware: firmware,
+            vfInfo: sriov == nil ? nil : VFInfoReport.make(module: owner?.module, sriov: f.sriovValues),
+            engines: EngineReport.make(module: owner?.module, chip: owner?.chip, release: nil),
+            vgpuTypes: catalogue.flatMap { c in sriov == nil || readiness.checks.first(where: { $0.name == "sriov" })?.ok != true ? nil
+                : HostableType.all(c, vfs: sriov?.totalVFs, policy: options.policy) },
+            creatableTypes: creatable.map { CreatableTypesReport.make(vf: $0.0, offered: $0.1, catalogue: catalogue) },
+            readiness: readiness, vfs: vfs, diagnostics: diagnostics)
     }
 
     /// SR-IOV from the decoded capability when config was readable, else from the sriov_* files.

@@ -43,6 +43,14 @@ public struct HostReport: Sendable, Codable, Equatable {
         public let sriov: SRIOV?
         /// Firmware verification for the chip at its module's default release.
         public let firmware: Firmware?
+        /// GSP_VF_INFO the driver would send, or why it cannot.
+        public let vfInfo: VFInfoReport?
+        /// The vGPU engine bitmap at the module's default release.
+        public let engines: EngineReport?
+        /// The board's vGPU types with how many fit (VF-capable GPUs whose board has a catalogue).
+        public let vgpuTypes: [HostableType]?
+        /// NVIDIA's host driver's list from a VF, compared with the catalogue.
+        public let creatableTypes: CreatableTypesReport?
         /// The verdict and the checks behind it.
         public let readiness: Readiness
         /// The PF's enabled VFs.

@@ -28,6 +28,29 @@ public enum HostReportText {
             } else {
                 out += "  SR-IOV        none\n"
             }
+            if let v = g.vfInfo {
+                if let f = v.fields, let hex = v.hex {
+                    out += "  GSP_VF_INFO   totalVFs \(f.totalVFs), firstVFOffset \(f.firstVFOffset), BARs 0x\(String(f.firstVFBar0Address, radix: 16))"
+                    out += "\(f.bar0Is64Bit ? "/64" : "/32") 0x\(String(f.firstVFBar1Address, radix: 16))\(f.bar1Is64Bit ? "/64" : "/32")"
+                    out += " 0x\(String(f.firstVFBar2Address, radix: 16))\(f.bar2Is64Bit ? "/64" : "/32")\n                \(hex)\n"
+                } else if let why = v.unavailable {
+                    out += "  GSP_VF_INFO   none: \(why)\n"
+                }
+            }
+            if let e = g.engines {
+                out += "  engines       \(e.engines.count) (\(e.numbering)): bitmap \(e.bitmap.joined(separator: " "))\n"
+            }
+            if let types = g.vgpuTypes {
+                for series in ["Q", "B", "A", "C"] {
+                    let row = types.filter { $0.series == series && $0.fits > 0 }
+                    guard !row.isEmpty else { continue }
+                    out += "  vGPU \(series)-types  " + row.map { "\($0.name.split(separator: "-").last ?? "") x\($0.fits)" }.joined(separator: ", ") + "\n"
+                }
+            }
+            if let c = g.creatableTypes {
+                out += "  driver offers \(c.types.count) type(s) on \(c.vf)" + (c.differences.isEmpty ? ", matching the catalogue\n" : ":\n")
+                for d in c.differences { out += "                ~ \(d)\n" }
+            }
             if let fw = g.firmware { out += "  firmware      \(fw.release): \(fw.ok ? "ok (\(fw.files) files verified)" : "PROBLEMS")\n" }
             out += "  vGPU ready    \(g.readiness.ready ? "YES" : "NO")\n"
             for c in g.readiness.checks { out += "    [\(c.ok ? "ok" : "!!")] \(pad(c.name, 12)) \(c.detail)\n" }

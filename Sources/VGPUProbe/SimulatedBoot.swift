@@ -16,14 +16,14 @@ public enum SimulatedBoot {
     }
 
     /// Boots and unloads `plan` on a simulated GPU whose firmware accepts `parameters`.
-    public static func run(_ plan: GSPBootPlan, chipID: ChipID, parameters: GSPHeapParameters) -> Outcome {
+    public static func run(_ plan: GSPBootPlan, chipID: ChipID, parameters: GSPHeapParameters, systemInfo: [UInt8] = []) -> Outcome {
         let boot42 = UInt32(chipID.rawValue) << 20 | 0xa1000
         let sim = SimulatedGPU(boot0: boot42 & 0x1ff0_0000 | 0xa1, boot42: boot42,
                                firmware: .init(release: plan.release, heap: parameters))
         let runner = GSPBootRunner(hardware: sim)
         var failure: String?
         do {
-            try runner.boot(plan)
+            try runner.boot(plan, systemInfo: systemInfo)
         } catch {
             failure = "boot: \(error)"
         }

@@ -1,0 +1,100 @@
+/// How vGPU resources are budgeted (GSP-FACTS section 8).
+public struct VGPUResourcePolicy: Sendable, Equatable, Codable {
+    /// Channel ids of the GPU, and those the host keeps when vGPU is on.
+    public var totalChannels = 2048, hostChannels = 512
+    /// Guest FB allocations are aligned to the VMMU segment (32, 64, 128, 256 or 512 MiB).
+    public var vmmuSegmentMiB = 256
+    /// NVIDIA's default (equal-size) mode: every vGPU on a GPU has the same framebuffer size.
+    public var equalSizeOnly = true
+
+    public init(vmmuSegmentMiB: Int = 256, equalSizeOnly: Bool = true) {
+        self.vmmuSegmentMiB = vmmuSegmentMiB
+        self.equalSizeOnly = equalSizeOnly
+    }
+
+    /// Channels the vGPUs share.
+    public var vgpuChannels: Int { totalChannels - hostChannels }
+
+    /// Channels one vGPU of `type` gets: the previous power of two of available / max instances.
+    public func channels(for type: VGPUType) -> Int {
+        let share = vgpuChannels / max(type.maxInstances, 1)
+        guard share > 0 else { return 0 }
+        return 1 << (Int.bitWidth - 1 - share.leadingZeroBitCount)
+    }
+
+    /// The FB a vGPU of `type` takes: its profile size, or more when the catalogue's guest FB +
+    /// reservation + GSP heap exceed it (NVIDIA's 1 GiB types: 1024 + 0 + 32), aligned up to the
+    /// VMMU segment. NVIDIA's published per-GPU maxima equal board FB / profile size, so the profile,
+    /// not the guest FB alone, is the unit that is allocated and aligned.
+    public func framebuffer(for type: VGPUType) -> Int {
+        let parts = (type.guestFramebufferMiB ?? 0) + (type.fbReservationMiB ?? 0) + (type.gspHeapMiB ?? 0)
+        let size = max(type.framebufferMiB, type.guestFramebufferMiB == nil ? 0 : parts)
+        return (size + vmmuSegmentMiB - 1) / vmmuSegmentMiB * vmmuSegmentMiB
+    }
+}
+
+/// What fits on one board, for a sequence of vGPUs to place.
+public struct VGPUCapacityPlan: Sendable, Equatable, Codable {
+    /// Each requested vGPU, in order, and whether it was placed.
+    public struct Placement: Sendable, Equatable, Codable {
+        public let type: String
+        public let placed: Bool
+        /// Why not, when not placed.
+        public let reason: String?
+    }
+
+    public let board: String
+    public let policy: VGPUResourcePolicy
+    public let placements: [Placement]
+    /// Totals of what was placed.
+    public let vfsUsed: Int, framebufferUsedMiB: Int, channelsUsed: Int
+    /// What is left (`vfsFree` -1 when the VF count is unknown).
+    public let vfsFree: Int, framebufferFreeMiB: Int, channelsFree: Int
+
+    /// How many were placed.
+    public var placedCount: Int { placements.filter(\.placed).count }
+}
+
+/// Places vGPUs on a board and says why the next one does not fit.
+public enum VGPUCapacityPlanner {
+    /// Places `requested` (type names, in order) on `catalogue`'s board with `vfs` VFs available.
+    public static func place(_ requested: [VGPUType], on catalogue: VGPUTypeCatalogue, vfs: Int? = nil,
+                             policy: VGPUResourcePolicy = VGPUResourcePolicy()) -> VGPUCapacityPlan
+    {
+        // With no VF count from the GPU or the catalogue, VFs do not limit (the type maxima still do).
+        let vfLimit = min(vfs ?? Int.max, catalogue.maxVFs ?? Int.max)
+        var usedVFs = 0, usedFB = 0, usedChannels = 0
+        var counts: [String: Int] = [:]
+        var size: Int?
+        var placements: [VGPUCapacityPlan.Placement] = []
+        for type in requested {
+            let fb = policy.framebuffer(for: type), ch = policy.channels(for: type)
+            let reason: String? =
+                if counts[type.name, default: 0] + 1 > type.maxInstances { "\(type.name) allows at most \(type.maxInstances) per GPU" }
+                else if policy.equalSizeOnly, let s = size, s != type.framebufferMiB { "equal-size mode: the GPU already hosts \(s) MiB vGPUs, \(type.name) is \(type.framebufferMiB) MiB" }
+                else if usedVFs + 1 > vfLimit { "no free VF (\(vfLimit) VF(s))" }
+                else if usedFB + fb > catalogue.framebufferMiB { "framebuffer: \(fb) MiB needed (VMMU-aligned), \(catalogue.framebufferMiB - usedFB) MiB free" }
+                else if ch == 0 || usedChannels + ch > policy.vgpuChannels { "channels: \(ch) needed, \(policy.vgpuChannels - usedChannels) of \(policy.vgpuChannels) free" }
+                else { nil }
+            if reason == nil {
+                usedVFs += 1
+                usedFB += fb
+                usedChannels += ch
+                counts[type.name, default: 0] += 1
+                size = size ?? type.framebufferMiB
+            }
+            placements.append(.init(type: type.name, placed: reason == nil, reason: reason))
+        }
+        return VGPUCapacityPlan(board: catalogue.board, policy: policy, placements: placements, vfsUsed: usedVFs, framebufferUsedMiB: usedFB,
+                                channelsUsed: usedChannels, vfsFree: vfLimit == Int.max ? -1 : vfLimit - usedVFs, framebufferFreeMiB: catalogue.framebufferMiB - usedFB,
+                                channelsFree: policy.vgpuChannels - usedChannels)
+    }
+
+    /// How many vGPUs of `type` alone fit, and why one more does not.
+    public static func fill(_ type: VGPUType, on catalogue: VGPUTypeCatalogue, vfs: Int? = nil,
+                            policy: VGPUResourcePolicy = VGPUResourcePolicy()) -> (count: Int, limit: String)
+    {
+        let plan = place(Array(repeating: type, count: type.maxInstances + 1), on: catalogue, vfs: vfs, policy: policy)
+        return (plan.placedCount, plan.placements.first { !$0.placed }?.reason ?? "")
+    }
+}

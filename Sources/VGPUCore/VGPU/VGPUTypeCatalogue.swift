@@ -1,0 +1,139 @@
+import Foundation
+
+/// The vGPU types one board offers (a data file per board, validated on load; format in
+/// docs/vgpu-types.md).
+public struct VGPUTypeCatalogue: Sendable, Codable, Equatable {
+    public static let supportedSchemaVersion = 1
+
+    public var schemaVersion: Int
+    /// Board name as in the type names (`L40S`).
+    public var board: String
+    /// PCI device id, 4 hex digits.
+    public var pciDeviceID: String
+    /// Die (`AD102`).
+    public var chip: String
+    /// Physical framebuffer of the board.
+    public var framebufferMiB: Int
+    /// SR-IOV TotalVFs of the board, where a source gives it.
+    public var maxVFs: Int?
+    /// How type names begin when not `NVIDIA <board>-` (the driver spells RTX 6000 Ada `RTX6000-Ada`).
+    public var typeNamePrefix: String?
+    /// Where the table comes from.
+    public var sources: [String]
+    public var types: [VGPUType]
+
+    /// A catalogue from its parts (validate with `validate(name:)`).
+    public init(schemaVersion: Int, board: String, pciDeviceID: String, chip: String, framebufferMiB: Int, maxVFs: Int?,
+                typeNamePrefix: String?, sources: [String], types: [VGPUType]) {
+        self.schemaVersion = schemaVersion
+        self.board = board
+        self.pciDeviceID = pciDeviceID
+        self.chip = chip
+        self.framebufferMiB = framebufferMiB
+        self.maxVFs = maxVFs
+        self.typeNamePrefix = typeNamePrefix
+        self.sources = sources
+        self.types = types
+    }
+
+    /// The type with this exact name, or with this name's suffix (`12Q`, `L40S-12Q`).
+    public func type(named name: String) -> VGPUType? {
+        let wanted = name.uppercased()
+        return types.first { t in
+            let full = t.name.uppercased()
+            return full == wanted || full.hasSuffix("-" + wanted) || full.hasSuffix(" " + wanted)
+        }
+    }
+}
+
+/// One vGPU type.
+public struct VGPUType: Sendable, Codable, Equatable, Hashable {
+    /// NVIDIA's type id, where a source gives it.
+    public var id: Int?
+    /// `NVIDIA L40S-12Q`.
+    public var name: String
+    /// A (virtual apps), B (virtual PCs), C (compute), Q (workstation).
+    public var series: String
+    public var framebufferMiB: Int
+    /// Per-vGPU GSP ("plugin") heap, where a source gives it.
+    public var gspHeapMiB: Int?
+    public var heads: Int
+    public var maxResolution: String?
+    /// Per physical GPU.
+    public var maxInstances: Int
+    public var frameRateLimit: Int?
+    /// From NVIDIA's vgpuConfig.xml, where given: the guest-visible FB and the per-vGPU reservation.
+    public var guestFramebufferMiB: Int?
+    public var fbReservationMiB: Int?
+    /// Per-GPU maximum in mixed-size mode, where published.
+    public var maxInstancesMixedSize: Int?
+    public var notes: String?
+
+    /// A type from its parts.
+    public init(id: Int?, name: String, series: String, framebufferMiB: Int, gspHeapMiB: Int?, heads: Int, maxResolution: String?,
+                maxInstances: Int, frameRateLimit: Int?, guestFramebufferMiB: Int?, fbReservationMiB: Int?, maxInstancesMixedSize: Int?,
+                notes: String?) {
+        self.id = id
+        self.name = name
+        self.series = series
+        self.framebufferMiB = framebufferMiB
+        self.gspHeapMiB = gspHeapMiB
+        self.heads = heads
+        self.maxResolution = maxResolution
+        self.maxInstances = maxInstances
+        self.frameRateLimit = frameRateLimit
+        self.guestFramebufferMiB = guestFramebufferMiB
+        self.fbReservationMiB = fbReservationMiB
+        self.maxInstancesMixedSize = maxInstancesMixedSize
+        self.notes = notes
+    }
+
+    /// The size-and-series suffix (`12Q`).
+    public var profile: String { name.split(separator: "-").last.map(String.init) ?? name }
+}
+
+extension VGPUTypeCatalogue {
+    /// Decodes and validates a catalogue; errors name the file and the JSON field.
+    public static func load(_ data: Data, name: String) throws(ManifestError) -> VGPUTypeCatalogue {
+        guard data.count <= 1 << 20 else { throw ManifestError(manifest: name, field: "$", problem: "larger than 1 MiB") }
+        let c: VGPUTypeCatalogue
+        do { c = try JSONDecoder().decode(VGPUTypeCatalogue.self, from: data) } catch let e as DecodingError {
+            throw ManifestError(decoding: e, manifest: name)
+        } catch {
+            throw ManifestError(manifest: name, field: "$", problem: "\(error)")
+        }
+        try c.validate(name: name)
+        return c
+    }
+
+    /// The rules JSON decoding cannot express.
+    public func validate(name: String) throws(ManifestError) {
+        func fail(_ field: String, _ problem: String) -> ManifestError { ManifestError(manifest: name, field: field, problem: problem) }
+        guard schemaVersion == Self.supportedSchemaVersion else { throw fail("schemaVersion", "is \(schemaVersion); this build reads 1") }
+        guard !board.isEmpty else { throw fail("board", "is empty") }
+        guard pciDeviceID.count == 4, UInt16(pciDeviceID, radix: 16) != nil else { throw fail("pciDeviceID", "must be 4 hex digits") }
+        guard framebufferMiB > 0 else { throw fail("framebufferMiB", "must be positive") }
+        if let maxVFs { guard maxVFs > 0 else { throw fail("maxVFs", "must be positive") } }
+        let prefix = typeNamePrefix ?? "NVIDIA \(board)-"
+        guard !types.isEmpty else { throw fail("types", "is empty") }
+        var names: Set<String> = [], ids: Set<Int> = []
+        for (i, t) in types.enumerated() {
+            let p = "types[\(i)]"
+            guard names.insert(t.name).inserted else { throw fail("\(p).name", "\(t.name) is listed twice") }
+            if let id = t.id { guard id > 0, ids.insert(id).inserted else { throw fail("\(p).id", "\(id) is not a unique positive id") } }
+            guard t.name.hasPrefix(prefix) else { throw fail("\(p).name", "\(t.name) does not start with '\(prefix)'") }
+            guard ["A", "B", "C", "Q"].contains(t.series), t.name.hasSuffix(t.series) else {
+                throw fail("\(p).series", "\(t.series) must be A, B, C or Q and end the name")
+            }
+            guard t.framebufferMiB > 0 else { throw fail("\(p).framebufferMiB", "must be positive") }
+            guard t.maxInstances >= 1, t.maxInstances <= (maxVFs ?? Int.max) else {
+                throw fail("\(p).maxInstances", "\(t.maxInstances) is outside 1...\(maxVFs ?? 0) (the board's VFs)")
+            }
+            guard t.maxInstances * t.framebufferMiB <= framebufferMiB else {
+                throw fail("\(p).maxInstances", "\(t.maxInstances) x \(t.framebufferMiB) MiB exceeds the board's \(framebufferMiB) MiB")
+            }
+            guard t.heads >= 0, t.heads <= 8 else { throw fail("\(p).heads", "\(t.heads) is outside 0...8") }
+            if let heap = t.gspHeapMiB { guard heap > 0 else { throw fail("\(p).gspHeapMiB", "must be positive") } }
+        }
+    }
+}

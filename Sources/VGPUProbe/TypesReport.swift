@@ -1,0 +1,97 @@
+import VGPUCore
+import VGPUHost
+
+/// `vgpu-probe types`: a board's vGPU types with their capacity, and optionally a placement.
+public struct TypesReport: Sendable, Codable, Equatable {
+    public static let schemaID = "vgpukit.types/1"
+    public let schema: String
+    public let board: String
+    public let pciDeviceID: String
+    public let chip: String
+    public let framebufferMiB: Int
+    /// The board's SR-IOV TotalVFs (from the GPU with -s, else the catalogue, when known).
+    public let vfs: Int?
+    /// The GPU, with -s.
+    public let address: String?
+    public let policy: VGPUResourcePolicy
+    public let types: [Row]
+    /// The requested placement, with --place.
+    public let placement: VGPUCapacityPlan?
+    public let sources: [String]
+
+    /// One type with its catalogue facts and its capacity.
+    public struct Row: Sendable, Codable, Equatable {
+        public let type: VGPUType
+        public let capacity: HostableType
+    }
+
+    /// Why there is no report.
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case unknownBoard(String, known: [String])
+        case gpu(String)
+        case placement(String)
+        public var description: String {
+            switch self {
+            case .unknownBoard(let b, let known): "no vGPU type catalogue for board '\(b)'; boards: \(known.joined(separator: ", "))"
+            case .gpu(let why): why
+            case .placement(let why): why
+            }
+        }
+    }
+
+    /// Builds the report for `board` (name or device id) or for the GPU at `slot`.
+    public static func make(registry: ModuleRegistry, board: String?, slot: SlotSelector?, sysfsRoot: String,
+                            policy: VGPUResourcePolicy, place: String?) throws(Failure) -> TypesReport
+    {
+        let providers = registry.modules.compactMap { $0 as? any VGPUTypeProviding }
+        var catalogue: VGPUTypeCatalogue?
+        var vfs: Int?
+        var address: String?
+        if let slot {
+            var options = HostProbe.Options()
+            options.sysfsRoot = sysfsRoot
+            options.slot = slot
+            options.verifyFirmware = false
+            let report: HostReport
+            do { report = try HostProbe(registry: registry).run(options) } catch { throw .gpu(error.description) }
+            guard let gpu = report.gpus.first else { throw .gpu("no NVIDIA GPU matches -s under \(sysfsRoot)") }
+            guard let id = UInt16(gpu.deviceID, radix: 16) else { throw .gpu("\(gpu.address): device id unreadable") }
+            catalogue = providers.lazy.compactMap { $0.catalogue(deviceID: id) }.first
+            guard catalogue != nil else { throw .gpu("\(gpu.address) (\(gpu.name)) has no vGPU type catalogue") }
+            if let reason = gpu.readiness.checks.first(where: { $0.name == "sriov" && !$0.ok })?.detail { throw .gpu("\(gpu.address): \(reason)") }
+            vfs = gpu.sriov?.totalVFs
+            address = gpu.address
+        } else if let board {
+            catalogue = providers.lazy.compactMap { $0.catalogue(board: board) }.first
+        }
+        guard let c = catalogue else {
+            throw .unknownBoard(board ?? "", known: providers.flatMap { $0.vgpuTypeCatalogues.map(\.board) })
+        }
+        let capacity = HostableType.all(c, vfs: vfs, policy: policy)
+        var placement: VGPUCapacityPlan?
+        if let place { placement = VGPUCapacityPlanner.place(try Self.parsePlacement(place, c), on: c, vfs: vfs, policy: policy) }
+        return TypesReport(schema: schemaID, board: c.board, pciDeviceID: c.pciDeviceID, chip: c.chip, framebufferMiB: c.framebufferMiB,
+                           vfs: vfs ?? c.maxVFs, address: address, policy: policy,
+                           types: zip(c.types, capacity).map { Row(type: $0, capacity: $1) }, placement: placement, sources: c.sources)
+    }
+
+    /// `4x12Q,8x3Q` (or `12Q`, `2xL40S-3Q`, `NVIDIA L40S-12Q`) to the list of types to place, in order.
+    static func parsePlacement(_ spec: String, _ c: VGPUTypeCatalogue) throws(Failure) -> [VGPUType] {
+        var out: [VGPUType] = []
+        for item in spec.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+            var count = 1
+            var name = item
+            if let x = item.firstIndex(where: { $0 == "x" || $0 == "*" }), let n = Int(item[..<x]) {
+                count = n
+                name = String(item[item.index(after: x)...])
+            }
+            guard (1...1024).contains(count) else { throw .placement("'\(item)': count must be 1...1024") }
+            guard let t = c.type(named: name) else {
+                throw .placement("'\(name)' is not a \(c.board) type; types: \(c.types.map(\.profile).joined(separator: ", "))")
+            }
+            out += Array(repeating: t, count: count)
+        }
+        guard !out.isEmpty else { throw .placement("--place is empty") }
+        return out
+    }
+}

@@ -1,0 +1,28 @@
+/// Renders the types report as a table, then the placement.
+public enum TypesReportText {
+    public static func render(_ r: TypesReport) -> String {
+        var out = "\(r.board) (\(r.chip), 10de:\(r.pciDeviceID)), \(r.framebufferMiB / 1024) GiB"
+        if let a = r.address { out += ", GPU \(a)" }
+        out += ", VFs \(r.vfs.map(String.init) ?? "unknown")"
+        out += "; VMMU segment \(r.policy.vmmuSegmentMiB) MiB, \(r.policy.vgpuChannels) vGPU channels"
+        out += r.policy.equalSizeOnly ? ", equal-size mode\n\n" : ", mixed sizes allowed\n\n"
+        let header = ["id", "type", "FB", "heap", "heads", "max res", "max", "FB/vGPU", "chan", "fits", "next one fails on"]
+        var rows: [[String]] = [header]
+        for row in r.types {
+            let t = row.type, c = row.capacity
+            rows.append([t.id.map(String.init) ?? "-", t.name, "\(t.framebufferMiB)M", t.gspHeapMiB.map { "\($0)M" } ?? "-", "\(t.heads)",
+                         t.maxResolution ?? "-", "\(t.maxInstances)", "\(c.framebufferPerVGPUMiB)M", "\(c.channelsPerVGPU)", "\(c.fits)", c.limit])
+        }
+        let widths = header.indices.map { i in rows.map { $0[i].count }.max() ?? 0 }
+        for row in rows { out += row.enumerated().map { pad($0.element, widths[$0.offset]) }.joined(separator: "  ") + "\n" }
+        if let p = r.placement {
+            out += "\nPlacement: \(p.placedCount) of \(p.placements.count) placed; FB \(p.framebufferUsedMiB) MiB used, \(p.framebufferFreeMiB) free; "
+            out += "channels \(p.channelsUsed) used, \(p.channelsFree) free; VFs \(p.vfsUsed) used\(p.vfsFree >= 0 ? ", \(p.vfsFree) free" : "")\n"
+            for (i, pl) in p.placements.enumerated() {
+                out += "  \(pad(String(i + 1), 3)) \(pad(pl.type, 24)) \(pl.placed ? "placed" : "NOT placed: \(pl.reason ?? "")")\n"
+            }
+        }
+        out += "\nSources: " + r.sources.joined(separator: "; ") + "\n"
+        return out
+    }
+}

@@ -1,0 +1,44 @@
+import VGPUCore
+
+/// GSP_VF_INFO as the reports show it: fields, and the 40 bytes as hex; or why there is none.
+public struct VFInfoReport: Sendable, Codable, Equatable {
+    public let fields: GSPVFInfo?
+    public let hex: String?
+    public let unavailable: String?
+
+    /// VF info for `sriov` through the module, when it provides VF info.
+    static func make(module: (any ArchitectureModule)?, sriov: SRIOVValues?) -> VFInfoReport? {
+        guard let provider = module as? any VFInfoProviding else { return nil }
+        do {
+            let info = try provider.vfInfo(for: sriov)
+            return VFInfoReport(fields: info, hex: info.encode().map { pad0(String($0, radix: 16), 2) }.joined(), unavailable: nil)
+        } catch {
+            return VFInfoReport(fields: nil, hex: nil, unavailable: error.description)
+        }
+    }
+}
+
+/// The vGPU engine bitmap of a chip at a release, and the chidOffset array for a channel base.
+public struct EngineReport: Sendable, Codable, Equatable {
+    /// `r535` or `r570` numbering.
+    public let numbering: String
+    /// `gr0 0x1`, `copy0 0x9`, ...
+    public let engines: [String]
+    /// The bitmap as 64-bit words in hex.
+    public let bitmap: [String]
+    /// NV2080_ENGINE_TYPE_LAST of the numbering.
+    public let last: UInt32
+
+    /// The report for `chip`'s engines through the module, when it lists them.
+    static func make(module: (any ArchitectureModule)?, chip: Chip?, release: FirmwareRelease?) -> EngineReport? {
+        guard let chip, let provider = module as? any EngineInventoryProviding, let inventory = provider.engineInventory(for: chip),
+              let release = release ?? module?.defaultRelease else { return nil }
+        let numbering = NV2080Engine.Numbering.of(release)
+        guard let bitmap = try? EngineBitmap(inventory.engines, numbering: numbering) else { return nil }
+        let names = inventory.engines.compactMap { e in
+            NV2080Engine.type(e.kind, e.instance, in: numbering).map { "\(e.kind.rawValue)\(e.instance) 0x\(String($0, radix: 16))" }
+        }
+        return EngineReport(numbering: numbering.rawValue, engines: names, bitmap: bitmap.words.map { "0x" + pad0(String($0, radix: 16), 16) },
+                            last: numbering.last)
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import VGPUCore
+import VGPUProbe
+
+/// `vgpu-probe types`: the vGPU types of a board and how many of each fit.
+struct TypesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "types",
+        abstract: "List a board's vGPU types with their capacity; plan a placement of several.",
+        discussion: """
+            Types come from the architecture module's catalogues (Sources/VGPUAda/vgpu-types, from NVIDIA's \
+            vgpuConfig.xml and vGPU documentation). A vGPU needs a VF, its framebuffer (the profile size, \
+            or guest FB + reservation + GSP heap when larger, aligned to the VMMU segment), and channels: \
+            of 2048 ids the host keeps 512, and each vGPU gets the previous power of two of 1536 / the \
+            type's max instances. In NVIDIA's default equal-size mode all vGPUs on a GPU have one size.
+
+            Examples:
+              vgpu-probe types --board L40S
+              vgpu-probe types --board L40S --place 4x12Q,2x6Q        shows which fit and why not
+              vgpu-probe types -s 86:00.0 --sysfs-root Tests/Fixtures/hosts/mixed --json
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Board name (L40, L40S, L4, L20, RTX6000-Ada) or PCI device id.", valueName: "name"))
+    var board: String?
+
+    @Option(name: .short, help: ArgumentHelp("Use the board of the GPU at this address (and its VF count).", valueName: "slot"))
+    var slot: String?
+
+    @Option(name: .long, help: ArgumentHelp("sysfs root, with -s.", valueName: "dir"))
+    var sysfsRoot = "/sys"
+
+    @Option(name: .long, help: ArgumentHelp("vGPUs to place in order, e.g. 4x12Q,8x3Q.", valueName: "spec"))
+    var place: String?
+
+    @Option(name: .long, help: ArgumentHelp("VMMU segment size in MiB: 32, 64, 128, 256 or 512 (the GPU reports it; no public default for Ada).", valueName: "MiB"))
+    var vmmuSegment = 256
+
+    @Flag(name: .long, help: "Allow vGPUs of different sizes on one GPU (NVIDIA's mixed-size mode).")
+    var mixedSizes = false
+
+    @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.types/1).")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard (board == nil) != (slot == nil) else { throw ValidationError("give exactly one of --board or -s") }
+        guard [32, 64, 128, 256, 512].contains(vmmuSegment) else { throw ValidationError("--vmmu-segment must be 32, 64, 128, 256 or 512") }
+        if let slot, SlotSelector(slot) == nil { throw ValidationError("-s '\(slot)' is not [[domain:]bus:][dev][.fn]") }
+    }
+
+    func run() throws {
+        _ = global.makeLogger()
+        let registry = try Output.registry()
+        let report: TypesReport
+        do {
+            report = try TypesReport.make(registry: registry, board: board, slot: slot.flatMap(SlotSelector.init), sysfsRoot: sysfsRoot,
+                                          policy: VGPUResourcePolicy(vmmuSegmentMiB: vmmuSegment, equalSizeOnly: !mixedSizes), place: place)
+        } catch {
+            Output.error(error.description)
+            if case .gpu = error { throw Output.exit(.findings) }
+            throw Output.exit(.usage)
+        }
+        if json { try Output.json(report) } else { Output.print(TypesReportText.render(report)) }
+        if let p = report.placement, p.placedCount < p.placements.count { throw Output.exit(.findings) }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import VGPUTestSupport
+
+/// VF info, engines and vGPU types as the probe, plan and types commands show them.
+struct VGPUResourceCommandTests {
+    func json(_ args: [String]) throws -> (Int32, [String: Any]) {
+        let run = try ProbeBinary.run(args)
+        return (run.status, (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]) ?? [:])
+    }
+
+    func gpus(_ host: String) throws -> [[String: Any]] {
+        try json(["--sysfs-root", FixtureHosts.root(host), "--no-firmware", "--json"]).1["gpus"] as? [[String: Any]] ?? []
+    }
+
+    @Test func vfInfoOfTheL40HostByteForByte() throws {
+        let pf = try #require(try gpus("l40-two-gpus").first)
+        let vf = try #require(pf["vfInfo"] as? [String: Any])
+        // From the fixture's resource file: VF BAR0 0xb1080000 (32-bit), VF BAR1 0x21000000000 and
+        // VF BAR3 0x22000000000 (64-bit); TotalVFs 32, First VF Offset 4 (GSP-FACTS section 6 layout).
+        let expected = "20000000" + "04000000" + "000008b100000000" + "0000000010020000" + "0000000020020000" + "00" + "01" + "01" + "0000000000"
+        #expect(vf["hex"] as? String == expected)
+        let engines = try #require(pf["engines"] as? [String: Any])
+        #expect(engines["numbering"] as? String == "r535")
+        #expect((engines["engines"] as? [String])?.count == 19)
+    }
+
+    @Test func unprivilegedHostGetsTheSameVFInfoFromSysfs() throws {
+        let privileged = try #require(try gpus("l40-two-gpus").first?["vfInfo"] as? [String: Any])
+        let unprivileged = try #require(try gpus("l40-unprivileged").first?["vfInfo"] as? [String: Any])
+        // Same board layout at the same addresses: the sysfs path must agree with the config path.
+        #expect(unprivileged["hex"] as? String == privileged["hex"] as? String)
+    }
+
+    @Test func refusedVFInfo() throws {
+        let t4 = try #require(try gpus("t4").first)
+        #expect(t4["vfInfo"] == nil, "a chip no module owns gets no VF info")
+        let rtx = try #require(try gpus("rtx4090").first)
+        #expect(rtx["vfInfo"] == nil && rtx["vgpuTypes"] == nil)
+    }
+
+    @Test func mixedHostShowsTypesAndTheDriverList() throws {
+        let l40s = try #require(try gpus("mixed").first)
+        let types = try #require(l40s["vgpuTypes"] as? [[String: Any]])
+        #expect(types.count == 30)
+        #expect(types.first { $0["name"] as? String == "NVIDIA L40S-12Q" }?["fits"] as? Int == 4)
+        let creatable = try #require(l40s["creatableTypes"] as? [String: Any])
+        #expect((creatable["types"] as? [String])?.first == "1145 NVIDIA L40S-1B")
+        let differences = creatable["differences"] as? [String] ?? []
+        #expect(differences.count == 1 && differences[0].contains("C-series"))
+    }
+
+    @Test func typesCommand() throws {
+        let (status, doc) = try json(["types", "--board", "L40S", "--json"])
+        #expect(status == 0)
+        #expect(doc["schema"] as? String == "vgpukit.types/1")
+        let rows = try #require(doc["types"] as? [[String: Any]])
+        #expect(rows.count == 30)
+        let q12 = try #require(rows.first { ($0["type"] as? [String: Any])?["name"] as? String == "NVIDIA L40S-12Q" })
+        #expect((q12["capacity"] as? [String: Any])?["fits"] as? Int == 4)
+        let place = try json(["types", "--board", "L40S", "--place", "4x12Q,2x3Q", "--json"])
+        #expect(place.0 == 1, "not everything fits")
+        #expect(((place.1["placement"] as? [String: Any])?["placements"] as? [Any])?.count == 6)
+        #expect(try ProbeBinary.run(["types", "--board", "A100"]).status == 64)
+        #expect(try ProbeBinary.run(["types", "--board", "L40S", "--place", "3xZZ"]).status == 64)
+        #expect(try ProbeBinary.run(["types", "--board", "L40S", "--vmmu-segment", "100"]).status == 64)
+        let t4 = try ProbeBinary.run(["types", "-s", "3b:00.0", "--sysfs-root", FixtureHosts.root("t4")])
+        #expect(t4.status == 1)
+        let gpu = try json(["types", "-s", "86:00.0", "--sysfs-root", FixtureHosts.root("mixed"), "--json"])
+        #expect(gpu.0 == 0 && gpu.1["board"] as? String == "L40S" && gpu.1["vfs"] as? Int == 32)
+    }
+
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func planWithVGPUCarriesVFInfoIntoTheSimulatedBoot() throws {
+        let (status, doc) = try json(["plan", "-s", "41:00.0", "--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--vgpu", "--simulate",
+                                      "--json", "--firmware-root", RealFirmware.root])
+        #expect(status == 0)
+        #expect((doc["vfInfo"] as? [String: Any])?["hex"] as? String != nil)
+        #expect((doc["engines"] as? [String: Any])?["bitmap"] != nil)
+        #expect((doc["simulation"] as? [String: Any])?["ok"] as? Bool == true)
+    }
+}
