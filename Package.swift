@@ -40,6 +40,11 @@ let frameworkTargets: [Target] = [
     .target(name: "VGPUCore"),
     // Firmware files: the libelf-backed GSP image reader, NVIDIA bin containers, manifests, verification.
     .target(name: "VGPUFirmware", dependencies: ["CLibELF", "VGPUCore", crypto, systemPackage]),
+    // Per-family tables named after the chip that introduced them (GA102 LIBOS3 heap, TU102 LIBOS2
+    // heap), shared by the modules that use them so no module depends on another.
+    .target(name: "VGPUHAL", dependencies: ["VGPUCore"]),
+    // The checks every architecture module must pass, run from each module's test target in one line.
+    .target(name: "VGPUConformance", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost"]),
     // Linux sysfs discovery: PCI functions, config space, SR-IOV, BAR0 identity registers.
     .target(name: "VGPUHost", dependencies: ["VGPUCore", systemPackage]),
     // A simulated GPU (registers, falcons, DMA memory, a GSP that checks its meta) for boot runs.
@@ -56,7 +61,7 @@ let frameworkTargets: [Target] = [
 let architectureTargets: [Target] = [
     .target(
         name: "VGPUAda",
-        dependencies: ["VGPUCore", "VGPUFirmware"],
+        dependencies: ["VGPUCore", "VGPUHAL"],
         exclude: ["vgpu-types"],
         plugins: ["EmbedFirmwareManifest"]
     ),
@@ -73,6 +78,14 @@ let toolTargets: [Target] = [
         capability: .buildTool(),
         dependencies: ["embed-manifest"]
     ),
+    // swift package --allow-writing-to-package-directory new-generation --name NAME --chips c1=0xID,...
+    .plugin(
+        name: "NewGeneration",
+        capability: .command(
+            intent: .custom(verb: "new-generation", description: "Scaffold a GPU generation module, its manifest and conformance tests"),
+            permissions: [.writeToPackageDirectory(reason: "writes Sources/VGPU<Name>/, firmware-manifests/<name>.json and Tests/VGPU<Name>Tests/")]
+        )
+    ),
 ]
 
 // MARK: - Tests
@@ -82,7 +95,7 @@ let testTargets: [Target] = [
     .target(name: "VGPUTestSupport", path: "Tests/VGPUTestSupport"),
     .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore"]),
     .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmware", "VGPUTestSupport"]),
-    .testTarget(name: "VGPUAdaTests", dependencies: ["VGPUAda", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"]),
+    .testTarget(name: "VGPUAdaTests", dependencies: ["VGPUAda", "VGPUConformance", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"]),
     .testTarget(name: "VGPUBootTests", dependencies: ["VGPUCore", "VGPUSimulator", "VGPUAda", "VGPUProbe", "VGPUTestSupport"]),
     .testTarget(name: "VGPUHostTests", dependencies: ["VGPUHost", "VGPUTestSupport"]),
     .testTarget(

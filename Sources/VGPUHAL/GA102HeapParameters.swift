@@ -1,10 +1,11 @@
 import VGPUCore
 
-/// GSP heap parameters of the LIBOS3 firmware that GA102 introduced and AD10x shares
-/// (GSP-FACTS section 3). Named after the first chip with the behaviour, as nova-core names its HALs.
-enum GA102HeapParameters {
+/// GSP heap parameters of the LIBOS3 firmware that GA102 introduced and GA10x and AD10x share
+/// (GSP-FACTS section 3). Named after the first chip with the behaviour, as nova-core names its HALs;
+/// it lives here, not in a module, because two modules use it and modules never depend on each other.
+public enum GA102HeapParameters {
     /// The parameters for a release, by branch: 535, 545/550, 570+ (580+ with the wider override range).
-    static func parameters(for release: FirmwareRelease) -> GSPHeapParameters? {
+    public static func parameters(for release: FirmwareRelease) -> GSPHeapParameters? {
         let MiB = Sizes.MiB
         switch release.major {
         case 535:
@@ -23,13 +24,5 @@ enum GA102HeapParameters {
         default:
             return nil
         }
-    }
-}
-
-extension AdaModule: GSPHeapSizing {
-    /// Every AD10x chip uses the GA102 (LIBOS3) parameters.
-    public func heapParameters(for chip: Chip, release: FirmwareRelease) -> GSPHeapParameters? {
-        guard chips.contains(chip) else { return nil }
-        return GA102HeapParameters.parameters(for: release)
     }
 }

@@ -1,0 +1,145 @@
+import Foundation
+import PackagePlugin
+
+/// `swift package --allow-writing-to-package-directory new-generation --name Hopper --chips gh100=0x180`
+///
+/// Scaffolds a GPU generation: the module folder `Sources/VGPU<Name>/`, its manifest
+/// `firmware-manifests/<name>.json`, and a test target that runs the conformance suite; then prints the
+/// Package.swift and BuiltInModules lines to add. It writes only new files and refuses to overwrite.
+@main
+struct NewGeneration: CommandPlugin {
+    func performCommand(context: PluginContext, arguments: [String]) throws {
+        var args = ArgumentExtractor(arguments)
+        guard let rawName = args.extractOption(named: "name").first, !rawName.isEmpty,
+              rawName.allSatisfy({ $0.isLetter || $0.isNumber }), rawName.first?.isLetter == true else {
+            throw ScaffoldError("--name NAME is required: letters and digits, e.g. Hopper")
+        }
+        let chipSpecs = args.extractOption(named: "chips").flatMap { $0.split(separator: ",").map(String.init) }
+        guard !chipSpecs.isEmpty else { throw ScaffoldError("--chips is required: name=0xID[,name=0xID...], e.g. gh100=0x180") }
+        let name = rawName.prefix(1).uppercased() + rawName.dropFirst()
+        let lower = name.lowercased()
+        var chips: [(name: String, id: String)] = []
+        for spec in chipSpecs {
+            let parts = spec.split(separator: "=").map(String.init)
+            guard parts.count == 2, parts[0].allSatisfy({ $0.isLetter || $0.isNumber }),
+                  let id = UInt16(parts[1].lowercased().replacingOccurrences(of: "0x", with: ""), radix: 16), id < 0x400 else {
+                throw ScaffoldError("'\(spec)' is not name=0xID with a 10-bit BOOT_42 chip id (e.g. gh100=0x180)")
+            }
+            chips.append((parts[0].uppercased(), "0x" + String(id, radix: 16)))
+        }
+
+        let root = context.package.directoryURL
+        let files: [(String, String)] = [
+            ("Sources/VGPU\(name)/\(name)Module.swift", Templates.module(name: name, lower: lower, chips: chips)),
+            ("firmware-manifests/\(lower).json", Templates.manifest(lower: lower)),
+            ("Tests/VGPU\(name)Tests/\(name)ConformanceTests.swift", Templates.tests(name: name)),
+        ]
+        for (path, _) in files where FileManager.default.fileExists(atPath: root.appending(path: path).path(percentEncoded: false)) {
+            throw ScaffoldError("\(path) already exists; nothing was written")
+        }
+        for (path, text) in files {
+            let url = root.appending(path: path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            print("wrote \(path)")
+        }
+        print("""
+
+            Add to Package.swift, in architectureTargets:
+                .target(name: "VGPU\(name)", dependencies: ["VGPUCore", "VGPUHAL"], plugins: ["EmbedFirmwareManifest"]),
+            and in testTargets:
+                .testTarget(name: "VGPU\(name)Tests", dependencies: ["VGPU\(name)", "VGPUConformance", "VGPUTestSupport"]),
+            Add VGPU\(name) to VGPUProbe's dependencies, and to Sources/VGPUProbe/BuiltInModules.swift:
+                import VGPU\(name)
+                try \(name)Module(),
+            Then fill in, guided by the conformance suite (swift test --filter VGPU\(name)Tests):
+              firmware-manifests/\(lower).json  (scripts/generate-manifest.py \(lower), after adding it there)
+              the PCI id blocks, heap parameters, engine inventory and boards in \(name)Module.swift
+            docs/adding-a-generation.md walks through each step.
+            """)
+    }
+}
+
+struct ScaffoldError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = "new-generation: " + d }
+}
+
+enum Templates {
+    static func module(name: String, lower: String, chips: [(name: String, id: String)]) -> String {
+        """
+        import Foundation
+        import VGPUCore
+        import VGPUHAL
+
+        /// The \(name) architecture module: \(chips.map(\.name).joined(separator: ", ")).
+        ///
+        /// Scaffolded by the new-generation plugin. Each TODO is a fact to take from public sources
+        /// (GSP-FACTS, nouveau, nova-core, pci.ids); the conformance suite checks them.
+        public struct \(name)Module: ArchitectureModule {
+            /// The dies and the ids NV_PMC_BOOT_42 reports for them.
+            public static let chips: [Chip] = [
+        \(chips.map { "        Chip(name: \"\($0.name)\", id: ChipID(rawValue: \($0.id)))," }.joined(separator: "\n"))
+            ]
+
+            /// TODO: PCI device-id blocks per die, checked against pci.ids by the conformance suite.
+            public static let deviceIDRanges: [DeviceIDRange] = []
+
+            public let name = "\(lower)"
+            public var chips: [Chip] { Self.chips }
+            public var deviceIDRanges: [DeviceIDRange] { Self.deviceIDRanges }
+            public let firmwareManifest: FirmwareManifest
+            public let defaultRelease: FirmwareRelease
+
+            /// Loads the module with its embedded manifest (firmware-manifests/\(lower).json).
+            public init() throws(ManifestError) {
+                guard let embedded = EmbeddedFirmwareManifest.files.first else {
+                    throw ManifestError(manifest: "firmware-manifests/\(lower).json", field: "$", problem: "was not embedded")
+                }
+                firmwareManifest = try FirmwareManifest.load(Data(embedded.json.utf8), name: embedded.name)
+                guard let release = firmwareManifest.releases.first?.version else {
+                    throw ManifestError(manifest: embedded.name, field: "releases", problem: "is empty")
+                }
+                defaultRelease = release
+            }
+        }
+
+        extension \(name)Module: GSPHeapSizing, VFInfoProviding, EngineInventoryProviding {
+            /// TODO: the family's heap parameters (VGPUHAL has GA102 LIBOS3 and TU102 LIBOS2).
+            public func heapParameters(for chip: Chip, release: FirmwareRelease) -> GSPHeapParameters? { nil }
+
+            /// TODO: the engines of each chip (nouveau's chip table).
+            public func engineInventory(for chip: Chip) -> EngineInventory? { nil }
+        }
+
+        """
+    }
+
+    static func manifest(lower: String) -> String {
+        """
+        {
+          "schemaVersion": 1,
+          "architecture": "\(lower)",
+          "releases": []
+        }
+
+        """
+    }
+
+    static func tests(name: String) -> String {
+        """
+        import Testing
+        import VGPU\(name)
+        import VGPUConformance
+        import VGPUTestSupport
+
+        /// The \(name) module against the shared conformance suite.
+        struct \(name)ConformanceTests {
+            @Test func conformance() throws {
+                #expect(Conformance.failures(of: try \(name)Module(), firmwareRoot: RealFirmware.root, requireFirmware: RealFirmware.isCI).map(\\.description) == [])
+            }
+        }
+
+        """
+    }
+}

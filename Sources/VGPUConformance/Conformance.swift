@@ -1,0 +1,214 @@
+import Foundation
+import VGPUCore
+import VGPUFirmware
+import VGPUHost
+
+/// One conformance check that did not hold, naming the check and the module.
+public struct ConformanceFailure: Sendable, Equatable, CustomStringConvertible {
+    /// The check's name (`chip-ids`, `pci-ids`, `manifest`, ...).
+    public let check: String
+    /// The module's name.
+    public let module: String
+    /// What was found.
+    public let message: String
+
+    /// `[ada] pci-ids: ...`.
+    public var description: String { "[\(module)] \(check): \(message)" }
+}
+
+/// The checks every architecture module must pass (docs/adding-a-generation.md lists them).
+///
+/// Run from a module's test target in one line:
+/// `#expect(Conformance.failures(of: try AdaModule(), firmwareRoot: RealFirmware.root).isEmpty)`.
+public enum Conformance {
+    /// The checks, by name, in the order they run.
+    public static let checks = ["chip-ids", "registry", "pci-ids", "manifest", "firmware", "heap", "layout", "meta", "vf-info", "engines", "vgpu-types"]
+
+    /// Runs every check.
+    ///
+    /// - Parameters:
+    ///   - firmwareRoot: real firmware to verify the manifest against; files absent there are skipped
+    ///     unless `requireFirmware` is set.
+    ///   - pciIDs: the pci.ids database to check the id table against (skipped when unreadable unless required).
+    ///   - others: modules it must register beside without conflict (the built-in ones).
+    public static func failures(of module: any ArchitectureModule, firmwareRoot: String? = nil, requireFirmware: Bool = false,
+                                pciIDs: String = PCIIDDatabase.defaultPath, others: [any ArchitectureModule] = []) -> [ConformanceFailure]
+    {
+        var out: [ConformanceFailure] = []
+        func fail(_ check: String, _ message: String) { out.append(ConformanceFailure(check: check, module: module.name, message: message)) }
+
+        // chip-ids: every chip id decodes to a known architecture, one architecture per module.
+        let architectures = Set(module.chips.map(\.architecture))
+        for chip in module.chips where chip.architecture == nil {
+            fail("chip-ids", "\(chip.name) id \(chip.id) is not a GSP-era architecture")
+        }
+        if architectures.count != 1 { fail("chip-ids", "chips span \(architectures.count) architectures; a module owns one") }
+        if module.chips.isEmpty { fail("chip-ids", "the module declares no chips") }
+
+        // registry: registers beside the others, and selection by BOOT_42 and by id table returns it.
+        do {
+            let registry = try ModuleRegistry(modules: others.filter { $0.name != module.name } + [module])
+            for chip in module.chips where registry.select(chipID: chip.id)?.module.name != module.name {
+                fail("registry", "BOOT_42 chip id \(chip.id) does not select \(module.name)")
+            }
+            for range in module.deviceIDRanges {
+                for id in [range.ids.lowerBound, range.ids.upperBound] where registry.select(pciDeviceID: id)?.chip != range.chip {
+                    fail("registry", "device id 0x\(String(id, radix: 16)) does not select \(range.chip.name)")
+                }
+                if !module.chips.contains(range.chip) { fail("registry", "id block \(range.ids) names \(range.chip.name), not a chip of the module") }
+            }
+        } catch {
+            fail("registry", error.description)
+        }
+
+        // pci-ids: the id table agrees with pci.ids for the module's dies.
+        if let db = PCIIDDatabase.load(path: pciIDs, vendors: [0x10de]) {
+            let names = Set(module.chips.map(\.name))
+            for (key, name) in db.devices where key >> 16 == 0x10de {
+                let device = UInt16(key & 0xffff)
+                let die = String(name.prefix(5))
+                let claimed = module.deviceIDRanges.first { $0.ids.contains(device) }?.chip.name
+                let namesADie = name.range(of: #"^(TU|GA|GH|AD|GB)[0-9]{3}"#, options: .regularExpression) != nil
+                if name.contains("Audio") || name.contains("USB") || name.contains("UCSI") {
+                    if let claimed { fail("pci-ids", "0x\(String(device, radix: 16)) \(name) is not a GPU but falls in \(claimed)'s block") }
+                } else if names.contains(die), claimed != die {
+                    fail("pci-ids", "0x\(String(device, radix: 16)) \(name) should map to \(die), maps to \(claimed ?? "nothing")")
+                } else if let claimed, namesADie, die != claimed {
+                    fail("pci-ids", "0x\(String(device, radix: 16)) \(name) lies in \(claimed)'s block")
+                }
+            }
+        } else if pciIDs != PCIIDDatabase.defaultPath || ProcessInfo.processInfo.environment["CI"] == "true" {
+            fail("pci-ids", "cannot read \(pciIDs)")
+        }
+
+        // manifest: well formed, names this module, covers every chip at every release.
+        let manifest = module.firmwareManifest
+        do { try manifest.validate(name: "\(module.name) manifest") } catch { fail("manifest", error.description) }
+        if manifest.architecture != module.name { fail("manifest", "architecture is \(manifest.architecture), expected \(module.name)") }
+        if manifest.release(module.defaultRelease) == nil { fail("manifest", "no entry for the default release \(module.defaultRelease)") }
+        for release in manifest.releases {
+            let listed = Set(release.chips.map(\.chip))
+            for chip in module.chips where !listed.contains(chip.firmwareDirectoryName) {
+                fail("manifest", "release \(release.version) lists no files for \(chip.name)")
+            }
+        }
+
+        // firmware: each listed file verifies against the real firmware when present.
+        if let firmwareRoot {
+            let verifier = FirmwareVerifier(root: FirmwareRoot(path: firmwareRoot))
+            for release in manifest.releases {
+                for chip in release.chips {
+                    for file in verifier.verify(chip: chip, release: release).files {
+                        let missing = file.findings.map(\.kind) == [.missing]
+                        if missing && !requireFirmware { continue }
+                        for finding in file.findings { fail("firmware", "\(release.version) \(chip.chip): \(finding.message)") }
+                    }
+                }
+            }
+        }
+
+        // heap, layout, meta: for every chip and release the module sizes.
+        let heapSizing = module as? any GSPHeapSizing
+        if heapSizing == nil { fail("heap", "the module does not implement GSPHeapSizing") }
+        let boards = module as? any BoardCatalog
+        for chip in module.chips {
+            for release in module.supportedReleases {
+                guard let p = heapSizing?.heapParameters(for: chip, release: release) else {
+                    if heapSizing != nil { fail("heap", "no heap parameters for \(chip.name) at \(release)") }
+                    continue
+                }
+                checkHeap(chip: chip, release: release, parameters: p, smallestBoard: boards.flatMap { smallestFramebuffer($0, module) }, fail: fail)
+            }
+        }
+
+        // vf-info: a typical SR-IOV layout encodes to 40 bytes and round-trips.
+        if let provider = module as? any VFInfoProviding {
+            let sample = SRIOVValues(totalVFs: 32, numVFs: 0, firstVFOffset: 4, vfStride: 1, vfDeviceID: 0x1234, vfBARs: [
+                .init(index: 0, address: 0xb108_0000, is64Bit: false), .init(index: 1, address: 0x210_0000_0000, is64Bit: true),
+                .init(index: 3, address: 0x220_0000_0000, is64Bit: true)])
+            do {
+                let info = try provider.vfInfo(for: sample)
+                let bytes = info.encode()
+                if bytes.count != GSPVFInfo.size || GSPVFInfo.decode(bytes) != info { fail("vf-info", "GSP_VF_INFO does not round-trip") }
+            } catch {
+                fail("vf-info", "a standard SR-IOV layout is refused: \(error)")
+            }
+        } else {
+            fail("vf-info", "the module does not implement VFInfoProviding")
+        }
+
+        // engines: every chip's engines exist in each supported release's numbering, below LAST.
+        if let provider = module as? any EngineInventoryProviding {
+            for chip in module.chips {
+                guard let inventory = provider.engineInventory(for: chip) else { fail("engines", "no engine inventory for \(chip.name)"); continue }
+                for release in module.supportedReleases {
+                    do {
+                        let bitmap = try EngineBitmap(inventory.engines, numbering: .of(release))
+                        if bitmap.types.contains(where: { $0 >= NV2080Engine.Numbering.of(release).last }) { fail("engines", "\(chip.name): a type reaches LAST") }
+                    } catch {
+                        fail("engines", "\(chip.name) at \(release): \(error)")
+                    }
+                }
+            }
+        } else {
+            fail("engines", "the module does not implement EngineInventoryProviding")
+        }
+
+        // vgpu-types: catalogues validate, belong to the module's chips, and every type fits its board.
+        if let provider = module as? any VGPUTypeProviding {
+            for c in provider.vgpuTypeCatalogues {
+                do { try c.validate(name: c.board) } catch { fail("vgpu-types", error.description) }
+                if module.chip(named: c.chip) == nil { fail("vgpu-types", "\(c.board) is built on \(c.chip), not a chip of the module") }
+                for t in c.types {
+                    let fill = VGPUCapacityPlanner.fill(t, on: c)
+                    if fill.count < 1 { fail("vgpu-types", "\(t.name) does not fit \(c.board) even once: \(fill.limit)") }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The smallest VRAM among the module's known boards.
+    static func smallestFramebuffer(_ boards: any BoardCatalog, _ module: any ArchitectureModule) -> UInt64? {
+        module.deviceIDRanges.flatMap { r in (r.ids.lowerBound...r.ids.upperBound).compactMap { boards.board(deviceID: $0)?.framebuffer } }.min()
+    }
+
+    /// Heap monotonic and inside [min, max]; layout aligned and ordered from the smallest board (or
+    /// 1 GiB) to 192 GiB; the meta round-trips.
+    static func checkHeap(chip: Chip, release: FirmwareRelease, parameters p: GSPHeapParameters, smallestBoard: UInt64?,
+                          fail: (String, String) -> Void)
+    {
+        let start = max(smallestBoard ?? Sizes.GiB, Sizes.GiB)
+        var last: UInt64 = 0
+        var fb = start
+        while fb <= 192 * Sizes.GiB {
+            for mode in [GSPHeapMode.bareMetal, .vgpu(override: nil)] {
+                let heap: GSPHeapPlan
+                do { heap = try GSPHeap.plan(framebuffer: fb, mode: mode, parameters: p) } catch {
+                    fail("heap", "\(chip.name) \(release) FB \(Sizes.describe(fb)): \(error)")
+                    continue
+                }
+                if mode == .bareMetal {
+                    if heap.size < last { fail("heap", "\(chip.name) \(release): heap shrinks at FB \(Sizes.describe(fb))") }
+                    if !(p.minimum...p.maximum).contains(heap.size) { fail("heap", "\(chip.name) \(release): \(Sizes.describe(heap.size)) outside the family range") }
+                    last = heap.size
+                }
+                let input = WPR2LayoutInput(framebufferSize: fb, bootloaderSize: 0x8000, imageSize: 0x2448000, heapSize: heap.size)
+                guard fb > heap.size + 64 * Sizes.MiB else { continue }
+                do {
+                    let layout = try WPR2Layout(input)
+                    let inputs = GSPBootInputs(framebufferSize: fb, bootloaderSize: 0x8000, bootloaderCodeOffset: 0x4800, bootloaderDataOffset: 0x800,
+                                               bootloaderManifestOffset: 0, appVersion: 0, imageSize: 0x2448000, signatureSize: 4096)
+                    let plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: mode, inputs: inputs, parameters: p)
+                    if plan.layout != layout { fail("layout", "\(chip.name): planner and layout disagree at \(Sizes.describe(fb))") }
+                    if (try? GspFwWprMeta.decode(plan.metaBytes, variant: plan.metaVariant)) != plan.meta {
+                        fail("meta", "\(chip.name) \(release): GspFwWprMeta does not round-trip")
+                    }
+                } catch {
+                    fail("layout", "\(chip.name) \(release) FB \(Sizes.describe(fb)): \(error)")
+                }
+            }
+            fb += fb < 16 * Sizes.GiB ? Sizes.GiB : 8 * Sizes.GiB
+        }
+    }
+}
