@@ -51,7 +51,7 @@ let frameworkTargets: [Target] = [
     .target(name: "VGPUSimulator", dependencies: ["VGPUCore"]),
     // The probe's report model and renderers; depends on the registry, not on concrete modules,
     // except for the one built-in module list in BuiltInModules.swift.
-    .target(name: "VGPUProbe", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost", "VGPUSimulator", "VGPUAda", logging]),
+    .target(name: "VGPUProbe", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost", "VGPUSimulator", "VGPUAda", "VGPUAmpere", logging]),
 ]
 
 // MARK: - Architecture modules
@@ -59,6 +59,7 @@ let frameworkTargets: [Target] = [
 // One target per GPU generation. Each embeds its manifest from firmware-manifests/ at build time.
 
 let architectureTargets: [Target] = [
+    .target(name: "VGPUAmpere", dependencies: ["VGPUCore", "VGPUHAL"], exclude: ["vgpu-types"], plugins: ["EmbedFirmwareManifest"]),
     .target(
         name: "VGPUAda",
         dependencies: ["VGPUCore", "VGPUHAL"],
@@ -91,8 +92,9 @@ let toolTargets: [Target] = [
 // MARK: - Tests
 
 let testTargets: [Target] = [
+    .testTarget(name: "VGPUAmpereTests", dependencies: ["VGPUAmpere", "VGPUTestSupport"]),
     // Locating the real firmware root and building malformed inputs; shared by the test targets.
-    .target(name: "VGPUTestSupport", path: "Tests/VGPUTestSupport"),
+    .target(name: "VGPUTestSupport", dependencies: ["VGPUConformance"], path: "Tests/VGPUTestSupport"),
     .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore"]),
     .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmware", "VGPUTestSupport"]),
     .testTarget(name: "VGPUAdaTests", dependencies: ["VGPUAda", "VGPUConformance", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"]),
@@ -113,6 +115,7 @@ let package = Package(
         .library(name: "VGPUFirmware", targets: ["VGPUFirmware"]),
         .library(name: "VGPUHost", targets: ["VGPUHost"]),
         .library(name: "VGPUAda", targets: ["VGPUAda"]),
+        .library(name: "VGPUAmpere", targets: ["VGPUAmpere"]),
         .library(name: "VGPUProbe", targets: ["VGPUProbe"]),
         .library(name: "VGPUSimulator", targets: ["VGPUSimulator"]),
     ],

@@ -19,7 +19,7 @@ import sys
 ARCHITECTURES = {
     "ada": {
         "chips": ["ad102", "ad103", "ad104", "ad106", "ad107"],
-        "family": "ad10x",
+        "family": {"*": "ad10x"},
         "releases": [
             {
                 "version": "535.113.01",
@@ -41,6 +41,32 @@ ARCHITECTURES = {
                 "package": "firmware-nvidia-gsp",
                 "suite": "bookworm",
                 "files": [("gsp", "nvidia/{v}/gsp_ga10x.bin")],
+            },
+        ],
+    },
+    "ampere": {
+        "chips": ["ga100", "ga102", "ga103", "ga104", "ga106", "ga107"],
+        # GA100 boots the TU10x-family (LIBOS2) image with its own signature; GA10x the GA102 image.
+        "family": {"ga100": "ga100", "*": "ga10x"},
+        "releases": [
+            {
+                "version": "535.113.01",
+                "layout": "linux-firmware",
+                "package": "firmware-nvidia-graphics",
+                "suite": "bookworm-backports",
+                "files": [
+                    ("gsp", "nvidia/{chip}/gsp/gsp-{v}.bin"),
+                    ("bootloader", "nvidia/{chip}/gsp/bootloader-{v}.bin"),
+                    ("booter_load", "nvidia/{chip}/gsp/booter_load-{v}.bin"),
+                    ("booter_unload", "nvidia/{chip}/gsp/booter_unload-{v}.bin"),
+                ],
+            },
+            {
+                "version": "535.261.03",
+                "layout": "nvidia-driver",
+                "package": "firmware-nvidia-gsp",
+                "suite": "bookworm",
+                "files": [("gsp", "nvidia/{v}/gsp_{image}.bin")],
             },
         ],
     },
@@ -73,13 +99,15 @@ def main():
         for chip in arch["chips"]:
             files = []
             for role, pattern in rel["files"]:
-                rel_path = pattern.format(chip=chip, v=rel["version"])
+                family = arch["family"].get(chip, arch["family"]["*"])
+                image = "tu10x" if family == "ga100" else "ga10x"
+                rel_path = pattern.format(chip=chip, v=rel["version"], image=image)
                 path = os.path.join(args.firmware_root, rel_path)
                 data = open(path, "rb").read()
                 entry = {"role": role, "path": rel_path, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                 if role == "gsp":
                     entry["fwversion"] = fwversion(path)
-                    entry["signatureSection"] = ".fwsignature_" + arch["family"]
+                    entry["signatureSection"] = ".fwsignature_" + family
                 files.append(entry)
             chips.append({"chip": chip, "files": files})
         releases.append({

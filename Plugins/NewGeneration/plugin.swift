@@ -48,7 +48,7 @@ struct NewGeneration: CommandPlugin {
             Add to Package.swift, in architectureTargets:
                 .target(name: "VGPU\(name)", dependencies: ["VGPUCore", "VGPUHAL"], plugins: ["EmbedFirmwareManifest"]),
             and in testTargets:
-                .testTarget(name: "VGPU\(name)Tests", dependencies: ["VGPU\(name)", "VGPUConformance", "VGPUTestSupport"]),
+                .testTarget(name: "VGPU\(name)Tests", dependencies: ["VGPU\(name)", "VGPUTestSupport"]),
             Add VGPU\(name) to VGPUProbe's dependencies, and to Sources/VGPUProbe/BuiltInModules.swift:
                 import VGPU\(name)
                 try \(name)Module(),
@@ -130,13 +130,12 @@ enum Templates {
         """
         import Testing
         import VGPU\(name)
-        import VGPUConformance
         import VGPUTestSupport
 
         /// The \(name) module against the shared conformance suite.
         struct \(name)ConformanceTests {
             @Test func conformance() throws {
-                #expect(Conformance.failures(of: try \(name)Module(), firmwareRoot: RealFirmware.root, requireFirmware: RealFirmware.isCI).map(\\.description) == [])
+                expectConformance(try \(name)Module())
             }
         }
 

@@ -1,4 +1,5 @@
 import VGPUAda
+import VGPUAmpere
 import VGPUCore
 
 /// The architecture modules compiled into this build: the one place the probe names concrete modules.
@@ -14,6 +15,7 @@ public enum BuiltInModules {
         do {
             modules = [
                 try AdaModule(),
+                try AmpereModule(),
             ]
         } catch {
             throw .manifest(error)

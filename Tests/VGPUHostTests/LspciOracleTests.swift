@@ -41,7 +41,7 @@ struct LspciOracleTests {
                 #expect(config.sriov == nil, "\(where_)")
             }
         }
-        if ["l40-two-gpus", "l4", "t4", "mixed", "l40-suspended"].contains(host) { #expect(sriovSeen > 0) }
+        if ["l40-two-gpus", "l4", "t4", "mixed", "l40-suspended", "a40"].contains(host) { #expect(sriovSeen > 0) }
     }
 
     @Test func vfsAreGroupedUnderTheirPF() throws {

@@ -70,3 +70,19 @@ struct ProbeCommandTests {
         #expect(missing.stderr.contains("bus/pci/devices"))
     }
 }
+
+/// The second generation: the probe identifies the Ampere fixture host through the Ampere module.
+struct AmpereHostTests {
+    @Test func a40HostIsIdentifiedAndReady() throws {
+        let run = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("a40"), "--no-firmware", "--json"])
+        #expect(run.status == 0)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let gpu = try #require((doc["gpus"] as? [[String: Any]])?.first)
+        #expect(gpu["chip"] as? String == "GA102")
+        #expect(gpu["architecture"] as? String == "Ampere")
+        #expect(gpu["module"] as? String == "ampere")
+        #expect((gpu["identity"] as? [String: Any])?["source"] as? String == "BOOT_42")
+        #expect((gpu["vgpuTypes"] as? [[String: Any]])?.first { $0["name"] as? String == "NVIDIA A40-12Q" }?["fits"] as? Int == 4)
+        #expect((gpu["engines"] as? [String: Any])?["engines"] as? [String] != nil)
+    }
+}
