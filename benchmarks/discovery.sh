@@ -12,6 +12,7 @@ runs=${1:-9}
 swift build -c release --product vgpu-probe --static-swift-stdlib --scratch-path .build-static >&2
 bin=$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/vgpu-probe
 mkdir -p benchmarks/out
+results=${VGPUKIT_RESULTS:-benchmarks/out/results.jsonl}
 status=0
 for n in 256 1024 4096; do
     tree="benchmarks/out/host-$n"
@@ -21,11 +22,11 @@ for n in 256 1024 4096; do
     python3 benchmarks/harness.py --name "discovery $n functions vs lspci -n -vvv" --runs "$runs" \
         --ours "$bin --sysfs-root $tree --no-firmware --json" \
         --peer "lspci -A linux-sysfs -O sysfs.path=$tree/bus/pci -n -vvv" \
-        "${target[@]}" --max-rss-mib 32 --results benchmarks/out/results.jsonl || status=1
+        "${target[@]}" --max-rss-mib 32 --results "$results" || status=1
 done
 python3 - <<'PY' || status=1
 import json
-rows = [json.loads(l) for l in open("benchmarks/out/results.jsonl") if l.startswith('{"name": "discovery')]
+rows = [json.loads(l) for l in open(__import__("os").environ.get("VGPUKIT_RESULTS", "benchmarks/out/results.jsonl")) if l.startswith('{"name": "discovery')]
 last = {}
 for r in rows:
     last[int(r["name"].split()[1])] = r["ours_ms"]

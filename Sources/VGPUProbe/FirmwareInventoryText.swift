@@ -43,7 +43,7 @@ public enum FirmwareInventoryText {
     }
 
     /// The parsed fields of one file, a line each.
-    static func describe(_ contents: FirmwareContents) -> [String] {
+    public static func describe(_ contents: FirmwareContents) -> [String] {
         switch contents {
         case .gsp(let image):
             var lines = [

@@ -14,6 +14,9 @@ public struct HostProbe {
         public var ids: IDSelector?
         public var verifyFirmware = true
         public var readBAR0 = true
+        /// The digest cache file (nil: no cache) and whether to hash everything regardless.
+        public var digestCachePath: String? = DigestCache.defaultPath
+        public var verifyAll = false
         /// How vGPU capacity is budgeted (VMMU segment, equal-size mode).
         public var policy = VGPUResourcePolicy()
         public init() {}
@@ -50,7 +53,9 @@ public struct HostProbe {
         let scan = SysfsScanner(devicesDirectory: devices, reader: reader).scan()
         let byAddress = Dictionary(scan.functions.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         let names = PCIIDDatabase.load(path: options.pciIDsPath, vendors: [Self.nvidia], reader: reader)
-        let verifier = FirmwareVerifier(root: FirmwareRoot(path: options.firmwareRoot))
+        let cache = options.verifyFirmware ? options.digestCachePath.map { DigestCache(path: $0) } : nil
+        let verifier = FirmwareVerifier(root: FirmwareRoot(path: options.firmwareRoot), cache: cache, verifyAll: options.verifyAll)
+        defer { cache?.save() }
         var gpus: [HostReport.GPU] = []
         var others: [String] = []
         for f in scan.functions where f.vendor == Self.nvidia && !f.isVirtualFunction {

@@ -32,11 +32,16 @@ struct FirmwareCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Firmware release to check (535.113.01, 535.261.03). Default: the module's default release.", valueName: "release"))
     var release: String?
 
+    @Option(name: .long, help: ArgumentHelp("Instead: open this one GSP ELF image through libelf and list its sections (like readelf -S).", valueName: "file"))
+    var elf: String?
+
     @Flag(name: .long, help: "Skip SHA-256 digests (size, structure and version are still checked).")
     var noDigest = false
 
     @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.firmware/1, see docs/cli.md).")
     var json = false
+
+    @OptionGroup var digestCache: DigestCacheOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -48,8 +53,20 @@ struct FirmwareCommand: ParsableCommand {
 
     func run() throws {
         let logger = global.makeLogger()
+        if let elf {
+            let image: GSPFirmwareImage
+            do { image = try GSPFirmwareImage(path: elf) } catch {
+                Output.error(error.description)
+                throw Output.exit(.findings)
+            }
+            if json { try Output.json(image) } else { Output.print(FirmwareInventoryText.describe(.gsp(image)).joined(separator: "\n") + "\n") }
+            return
+        }
         let registry = try Output.registry()
-        let verifier = FirmwareVerifier(root: FirmwareRoot(path: firmware.firmwareRoot), verifiesDigests: !noDigest)
+        let cache = noDigest ? nil : digestCache.cache()
+        let verifier = FirmwareVerifier(root: FirmwareRoot(path: firmware.firmwareRoot), verifiesDigests: !noDigest, cache: cache,
+                                        verifyAll: digestCache.verifyAll)
+        defer { cache?.save() }
         logger.debug("verifying firmware", metadata: ["root": "\(firmware.firmwareRoot)", "chip": "\(chip ?? "all")"])
         let inventory: FirmwareInventory
         do {
@@ -70,6 +87,7 @@ struct FirmwareCommand: ParsableCommand {
                 for finding in file.findings { logger.debug("finding", metadata: ["chip": "\(entry.chip)", "message": "\(finding.message)"]) }
             }
         }
+        logger.debug("digests", metadata: ["hashed": "\(verifier.hashed)", "from-cache": "\(verifier.cached)"])
         if !inventory.ok { throw Output.exit(.findings) }
     }
 }

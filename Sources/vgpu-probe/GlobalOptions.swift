@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import VGPUFirmware
 
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {
@@ -20,6 +21,18 @@ struct GlobalOptions: ParsableArguments {
 struct FirmwareRootOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Directory that holds nvidia/... firmware.", valueName: "dir"))
     var firmwareRoot = "/lib/firmware"
+}
+
+/// Digest-cache control, shared by the commands that hash firmware.
+struct DigestCacheOptions: ParsableArguments {
+    @Flag(name: .long, help: "Hash every firmware file even when the digest cache knows it (and refresh the cache).")
+    var verifyAll = false
+
+    @Flag(name: .long, help: "Neither read nor write the digest cache (~/.cache/vgpukit, or $VGPUKIT_CACHE_DIR).")
+    var noCache = false
+
+    /// The cache to use, or nil.
+    func cache() -> DigestCache? { noCache ? nil : DigestCache() }
 }
 
 /// swift-log may be bootstrapped once per process.

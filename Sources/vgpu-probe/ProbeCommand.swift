@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import VGPUCore
+import VGPUFirmware
 import VGPUProbe
 
 /// `vgpu-probe` (default subcommand): discover the host's NVIDIA GPUs and judge vGPU readiness.
@@ -49,6 +50,8 @@ struct ProbeCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.probe/1, see docs/cli.md).")
     var json = false
 
+    @OptionGroup var digestCache: DigestCacheOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -66,6 +69,8 @@ struct ProbeCommand: ParsableCommand {
         options.slot = slot.flatMap(SlotSelector.init)
         options.ids = device.flatMap(IDSelector.init)
         options.verifyFirmware = !noFirmware
+        options.digestCachePath = digestCache.noCache ? nil : DigestCache.defaultPath
+        options.verifyAll = digestCache.verifyAll
         logger.debug("probing", metadata: ["sysfs": "\(sysfsRoot)", "firmware": "\(firmware.firmwareRoot)"])
         let report: HostReport
         do { report = try HostProbe(registry: registry).run(options) } catch {

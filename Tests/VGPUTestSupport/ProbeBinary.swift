@@ -12,6 +12,9 @@ public enum ProbeBinary {
         return dir.appendingPathComponent("vgpu-probe").path
     }()
 
+    /// This test process's own digest-cache directory.
+    static let scratchCache = FileManager.default.temporaryDirectory.appendingPathComponent("vgpukit-cache-\(UUID().uuidString)").path
+
     /// Output and status of one run.
     public struct Result {
         public let status: Int32
@@ -24,7 +27,10 @@ public enum ProbeBinary {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        if let environment { process.environment = environment }
+        // Never touch the user's digest cache from tests: a scratch one per test process unless given.
+        var env = environment ?? ProcessInfo.processInfo.environment
+        if env["VGPUKIT_CACHE_DIR"] == nil { env["VGPUKIT_CACHE_DIR"] = scratchCache }
+        process.environment = env
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

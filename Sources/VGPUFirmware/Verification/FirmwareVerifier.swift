@@ -10,6 +10,12 @@ public final class FirmwareVerifier {
     public let root: FirmwareRoot
     /// When false, the digest is not computed (size, parse and version checks still run).
     public let verifiesDigests: Bool
+    /// Digests remembered across runs; consulted unless `verifyAll`, refreshed always.
+    public let cache: DigestCache?
+    /// Hash every file even when the cache knows it.
+    public let verifyAll: Bool
+    /// How many files were hashed and how many digests came from the cache (for logs and tests).
+    public private(set) var hashed = 0, cached = 0
 
     /// What was learned about one canonical file.
     private struct Examined {
@@ -24,9 +30,11 @@ public final class FirmwareVerifier {
     static let maximumContainerSize = 16 << 20
 
     /// A verifier over `root`.
-    public init(root: FirmwareRoot, verifiesDigests: Bool = true) {
+    public init(root: FirmwareRoot, verifiesDigests: Bool = true, cache: DigestCache? = nil, verifyAll: Bool = false) {
         self.root = root
         self.verifiesDigests = verifiesDigests
+        self.cache = cache
+        self.verifyAll = verifyAll
     }
 
     /// Verifies every file `chip` needs in `release`.
@@ -83,9 +91,19 @@ public final class FirmwareVerifier {
         var facts = Examined()
         do {
             if verifiesDigests {
-                let digest = try FileDigest.sha256(path: canonical)
-                facts.sha256 = digest.hex
-                facts.size = digest.size
+                let key = DigestCache.Key.of(canonical)
+                if !verifyAll, let key, let known = cache?.digest(for: key) {
+                    facts.sha256 = known
+                    facts.size = UInt64(key.size)
+                    cached += 1
+                } else {
+                    let digest = try FileDigest.sha256(path: canonical)
+                    facts.sha256 = digest.hex
+                    facts.size = digest.size
+                    hashed += 1
+                    // Only remember what was hashed from the file the key describes.
+                    if let key, key == DigestCache.Key.of(canonical), UInt64(key.size) == digest.size { cache?.store(digest.hex, for: key) }
+                }
             }
             switch role.format {
             case .gspELF:

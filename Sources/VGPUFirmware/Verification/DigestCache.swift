@@ -1,0 +1,71 @@
+import Foundation
+import SystemPackage
+
+/// SHA-256 digests of firmware files remembered across runs, keyed by (device, inode, size, mtime in
+/// nanoseconds), so a repeated probe of unchanged firmware skips re-hashing 38 MB per image.
+///
+/// A file rewritten in place keeps its inode but changes mtime (and usually size), so its key changes.
+/// What the key cannot see is a deliberate rewrite that restores size and mtime; `--verify-all` hashes
+/// everything regardless (and refreshes the cache). The cache lives in the user's cache directory.
+public final class DigestCache {
+    /// The identity of a file's contents as the file system reports it.
+    public struct Key: Hashable, Sendable {
+        public let device: UInt64, inode: UInt64, size: Int64, mtimeNanoseconds: Int64
+
+        /// `dev:ino:size:mtime` as stored.
+        var text: String { "\(device):\(inode):\(size):\(mtimeNanoseconds)" }
+
+        /// The key of the file at `path`, or nil when it cannot be stat'ed.
+        public static func of(_ path: String) -> Key? {
+            guard let s = try? FilePath(path).stat() else { return nil }
+            let raw = s.rawValue
+            return Key(device: UInt64(raw.st_dev), inode: UInt64(raw.st_ino), size: Int64(raw.st_size),
+                       mtimeNanoseconds: Int64(raw.st_mtim.tv_sec) * 1_000_000_000 + Int64(raw.st_mtim.tv_nsec))
+        }
+    }
+
+    /// Where the cache is stored.
+    public let path: String
+    private var entries: [String: String] = [:]
+    private var dirty = false
+    /// Largest cache file read; anything bigger is ignored (and replaced on save).
+    static let maximumSize = 1 << 20
+
+    /// `$VGPUKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/vgpukit`, else `~/.cache/vgpukit`; file firmware-digests.json.
+    public static var defaultPath: String {
+        let env = ProcessInfo.processInfo.environment
+        let dir = env["VGPUKIT_CACHE_DIR"] ?? env["XDG_CACHE_HOME"].map { $0 + "/vgpukit" }
+            ?? (env["HOME"] ?? NSHomeDirectory()) + "/.cache/vgpukit"
+        return dir + "/firmware-digests.json"
+    }
+
+    /// Opens the cache at `path`; an absent, oversized or corrupt file starts it empty.
+    public init(path: String = DigestCache.defaultPath) {
+        self.path = path
+        if let data = FileManager.default.contents(atPath: path), data.count <= Self.maximumSize,
+           let decoded = try? JSONDecoder().decode([String: String].self, from: data) {
+            entries = decoded.filter { $0.value.count == 64 && $0.value.allSatisfy(\.isHexDigit) }
+        }
+    }
+
+    /// The remembered digest for `key`.
+    public func digest(for key: Key) -> String? { entries[key.text] }
+
+    /// Remembers a digest.
+    public func store(_ digest: String, for key: Key) {
+        guard entries[key.text] != digest else { return }
+        entries[key.text] = digest
+        dirty = true
+    }
+
+    /// Writes the cache if it changed (atomically; errors are ignored: a cache is an optimisation).
+    public func save() {
+        guard dirty else { return }
+        let url = URL(fileURLWithPath: path)
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        if let data = try? encoder.encode(entries) { try? data.write(to: url, options: .atomic) }
+        dirty = false
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import VGPUCore
+import VGPUFirmware
+import VGPUTestSupport
+
+/// The digest cache: a repeated verification uses it, a changed file misses it, --verify-all bypasses it.
+struct DigestCacheTests {
+    @Test func cacheIsUsedRefreshedAndBypassable() throws {
+        let dir = try ScratchDirectory("cache")
+        let bytes = ELFImageBuilder.gspLike().build().bytes
+        let path = try dir.write("root/gsp.bin", bytes)
+        let digest = try Oracle.sha256sum(path)
+        let entry = FirmwareManifest.File(role: .gsp, path: "gsp.bin", size: bytes.count, sha256: digest, fwversion: "535.113.01",
+                                          signatureSection: ".fwsignature_ad10x")
+        let cachePath = dir.file("cache/digests.json")
+        func verify(verifyAll: Bool = false) -> (FirmwareFileReport, FirmwareVerifier) {
+            let cache = DigestCache(path: cachePath)
+            let v = FirmwareVerifier(root: FirmwareRoot(path: dir.file("root")), cache: cache, verifyAll: verifyAll)
+            let r = v.verify(entry)
+            cache.save()
+            return (r, v)
+        }
+        let first = verify()
+        #expect(first.0.isOK && first.1.hashed == 1 && first.1.cached == 0)
+        let second = verify()
+        #expect(second.0.isOK && second.1.hashed == 0 && second.1.cached == 1)
+
+        // Same size and mtime, different bytes: only the forced path can see it (documented limit).
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        var tampered = bytes
+        tampered[100] ^= 0xff
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.write(contentsOf: Data(tampered))
+        try handle.close()
+        try FileManager.default.setAttributes([.modificationDate: attributes[.modificationDate]!], ofItemAtPath: path)
+        let forced = verify(verifyAll: true)
+        #expect(forced.1.hashed == 1)
+        #expect(forced.0.findings.map(\.kind) == [.wrongDigest])
+
+        // An ordinary change (new mtime) misses the cache on its own.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(5)], ofItemAtPath: path)
+        let changed = verify()
+        #expect(changed.1.hashed == 1 && changed.0.findings.map(\.kind) == [.wrongDigest])
+    }
+
+    @Test func corruptCacheFileStartsEmpty() throws {
+        let dir = try ScratchDirectory("cache")
+        try dir.write("digests.json", Array("{not json".utf8))
+        let cache = DigestCache(path: dir.file("digests.json"))
+        let key = try #require(DigestCache.Key.of(dir.file("digests.json")))
+        #expect(cache.digest(for: key) == nil)
+    }
+}

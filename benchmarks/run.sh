@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# One entry point for every benchmark (issue 9): builds the release binary (static Swift runtime, as
+# shipped to GPU hosts), then times it against its peers on the same inputs, medians of several runs,
+# and prints each ratio and peak RSS; figures go to benchmarks/out/results.jsonl.
+#
+#   full probe with firmware verification, 8-GPU host   vs  openssl dgst -sha256 on the GSP image
+#   the same probe repeated with a warm digest cache    vs  openssl dgst -sha256
+#   discovery over 256 / 1,024 / 4,096 functions        vs  lspci -A linux-sysfs -n -vvv   (discovery.sh)
+#   firmware open and section listing                   vs  readelf -S -W
+#
+# usage: benchmarks/run.sh [RUNS]
+set -uo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+runs=${1:-15}
+root=${VGPUKIT_FIRMWARE_ROOT:-$repo/.firmware}
+image="$root/nvidia/ga102/gsp/gsp-535.113.01.bin"
+[ -e "$image" ] || { echo "no firmware at $root: run scripts/setup.sh" >&2; exit 2; }
+swift build -c release --product vgpu-probe --static-swift-stdlib --scratch-path .build-static >&2 || exit 2
+bin=$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/vgpu-probe
+mkdir -p benchmarks/out
+results=benchmarks/out/results.jsonl
+: > "$results"
+host=benchmarks/out/eight-gpus
+[ -d "$host" ] || python3 scripts/fixtures/make_hosts.py --bench-host eight-gpus --out "$host" >&2
+status=0
+h() { python3 benchmarks/harness.py --runs "$runs" --results "$results" "$@" || status=1; }
+
+h --name "full probe, 8 GPUs, firmware verified (no cache) vs openssl" \
+  --ours "$bin --sysfs-root $host --firmware-root $root --json --no-cache" \
+  --peer "openssl dgst -sha256 $image" --max-ratio 1.15 --max-rss-mib 32
+
+export VGPUKIT_CACHE_DIR=$repo/benchmarks/out/cache
+rm -rf "$VGPUKIT_CACHE_DIR"
+"$bin" --sysfs-root "$host" --firmware-root "$root" --json > /dev/null   # fills the cache
+h --name "repeated probe, 8 GPUs, digest cache warm vs openssl" \
+  --ours "$bin --sysfs-root $host --firmware-root $root --json" \
+  --peer "openssl dgst -sha256 $image" --max-ratio 0.5 --max-rss-mib 32
+
+h --name "firmware open and section listing vs readelf -S -W" \
+  --ours "$bin firmware --elf $image" --peer "readelf -S -W $image" --max-ratio 1.0 --max-rss-mib 32
+
+bash benchmarks/discovery.sh 9 || status=1
+cat benchmarks/out/results.jsonl >> /dev/null
+echo "results: $results"
+exit $status
