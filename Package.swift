@@ -72,6 +72,9 @@ let architectureTargets: [Target] = [
 
 let toolTargets: [Target] = [
     .executableTarget(name: "vgpu-probe", dependencies: ["VGPUProbe", argumentParser, logging]),
+    // Fuzz targets (VGPUFuzz) and their driver: a libFuzzer binary with -DFUZZING, a corpus replayer without.
+    .target(name: "VGPUFuzz", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost"]),
+    .executableTarget(name: "vgpu-fuzz", dependencies: ["VGPUFuzz"]),
     // Build-time helper for EmbedFirmwareManifest: turns a manifest JSON file into a Swift source file.
     .executableTarget(name: "embed-manifest", path: "Plugins/EmbedFirmwareManifestTool"),
     .plugin(
@@ -99,6 +102,7 @@ let testTargets: [Target] = [
     .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmware", "VGPUTestSupport"]),
     .testTarget(name: "VGPUAdaTests", dependencies: ["VGPUAda", "VGPUConformance", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"]),
     .testTarget(name: "VGPUBootTests", dependencies: ["VGPUCore", "VGPUSimulator", "VGPUAda", "VGPUProbe", "VGPUTestSupport"]),
+    .testTarget(name: "VGPUCorpusTests", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"], exclude: []),
     .testTarget(name: "VGPUHostTests", dependencies: ["VGPUHost", "VGPUTestSupport"]),
     .testTarget(
         name: "VGPUProbeTests",

@@ -52,6 +52,28 @@ public struct FirmwareError: Error, Equatable, Sendable, CustomStringConvertible
     public var description: String { "\(file): \(field): \(problem)" }
 }
 
+extension FirmwareError.Problem {
+    /// The case name (`truncated`, `outOfBounds`, ...): a stable kind for machines and the bad-input corpus.
+    public var kind: String {
+        switch self {
+        case .unreadable: "unreadable"
+        case .tooLarge: "tooLarge"
+        case .truncated: "truncated"
+        case .notELF: "notELF"
+        case .wrongClass: "wrongClass"
+        case .wrongDataEncoding: "wrongDataEncoding"
+        case .wrongMachine: "wrongMachine"
+        case .badMagic: "badMagic"
+        case .unsupportedVersion: "unsupportedVersion"
+        case .outOfBounds: "outOfBounds"
+        case .missingSection: "missingSection"
+        case .nameOutOfRange: "nameOutOfRange"
+        case .invalidValue: "invalidValue"
+        case .libelf: "libelf"
+        }
+    }
+}
+
 extension FirmwareError.Problem: CustomStringConvertible {
     /// A sentence fragment that says what was expected.
     public var description: String {

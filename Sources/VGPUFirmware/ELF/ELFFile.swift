@@ -133,6 +133,11 @@ struct ELFFile: ~Copyable {
             throw size < 64 ? fail("Elf64_Ehdr", .truncated(needed: 64, available: Int(size))) : fail("Elf64_Ehdr", .libelf(libelfMessage()))
         }
         guard ehdr.e_machine == UInt16(EM_RISCV) else { throw fail("e_machine", .wrongMachine(ehdr.e_machine)) }
+        // libelf reads ELF64 section headers at their fixed size whatever e_shentsize says; a file that
+        // says otherwise is inconsistent, and is refused rather than half-trusted.
+        guard ehdr.e_shnum == 0 || ehdr.e_shentsize == 64 else {
+            throw fail("e_shentsize", .invalidValue("e_shentsize \(ehdr.e_shentsize), expected 64 for ELF64"))
+        }
 
         var count = 0
         let counted = elf_getshdrnum(elf, &count) == 0

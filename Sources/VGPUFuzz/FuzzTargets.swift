@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import VGPUCore
+import VGPUFirmware
+import VGPUHost
+
+/// The fuzz targets: every parser that reads bytes a user, a kernel or a vendor wrote. Each takes
+/// arbitrary bytes and must return (typed errors are fine); a trap, a sanitizer report or a hang is a bug.
+/// `vgpu-fuzz` runs them under libFuzzer (docs/reliability.md) or replays corpus files.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    /// The GSP ELF reader (libelf), through a memory file.
+    case elf
+    /// Bin header, RISC-V bootloader descriptor, booter HS headers.
+    case bin
+    /// PCI config space and its capability lists, SR-IOV decoding, VF info.
+    case config
+    /// The sysfs scanner over one device directory whose files are slices of the input.
+    case sysfs
+    /// Firmware manifests and vGPU type catalogues.
+    case manifest
+    /// GspFwWprMeta and GSP queue entries from dumps.
+    case meta
+
+    /// Feeds `bytes` to the target's parsers.
+    public func run(_ bytes: [UInt8]) {
+        switch self {
+        case .elf: Self.elf(bytes)
+        case .bin:
+            _ = try? RISCVBootloader(bytes: bytes, file: "fuzz")
+            _ = try? BooterUcode(bytes: bytes, file: "fuzz")
+        case .config:
+            if let c = ConfigSpace(bytes) {
+                var f = PCIFunction(address: PCIAddress(domain: 0, bus: 1, device: 0, function: 0)!)
+                f.config = c
+                _ = try? GSPVFInfo.make(from: f.sriovValues)
+            }
+        case .sysfs: Self.sysfs(bytes)
+        case .manifest:
+            _ = try? FirmwareManifest.load(Data(bytes), name: "fuzz")
+            _ = try? VGPUTypeCatalogue.load(Data(bytes), name: "fuzz")
+        case .meta:
+            if bytes.count >= GspFwWprMeta.size {
+                _ = try? GspFwWprMeta.decode(Array(bytes.prefix(GspFwWprMeta.size)), variant: .r535)
+                _ = try? GspFwWprMeta.decode(Array(bytes.prefix(GspFwWprMeta.size)), variant: .r570)
+            }
+            if bytes.count >= GSPQueue.entrySize { _ = try? GSPQueue.decode(Array(bytes.prefix(GSPQueue.entrySize))) }
+            _ = GSPVFInfo.decode(Array(bytes.prefix(GSPVFInfo.size)))
+            _ = CreatableVGPUType.parse(String(decoding: bytes, as: UTF8.self))
+            _ = PCIIDDatabase(bytes: bytes, vendorsOfInterest: [0x10de])
+        }
+    }
+
+    /// libelf reads from a file: the bytes go to one per-process file on tmpfs, rewritten each time.
+    static let elfPath: String = {
+        let dir = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        return "\(dir)/vgpu-fuzz-\(getpid()).elf"
+    }()
+
+    static func elf(_ bytes: [UInt8]) {
+        let fd = open(elfPath, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            written += n
+        }
+        close(fd)
+        _ = try? GSPFirmwareImage(path: elfPath)
+    }
+
+    /// The input split at NUL bytes gives each file of one device directory its contents.
+    static func sysfs(_ bytes: [UInt8]) {
+        let files = ["vendor", "device", "class", "subsystem_vendor", "subsystem_device", "revision", "config", "resource",
+                     "sriov_totalvfs", "sriov_numvfs", "sriov_offset", "sriov_stride", "sriov_vf_device", "numa_node",
+                     "power/runtime_status", "current_link_speed", "current_link_width", "nvidia/creatable_vgpu_types",
+                     "driver", "iommu_group", "physfn", "virtfn0"]
+        let chunks = bytes.split(separator: 0, maxSplits: files.count - 1, omittingEmptySubsequences: false).map(Array.init)
+        var contents: [String: [UInt8]] = [:]
+        for (file, chunk) in zip(files, chunks) { contents[file] = chunk }
+        let reader = FuzzSysfsReader(files: contents)
+        _ = SysfsScanner(devicesDirectory: "/fuzz", reader: reader).scan()
+    }
+}
+
+/// A sysfs seen through the `SysfsReader` seam: one device, `0000:01:00.0`, whose files hold fuzz bytes.
+struct FuzzSysfsReader: SysfsReader {
+    let files: [String: [UInt8]]
+    static let device = "/fuzz/0000:01:00.0"
+
+    func read(_ path: String, limit: Int) -> Result<[UInt8], SysfsReadError> {
+        guard path.hasPrefix(Self.device + "/"), let bytes = files[String(path.dropFirst(Self.device.count + 1))] else { return .failure(.notFound) }
+        return bytes.count > limit ? .failure(.tooLarge(limit)) : .success(bytes)
+    }
+
+    func readLink(_ path: String) -> Result<String, SysfsReadError> {
+        guard path.hasPrefix(Self.device + "/"), let bytes = files[String(path.dropFirst(Self.device.count + 1))] else { return .failure(.notFound) }
+        return .success(String(decoding: bytes, as: UTF8.self))
+    }
+
+    func list(_ path: String) -> Result<[String], SysfsReadError> {
+        if path == "/fuzz" { return .success(["0000:01:00.0", "not-an-address"]) }
+        if path == Self.device { return .success(Set(files.keys.map { String($0.split(separator: "/")[0]) }).sorted()) }
+        return .failure(.notFound)
+    }
+
+    func readRegisters(_ path: String, offsets: [Int]) -> Result<[UInt32], SysfsReadError> { .failure(.notFound) }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Fuzzes every parser with libFuzzer (swiftc -sanitize=fuzzer,address) for a bounded time each, from seed
+# corpora taken from real inputs, and prints executions per target. Exit 1 on any crash, leak or hang;
+# crashers land in .build-fuzz/artifacts/ and replay with `swift run vgpu-fuzz TARGET FILE`.
+#
+# usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (targets: elf bin config sysfs manifest meta)
+set -uo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+seconds=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(elf bin config sysfs manifest meta)
+root=${VGPUKIT_FIRMWARE_ROOT:-$repo/.firmware}
+out=.build-fuzz
+swift build -c release --product vgpu-fuzz --scratch-path "$out" \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library >&2 || exit 2
+bin=$(swift build -c release --scratch-path "$out" --show-bin-path -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -parse-as-library)/vgpu-fuzz
+mkdir -p "$out/artifacts"
+
+# Seeds from real inputs (small ones; the 38 MB GSP image is rebuilt small with the same section scheme).
+seeds=$out/seeds
+rm -rf "$seeds" && mkdir -p "$seeds"/{elf,bin,config,sysfs,manifest,meta}
+python3 scripts/fuzz_seeds.py "$seeds" "$root"
+
+status=0
+summary=()
+for t in "${targets[@]}"; do
+    corpus=$out/corpus/$t
+    mkdir -p "$corpus"
+    log=$out/fuzz-$t.log
+    VGPUKIT_FUZZ_TARGET=$t ASAN_OPTIONS=detect_leaks=1 "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -max_len=65536 -print_final_stats=1 -artifact_prefix="$out/artifacts/$t-" "$corpus" "$seeds/$t" > "$log" 2>&1
+    rc=$?
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
+    crashes=$(ls "$out/artifacts" 2>/dev/null | grep -c "^$t-" || true)
+    line="fuzz $t: ${runs:-0} executions in ${seconds}s, exit $rc, $crashes artifact(s)"
+    echo "$line"
+    summary+=("$line")
+    [ "$rc" -eq 0 ] && [ "$crashes" -eq 0 ] || { status=1; tail -30 "$log"; }
+done
+printf '%s\n' "${summary[@]}" > "$out/summary.txt"
+exit $status
