@@ -4,6 +4,7 @@
 # crashers land in .build-fuzz/artifacts/ and replay with `swift run vgpu-fuzz TARGET FILE`.
 #
 # usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (targets: elf bin config sysfs manifest meta)
+#        VGPUKIT_FUZZ_RUNS=N also stops each target after N executions
 set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -29,12 +30,14 @@ for t in "${targets[@]}"; do
     corpus=$out/corpus/$t
     mkdir -p "$corpus"
     log=$out/fuzz-$t.log
-    VGPUKIT_FUZZ_TARGET=$t ASAN_OPTIONS=detect_leaks=1 "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    runs=()
+    [ -n "${VGPUKIT_FUZZ_RUNS:-}" ] && runs=(-runs="$VGPUKIT_FUZZ_RUNS")
+    VGPUKIT_FUZZ_TARGET=$t ASAN_OPTIONS=detect_leaks=1 "$bin" -max_total_time="$seconds" "${runs[@]}" -timeout=10 -rss_limit_mb=2048 \
         -max_len=65536 -print_final_stats=1 -artifact_prefix="$out/artifacts/$t-" "$corpus" "$seeds/$t" > "$log" 2>&1
     rc=$?
-    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
+    executed=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
     crashes=$(ls "$out/artifacts" 2>/dev/null | grep -c "^$t-" || true)
-    line="fuzz $t: ${runs:-0} executions in ${seconds}s, exit $rc, $crashes artifact(s)"
+    line="fuzz $t: ${executed:-0} executions (limit ${seconds}s${VGPUKIT_FUZZ_RUNS:+ or $VGPUKIT_FUZZ_RUNS runs}), exit $rc, $crashes artifact(s)"
     echo "$line"
     summary+=("$line")
     [ "$rc" -eq 0 ] && [ "$crashes" -eq 0 ] || { status=1; tail -30 "$log"; }

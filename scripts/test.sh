@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The project's test command (README, .ci/run):
+#   1. swift test                                   the suite
+#   2. swift test --sanitize=address                the suite again under AddressSanitizer + LeakSanitizer
+#   3. scripts/fuzz.sh                              every fuzz target for a short bounded time
+# Ends with one line 'tests: N passed, N failed'. Environment: VGPUKIT_FUZZ_SECONDS (default 20).
+set -uo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+swift test 2>&1 | tee "$log"
+suite=${PIPESTATUS[0]}
+summary=$(grep -E 'Test run with [0-9]+ tests?' "$log" | tail -1)
+passed=$(sed -nE 's/.*Test run with ([0-9]+) tests?.* passed.*/\1/p' <<< "$summary")
+failed=0
+[ "$suite" -eq 0 ] || failed=1
+
+echo "== the suite under AddressSanitizer (suppressions: .asan-suppressions, .lsan-suppressions)"
+ASAN_OPTIONS=suppressions=$repo/.asan-suppressions LSAN_OPTIONS=suppressions=$repo/.lsan-suppressions \
+    swift test --sanitize=address --scratch-path .build-asan 2>&1 | grep -E 'Test run with|✘|ERROR: (Address|Leak)Sanitizer|SUMMARY' 
+asan=${PIPESTATUS[0]}
+[ "$asan" -eq 0 ] || failed=$((failed + 1))
+
+echo "== fuzzing, ${VGPUKIT_FUZZ_SECONDS:-20}s per target"
+bash scripts/fuzz.sh "${VGPUKIT_FUZZ_SECONDS:-20}"
+fuzz=$?
+[ "$fuzz" -eq 0 ] || failed=$((failed + 1))
+
+echo "suite exit $suite, address sanitizer exit $asan, fuzzing exit $fuzz"
+echo "tests: ${passed:-0} passed, $failed failed"
+[ "$failed" -eq 0 ]
