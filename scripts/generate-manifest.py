@@ -14,6 +14,14 @@ import os
 import subprocess
 import sys
 
+# The four files of a chip in the linux-firmware layout.
+LINUX_FIRMWARE_FILES = [
+    ("gsp", "nvidia/{chip}/gsp/gsp-{v}.bin"),
+    ("bootloader", "nvidia/{chip}/gsp/bootloader-{v}.bin"),
+    ("booter_load", "nvidia/{chip}/gsp/booter_load-{v}.bin"),
+    ("booter_unload", "nvidia/{chip}/gsp/booter_unload-{v}.bin"),
+]
+
 # What each architecture needs. The chip list and signature family are facts of the architecture;
 # the paths follow the two published layouts (GSP-FACTS.md section 2).
 ARCHITECTURES = {
@@ -26,12 +34,7 @@ ARCHITECTURES = {
                 "layout": "linux-firmware",
                 "package": "firmware-nvidia-graphics",
                 "suite": "bookworm-backports",
-                "files": [
-                    ("gsp", "nvidia/{chip}/gsp/gsp-{v}.bin"),
-                    ("bootloader", "nvidia/{chip}/gsp/bootloader-{v}.bin"),
-                    ("booter_load", "nvidia/{chip}/gsp/booter_load-{v}.bin"),
-                    ("booter_unload", "nvidia/{chip}/gsp/booter_unload-{v}.bin"),
-                ],
+                "files": LINUX_FIRMWARE_FILES,
             },
             {
                 # NVIDIA's driver layout ships only the GSP image; the bootloader and booters are
@@ -54,12 +57,7 @@ ARCHITECTURES = {
                 "layout": "linux-firmware",
                 "package": "firmware-nvidia-graphics",
                 "suite": "bookworm-backports",
-                "files": [
-                    ("gsp", "nvidia/{chip}/gsp/gsp-{v}.bin"),
-                    ("bootloader", "nvidia/{chip}/gsp/bootloader-{v}.bin"),
-                    ("booter_load", "nvidia/{chip}/gsp/booter_load-{v}.bin"),
-                    ("booter_unload", "nvidia/{chip}/gsp/booter_unload-{v}.bin"),
-                ],
+                "files": LINUX_FIRMWARE_FILES,
             },
             {
                 "version": "535.261.03",

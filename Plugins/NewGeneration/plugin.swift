@@ -68,7 +68,6 @@ struct ScaffoldError: Error, CustomStringConvertible {
 enum Templates {
     static func module(name: String, lower: String, chips: [(name: String, id: String)]) -> String {
         """
-        import Foundation
         import VGPUCore
         import VGPUHAL
 
@@ -93,14 +92,9 @@ enum Templates {
 
             /// Loads the module with its embedded manifest (firmware-manifests/\(lower).json).
             public init() throws(ManifestError) {
-                guard let embedded = EmbeddedFirmwareManifest.files.first else {
-                    throw ManifestError(manifest: "firmware-manifests/\(lower).json", field: "$", problem: "was not embedded")
-                }
-                firmwareManifest = try FirmwareManifest.load(Data(embedded.json.utf8), name: embedded.name)
-                guard let release = firmwareManifest.releases.first?.version else {
-                    throw ManifestError(manifest: embedded.name, field: "releases", problem: "is empty")
-                }
-                defaultRelease = release
+                let data = try ModuleData.load(module: "\(lower)", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
+                                               typeFiles: EmbeddedVGPUTypes.files)
+                (firmwareManifest, defaultRelease) = (data.manifest, data.defaultRelease)
             }
         }
 

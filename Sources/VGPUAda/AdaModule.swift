@@ -1,4 +1,3 @@
-import Foundation
 import VGPUCore
 
 /// The Ada Lovelace architecture module: AD102, AD103, AD104, AD106, AD107.
@@ -43,25 +42,8 @@ public struct AdaModule: ArchitectureModule {
     /// - Throws: `ManifestError` if the embedded manifest does not validate (a build defect; the
     ///   module's tests load it, so this cannot ship unnoticed).
     public init() throws(ManifestError) {
-        guard let embedded = EmbeddedFirmwareManifest.files.first else {
-            throw ManifestError(manifest: "firmware-manifests/ada.json", field: "$", problem: "was not embedded")
-        }
-        firmwareManifest = try FirmwareManifest.load(Data(embedded.json.utf8), name: embedded.name)
-        guard firmwareManifest.architecture == name else {
-            throw ManifestError(manifest: embedded.name, field: "architecture", problem: "is \(firmwareManifest.architecture), expected \(name)")
-        }
-        guard let release = FirmwareRelease("535.113.01"), firmwareManifest.release(release) != nil else {
-            throw ManifestError(manifest: embedded.name, field: "releases", problem: "lacks the default release 535.113.01")
-        }
-        defaultRelease = release
-        var catalogues: [VGPUTypeCatalogue] = []
-        for file in EmbeddedVGPUTypes.files {
-            let catalogue = try VGPUTypeCatalogue.load(Data(file.json.utf8), name: file.name)
-            guard Self.chips.contains(where: { $0.name == catalogue.chip.uppercased() }) else {
-                throw ManifestError(manifest: file.name, field: "chip", problem: "\(catalogue.chip) is not an Ada chip")
-            }
-            catalogues.append(catalogue)
-        }
-        vgpuTypeCatalogues = catalogues
+        let data = try ModuleData.load(module: "ada", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
+                                       typeFiles: EmbeddedVGPUTypes.files, defaultRelease: "535.113.01")
+        (firmwareManifest, defaultRelease, vgpuTypeCatalogues) = (data.manifest, data.defaultRelease, data.catalogues)
     }
 }

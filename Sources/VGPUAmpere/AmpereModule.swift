@@ -1,4 +1,3 @@
-import Foundation
 import VGPUCore
 import VGPUHAL
 
@@ -41,17 +40,9 @@ public struct AmpereModule: ArchitectureModule {
 
     /// Loads the module with its embedded manifest (firmware-manifests/ampere.json) and catalogues.
     public init() throws(ManifestError) {
-        guard let embedded = EmbeddedFirmwareManifest.files.first else {
-            throw ManifestError(manifest: "firmware-manifests/ampere.json", field: "$", problem: "was not embedded")
-        }
-        firmwareManifest = try FirmwareManifest.load(Data(embedded.json.utf8), name: embedded.name)
-        guard let release = firmwareManifest.releases.first?.version else {
-            throw ManifestError(manifest: embedded.name, field: "releases", problem: "is empty")
-        }
-        defaultRelease = release
-        var catalogues: [VGPUTypeCatalogue] = []
-        for file in EmbeddedVGPUTypes.files { catalogues.append(try VGPUTypeCatalogue.load(Data(file.json.utf8), name: file.name)) }
-        vgpuTypeCatalogues = catalogues
+        let data = try ModuleData.load(module: "ampere", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
+                                       typeFiles: EmbeddedVGPUTypes.files, defaultRelease: "535.113.01")
+        (firmwareManifest, defaultRelease, vgpuTypeCatalogues) = (data.manifest, data.defaultRelease, data.catalogues)
     }
 
     /// GA100 is the one LIBOS2 (TU10x-family) chip of the generation.
