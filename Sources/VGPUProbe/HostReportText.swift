@@ -54,9 +54,9 @@ public enum HostReportText {
             if let fw = g.firmware { out += "  firmware      \(fw.release): \(fw.ok ? "ok (\(fw.files) files verified)" : "PROBLEMS")\n" }
             out += "  vGPU ready    \(g.readiness.ready ? "YES" : "NO")\n"
             for c in g.readiness.checks { out += "    [\(c.ok ? "ok" : "!!")] \(pad(c.name, 12)) \(c.detail)\n" }
-            if !g.vfs.isEmpty {
+            if let first = g.vfs.first, let last = g.vfs.last {
                 let groups = g.vfs.compactMap(\.iommuGroup)
-                out += "  VFs           \(g.vfs.count): \(g.vfs.first!.address) ... \(g.vfs.last!.address)"
+                out += "  VFs           \(g.vfs.count): \(first.address) ... \(last.address)"
                 if let lo = groups.min(), let hi = groups.max() { out += ", IOMMU groups \(lo)...\(hi)" }
                 let drivers = Set(g.vfs.map { $0.driver ?? "none" }).sorted()
                 out += ", driver \(drivers.joined(separator: "/"))\n"
