@@ -112,7 +112,7 @@ let testTargets: [Target] = [
 
 let package = Package(
     name: "VGPUKit",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vgpu-probe", targets: ["vgpu-probe"]),
         .library(name: "VGPUCore", targets: ["VGPUCore"]),
