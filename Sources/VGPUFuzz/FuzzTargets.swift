@@ -45,7 +45,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 _ = try? GspFwWprMeta.decode(Array(bytes.prefix(GspFwWprMeta.size)), variant: .r535)
                 _ = try? GspFwWprMeta.decode(Array(bytes.prefix(GspFwWprMeta.size)), variant: .r570)
             }
-            if bytes.count >= GSPQueue.entrySize { _ = try? GSPQueue.decode(Array(bytes.prefix(GSPQueue.entrySize))) }
+            if bytes.count >= GSPQueue.entrySize { _ = try? GSPQueue.decode(Array(bytes.prefix(bytes.count / GSPQueue.entrySize * GSPQueue.entrySize))) }
             _ = GSPVFInfo.decode(Array(bytes.prefix(GSPVFInfo.size)))
             _ = CreatableVGPUType.parse(String(decoding: bytes, as: UTF8.self))
             _ = PCIIDDatabase(bytes: bytes, vendorsOfInterest: [0x10de])

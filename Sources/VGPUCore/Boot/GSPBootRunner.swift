@@ -20,6 +20,8 @@ public enum GSPBootError: Error, Equatable, CustomStringConvertible {
     case unloadTimeout(mailbox0: UInt32)
     /// booter_unload ran but WPR2 is still up.
     case wpr2StillUp(hi: UInt32)
+    /// An RPC was asked of a GSP that is not running.
+    case gspNotRunning
 
     public var description: String {
         func hex(_ v: UInt32) -> String { "0x" + String(v, radix: 16) }
@@ -34,6 +36,7 @@ public enum GSPBootError: Error, Equatable, CustomStringConvertible {
         case .rpcTimeout(let f): return "RPC \(f) got no reply"
         case .unloadTimeout(let m): return "GSP did not unload: mailbox 0 is \(hex(m)), expected 0x80000000"
         case .wpr2StillUp(let hi): return "booter_unload ran but WPR2 is still up (WPR2_ADDR_HI \(hex(hi)))"
+        case .gspNotRunning: return "GSP-RM is not running: boot it first"
         }
     }
 }
@@ -152,6 +155,18 @@ public final class GSPBootRunner {
         } else {
             record("WPR2 already down: booter_unload skipped")
         }
+    }
+
+    /// Runs an RM control on GSP-RM (GSP_RM_CONTROL) and returns its answer: the status GSP-RM set and
+    /// the params as it wrote them back. Needs a running GSP.
+    public func control(_ call: GSPRMControl) throws(GSPBootError) -> GSPRMControl {
+        guard gspRunning else { throw .gspNotRunning }
+        try send(GSPRPC.rmControl, payload: call.encode())
+        let reply = try waitFor(function: GSPRPC.rmControl, timeout: .rpcTimeout(function: GSPRPC.rmControl))
+        guard let answer = GSPRMControl.decode(reply.payload), answer.command == call.command else {
+            throw .corruptQueueEntry("GSP_RM_CONTROL reply does not answer command 0x\(String(call.command, radix: 16))")
+        }
+        return answer
     }
 
     /// SET_REGISTRY payload: entries of NUL-terminated key then u32 value, little endian.

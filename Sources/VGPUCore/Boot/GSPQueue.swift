@@ -1,19 +1,23 @@
 /// A GSP RPC queue in system memory: a 4 KiB header page (u32 write pointer @0, u32 read pointer @4,
-/// in entries) followed by 4 KiB entries. Each entry: u32 checksum @0 (XOR of the entry's words with
-/// this field 0), u32 sequence @4, u32 function @8, u32 payload length @12, payload @16.
+/// in elements) followed by 4 KiB elements. A message takes one or more consecutive elements (wrapping
+/// at the end), as GSP messages do: u32 checksum @0 (XOR of all the message's words with this field 0),
+/// u32 sequence @4, u32 function @8, u32 payload length @12, payload @16, continuing into the following
+/// elements when longer than one element holds.
 ///
 /// The command queue (host to GSP) and the message queue (GSP to host) share this format. Sizes follow
-/// GSP-FACTS section 5 (256 KiB queues, 4 KiB entries); the header and entry layout are this project's
-/// simulation format, documented in docs/boot-simulation.md.
+/// GSP-FACTS section 5 (256 KiB queues, 4 KiB entries); the header and element layout are this project's
+/// simulation format, documented in docs/boot-planning.md.
 public struct GSPQueue: Sendable, Equatable {
     /// Whole queue size.
     public static let size = 256 * 1024
-    /// Entry size.
+    /// Element size.
     public static let entrySize = 4096
-    /// Entries after the header page.
+    /// Elements after the header page.
     public static let capacity = size / entrySize - 1
+    /// Largest message: 16 elements (a bootload control is two).
+    public static let maximumElements = 16
     /// Largest payload.
-    public static let maximumPayload = entrySize - 16
+    public static let maximumPayload = maximumElements * entrySize - 16
 
     /// Bus address of the queue's header page.
     public let base: UInt64
@@ -33,69 +37,111 @@ public struct GSPQueue: Sendable, Equatable {
         }
     }
 
-    /// Why an entry was refused.
+    /// Why a message was refused.
     public enum EntryError: Error, Equatable, CustomStringConvertible {
         case badChecksum(expected: UInt32, found: UInt32)
         case badLength(UInt32)
         case outOfOrder(expected: UInt32, found: UInt32)
         case pointerOutOfRange(UInt32)
+        /// The writer has no room for a message of this many elements.
+        case full(needed: Int, free: Int)
         public var description: String {
             switch self {
             case .badChecksum(let e, let f): "checksum 0x\(String(f, radix: 16)), expected 0x\(String(e, radix: 16))"
             case .badLength(let n): "payload length \(n) exceeds \(GSPQueue.maximumPayload)"
             case .outOfOrder(let e, let f): "sequence \(f), expected \(e)"
             case .pointerOutOfRange(let p): "queue pointer \(p) is outside 0..<\(GSPQueue.capacity)"
+            case .full(let n, let f): "queue full: the message needs \(n) element(s), \(f) free"
             }
         }
     }
 
-    /// The encoded 4 KiB entry.
+    /// Elements a message with `payloadCount` bytes takes.
+    public static func elements(forPayload payloadCount: Int) -> Int { (16 + payloadCount + entrySize - 1) / entrySize }
+
+    /// The encoded message, a whole number of elements (payloads longer than `maximumPayload` are cut).
     public static func encode(_ entry: Entry) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: entrySize)
+        let payload = entry.payload.prefix(maximumPayload)
+        var bytes = [UInt8](repeating: 0, count: elements(forPayload: payload.count) * entrySize)
         store(&bytes, 4, entry.sequence)
         store(&bytes, 8, entry.function)
-        store(&bytes, 12, UInt32(min(entry.payload.count, maximumPayload)))
-        bytes.replaceSubrange(16..<16 + min(entry.payload.count, maximumPayload), with: entry.payload.prefix(maximumPayload))
+        store(&bytes, 12, UInt32(payload.count))
+        bytes.replaceSubrange(16..<16 + payload.count, with: payload)
         store(&bytes, 0, checksum(bytes))
         return bytes
     }
 
-    /// Decodes and checks a 4 KiB entry.
+    /// The payload length a message's first element declares, checked against the maximum.
+    public static func declaredLength(_ firstElement: [UInt8]) throws(EntryError) -> Int {
+        let length = load(firstElement, 12)
+        guard length <= UInt32(maximumPayload) else { throw .badLength(length) }
+        return Int(length)
+    }
+
+    /// Decodes and checks a whole message (all its elements).
     public static func decode(_ bytes: [UInt8]) throws(EntryError) -> Entry {
+        guard bytes.count >= entrySize else { throw .badLength(UInt32(bytes.count)) }
+        let length = try declaredLength(bytes)
+        guard bytes.count == elements(forPayload: length) * entrySize else { throw .badLength(UInt32(length)) }
         var zeroed = bytes
         store(&zeroed, 0, 0)
         let expected = checksum(zeroed), found = load(bytes, 0)
         guard expected == found else { throw .badChecksum(expected: expected, found: found) }
-        let length = load(bytes, 12)
-        guard length <= UInt32(maximumPayload) else { throw .badLength(length) }
-        return Entry(sequence: load(bytes, 4), function: load(bytes, 8), payload: Array(bytes[16..<16 + Int(length)]))
+        return Entry(sequence: load(bytes, 4), function: load(bytes, 8), payload: Array(bytes[16..<16 + length]))
     }
 
-    /// XOR of the entry's 32-bit words.
+    /// XOR of the message's 32-bit words.
     static func checksum(_ bytes: [UInt8]) -> UInt32 {
-        stride(from: 0, to: bytes.count, by: 4).reduce(0) { $0 ^ load(bytes, $1) }
+        bytes.withUnsafeBytes { raw in
+            // A plain loop: a stride iterator costs ten times as much in debug builds, and tests run many RPCs.
+            var sum: UInt32 = 0
+            var i = 0
+            while i + 4 <= raw.count {
+                sum ^= UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                i += 4
+            }
+            return sum
+        }
     }
 
-    /// Appends an entry (the writer's side).
+    /// Bus address of element `index`.
+    private func element(_ index: UInt32) -> UInt64 { base + UInt64(Self.entrySize) * UInt64(index % UInt32(Self.capacity) + 1) }
+
+    /// Appends a message (the writer's side).
     public func push(_ entry: Entry, on hw: any GSPHardware) throws(EntryError) {
-        let write = GSPQueue.load(hw.readMemory(base, 4), 0)
+        let header = hw.readMemory(base, 8)
+        let write = GSPQueue.load(header, 0), read = GSPQueue.load(header, 4)
         guard write < UInt32(Self.capacity) else { throw .pointerOutOfRange(write) }
-        hw.writeMemory(base + UInt64(Self.entrySize) * UInt64(write + 1), Self.encode(entry))
+        guard read < UInt32(Self.capacity) else { throw .pointerOutOfRange(read) }
+        let bytes = Self.encode(entry)
+        let count = bytes.count / Self.entrySize
+        // One element stays empty so that a full queue is told apart from an empty one.
+        let used = Int((write + UInt32(Self.capacity) - read) % UInt32(Self.capacity))
+        guard count <= Self.capacity - 1 - used else { throw .full(needed: count, free: Self.capacity - 1 - used) }
+        for k in 0..<count {
+            hw.writeMemory(element(write + UInt32(k)), Array(bytes[k * Self.entrySize..<(k + 1) * Self.entrySize]))
+        }
         var pointer = [UInt8](repeating: 0, count: 4)
-        GSPQueue.store(&pointer, 0, (write + 1) % UInt32(Self.capacity))
+        GSPQueue.store(&pointer, 0, (write + UInt32(count)) % UInt32(Self.capacity))
         hw.writeMemory(base, pointer)
     }
 
-    /// Takes the next entry if there is one (the reader's side).
+    /// Takes the next message if there is one (the reader's side).
     public func pop(on hw: any GSPHardware) throws(EntryError) -> Entry? {
         let header = hw.readMemory(base, 8)
         let write = GSPQueue.load(header, 0), read = GSPQueue.load(header, 4)
         guard write < UInt32(Self.capacity) else { throw .pointerOutOfRange(write) }
         guard read < UInt32(Self.capacity) else { throw .pointerOutOfRange(read) }
         guard read != write else { return nil }
-        let entry = try Self.decode(hw.readMemory(base + UInt64(Self.entrySize) * UInt64(read + 1), Self.entrySize))
+        let first = hw.readMemory(element(read), Self.entrySize)
+        let count = Self.elements(forPayload: try Self.declaredLength(first))
+        let available = Int((write + UInt32(Self.capacity) - read) % UInt32(Self.capacity))
+        guard count <= available else { throw .badLength(GSPQueue.load(first, 12)) }
+        var bytes = first
+        for k in 1..<max(count, 1) { bytes += hw.readMemory(element(read + UInt32(k)), Self.entrySize) }
+        let entry = try Self.decode(bytes)
         var pointer = [UInt8](repeating: 0, count: 4)
-        GSPQueue.store(&pointer, 0, (read + 1) % UInt32(Self.capacity))
+        GSPQueue.store(&pointer, 0, (read + UInt32(count)) % UInt32(Self.capacity))
         hw.writeMemory(base + 4, pointer)
         return entry
     }
@@ -114,5 +160,7 @@ public enum GSPRPC {
     public static let unloadingGuestDriver: UInt32 = 47
     public static let setSystemInfo: UInt32 = 72
     public static let setRegistry: UInt32 = 73
+    /// GSP_RM_CONTROL: an RM control call (`GSPRMControl`).
+    public static let rmControl: UInt32 = 76
     public static let initDone: UInt32 = 0x1001
 }
