@@ -80,13 +80,11 @@ public enum BootPlanning {
         var boardName: String?
         var vfInfo: VFInfoReport?
         if let slot = request.slot {
-            var options = HostProbe.Options()
-            options.sysfsRoot = request.sysfsRoot
-            options.slot = slot
-            options.verifyFirmware = false
-            let report: HostReport
-            do { report = try HostProbe(registry: registry).run(options) } catch { throw .gpuNotFound(error.description) }
-            guard let gpu = report.gpus.first else { throw .gpuNotFound("no NVIDIA GPU matches -s under \(request.sysfsRoot)") }
+            let gpu: HostReport.GPU
+            switch HostProbe.gpu(at: slot, sysfsRoot: request.sysfsRoot, registry: registry) {
+            case .success(let found): gpu = found
+            case .failure(let why): throw .gpuNotFound(why.description)
+            }
             guard let name = gpu.chip, let found = registry.module(forChipNamed: name) else {
                 throw .unsupported("\(gpu.address): \(gpu.identity.note ?? "chip not identified")")
             }

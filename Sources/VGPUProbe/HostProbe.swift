@@ -222,3 +222,23 @@ func hex2(_ v: UInt8) -> String { pad0(String(v, radix: 16), 2) }
 func hex6(_ v: UInt32) -> String { pad0(String(v, radix: 16), 6) }
 func hex8(_ v: UInt32) -> String { "0x" + pad0(String(v, radix: 16), 8) }
 func pad0(_ s: String, _ n: Int) -> String { String(repeating: "0", count: max(0, n - s.count)) + s }
+
+extension HostProbe {
+    /// The one GPU `slot` selects under `sysfsRoot`, probed without firmware verification: what the
+    /// commands that take -s start from. Fails with a sentence for the user.
+    static func gpu(at slot: SlotSelector, sysfsRoot: String, registry: ModuleRegistry) -> Result<HostReport.GPU, SlotLookupFailure> {
+        var options = Options()
+        options.sysfsRoot = sysfsRoot
+        options.slot = slot
+        options.verifyFirmware = false
+        let report: HostReport
+        do { report = try HostProbe(registry: registry).run(options) } catch { return .failure(.init(description: error.description)) }
+        guard let gpu = report.gpus.first else { return .failure(.init(description: "no NVIDIA GPU matches -s under \(sysfsRoot)")) }
+        return .success(gpu)
+    }
+}
+
+/// Why -s found no GPU.
+struct SlotLookupFailure: Error, CustomStringConvertible {
+    let description: String
+}

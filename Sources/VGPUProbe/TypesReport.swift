@@ -48,13 +48,11 @@ public struct TypesReport: Sendable, Codable, Equatable {
         var vfs: Int?
         var address: String?
         if let slot {
-            var options = HostProbe.Options()
-            options.sysfsRoot = sysfsRoot
-            options.slot = slot
-            options.verifyFirmware = false
-            let report: HostReport
-            do { report = try HostProbe(registry: registry).run(options) } catch { throw .gpu(error.description) }
-            guard let gpu = report.gpus.first else { throw .gpu("no NVIDIA GPU matches -s under \(sysfsRoot)") }
+            let gpu: HostReport.GPU
+            switch HostProbe.gpu(at: slot, sysfsRoot: sysfsRoot, registry: registry) {
+            case .success(let found): gpu = found
+            case .failure(let why): throw .gpu(why.description)
+            }
             guard let id = UInt16(gpu.deviceID, radix: 16) else { throw .gpu("\(gpu.address): device id unreadable") }
             catalogue = providers.lazy.compactMap { $0.catalogue(deviceID: id) }.first
             guard catalogue != nil else { throw .gpu("\(gpu.address) (\(gpu.name)) has no vGPU type catalogue") }

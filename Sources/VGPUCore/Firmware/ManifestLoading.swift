@@ -31,17 +31,7 @@ extension FirmwareManifest {
     ///   - name: how errors refer to the manifest (usually its path).
     /// - Throws: `ManifestError` naming the field.
     public static func load(_ data: Data, name: String) throws(ManifestError) -> FirmwareManifest {
-        guard data.count <= maximumEncodedSize else {
-            throw ManifestError(manifest: name, field: "$", problem: "\(data.count) bytes exceeds the \(maximumEncodedSize)-byte limit")
-        }
-        let manifest: FirmwareManifest
-        do {
-            manifest = try JSONDecoder().decode(FirmwareManifest.self, from: data)
-        } catch let error as DecodingError {
-            throw ManifestError(decoding: error, manifest: name)
-        } catch {
-            throw ManifestError(manifest: name, field: "$", problem: "\(error)")
-        }
+        let manifest = try ManifestError.decodeJSON(FirmwareManifest.self, from: data, name: name, limit: maximumEncodedSize)
         try manifest.validate(name: name)
         return manifest
     }
@@ -111,8 +101,23 @@ public enum ManifestPath {
 }
 
 extension ManifestError {
+    /// Decodes one of this project's JSON documents (manifest, type catalogue, simulation plan) with
+    /// the same rules: a size limit, then errors that name the JSON path.
+    public static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, name: String, limit: Int) throws(ManifestError) -> T {
+        guard data.count <= limit else {
+            throw ManifestError(manifest: name, field: "$", problem: "\(data.count) bytes exceeds the \(limit)-byte limit")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw ManifestError(decoding: error, manifest: name)
+        } catch {
+            throw ManifestError(manifest: name, field: "$", problem: "\(error)")
+        }
+    }
+
     /// Turns a `DecodingError` into an error that names the JSON path.
-    init(decoding error: DecodingError, manifest: String) {
+    public init(decoding error: DecodingError, manifest: String) {
         func path(_ keys: [any CodingKey]) -> String {
             var out = ""
             for key in keys {

@@ -95,13 +95,7 @@ public struct VGPUType: Sendable, Codable, Equatable, Hashable {
 extension VGPUTypeCatalogue {
     /// Decodes and validates a catalogue; errors name the file and the JSON field.
     public static func load(_ data: Data, name: String) throws(ManifestError) -> VGPUTypeCatalogue {
-        guard data.count <= 1 << 20 else { throw ManifestError(manifest: name, field: "$", problem: "larger than 1 MiB") }
-        let c: VGPUTypeCatalogue
-        do { c = try JSONDecoder().decode(VGPUTypeCatalogue.self, from: data) } catch let e as DecodingError {
-            throw ManifestError(decoding: e, manifest: name)
-        } catch {
-            throw ManifestError(manifest: name, field: "$", problem: "\(error)")
-        }
+        let c = try ManifestError.decodeJSON(VGPUTypeCatalogue.self, from: data, name: name, limit: 1 << 20)
         try c.validate(name: name)
         return c
     }
