@@ -44,7 +44,7 @@ public final class SimulatedGPU: GSPHardware {
     private var registers: [UInt32: UInt32] = [:]
     private var memory: [(base: UInt64, bytes: [UInt8])] = []
     private var nextAddress: UInt64 = 0x1_0000_0000
-    private let firmware: Firmware
+    let firmware: Firmware
     private let faults: Set<Fault>
     private var gspBooted = false
     private var initDonePosted = false
@@ -55,6 +55,10 @@ public final class SimulatedGPU: GSPHardware {
     public private(set) var received: [UInt32: [UInt8]] = [:]
     /// Every falcon ucode run, in order.
     public private(set) var ucodeRuns: [FalconUcode] = []
+    /// The vGPU side: VFs, BAR1 window, FB contents and the plugin tasks GSP-RM runs (SimulatedGPU+VGPU.swift).
+    var vgpu = VGPUSide()
+    /// The meta booter_load accepted (GSP-RM's view of the FB).
+    private(set) var bootedMeta: GspFwWprMeta?
 
     /// A GPU identified by `boot42`, with `firmware` loaded, and `faults` to inject.
     public init(boot0: UInt32, boot42: UInt32, vgaWorkspaceRegister: UInt32 = 0, firmware: Firmware, faults: Set<Fault> = []) {
@@ -123,6 +127,7 @@ public final class SimulatedGPU: GSPHardware {
                 registers[r.wpr2AddrHi] = UInt32(truncatingIfNeeded: (meta.gspFwWprEnd - 1) >> 12)
                 registers[r.sec2Falcon + r.mailbox0] = 0
                 gspBooted = true
+                bootedMeta = meta
                 lastRejection = nil
             case .failure(let rejection):
                 registers[r.sec2Falcon + r.mailbox0] = rejection.code.rawValue
@@ -133,6 +138,8 @@ public final class SimulatedGPU: GSPHardware {
             registers[r.wpr2AddrLo] = 0
             registers[r.wpr2AddrHi] = 0
             registers[r.secureScratch15] = 0
+            bootedMeta = nil
+            vgpu.plugins = [:]
         }
     }
 
@@ -155,7 +162,9 @@ public final class SimulatedGPU: GSPHardware {
         }
         while let entry = try? cmdq.pop(on: self) {
             received[entry.function] = entry.payload
-            if entry.function == GSPRPC.unloadingGuestDriver {
+            if entry.function == GSPRPC.rmControl {
+                if let reply = serveControl(entry.payload) { post(GSPRPC.rmControl, reply, on: msgq, corrupt: false) }
+            } else if entry.function == GSPRPC.unloadingGuestDriver {
                 if !faults.contains(.unloadIgnored) { registers[GSPRegisters.gspFalcon + GSPRegisters.mailbox0] = GSPRegisters.unloadDone }
             } else {
                 post(entry.function, [0, 0, 0, 0], on: msgq, corrupt: false)
