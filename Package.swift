@@ -49,9 +49,12 @@ let frameworkTargets: [Target] = [
     .target(name: "VGPUHost", dependencies: ["VGPUCore", systemPackage]),
     // A simulated GPU (registers, falcons, DMA memory, a GSP that checks its meta) for boot runs.
     .target(name: "VGPUSimulator", dependencies: ["VGPUCore"]),
+    // vGPU life cycle over the simulated GPU: the device core's hooks, FB/channel/BAR1/VF allocation,
+    // the bootload and teardown controls, unwinding on failure.
+    .target(name: "VGPUManager", dependencies: ["VGPUCore", "VGPUSimulator"]),
     // The probe's report model and renderers; depends on the registry, not on concrete modules,
     // except for the one built-in module list in BuiltInModules.swift.
-    .target(name: "VGPUProbe", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost", "VGPUSimulator", "VGPUAda", "VGPUAmpere", logging]),
+    .target(name: "VGPUProbe", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost", "VGPUSimulator", "VGPUManager", "VGPUAda", "VGPUAmpere", logging]),
 ]
 
 // MARK: - Architecture modules
@@ -71,7 +74,7 @@ let architectureTargets: [Target] = [
 // MARK: - Executables and plugins
 
 let toolTargets: [Target] = [
-    .executableTarget(name: "vgpu-probe", dependencies: ["VGPUProbe", argumentParser, logging]),
+    .executableTarget(name: "vgpu-probe", dependencies: ["VGPUProbe", "VGPUManager", argumentParser, logging]),
     // Fuzz targets (VGPUFuzz) and their driver: a libFuzzer binary with -DFUZZING, a corpus replayer without.
     .target(name: "VGPUFuzz", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost"]),
     .executableTarget(name: "vgpu-fuzz", dependencies: ["VGPUFuzz"]),
@@ -104,6 +107,7 @@ let testTargets: [Target] = [
     .testTarget(name: "VGPUBootTests", dependencies: ["VGPUCore", "VGPUSimulator", "VGPUAda", "VGPUProbe", "VGPUTestSupport"]),
     .testTarget(name: "VGPUCorpusTests", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"], exclude: []),
     .testTarget(name: "VGPUHostTests", dependencies: ["VGPUHost", "VGPUTestSupport"]),
+    .testTarget(name: "VGPUManagerTests", dependencies: ["VGPUManager", "VGPUProbe", "VGPUSimulator", "VGPUTestSupport"]),
     .testTarget(
         name: "VGPUProbeTests",
         dependencies: ["VGPUProbe", "VGPUTestSupport", "vgpu-probe"]
@@ -122,6 +126,7 @@ let package = Package(
         .library(name: "VGPUAmpere", targets: ["VGPUAmpere"]),
         .library(name: "VGPUProbe", targets: ["VGPUProbe"]),
         .library(name: "VGPUSimulator", targets: ["VGPUSimulator"]),
+        .library(name: "VGPUManager", targets: ["VGPUManager"]),
     ],
     dependencies: dependencies,
     targets: cTargets + frameworkTargets + architectureTargets + toolTargets + testTargets,

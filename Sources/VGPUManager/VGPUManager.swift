@@ -1,0 +1,105 @@
+import VGPUCore
+import VGPUSimulator
+
+/// Creates and destroys vGPUs on one simulated GPU, with the device core owning each vGPU's life cycle
+/// and this manager supplying only the hooks (`VGPUDriver`).
+///
+/// Safe to use from many tasks at once: the core serialises references, and every allocation and
+/// GSP-RM call happens under one lock.
+public final class VGPUManager: Sendable {
+    /// The GPU's facts and policy.
+    public let configuration: VGPUManagerConfiguration
+    /// The life-cycle core; `open` and the counters come from it.
+    public let core: DeviceCore<VGPUDriver>
+    private let hardware: VGPUHardware
+
+    private init(configuration: VGPUManagerConfiguration, hardware: VGPUHardware) {
+        self.configuration = configuration
+        self.hardware = hardware
+        core = DeviceCore(driver: VGPUDriver(host: hardware))
+    }
+
+    /// Boots GSP-RM in vGPU mode on a simulated GPU of `chipID` following `plan`, and returns its manager.
+    ///
+    /// The plan's FB must reach above the vGPU FB: NVIDIA's profile sizes, which the capacity model
+    /// allocates, add up to the whole board, so the simulation gives the host's own region (WPR2, GSP
+    /// heap) room above it (docs/vgpu-lifecycle.md).
+    public static func boot(_ configuration: VGPUManagerConfiguration, plan: GSPBootPlan, heapParameters: GSPHeapParameters,
+                            chipID: ChipID, systemInfo: [UInt8] = []) throws(VGPUManagerError) -> VGPUManager
+    {
+        guard case .vgpu = plan.mode else { throw .configuration("the boot plan is bare metal; vGPUs need a vGPU plan (plan --vgpu)") }
+        let c = configuration
+        guard c.vgpuFramebufferSize <= plan.layout.nonWPRHeap.start else {
+            throw .configuration("the vGPU FB (\(c.vgpuFramebufferSize >> 20) MiB) reaches into the GSP's region at 0x\(String(plan.layout.nonWPRHeap.start, radix: 16))")
+        }
+        guard c.totalVFs >= 1, c.vfAddress(c.totalVFs) != nil else { throw .configuration("totalVFs \(c.totalVFs) VFs do not fit after PF \(c.pf)") }
+        guard [32, 64, 128, 256, 512].contains(c.policy.vmmuSegmentMiB) else { throw .configuration("vmmuSegmentMiB must be 32, 64, 128, 256 or 512") }
+        let boot42 = UInt32(chipID.rawValue) << 20 | 0xa1000
+        let gpu = SimulatedGPU(boot0: boot42 & 0x1ff0_0000 | 0xa1, boot42: boot42, firmware: .init(release: plan.release, heap: heapParameters))
+        gpu.configureVGPU(.init(totalVFs: c.totalVFs, pf: c.pf, firstVFOffset: c.firstVFOffset, vfStride: c.vfStride,
+                                vgpuFramebufferSize: c.vgpuFramebufferSize, vmmuSegmentSize: UInt64(c.policy.vmmuSegmentMiB) * Sizes.MiB,
+                                vgpuChannels: UInt32(c.policy.hostChannels)..<UInt32(c.policy.totalChannels), bar1Size: c.bar1Size))
+        let runner = GSPBootRunner(hardware: gpu)
+        do { try runner.boot(plan, systemInfo: systemInfo) } catch {
+            throw .boot(error.description + (gpu.lastRejection.map { " (\($0))" } ?? ""))
+        }
+        return VGPUManager(configuration: c, hardware: VGPUHardware(VGPUHostState(configuration: c, gpu: gpu, runner: runner)))
+    }
+
+    /// Enables `count` VFs (sriov_numvfs); 0 disables them. Changing a non-zero count needs 0 first, and
+    /// no vGPU may exist.
+    public func enableVFs(_ count: Int) throws(VGPUManagerError) {
+        try hardware.state.withLock { (s) throws(VGPUManagerError) in
+            guard s.instances.isEmpty, s.quarantine.isEmpty else { throw .enableVFs(requested: count, reason: "vGPUs exist (or are quarantined)") }
+            guard count <= s.configuration.totalVFs else { throw .enableVFs(requested: count, reason: "TotalVFs is \(s.configuration.totalVFs)") }
+            guard s.gpu.setEnabledVFs(count) else { throw .enableVFs(requested: count, reason: "\(s.enabledVFs) are enabled: write 0 first") }
+            s.enabledVFs = count
+        }
+    }
+
+    /// Creates a vGPU of the type named `type` (`12Q` or `NVIDIA L40S-12Q`) on the lowest free VF.
+    public func create(_ type: String, vmPid: UInt32 = 0) throws(VGPUManagerError) -> VGPUInstance {
+        guard let t = configuration.catalogue.type(named: type) else { throw .unknownType(type, board: configuration.catalogue.board) }
+        return try core.create(.init(type: t, vmPid: vmPid)).state
+    }
+
+    /// Destroys a vGPU: drops its registration; when no other reference is open, the release hook
+    /// tears it down now and its record is returned, else it goes when the last reference closes (nil).
+    public func destroy(_ id: DeviceID) throws(VGPUManagerError) -> VGPUTeardown? {
+        let released: Bool
+        do { released = try core.unregister(id) } catch { throw .lifecycle(error) }
+        guard released else { return nil }
+        return hardware.state.withLock { $0.teardowns[id] }
+    }
+
+    /// A counted reference to a live vGPU (a VM holding it open, say).
+    public func open(_ id: DeviceID) throws(VGPUManagerError) -> DeviceReference<VGPUDriver> {
+        do { return try core.open(id) } catch { throw .lifecycle(error) }
+    }
+
+    /// The teardown record of a released vGPU.
+    public func teardown(of id: DeviceID) -> VGPUTeardown? { hardware.state.withLock { $0.teardowns[id] } }
+
+    /// Live vGPUs, by id.
+    public var instances: [VGPUInstance] { hardware.state.withLock { $0.instances.values.sorted { $0.id < $1.id } } }
+
+    /// Arms a one-shot failure for the next create or destroy.
+    public func inject(_ fault: VGPUFault) {
+        hardware.state.withLock { s in
+            switch fault {
+            case .create(let step): s.armed.insert(step)
+            case .refuse(let control): s.gpu.failNextControl(control.command, status: NVStatus.invalidState)
+            case .unanswered(let control): s.gpu.silenceNextControl(control.command)
+            }
+        }
+    }
+
+    /// Who holds what, now.
+    public func allocationMap() -> VGPUAllocationMap { hardware.state.withLock { VGPUAllocationMap($0) } }
+
+    /// How many times the release hook ran per id (for the once-only check in tests).
+    var releaseRuns: [DeviceID: Int] { hardware.state.withLock { $0.releaseRuns } }
+
+    /// Reads the simulated GPU under the manager's lock (for checks against GSP-RM's own view).
+    public func inspectGPU<R: Sendable>(_ body: (SimulatedGPU) -> R) -> R { hardware.state.withLock { body($0.gpu) } }
+}

@@ -1,0 +1,127 @@
+import VGPUCore
+import VGPUHost
+import VGPUManager
+
+/// Sets up a vGPU manager on a simulated GPU of a real board: its catalogue and engines from the
+/// architecture module, a vGPU boot plan from the real firmware, and the PF's SR-IOV and BAR1 facts
+/// from a probed GPU (-s) or, for a board alone, the values the data-center Ada boards report.
+public enum SimulatedHost {
+    /// What to simulate.
+    public struct Request: Sendable {
+        /// Board name or device id, or nil with `slot`.
+        public var board: String?
+        public var slot: SlotSelector?
+        public var sysfsRoot = "/sys"
+        public var firmwareRoot = "/lib/firmware"
+        public var policy = VGPUResourcePolicy()
+        public init() {}
+    }
+
+    /// The board simulated and where its facts came from.
+    public struct Description: Sendable, Equatable, Codable {
+        public let board: String
+        public let chip: String
+        public let module: String
+        public let release: String
+        /// The probed GPU's address, with -s; else the simulated PF's.
+        public let address: String
+        /// `sysfs` or `board defaults`.
+        public let source: String
+        public let totalVFs: Int
+        public let firstVFOffset: Int, vfStride: Int
+        public let bar1Size: UInt64
+        public let framebufferMiB: Int
+        public let policy: VGPUResourcePolicy
+        /// The GSP heap and WPR2 start of the vGPU boot.
+        public let gspHeapSize: UInt64
+        public let wpr2Start: UInt64
+    }
+
+    /// Why no simulated host was made.
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case board(String)
+        case gpu(String)
+        case setup(String)
+        public var description: String {
+            switch self {
+            case .board(let why), .gpu(let why), .setup(let why): why
+            }
+        }
+    }
+
+    /// The host's own region above the vGPU FB: room for the non-WPR heap and WPR2 (about 600 MiB with
+    /// 535's 549 MiB vGPU heap).
+    static let hostRegion: UInt64 = Sizes.GiB
+
+    /// For a board alone: the PF the simulation puts it at, and what the data-center Ada and Ampere
+    /// boards report (SR-IOV offset 4, stride 1; a 64 GiB BAR1 on the 48 GiB boards).
+    static let defaultPF = PCIAddress(domain: 0, bus: 0x41, device: 0, function: 0)!  // constant parts, all in range
+
+    /// Boots a manager for the request.
+    public static func make(_ request: Request, registry: ModuleRegistry) throws(Failure) -> (VGPUManager, Description) {
+        let providers = registry.modules.compactMap { $0 as? any VGPUTypeProviding }
+        var catalogue: VGPUTypeCatalogue?
+        var pf = defaultPF
+        var source = "board defaults"
+        var totalVFs: Int?, offset = 4, stride = 1, bar1: UInt64?
+        var vfInfo: GSPVFInfo?
+        if let slot = request.slot {
+            let gpu: HostReport.GPU
+            switch HostProbe.gpu(at: slot, sysfsRoot: request.sysfsRoot, registry: registry) {
+            case .success(let found): gpu = found
+            case .failure(let why): throw .gpu(why.description)
+            }
+            guard let id = UInt16(gpu.deviceID, radix: 16), let c = providers.lazy.compactMap({ $0.catalogue(deviceID: id) }).first else {
+                throw .gpu("\(gpu.address) (\(gpu.name)) has no vGPU type catalogue")
+            }
+            guard let sriov = gpu.sriov, sriov.totalVFs > 0, let fields = gpu.vfInfo?.fields else {
+                throw .gpu("\(gpu.address) (\(gpu.name)) cannot host vGPUs: \(gpu.vfInfo?.unavailable ?? "no SR-IOV capability")")
+            }
+            catalogue = c
+            pf = PCIAddress(gpu.address) ?? defaultPF
+            source = "sysfs"
+            totalVFs = sriov.totalVFs
+            offset = sriov.firstVFOffset ?? offset
+            stride = sriov.vfStride ?? stride
+            bar1 = gpu.bars.first { $0.index == 1 }?.size
+            vfInfo = fields
+        } else if let board = request.board {
+            catalogue = providers.lazy.compactMap { $0.catalogue(board: board) }.first
+            guard catalogue != nil else {
+                throw .board("no vGPU type catalogue for board '\(board)'; boards: \(providers.flatMap { $0.vgpuTypeCatalogues.map(\.board) }.joined(separator: ", "))")
+            }
+        }
+        guard let c = catalogue else { throw .board("name a board or a GPU (-s)") }
+        guard let (module, chip) = registry.module(forChipNamed: c.chip) else { throw .setup("no module owns \(c.chip)") }
+        let release = module.defaultRelease
+        guard let inventory = (module as? any EngineInventoryProviding)?.engineInventory(for: chip) else {
+            throw .setup("module \(module.name) has no engine table for \(chip.name)")
+        }
+        let engines: EngineBitmap
+        do { engines = try EngineBitmap(inventory.engines, numbering: .of(release)) } catch { throw .setup(error.description) }
+
+        var planRequest = BootPlanning.Request()
+        planRequest.chip = chip.name
+        planRequest.framebufferSize = UInt64(c.framebufferMiB) * Sizes.MiB + hostRegion
+        planRequest.vgpu = true
+        planRequest.firmwareRoot = request.firmwareRoot
+        let plan: BootPlanning.Report
+        do { plan = try BootPlanning.plan(planRequest, registry: registry) } catch { throw .setup("boot plan: \(error)") }
+
+        let vfs = totalVFs ?? c.maxVFs ?? 32
+        let bar1Size = bar1 ?? max(64 * Sizes.GiB, UInt64(c.framebufferMiB) * Sizes.MiB)
+        // A board alone has no VF BAR addresses to report: its SET_SYSTEM_INFO carries no VF info.
+        let configuration = VGPUManagerConfiguration(catalogue: c, policy: request.policy, engines: engines, pf: pf, totalVFs: vfs,
+                                                     firstVFOffset: offset, vfStride: stride, bar1Size: bar1Size)
+        let manager: VGPUManager
+        do {
+            manager = try VGPUManager.boot(configuration, plan: plan.plan, heapParameters: plan.heapParameters, chipID: chip.id,
+                                           systemInfo: GSPSystemInfo.payload(vfInfo: vfInfo, release: release))
+        } catch { throw .setup("\(error)") }
+        let description = Description(board: c.board, chip: chip.name, module: module.name, release: release.description, address: pf.description,
+                                      source: source, totalVFs: vfs, firstVFOffset: offset, vfStride: stride, bar1Size: bar1Size,
+                                      framebufferMiB: c.framebufferMiB, policy: request.policy, gspHeapSize: plan.plan.heap.size,
+                                      wpr2Start: plan.plan.layout.wpr2.start)
+        return (manager, description)
+    }
+}

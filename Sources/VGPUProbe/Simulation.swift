@@ -1,0 +1,125 @@
+import VGPUCore
+import VGPUManager
+
+/// `vgpu-probe simulate`: runs a plan's steps on a simulated host and reports each step and the final
+/// allocation map.
+public enum Simulation {
+    /// The document `simulate --json` prints (schema `vgpukit.simulation/1`).
+    public struct Report: Sendable, Equatable, Codable {
+        public static let schemaID = "vgpukit.simulation/1"
+        public let schema: String
+        public let plan: String
+        public let host: SimulatedHost.Description
+        public let steps: [StepResult]
+        /// Who holds what after the last step.
+        public let map: VGPUAllocationMap
+        /// Live vGPUs after the last step, with their plan numbers.
+        public let live: [Numbered]
+        /// The device core's counters: init hooks that returned or threw, release hooks called.
+        public let created: Int, initFailures: Int, released: Int
+        /// True when every step did what it expected.
+        public let ok: Bool
+    }
+
+    /// A vGPU with its plan number.
+    public struct Numbered: Sendable, Equatable, Codable {
+        public let number: Int
+        public let instance: VGPUInstance
+    }
+
+    /// What one plan step did.
+    public struct StepResult: Sendable, Equatable, Codable {
+        /// `create 4 x 12Q`, `destroy #2, #4`, `inject map-heap`.
+        public let step: String
+        public let expected: SimulationPlan.Expectation
+        public let met: Bool
+        /// Each create or destroy in the step.
+        public let actions: [Action]
+    }
+
+    /// One create or destroy.
+    public struct Action: Sendable, Equatable, Codable {
+        public let ok: Bool
+        /// The vGPU's plan number, when one was made or destroyed.
+        public let number: Int?
+        public let created: VGPUInstance?
+        public let teardown: VGPUTeardown?
+        /// Why it failed, or what else happened (a destroy deferred by an open reference).
+        public let message: String?
+    }
+
+    /// Sets up the simulated host `request` names and runs `plan` (read from `name`) on it.
+    public static func run(_ plan: SimulationPlan, name: String, on request: SimulatedHost.Request,
+                           registry: ModuleRegistry) throws(SimulatedHost.Failure) -> Report
+    {
+        let (manager, host) = try SimulatedHost.make(request, registry: registry)
+        return run(plan, name: name, manager: manager, host: host)
+    }
+
+    /// Runs `plan` (read from `name`) on `manager`.
+    public static func run(_ plan: SimulationPlan, name: String, manager: VGPUManager, host: SimulatedHost.Description) -> Report {
+        var numbers: [Int: DeviceID] = [:]
+        var next = 1
+        var results: [StepResult] = []
+        if let vfs = plan.vfs ?? Optional(host.totalVFs) {
+            // Validation bounds the count; a refusal here (more than TotalVFs) is reported on the first step.
+            _ = try? manager.enableVFs(min(vfs, host.totalVFs))
+        }
+        for step in plan.steps {
+            var actions: [Action] = []
+            let title: String
+            let expected = step.expect ?? .ok
+            if let type = step.create {
+                let count = step.count ?? 1
+                title = "create \(count) x \(type)"
+                for _ in 0..<count {
+                    do {
+                        let instance = try manager.create(type)
+                        numbers[next] = instance.id
+                        actions.append(Action(ok: true, number: next, created: instance, teardown: nil, message: nil))
+                        next += 1
+                    } catch {
+                        actions.append(Action(ok: false, number: nil, created: nil, teardown: nil, message: error.description))
+                    }
+                }
+            } else if let target = step.destroy {
+                let chosen: [Int]
+                switch target {
+                case .numbers(let n): chosen = n
+                case .all: chosen = numbers.keys.sorted()
+                }
+                title = target == .all ? "destroy all" : "destroy " + chosen.map { "#\($0)" }.joined(separator: ", ")
+                for n in chosen {
+                    guard let id = numbers[n] else {
+                        actions.append(Action(ok: false, number: n, created: nil, teardown: nil, message: "no live vGPU #\(n)"))
+                        continue
+                    }
+                    do {
+                        let record = try manager.destroy(id)
+                        numbers[n] = nil
+                        actions.append(Action(ok: record.map { !$0.quarantined } ?? true, number: n, created: nil, teardown: record,
+                                              message: record == nil ? "deferred: a reference is open" : record!.quarantined ? "GSP-RM did not confirm the teardown: resources quarantined" : nil))
+                    } catch {
+                        actions.append(Action(ok: false, number: n, created: nil, teardown: nil, message: error.description))
+                    }
+                }
+            } else if let fault = step.inject, let f = SimulationPlan.fault(fault) {
+                title = "inject \(fault)"
+                manager.inject(f)
+            } else {
+                title = "nothing"
+            }
+            let met = switch expected {
+            case .ok: actions.allSatisfy(\.ok)
+            case .refused: !actions.isEmpty && actions.allSatisfy { !$0.ok }
+            }
+            results.append(StepResult(step: title, expected: expected, met: met, actions: actions))
+        }
+        let byID = Dictionary(uniqueKeysWithValues: numbers.map { ($1, $0) })
+        let live = manager.instances.map { Numbered(number: byID[$0.id] ?? 0, instance: $0) }
+        let counters = manager.core.counters
+        return Report(schema: Report.schemaID, plan: name, host: host, steps: results, map: manager.allocationMap(), live: live,
+                      created: counters.created, initFailures: counters.initFailures, released: counters.released,
+                      ok: results.allSatisfy(\.met))
+    }
+}

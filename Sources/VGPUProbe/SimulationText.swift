@@ -1,0 +1,57 @@
+import VGPUCore
+import VGPUManager
+
+/// Renders a simulation report: the host, each step with what it did, then the allocation map.
+public enum SimulationText {
+    public static func render(_ r: Simulation.Report) -> String {
+        let h = r.host
+        let numbers = Dictionary(uniqueKeysWithValues: r.live.map { ($0.instance.id, $0.number) })
+        func who(_ id: DeviceID?, _ owner: String?) -> String {
+            guard let owner else { return "free" }
+            guard let id, let n = numbers[id] else { return owner }
+            return "#\(n) " + (r.live.first { $0.number == n }?.instance.type ?? "")
+        }
+        var out = "Simulated \(h.board) (\(h.chip), module \(h.module), GSP \(h.release)) as \(h.address), from \(h.source)\n"
+        out += "  \(h.framebufferMiB / 1024) GiB FB for vGPUs, \(h.totalVFs) VFs (offset \(h.firstVFOffset), stride \(h.vfStride)), "
+        out += "BAR1 \(Sizes.describe(h.bar1Size)), VMMU segment \(h.policy.vmmuSegmentMiB) MiB, "
+        out += h.policy.equalSizeOnly ? "equal-size mode\n" : "mixed sizes\n"
+        out += "  GSP-RM booted in vGPU mode: \(Sizes.describe(h.gspHeapSize)) heap, WPR2 at 0x\(String(h.wpr2Start, radix: 16))\n"
+
+        for (i, step) in r.steps.enumerated() {
+            let verdict = step.met ? (step.expected == .refused ? "refused, as expected" : "ok") : (step.expected == .refused ? "NOT refused" : "FAILED")
+            out += "\nstep \(i + 1): \(step.step)  [\(verdict)]\n"
+            for a in step.actions {
+                if let v = a.created {
+                    out += "  #\(a.number ?? 0) \(v.type): VF \(v.vf) \(v.address) gfid \(v.gfid), FB \(v.framebuffer) (guest \(Sizes.describe(v.guestSegment.size)), "
+                    out += "heap \(Sizes.describe(v.heap.size)) at 0x\(String(v.heap.start, radix: 16)) via BAR1 0x\(String(v.bar1.start, radix: 16))), "
+                    out += "channels \(v.channels.start)-\(v.channels.end - 1)\n"
+                } else if let t = a.teardown {
+                    out += "  #\(a.number ?? 0) destroyed: " + t.steps.map { $0.ok ? $0.step.rawValue : "\($0.step.rawValue) FAILED (\($0.detail ?? ""))" }.joined(separator: ", ") + "\n"
+                    if let m = a.message { out += "     \(m)\n" }
+                } else {
+                    out += "  " + (a.number.map { "#\($0) " } ?? "") + (a.ok ? "" : "refused: ") + (a.message ?? "") + "\n"
+                }
+            }
+        }
+
+        out += "\nAllocation map\n  framebuffer\n"
+        for b in r.map.framebuffer {
+            out += "    \(pad(b.range.description, 27)) \(pad(Sizes.describe(b.range.size), 8)) \(who(b.id, b.owner))\n"
+        }
+        out += "  channels\n"
+        for b in r.map.channels {
+            out += "    \(pad("\(b.range.start)-\(b.range.end - 1)", 27)) \(pad(String(b.range.size), 8)) \(who(b.id, b.owner))\n"
+        }
+        out += "  BAR1 windows\n"
+        for b in r.map.bar1 { out += "    \(pad(b.range.description, 27)) \(pad(Sizes.describe(b.range.size), 8)) \(who(b.id, b.owner))\n" }
+        if r.map.bar1.isEmpty { out += "    none\n" }
+        let used = r.map.vfs.filter { $0.owner != nil }
+        out += "  VFs: \(r.map.vfs.count) enabled, \(used.count) in use" + (used.isEmpty ? "" : ": " + used.map { "\($0.vf)=\(who($0.id, $0.owner).split(separator: " ").first ?? "")" }.joined(separator: " ")) + "\n"
+        if !r.map.quarantine.isEmpty { out += "  quarantined after failed teardowns: \(r.map.quarantine.map(\.id.description).joined(separator: ", "))\n" }
+
+        let met = r.steps.filter(\.met).count
+        out += "\n\(met) of \(r.steps.count) steps as expected; \(r.live.count) vGPU(s) live; "
+        out += "core: \(r.created) created, \(r.initFailures) init failure(s) unwound, \(r.released) released\n"
+        return out
+    }
+}
