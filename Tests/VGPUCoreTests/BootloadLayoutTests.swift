@@ -25,7 +25,7 @@ struct BootloadLayoutTests {
         offsets[1] = 0x200
         offsets[0x26] = 0x200
         return VGPUBootloadParameters(
-            dbdf: 0x0000_4104, gfid: 1, vgpuType: 1156, vmPid: 0x1234, numChannels: 256, channelOffsets: offsets,
+            dbdf: 0x0000_4104, gfid: 1, vgpuType: 1153, vmPid: 0x1234, numChannels: 256, channelOffsets: offsets,
             guestFramebuffer: [.init(address: 0x1_0000_0000, length: 0x2_e000_0000)], pluginHeapAddress: 0x2_f800_0000,
             pluginHeapLength: 0x800_0000, initTaskLogOffset: 0x2_f820_4000, initTaskLogSize: 0x2_0000,
             vgpuTaskLogOffset: 0x2_f822_4000, vgpuTaskLogSize: 0x2_0000, deviceProfilingEnabled: true)
@@ -39,7 +39,7 @@ struct BootloadLayoutTests {
     @Test func r535EncodingByteForByte() throws {
         let b = try sample(engines: 0x3e).encode(.r535)
         #expect(b.count == 6496)
-        #expect(Array(b[0..<28]) == [0x04, 0x41, 0, 0, 1, 0, 0, 0, 0x84, 0x04, 0, 0, 0x34, 0x12, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0])
+        #expect(Array(b[0..<28]) == [0x04, 0x41, 0, 0, 1, 0, 0, 0, 0x81, 0x04, 0, 0, 0x34, 0x12, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0])
         #expect(read(b, 28 + 4 * 1, 4) == 0x200 && read(b, 28 + 4 * 0x26, 4) == 0x200 && read(b, 28, 4) == 0)
         #expect(b[276] == 0 && read(b, 280, 4) == 1)
         #expect(read(b, 288, 8) == 0x1_0000_0000 && read(b, 296, 8) == 0)

@@ -16,7 +16,7 @@ public struct VGPUBootloadParameters: Sendable, Equatable, Codable {
     public var dbdf: UInt32
     /// The VF's GPU function id (VF index + 1).
     public var gfid: UInt32
-    /// NVIDIA's vGPU type id (`NVIDIA L40S-12Q` is 1156).
+    /// NVIDIA's vGPU type id (`NVIDIA L40S-12Q` is 1153).
     public var vgpuType: UInt32
     /// The VM's process id, 0 when none.
     public var vmPid: UInt32
