@@ -76,7 +76,7 @@ let architectureTargets: [Target] = [
 let toolTargets: [Target] = [
     .executableTarget(name: "vgpu-probe", dependencies: ["VGPUProbe", "VGPUManager", argumentParser, logging]),
     // Fuzz targets (VGPUFuzz) and their driver: a libFuzzer binary with -DFUZZING, a corpus replayer without.
-    .target(name: "VGPUFuzz", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost"]),
+    .target(name: "VGPUFuzz", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost", "VGPUManager"]),
     .executableTarget(name: "vgpu-fuzz", dependencies: ["VGPUFuzz"]),
     // Build-time helper for EmbedFirmwareManifest: turns a manifest JSON file into a Swift source file.
     .executableTarget(name: "embed-manifest", path: "Plugins/EmbedFirmwareManifestTool"),

@@ -5,6 +5,7 @@ import Foundation
 import VGPUCore
 import VGPUFirmware
 import VGPUHost
+import VGPUManager
 
 /// The fuzz targets: every parser that reads bytes a user, a kernel or a vendor wrote. Each takes
 /// arbitrary bytes and must return (typed errors are fine); a trap, a sanitizer report or a hang is a bug.
@@ -18,9 +19,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case config
     /// The sysfs scanner over one device directory whose files are slices of the input.
     case sysfs
-    /// Firmware manifests and vGPU type catalogues.
+    /// Firmware manifests, vGPU type catalogues and simulation plans.
     case manifest
-    /// GspFwWprMeta and GSP queue entries from dumps.
+    /// GspFwWprMeta, GSP queue messages and RM control envelopes from dumps.
     case meta
 
     /// Feeds `bytes` to the target's parsers.
@@ -40,6 +41,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .manifest:
             _ = try? FirmwareManifest.load(Data(bytes), name: "fuzz")
             _ = try? VGPUTypeCatalogue.load(Data(bytes), name: "fuzz")
+            _ = try? SimulationPlan.load(Data(bytes), name: "fuzz")
         case .meta:
             if bytes.count >= GspFwWprMeta.size {
                 _ = try? GspFwWprMeta.decode(Array(bytes.prefix(GspFwWprMeta.size)), variant: .r535)
@@ -47,6 +49,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             }
             if bytes.count >= GSPQueue.entrySize { _ = try? GSPQueue.decode(Array(bytes.prefix(bytes.count / GSPQueue.entrySize * GSPQueue.entrySize))) }
             _ = GSPVFInfo.decode(Array(bytes.prefix(GSPVFInfo.size)))
+            _ = GSPRMControl.decode(bytes)
             _ = CreatableVGPUType.parse(String(decoding: bytes, as: UTF8.self))
             _ = PCIIDDatabase(bytes: bytes, vendorsOfInterest: [0x10de])
         }

@@ -38,7 +38,8 @@ public struct SimulationPlan: Sendable, Equatable, Codable {
         /// A one-shot failure for the next create or destroy: a create step name (`map-heap`, ...) or
         /// `refuse:<control>` / `unanswered:<control>` with control bootload, shutdown or cleanup.
         public var inject: String?
-        /// What the step should do: `ok` (the default) or `refused` (every create in it fails).
+        /// What the step should do: `ok` (the default) or `refused` (every create or destroy in it fails;
+        /// a destroy fails when GSP-RM does not confirm it and the vGPU's resources are quarantined).
         public var expect: Expectation?
     }
 
@@ -105,7 +106,7 @@ public struct SimulationPlan: Sendable, Equatable, Codable {
                     throw fail("\(p).inject", "'\(fault)' is not a create step (\(VGPUCreateStep.allCases.map(\.rawValue).joined(separator: ", "))) or refuse:/unanswered: with bootload, shutdown or cleanup")
                 }
             }
-            if step.expect == .refused, step.create == nil { throw fail("\(p).expect", "'refused' applies to create steps only") }
+            if step.expect == .refused, step.inject != nil { throw fail("\(p).expect", "'refused' applies to create and destroy steps") }
         }
     }
 

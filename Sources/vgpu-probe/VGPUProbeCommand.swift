@@ -19,7 +19,7 @@ struct VGPUProbeCommand: ParsableCommand {
               vgpu-probe firmware --firmware-root .firmware --json
             """,
         version: "0.1.0",
-        subcommands: [ProbeCommand.self, FirmwareCommand.self, PlanCommand.self, TypesCommand.self, SnapshotCommand.self],
+        subcommands: [ProbeCommand.self, FirmwareCommand.self, PlanCommand.self, TypesCommand.self, SimulateCommand.self, SnapshotCommand.self],
         defaultSubcommand: ProbeCommand.self
     )
 }

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import VGPUCore
+import VGPUManager
+import VGPUProbe
+
+/// `vgpu-probe simulate`: a scripted vGPU session on a simulated GPU.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run a scripted vGPU session (create, destroy, failures) on a simulated GPU and print the allocation map.",
+        discussion: """
+            The simulated GPU boots GSP-RM in vGPU mode from the real firmware's boot plan (so --firmware-root \
+            must hold it), enables the VFs, then runs the plan's steps. Each create takes the lowest free \
+            VF, a VMMU-aligned FB block (guest FB at its bottom, management heap at its top), a BAR1 \
+            window onto the heap and a channel block, and sends the bootload control to GSP-RM; each \
+            destroy sends shutdown and cleanup and frees in reverse order. A failed step unwinds what it did.
+
+            The plan is JSON (docs/vgpu-lifecycle.md), for example:
+              {"schema": "vgpukit.simulation-plan/1", "board": "L40S",
+               "mixedSizes": true, "steps": [
+                 {"create": "12Q", "count": 4}, {"destroy": [2, 4]},
+                 {"inject": "map-heap"}, {"create": "3Q", "expect": "refused"}]}
+            vGPUs are #1, #2, ... in creation order. "inject" arms one failure for the next \
+            create or destroy that reaches it: a create step (reserve-vf, allocate-fb, map-heap, \
+            clear-logs, reserve-channels, bootload, confirm-boot) or refuse:/unanswered: with \
+            bootload, shutdown or cleanup.
+
+            Exit status: 0 every step did what it expected ("expect": "ok" by default); 1 a step did not, \
+            or the host cannot be simulated (firmware missing); 64 bad plan or command line; 66 no plan file.
+
+            Examples:
+              vgpu-probe simulate --plan docs/plans/l40s-fill-and-refill.json
+              vgpu-probe simulate --plan docs/plans/failures-and-unwinding.json \\
+                  -s 41:00.0 --sysfs-root Tests/Fixtures/hosts/l40-two-gpus --json
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("The plan file (JSON, schema vgpukit.simulation-plan/1).", valueName: "file"))
+    var plan: String
+
+    @Option(name: .long, help: ArgumentHelp("Board to simulate (L40S, 26b9, ...), instead of the plan's.", valueName: "name"))
+    var board: String?
+
+    @Option(name: .short, help: ArgumentHelp("Simulate the GPU at this address of --sysfs-root (its SR-IOV layout and BAR1).", valueName: "slot"))
+    var slot: String?
+
+    @Option(name: .long, help: ArgumentHelp("sysfs root, with -s.", valueName: "dir"))
+    var sysfsRoot = "/sys"
+
+    @OptionGroup var firmware: FirmwareRootOption
+
+    @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.simulation/1).")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if board != nil && slot != nil { throw ValidationError("give at most one of --board or -s") }
+        if let slot, SlotSelector(slot) == nil { throw ValidationError("-s '\(slot)' is not [[domain:]bus:][dev][.fn]") }
+    }
+
+    func run() throws {
+        _ = global.makeLogger()
+        let registry = try Output.registry()
+        guard let data = FileManager.default.contents(atPath: plan) else {
+            Output.error("\(plan): cannot read the plan file")
+            throw Output.exit(.noInput)
+        }
+        let script: SimulationPlan
+        do { script = try SimulationPlan.load(data, name: plan) } catch {
+            Output.error(error.description)
+            throw Output.exit(.usage)
+        }
+        var request = SimulatedHost.Request()
+        request.board = board ?? (slot == nil ? script.board : nil)
+        request.slot = slot.flatMap(SlotSelector.init)
+        request.sysfsRoot = sysfsRoot
+        request.firmwareRoot = firmware.firmwareRoot
+        request.policy = VGPUResourcePolicy(vmmuSegmentMiB: script.vmmuSegmentMiB ?? 256, equalSizeOnly: !(script.mixedSizes ?? false))
+        if request.board == nil && request.slot == nil {
+            Output.error("\(plan): board: the plan names no board; pass --board or -s")
+            throw Output.exit(.usage)
+        }
+        let report: Simulation.Report
+        do { report = try Simulation.run(script, name: plan, on: request, registry: registry) } catch {
+            Output.error(error.description)
+            if case .board = error { throw Output.exit(.usage) }
+            throw Output.exit(.findings)
+        }
+        if json { try Output.json(report) } else { Output.print(SimulationText.render(report)) }
+        if !report.ok { throw Output.exit(.findings) }
+    }
+}

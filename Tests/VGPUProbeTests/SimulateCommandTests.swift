@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import VGPUTestSupport
+
+/// `vgpu-probe simulate` as a user runs it: the bundled plans on a board and on every fixture GPU, and
+/// plans that must be refused with the file and field named.
+@Suite(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+struct SimulateCommandTests {
+    static let plans = RealFirmware.packageRoot.appendingPathComponent("docs/plans").path
+
+    func simulate(_ args: [String]) throws -> (status: Int32, doc: [String: Any]?, stdout: String, stderr: String) {
+        let run = try ProbeBinary.run(["simulate", "--firmware-root", RealFirmware.root] + args)
+        let doc = try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        return (run.status, doc, run.stdout, run.stderr)
+    }
+
+    @Test func theIssuesExampleOnAnL40S() throws {
+        let r = try simulate(["--plan", Self.plans + "/l40s-fill-and-refill.json", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.doc?["schema"] as? String == "vgpukit.simulation/1" && r.doc?["ok"] as? Bool == true)
+        let steps = try #require(r.doc?["steps"] as? [[String: Any]])
+        #expect(steps.map { $0["step"] as? String } == ["create 4 x 12Q", "create 1 x 1Q", "destroy #2, #4", "create 8 x 3Q"])
+        #expect(steps.allSatisfy { $0["met"] as? Bool == true })
+        let live = try #require(r.doc?["live"] as? [[String: Any]])
+        #expect(live.map { $0["number"] as? Int } == [1, 3, 5, 6, 7, 8, 9, 10, 11, 12])
+        let fb = try #require((r.doc?["map"] as? [String: Any])?["framebuffer"] as? [[String: Any]])
+        #expect(fb.count == 10 && fb.allSatisfy { $0["owner"] != nil }, "48 GiB exactly filled")
+        #expect(r.doc?["created"] as? Int == 12 && r.doc?["initFailures"] as? Int == 1 && r.doc?["released"] as? Int == 2)
+
+        let text = try simulate(["--plan", Self.plans + "/l40s-fill-and-refill.json"])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("#1 NVIDIA L40S-12Q: VF 1 0000:41:00.4 gfid 1, FB 0x0-0x2ffffffff"))
+        #expect(text.stdout.contains("4 of 4 steps as expected; 10 vGPU(s) live"))
+    }
+
+    @Test(arguments: [("l40-two-gpus", "41:00.0"), ("l40-two-gpus", "c1:00.0"), ("l4", "18:00.0"), ("mixed", "86:00.0")])
+    func failuresUnwindOnEveryFixtureAdaGPU(host: String, slot: String) throws {
+        let r = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json", "-s", slot, "--sysfs-root", FixtureHosts.root(host), "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect((r.doc?["host"] as? [String: Any])?["source"] as? String == "sysfs")
+        let map = try #require(r.doc?["map"] as? [String: Any])
+        #expect((map["quarantine"] as? [Any])?.count == 1, "the vGPU whose shutdown went unanswered")
+        #expect((r.doc?["live"] as? [Any])?.isEmpty == true)
+        #expect(r.doc?["created"] as? Int == 6 && r.doc?["released"] as? Int == 6 && r.doc?["initFailures"] as? Int == 2)
+    }
+
+    @Test func boardsThatCannotHostVGPUsSayWhy() throws {
+        let a40 = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json", "-s", "41:00.0", "--sysfs-root", FixtureHosts.root("a40")])
+        #expect(a40.status == 1)
+        #expect(a40.stdout.contains("NVIDIA A40-2Q cannot be created: the catalogue has no GSP heap size for it"))
+        let t4 = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json", "-s", "3b:00.0", "--sysfs-root", FixtureHosts.root("t4")])
+        #expect(t4.status == 1 && t4.stderr.contains("no vGPU type catalogue"))
+        let consumer = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json", "-s", "01:00.0", "--sysfs-root", FixtureHosts.root("rtx4090")])
+        #expect(consumer.status == 1 && !consumer.stderr.isEmpty)
+    }
+
+    @Test func missingInputs() throws {
+        #expect(try simulate(["--plan", "/nonexistent/plan.json"]).status == 66)
+        let unnamed = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json"])
+        #expect(unnamed.status == 64 && unnamed.stderr.contains("board: the plan names no board"))
+        let unknown = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json", "--board", "H100"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("no vGPU type catalogue for board 'H100'"))
+        let dir = try ScratchDirectory()
+        let noFirmware = try ProbeBinary.run(["simulate", "--plan", Self.plans + "/l40s-fill-and-refill.json", "--firmware-root", dir.path])
+        #expect(noFirmware.status == 1 && noFirmware.stderr.contains("boot plan"))
+    }
+
+    @Test(arguments: [
+        (#"{"schema": "vgpukit.simulation-plan/2", "board": "L40S", "steps": [{"create": "1Q"}]}"#, "schema: is 'vgpukit.simulation-plan/2'"),
+        (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": []}"#, "steps: is empty"),
+        (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "1Q", "destroy": [1]}]}"#, "steps[0]: needs exactly one of"),
+        (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "1Q", "count": 0}]}"#, "steps[0].count: 0 is outside 1...64"),
+        (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"destroy": [1], "count": 2}]}"#, "steps[0].count: applies to create only"),
+        (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "1Q"}, {"destroy": [0]}]}"#, "steps[1].destroy: vGPU number 0"),
+        (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"destroy": "some"}]}"#, "steps[0].destroy"),
+        (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"inject": "explode"}]}"#, "steps[0].inject: 'explode' is not a create step"),
+        (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"inject": "map-heap", "expect": "refused"}]}"#, "steps[0].expect"),
+        (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "vmmuSegmentMiB": 100, "steps": [{"create": "1Q"}]}"#, "vmmuSegmentMiB: 100"),
+        (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "1Q", "count": "two"}]}"#, "steps[0].count"),
+        (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "1Q""#, "plan.json: $"),
+        (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "1Q", "expect": "maybe"}]}"#, "steps[0].expect"),
+    ])
+    func badPlansNameTheFileAndField(plan: String, message: String) throws {
+        let dir = try ScratchDirectory()
+        let path = dir.path + "/plan.json"
+        try plan.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try simulate(["--plan", path])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains(path) && r.stderr.contains(message), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func anOversizedPlanIsRefusedBeforeParsing() throws {
+        let dir = try ScratchDirectory()
+        let path = dir.path + "/big.json"
+        try Data(repeating: 0x20, count: (1 << 20) + 1).write(to: URL(fileURLWithPath: path))
+        let r = try simulate(["--plan", path])
+        #expect(r.status == 64 && r.stderr.contains("exceeds the 1048576-byte limit"))
+    }
+}
