@@ -2,7 +2,8 @@
 # The project's test command (README, .ci/run):
 #   1. swift test                                   the suite
 #   2. swift test --sanitize=address                the suite again under AddressSanitizer + LeakSanitizer
-#   3. scripts/fuzz.sh                              every fuzz target for a short bounded time
+#   3. swift test --sanitize=thread --filter ...   the life-cycle suites (device core, vGPU manager) under ThreadSanitizer
+#   4. scripts/fuzz.sh                              every fuzz target for a short bounded time
 # Ends with one line 'tests: N passed, N failed'. Environment: VGPUKIT_FUZZ_SECONDS (default 20).
 set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,11 +24,17 @@ ASAN_OPTIONS=suppressions=$repo/.asan-suppressions LSAN_OPTIONS=suppressions=$re
 asan=${PIPESTATUS[0]}
 [ "$asan" -eq 0 ] || failed=$((failed + 1))
 
+echo "== the life-cycle suites under ThreadSanitizer"
+swift test --sanitize=thread --scratch-path .build-tsan --filter 'DeviceCoreTests|VGPUManagerTests' 2>&1 \
+    | grep -E 'Test run with|✘|WARNING: ThreadSanitizer|SUMMARY'
+tsan=${PIPESTATUS[0]}
+[ "$tsan" -eq 0 ] || failed=$((failed + 1))
+
 echo "== fuzzing, ${VGPUKIT_FUZZ_SECONDS:-20}s per target"
 bash scripts/fuzz.sh "${VGPUKIT_FUZZ_SECONDS:-20}"
 fuzz=$?
 [ "$fuzz" -eq 0 ] || failed=$((failed + 1))
 
-echo "suite exit $suite, address sanitizer exit $asan, fuzzing exit $fuzz"
+echo "suite exit $suite, address sanitizer exit $asan, thread sanitizer exit $tsan, fuzzing exit $fuzz"
 echo "tests: ${passed:-0} passed, $failed failed"
 [ "$failed" -eq 0 ]
