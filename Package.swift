@@ -101,7 +101,7 @@ let testTargets: [Target] = [
     .testTarget(name: "VGPUAmpereTests", dependencies: ["VGPUAmpere", "VGPUTestSupport"]),
     // Locating the real firmware root and building malformed inputs; shared by the test targets.
     .target(name: "VGPUTestSupport", dependencies: ["VGPUConformance"], path: "Tests/VGPUTestSupport"),
-    .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore"]),
+    .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore", "VGPUTestSupport"]),
     .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmware", "VGPUTestSupport"]),
     .testTarget(name: "VGPUAdaTests", dependencies: ["VGPUAda", "VGPUConformance", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"]),
     .testTarget(name: "VGPUBootTests", dependencies: ["VGPUCore", "VGPUSimulator", "VGPUAda", "VGPUProbe", "VGPUTestSupport"]),

@@ -53,18 +53,17 @@ public enum Simulation {
                            registry: ModuleRegistry) throws(SimulatedHost.Failure) -> Report
     {
         let (manager, host) = try SimulatedHost.make(request, registry: registry)
-        return run(plan, name: name, manager: manager, host: host)
+        return try run(plan, name: name, manager: manager, host: host)
     }
 
-    /// Runs `plan` (read from `name`) on `manager`.
-    public static func run(_ plan: SimulationPlan, name: String, manager: VGPUManager, host: SimulatedHost.Description) -> Report {
+    /// Runs `plan` (read from `name`) on `manager`, after enabling the plan's VFs.
+    public static func run(_ plan: SimulationPlan, name: String, manager: VGPUManager,
+                           host: SimulatedHost.Description) throws(SimulatedHost.Failure) -> Report
+    {
+        do { try manager.enableVFs(plan.vfs ?? host.totalVFs) } catch { throw .setup("\(name): vfs: \(error)") }
         var numbers: [Int: DeviceID] = [:]
         var next = 1
         var results: [StepResult] = []
-        if let vfs = plan.vfs ?? Optional(host.totalVFs) {
-            // Validation bounds the count; a refusal here (more than TotalVFs) is reported on the first step.
-            _ = try? manager.enableVFs(min(vfs, host.totalVFs))
-        }
         for step in plan.steps {
             var actions: [Action] = []
             let title: String
@@ -97,8 +96,12 @@ public enum Simulation {
                     do {
                         let record = try manager.destroy(id)
                         numbers[n] = nil
-                        actions.append(Action(ok: record.map { !$0.quarantined } ?? true, number: n, created: nil, teardown: record,
-                                              message: record == nil ? "deferred: a reference is open" : record!.quarantined ? "GSP-RM did not confirm the teardown: resources quarantined" : nil))
+                        let message: String? = switch record?.quarantined {
+                        case nil: "deferred: a reference is open"
+                        case true?: "GSP-RM did not confirm the teardown: resources quarantined"
+                        case false?: nil
+                        }
+                        actions.append(Action(ok: record?.quarantined != true, number: n, created: nil, teardown: record, message: message))
                     } catch {
                         actions.append(Action(ok: false, number: n, created: nil, teardown: nil, message: error.description))
                     }

@@ -93,8 +93,9 @@ extension SimulatedGPU {
     /// overlaps another window.
     @discardableResult
     public func mapBAR1(offset: UInt64, fb: UInt64, size: UInt64) -> Bool {
-        guard let host = vgpu.host, size > 0, offset.addingReportingOverflow(size).partialValue <= host.bar1Size,
-              fb + size <= host.vgpuFramebufferSize,
+        let (end, overflow) = offset.addingReportingOverflow(size)
+        guard let host = vgpu.host, size > 0, !overflow, end <= host.bar1Size, fb <= host.vgpuFramebufferSize,
+              size <= host.vgpuFramebufferSize - fb,
               !vgpu.windows.contains(where: { offset < $0.key + $0.value.size && $0.key < offset + size }) else { return false }
         vgpu.windows[offset] = (fb, size)
         return true

@@ -1,6 +1,7 @@
 import Synchronization
 import Testing
 import VGPUCore
+import VGPUTestSupport
 
 /// A driver that records every hook call, and can be told to fail an init.
 final class RecordingDriver: DeviceDriver {
@@ -103,13 +104,13 @@ struct DeviceCoreTests {
                     var rng = SplitMix64(seed: UInt64(task) &* 0x9e37_79b9_7f4a_7c15 | 1)
                     for sequence in 0..<250 {
                         var owned: [DeviceID] = []
-                        var references: [Held] = []
+                        var references: [HeldReference<RecordingDriver>] = []
                         for _ in 0..<Int(rng.next() % 12) + 1 {
                             switch rng.next() % 4 {
                             case 0, 1:
                                 if let id = try? core.create(task * 10_000 + sequence * 12 + Int(rng.next() % 12)).id { owned.append(id) }
                             case 2:
-                                if let id = owned.randomElement(using: &rng), let r = try? core.open(id) { references.append(Held(r)) }
+                                if let id = owned.randomElement(using: &rng), let r = try? core.open(id) { references.append(HeldReference(r)) }
                             default:
                                 if !references.isEmpty { references.removeLast().reference = nil }
                             }
@@ -129,24 +130,5 @@ struct DeviceCoreTests {
         #expect(Set(released).count == released.count, "a release hook ran twice")
         let succeeded = Set(driver.inits.withLock { $0 }).subtracting(released)
         #expect(succeeded.count == counters.initFailures, "every init that did not release is a failed init")
-    }
-}
-
-/// Holds a reference in a collection (arrays need copyable elements); setting it to nil closes it.
-final class Held {
-    var reference: DeviceReference<RecordingDriver>?
-    init(_ reference: consuming DeviceReference<RecordingDriver>) { self.reference = consume reference }
-}
-
-/// A small deterministic generator (SplitMix64), so random tests repeat exactly.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

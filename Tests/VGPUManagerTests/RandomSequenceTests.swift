@@ -20,7 +20,7 @@ struct RandomSequenceTests {
         var faults = 0, refusals = 0
         for sequence in 0..<Self.sequences {
             var live: [DeviceID] = []
-            var held: [Held] = []
+            var held: [HeldReference<VGPUDriver>] = []
             for _ in 0..<Int(rng.next() % 10) + 1 {
                 switch rng.next() % 10 {
                 case 0..<5:
@@ -32,7 +32,7 @@ struct RandomSequenceTests {
                 case 5..<8:
                     if !live.isEmpty { _ = try m.destroy(live.remove(at: Int(rng.next() % UInt64(live.count)))) }
                 case 8:
-                    if let id = live.randomElement(using: &rng) { held.append(Held(try m.open(id))) }
+                    if let id = live.randomElement(using: &rng) { held.append(HeldReference(try m.open(id))) }
                 default:
                     if !held.isEmpty { held.remove(at: Int(rng.next() % UInt64(held.count))).reference = nil }
                 }
@@ -83,24 +83,5 @@ struct RandomSequenceTests {
         #expect(ManagerFixture.isEmpty(m))
         let c = m.core.counters
         #expect(c.created > 50 && c.released == c.created && m.releaseRuns.values.allSatisfy { $0 == 1 })
-    }
-}
-
-/// Holds a reference in an array; setting it to nil closes it.
-final class Held {
-    var reference: DeviceReference<VGPUDriver>?
-    init(_ reference: consuming DeviceReference<VGPUDriver>) { self.reference = consume reference }
-}
-
-/// SplitMix64, so random tests repeat exactly.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

@@ -61,6 +61,10 @@ struct SimulateCommandTests {
         let unknown = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json", "--board", "H100"])
         #expect(unknown.status == 64 && unknown.stderr.contains("no vGPU type catalogue for board 'H100'"))
         let dir = try ScratchDirectory()
+        let tooMany = dir.path + "/vfs.json"
+        try #"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "vfs": 64, "steps": [{"create": "1Q"}]}"#.write(toFile: tooMany, atomically: true, encoding: .utf8)
+        let vfs = try simulate(["--plan", tooMany])
+        #expect(vfs.status == 1 && vfs.stderr.contains("vfs: cannot enable 64 VF(s): TotalVFs is 32"), "\(vfs.stderr)")
         let noFirmware = try ProbeBinary.run(["simulate", "--plan", Self.plans + "/l40s-fill-and-refill.json", "--firmware-root", dir.path])
         #expect(noFirmware.status == 1 && noFirmware.stderr.contains("boot plan"))
     }

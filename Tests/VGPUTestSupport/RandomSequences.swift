@@ -1,0 +1,24 @@
+import VGPUCore
+
+/// SplitMix64: a small deterministic generator, so randomized tests repeat exactly from their seed.
+public struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
+
+/// Holds a device reference where a collection is needed (arrays want copyable elements); setting
+/// `reference` to nil closes it.
+public final class HeldReference<Driver: DeviceDriver> {
+    public var reference: DeviceReference<Driver>?
+
+    public init(_ reference: consuming DeviceReference<Driver>) { self.reference = consume reference }
+}
