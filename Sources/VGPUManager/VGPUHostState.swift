@@ -22,8 +22,8 @@ struct VGPUHostState {
     var teardowns: [DeviceID: VGPUTeardown] = [:]
     /// How many times the release hook ran for each id (the core promises once).
     var releaseRuns: [DeviceID: Int] = [:]
-    /// Armed host-side create faults.
-    var armed: Set<VGPUCreateStep> = []
+    /// Armed host-side create faults, with how many times each is armed.
+    var armed: [VGPUCreateStep: Int] = [:]
 
     init(configuration: VGPUManagerConfiguration, gpu: SimulatedGPU, runner: GSPBootRunner) {
         self.configuration = configuration
@@ -98,9 +98,12 @@ struct VGPUHostState {
         // The heap sits at the top of the allocation; the guest segment is the catalogue's guest FB (or
         // the rest) from the bottom, so guest + reservation + heap = the profile.
         let heapSize = UInt64(heapMiB) * Sizes.MiB
+        guard heapSize < UInt64(fb.count) else {
+            throw .step(.allocateFramebuffer, "\(type.name): its \(heapMiB) MiB heap does not fit its \(fb.count >> 20) MiB")
+        }
         let heap = fb.upperBound - heapSize..<fb.upperBound
         let guestSize = type.guestFramebufferMiB.map { UInt64($0) * Sizes.MiB } ?? (heap.lowerBound - fb.lowerBound)
-        guard heapSize < fb.count, guestSize > 0, fb.lowerBound + guestSize <= heap.lowerBound,
+        guard guestSize > 0, fb.lowerBound + guestSize <= heap.lowerBound,
               VGPUManagerConfiguration.initTaskLogOffset + 2 * VGPUManagerConfiguration.taskLogSize <= heapSize else {
             throw .step(.allocateFramebuffer, "\(type.name): guest \(guestSize >> 20) MiB and heap \(heapMiB) MiB do not fit its \(fb.count >> 20) MiB")
         }
@@ -138,7 +141,7 @@ struct VGPUHostState {
             vgpuTaskLogOffset: initLog + VGPUManagerConfiguration.taskLogSize, vgpuTaskLogSize: VGPUManagerConfiguration.taskLogSize)
         let bytes: [UInt8]
         do { bytes = try parameters.encode(.of(c.engines.numbering)) } catch { throw .step(.bootload, error.description) }
-        if armed.remove(.bootload) != nil { gpu.failNextControl(VGPUControl.bootload.command, status: NVStatus.invalidArgument) }
+        if take(.bootload) { gpu.failNextControl(VGPUControl.bootload.command, status: NVStatus.invalidArgument) }
         switch run(.bootload, bytes) {
         case .ok: done.bootedGfid = gfid
         case .refused(let why): throw .step(.bootload, why)
@@ -161,7 +164,14 @@ struct VGPUHostState {
 
     /// Throws when a host-side fault is armed for `step` (GSP steps are armed on the simulated GSP instead).
     private mutating func injected(_ step: VGPUCreateStep) throws(VGPUManagerError) {
-        if step != .bootload, armed.remove(step) != nil { throw .step(step, "injected failure") }
+        if step != .bootload, take(step) { throw .step(step, "injected failure") }
+    }
+
+    /// Uses up one armed fault for `step`, if any.
+    private mutating func take(_ step: VGPUCreateStep) -> Bool {
+        guard let n = armed[step], n > 0 else { return false }
+        armed[step] = n == 1 ? nil : n - 1
+        return true
     }
 
     /// How a control went.

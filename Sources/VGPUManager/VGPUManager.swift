@@ -87,7 +87,7 @@ public final class VGPUManager: Sendable {
     public func inject(_ fault: VGPUFault) {
         hardware.state.withLock { s in
             switch fault {
-            case .create(let step): s.armed.insert(step)
+            case .create(let step): s.armed[step, default: 0] += 1
             case .refuse(let control): s.gpu.failNextControl(control.command, status: NVStatus.invalidState)
             case .unanswered(let control): s.gpu.silenceNextControl(control.command)
             }
@@ -101,5 +101,6 @@ public final class VGPUManager: Sendable {
     var releaseRuns: [DeviceID: Int] { hardware.state.withLock { $0.releaseRuns } }
 
     /// Reads the simulated GPU under the manager's lock (for checks against GSP-RM's own view).
+    /// `body` must not call back into the manager, nor drop a vGPU reference: the lock is not recursive.
     public func inspectGPU<R: Sendable>(_ body: (SimulatedGPU) -> R) -> R { hardware.state.withLock { body($0.gpu) } }
 }

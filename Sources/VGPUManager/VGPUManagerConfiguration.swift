@@ -45,8 +45,10 @@ public struct VGPUManagerConfiguration: Sendable {
 
     /// The PCI address of VF `vf` (from 1); nil when it would fall outside the PF's domain.
     public func vfAddress(_ vf: Int) -> PCIAddress? {
+        // The SR-IOV values may come from sysfs text: keep every step in range instead of trusting them.
+        guard vf >= 1, (0...0xffff).contains(firstVFOffset), (0...0xffff).contains(vfStride), vf <= 0x10000 else { return nil }
         let routing = Int(pf.routingID) + firstVFOffset + (vf - 1) * vfStride
-        guard vf >= 1, routing <= 0xffff else { return nil }
+        guard routing <= 0xffff else { return nil }
         return PCIAddress(domain: pf.domain, bus: UInt8(routing >> 8), device: UInt8(routing >> 3 & 0x1f), function: UInt8(routing & 7))
     }
 }

@@ -18,9 +18,9 @@ struct VGPUSide {
     var windows: [UInt64: (fb: UInt64, size: UInt64)] = [:]
     /// Plugin tasks GSP-RM knows, by gfid.
     var plugins: [UInt32: SimulatedGPU.PluginTask] = [:]
-    /// One-shot failures armed for the next control with this command.
-    var armedStatus: [UInt32: UInt32] = [:]
-    var armedSilence: Set<UInt32> = []
+    /// One-shot failures armed for the next controls with this command, in arming order.
+    var armedStatus: [UInt32: [UInt32]] = [:]
+    var armedSilence: [UInt32: Int] = [:]
 }
 
 extension SimulatedGPU {
@@ -81,11 +81,11 @@ extension SimulatedGPU {
     /// The plugin tasks GSP-RM runs or has shut down, by gfid.
     public var pluginTasks: [UInt32: PluginTask] { vgpu.plugins }
 
-    /// Makes the next control with `command` answer `status` instead of running.
-    public func failNextControl(_ command: UInt32, status: UInt32) { vgpu.armedStatus[command] = status }
+    /// Makes the next control with `command` answer `status` instead of running (each call arms one more).
+    public func failNextControl(_ command: UInt32, status: UInt32) { vgpu.armedStatus[command, default: []].append(status) }
 
-    /// Makes the next control with `command` go unanswered.
-    public func silenceNextControl(_ command: UInt32) { vgpu.armedSilence.insert(command) }
+    /// Makes the next control with `command` go unanswered (each call arms one more).
+    public func silenceNextControl(_ command: UInt32) { vgpu.armedSilence[command, default: 0] += 1 }
 
     // MARK: BAR1
 
@@ -166,8 +166,12 @@ extension SimulatedGPU {
         guard var call = GSPRMControl.decode(payload) else {
             return GSPRMControl(command: 0, status: NVStatus.invalidArgument, params: []).encode()
         }
-        if vgpu.armedSilence.remove(call.command) != nil { return nil }
-        if let status = vgpu.armedStatus.removeValue(forKey: call.command) {
+        if let n = vgpu.armedSilence[call.command], n > 0 {
+            vgpu.armedSilence[call.command] = n - 1
+            return nil
+        }
+        if let status = vgpu.armedStatus[call.command]?.first {
+            vgpu.armedStatus[call.command]?.removeFirst()
             call.status = status
         } else {
             call.status = runControl(call.command, call.params)
@@ -203,21 +207,24 @@ extension SimulatedGPU {
         // The VF must exist, be free, and be the one dbdf names.
         guard p.gfid >= 1, Int(p.gfid) <= vgpu.enabledVFs else { return NVStatus.invalidArgument }
         guard vgpu.plugins[p.gfid] == nil else { return NVStatus.invalidState }
-        let routing = Int(host.pf.routingID) + host.firstVFOffset + (Int(p.gfid) - 1) * host.vfStride
-        guard p.dbdf == host.pf.domain << 16 | UInt32(routing) else { return NVStatus.invalidArgument }
+        let routing = Int(host.pf.routingID) + host.firstVFOffset + (Int(p.gfid) - 1) * host.vfStride  // gfid <= enabled VFs: small
+        guard (0...0xffff).contains(routing), p.dbdf == host.pf.domain << 16 | UInt32(routing) else { return NVStatus.invalidArgument }
         // Channels: one base for every engine given, a power-of-two count inside the vGPU range, unshared.
         let bases = Set(p.channelOffsets.filter { $0 != 0 })
         guard p.numChannels > 0, p.numChannels & (p.numChannels - 1) == 0, bases.count == 1, let base = bases.first else { return NVStatus.invalidArgument }
-        let channels = base..<base + p.numChannels
+        // Every sum below is of values the host sent: an overflow is a refusal, never a trap.
+        guard let channelEnd = Self.end(base, p.numChannels) else { return NVStatus.invalidArgument }
+        let channels = base..<channelEnd
         guard channels.lowerBound >= host.vgpuChannels.lowerBound, channels.upperBound <= host.vgpuChannels.upperBound,
               !vgpu.plugins.values.contains(where: { $0.channels.overlaps(channels) }) else { return NVStatus.invalidArgument }
         // FB: VMMU-aligned guest segments and a heap, inside the vGPU range, overlapping nothing.
         var ranges: [Range<UInt64>] = []
         for s in p.guestFramebuffer {
-            guard s.length > 0, s.address % host.vmmuSegmentSize == 0 else { return NVStatus.invalidArgument }
-            ranges.append(s.address..<s.address + s.length)
+            guard s.length > 0, s.address % host.vmmuSegmentSize == 0, let end = Self.end(s.address, s.length) else { return NVStatus.invalidArgument }
+            ranges.append(s.address..<end)
         }
-        let heap = p.pluginHeapAddress..<p.pluginHeapAddress + p.pluginHeapLength
+        guard let heapEnd = Self.end(p.pluginHeapAddress, p.pluginHeapLength) else { return NVStatus.invalidArgument }
+        let heap = p.pluginHeapAddress..<heapEnd
         ranges.append(heap)
         let others = vgpu.plugins.values.flatMap { t in
             t.parameters.guestFramebuffer.map { $0.address..<$0.address + $0.length }
@@ -229,11 +236,17 @@ extension SimulatedGPU {
         }
         // Logs inside the heap.
         for (offset, size) in [(p.initTaskLogOffset, p.initTaskLogSize), (p.vgpuTaskLogOffset, p.vgpuTaskLogSize)] {
-            guard size > 0, offset >= heap.lowerBound, offset + size <= heap.upperBound else { return NVStatus.invalidArgument }
+            guard size > 0, offset >= heap.lowerBound, let end = Self.end(offset, size), end <= heap.upperBound else { return NVStatus.invalidArgument }
         }
         vgpu.plugins[p.gfid] = PluginTask(parameters: p, phase: .running, channels: channels)
         let line = "vgpu plugin task: gfid \(p.gfid) type \(p.vgpuType) channels \(channels.lowerBound)-\(channels.upperBound - 1) started\n"
         writeFramebuffer(p.initTaskLogOffset, Array(line.utf8))
         return NVStatus.ok
+    }
+
+    /// `start + count`, or nil when it overflows.
+    private static func end<T: FixedWidthInteger>(_ start: T, _ count: T) -> T? {
+        let (sum, overflow) = start.addingReportingOverflow(count)
+        return overflow ? nil : sum
     }
 }

@@ -32,6 +32,30 @@ struct FailureInjectionTests {
         #expect(ManagerFixture.violations(m) == [])
     }
 
+    @Test func faultsStack() throws {
+        let m = try ManagerFixture.manager()
+        m.inject(.create(.mapHeap))
+        m.inject(.create(.mapHeap))
+        m.inject(.refuse(.bootload))
+        m.inject(.create(.bootload))
+        for _ in 0..<4 { #expect(throws: VGPUManagerError.self) { _ = try m.create("1Q") } }
+        #expect(m.core.counters.initFailures == 4)
+        #expect(try m.create("1Q").vf == 1, "all four were used up")
+    }
+
+    @Test func sriovValuesOutOfRangeGiveNoAddress() throws {
+        let m = try ManagerFixture.manager()
+        var c = m.configuration
+        #expect(c.vfAddress(1)?.description == "0000:41:00.4" && c.vfAddress(0) == nil)
+        c.firstVFOffset = -30000
+        #expect(c.vfAddress(1) == nil)
+        c.firstVFOffset = .max
+        #expect(c.vfAddress(1) == nil)
+        c.firstVFOffset = 4
+        c.vfStride = 0x10000
+        #expect(c.vfAddress(2) == nil)
+    }
+
     @Test func gspRMRefusingTheBootloadUnwinds() throws {
         let m = try ManagerFixture.manager()
         let before = m.allocationMap()

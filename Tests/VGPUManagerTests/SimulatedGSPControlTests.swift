@@ -72,6 +72,15 @@ struct SimulatedGSPControlTests {
         logOutside.vgpuTaskLogOffset = logOutside.pluginHeapAddress + 32 * Sizes.MiB
         var twoBases = params(gfid: 2, fb: 4, chid: 1024)
         twoBases.channelOffsets[0x26] = 1088
+        var hugeSegment = params(gfid: 2, fb: 4, chid: 1024)
+        hugeSegment.guestFramebuffer[0].length = .max
+        var wrappingChannels = params(gfid: 2, fb: 4, chid: 0xffff_ff00)
+        wrappingChannels.numChannels = 0x200
+        var hugeLog = params(gfid: 2, fb: 4, chid: 1024)
+        hugeLog.initTaskLogSize = .max
+        cases += [("a segment length that wraps", hugeSegment, NVStatus.invalidArgument),
+                  ("a channel range that wraps", wrappingChannels, NVStatus.invalidArgument),
+                  ("a log size that wraps", hugeLog, NVStatus.invalidArgument)]
         var intoGSP = params(gfid: 2, fb: 48, chid: 1024)
         intoGSP.guestFramebuffer[0].length = 256 * Sizes.MiB
         cases += [("guest FB off the VMMU segment", misaligned, NVStatus.invalidArgument), ("dbdf of another VF", wrongDBDF, NVStatus.invalidArgument),
