@@ -47,4 +47,9 @@ func embed(_ arguments: [String]) -> Int32 {
     return 0
 }
 
-exit(embed(CommandLine.arguments))
+/// The entry point. `@main` rather than top-level code in main.swift, so the tool also builds when a
+/// whole build passes -parse-as-library (scripts/fuzz.sh does, for the libFuzzer driver).
+@main
+enum EmbedManifest {
+    static func main() { exit(embed(CommandLine.arguments)) }
+}
