@@ -146,13 +146,9 @@ public struct GSPQueue: Sendable, Equatable {
         return entry
     }
 
-    static func store(_ b: inout [UInt8], _ o: Int, _ v: UInt32) {
-        for i in 0..<4 { b[o + i] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(i))) }
-    }
+    static func store(_ b: inout [UInt8], _ o: Int, _ v: UInt32) { LittleEndian.put(&b, o, UInt64(v), 4) }
 
-    static func load(_ b: [UInt8], _ o: Int) -> UInt32 {
-        (0..<4).reduce(0) { $0 | UInt32(b[o + $1]) << (8 * UInt32($1)) }
-    }
+    static func load(_ b: [UInt8], _ o: Int) -> UInt32 { UInt32(LittleEndian.get(b, o, 4)) }
 }
 
 /// RPC function numbers (r535 numbering of NV_VGPU_MSG_FUNCTION_* / NV_VGPU_MSG_EVENT_*).

@@ -62,16 +62,3 @@ public enum NVStatus {
         }
     }
 }
-
-/// Little-endian field access for the byte layouts encoded here with explicit offsets.
-enum LittleEndian {
-    /// Stores the low `width` bytes of `value` at `offset`.
-    static func put(_ b: inout [UInt8], _ offset: Int, _ value: UInt64, _ width: Int) {
-        for i in 0..<width { b[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(i))) }
-    }
-
-    /// Loads `width` bytes at `offset`.
-    static func get(_ b: [UInt8], _ offset: Int, _ width: Int) -> UInt64 {
-        (0..<width).reduce(0) { $0 | UInt64(b[offset + $1]) << (8 * UInt64($1)) }
-    }
-}

@@ -83,9 +83,7 @@ public struct GspFwWprMeta: Sendable, Equatable, Codable {
     /// The 256 bytes for `variant`.
     public func encode(_ variant: Variant) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: Self.size)
-        func put(_ offset: Int, _ value: UInt64, _ width: Int) {
-            for i in 0..<width { bytes[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(i))) }
-        }
+        func put(_ offset: Int, _ value: UInt64, _ width: Int) { LittleEndian.put(&bytes, offset, value, width) }
         for field in Self.u64Fields { put(field.offset, self[keyPath: field.path], 8) }
         for (i, word) in partitionUnion.prefix(4).enumerated() { put(0xd0 + 8 * i, word, 8) }
         bytes[0xf0] = gspFwHeapVfPartitionCount
@@ -120,9 +118,7 @@ public struct GspFwWprMeta: Sendable, Equatable, Codable {
     /// Decodes 256 bytes (a dump, or what a simulated GSP reads from sysmem).
     public static func decode(_ bytes: [UInt8], variant: Variant) throws(DecodeError) -> GspFwWprMeta {
         guard bytes.count == size else { throw .wrongSize(bytes.count) }
-        func get(_ offset: Int, _ width: Int) -> UInt64 {
-            (0..<width).reduce(0) { $0 | UInt64(bytes[offset + $1]) << (8 * UInt64($1)) }
-        }
+        func get(_ offset: Int, _ width: Int) -> UInt64 { LittleEndian.get(bytes, offset, width) }
         var meta = GspFwWprMeta()
         for field in u64Fields { meta[keyPath: field.path] = get(field.offset, 8) }
         guard meta.magic == magic else { throw .badMagic(meta.magic) }

@@ -19,9 +19,7 @@ public enum LibOSArguments {
         var page = [UInt8](repeating: 0, count: 4096)
         for (i, e) in entries.enumerated() {
             let o = i * entrySize
-            for (field, value) in [(0, id8(e.name)), (8, e.address), (16, e.size)] {
-                for b in 0..<8 { page[o + field + b] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(b))) }
-            }
+            for (field, value) in [(0, id8(e.name)), (8, e.address), (16, e.size)] { LittleEndian.put(&page, o + field, value, 8) }
             page[o + 24] = kindContiguous
             page[o + 25] = locSysmem
         }
@@ -31,7 +29,7 @@ public enum LibOSArguments {
     /// (name, address, size) for each non-empty entry of a page.
     public static func decode(_ page: [UInt8]) -> [(name: String, address: UInt64, size: UInt64)] {
         stride(from: 0, to: min(page.count, 4096) - entrySize + 1, by: entrySize).compactMap { o in
-            func u64(_ at: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(page[o + at + $1]) << (8 * UInt64($1)) } }
+            func u64(_ at: Int) -> UInt64 { LittleEndian.get(page, o + at, 8) }
             let id = u64(0)
             guard id != 0 else { return nil }
             let name = String(decoding: (0..<8).map { UInt8(truncatingIfNeeded: id >> (56 - 8 * UInt64($0))) }.filter { $0 != 0 }, as: UTF8.self)

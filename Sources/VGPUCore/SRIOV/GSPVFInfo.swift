@@ -29,7 +29,7 @@ public struct GSPVFInfo: Sendable, Equatable, Codable {
     /// The 40 bytes.
     public func encode() -> [UInt8] {
         var b = [UInt8](repeating: 0, count: Self.size)
-        func put(_ o: Int, _ v: UInt64, _ width: Int) { for i in 0..<width { b[o + i] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(i))) } }
+        func put(_ o: Int, _ v: UInt64, _ width: Int) { LittleEndian.put(&b, o, v, width) }
         put(0, UInt64(totalVFs), 4)
         put(4, UInt64(firstVFOffset), 4)
         put(8, firstVFBar0Address, 8)
@@ -44,7 +44,7 @@ public struct GSPVFInfo: Sendable, Equatable, Codable {
     /// Decodes 40 bytes; nil when the length is wrong or a flag byte is not 0/1.
     public static func decode(_ b: [UInt8]) -> GSPVFInfo? {
         guard b.count == size, b[32...34].allSatisfy({ $0 <= 1 }), b[35...].allSatisfy({ $0 == 0 }) else { return nil }
-        func get(_ o: Int, _ width: Int) -> UInt64 { (0..<width).reduce(0) { $0 | UInt64(b[o + $1]) << (8 * UInt64($1)) } }
+        func get(_ o: Int, _ width: Int) -> UInt64 { LittleEndian.get(b, o, width) }
         return GSPVFInfo(totalVFs: UInt32(get(0, 4)), firstVFOffset: UInt32(get(4, 4)), firstVFBar0Address: get(8, 8),
                          firstVFBar1Address: get(16, 8), firstVFBar2Address: get(24, 8), bar0Is64Bit: b[32] == 1, bar1Is64Bit: b[33] == 1,
                          bar2Is64Bit: b[34] == 1)
