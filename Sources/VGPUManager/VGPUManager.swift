@@ -100,6 +100,15 @@ public final class VGPUManager: Sendable {
     /// How many times the release hook ran per id (for the once-only check in tests).
     var releaseRuns: [DeviceID: Int] { hardware.state.withLock { $0.releaseRuns } }
 
+    /// The map, the live vGPUs, and GSP-RM's tasks and BAR1 windows, read under one lock: a consistent
+    /// view for checks while other tasks create and destroy.
+    func snapshot() -> (map: VGPUAllocationMap, instances: [VGPUInstance], tasks: [UInt32: SimulatedGPU.PluginTask], windows: [Range<UInt64>]) {
+        hardware.state.withLock { s in
+            (VGPUAllocationMap(s), s.instances.values.sorted { $0.id < $1.id }, s.gpu.pluginTasks,
+             s.gpu.bar1Windows.map { $0.offset..<$0.offset + $0.size })
+        }
+    }
+
     /// Reads the simulated GPU under the manager's lock (for checks against GSP-RM's own view).
     /// `body` must not call back into the manager, nor drop a vGPU reference: the lock is not recursive.
     public func inspectGPU<R: Sendable>(_ body: (SimulatedGPU) -> R) -> R { hardware.state.withLock { body($0.gpu) } }

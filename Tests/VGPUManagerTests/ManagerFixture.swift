@@ -21,8 +21,8 @@ enum ManagerFixture {
     /// Checks the manager's map against itself and against GSP-RM's own view; returns the problems.
     static func violations(_ m: VGPUManager) -> [String] {
         var problems: [String] = []
-        let map = m.allocationMap()
-        let live = m.instances
+        // One snapshot: separate reads could interleave with another task's create or destroy.
+        let (map, live, tasks, gpuWindows) = m.snapshot()
         let c = m.configuration
         // Each list covers its span in order, with no overlap and no gap.
         for (name, blocks, span) in [("framebuffer", map.framebuffer, 0..<c.vgpuFramebufferSize), ("channels", map.channels, c.vgpuChannels)] {
@@ -48,7 +48,6 @@ enum ManagerFixture {
             windows.append(i.bar1.range)
         }
         // GSP-RM's view: one running plugin task per live vGPU with the same resources; BAR1 windows alike.
-        let (tasks, gpuWindows) = m.inspectGPU { ($0.pluginTasks, $0.bar1Windows.map { $0.offset..<$0.offset + $0.size }) }
         let quarantinedTasks = tasks.filter { gfid, _ in !live.contains { $0.gfid == gfid } }
         if quarantinedTasks.count > map.quarantine.count { problems.append("GSP-RM runs \(quarantinedTasks.count) task(s) the manager does not track") }
         for i in live {
@@ -65,9 +64,9 @@ enum ManagerFixture {
 
     /// The map with every resource free.
     static func isEmpty(_ m: VGPUManager) -> Bool {
-        let map = m.allocationMap()
+        let (map, live, tasks, windows) = m.snapshot()
         return map.framebuffer.count == 1 && map.framebuffer[0].owner == nil && map.channels.count == 1 && map.channels[0].owner == nil
-            && map.bar1.isEmpty && map.vfs.allSatisfy { $0.owner == nil } && map.quarantine.isEmpty && m.instances.isEmpty
-            && m.inspectGPU { $0.pluginTasks.isEmpty && $0.bar1Windows.isEmpty }
+            && map.bar1.isEmpty && map.vfs.allSatisfy { $0.owner == nil } && map.quarantine.isEmpty && live.isEmpty
+            && tasks.isEmpty && windows.isEmpty
     }
 }
