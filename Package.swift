@@ -74,7 +74,7 @@ let architectureTargets: [Target] = [
 // MARK: - Executables and plugins
 
 let toolTargets: [Target] = [
-    .executableTarget(name: "vgpu-probe", dependencies: ["VGPUProbe", "VGPUManager", argumentParser, logging]),
+    .executableTarget(name: "vgpu-probe", dependencies: ["VGPUProbe", "VGPUManager", argumentParser, logging, systemPackage]),
     // Fuzz targets (VGPUFuzz) and their driver: a libFuzzer binary with -DFUZZING, a corpus replayer without.
     .target(name: "VGPUFuzz", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost", "VGPUManager"]),
     .executableTarget(name: "vgpu-fuzz", dependencies: ["VGPUFuzz"]),

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import VGPUCore
 import VGPUFirmware
 import VGPUHost
@@ -68,7 +72,7 @@ public enum Conformance {
                 let device = UInt16(key & 0xffff)
                 let die = String(name.prefix(5))
                 let claimed = module.deviceIDRanges.first { $0.ids.contains(device) }?.chip.name
-                let namesADie = name.range(of: #"^(TU|GA|GH|AD|GB)[0-9]{3}"#, options: .regularExpression) != nil
+                let namesADie = name.prefixMatch(of: /(TU|GA|GH|AD|GB)[0-9]{3}/) != nil
                 // Functions that share a die name but are not GPUs: HD audio, USB-C, and the A100 NVSwitch.
                 if name.contains("Audio") || name.contains("USB") || name.contains("UCSI") || name.contains("NVSwitch") {
                     if let claimed { fail("pci-ids", "0x\(String(device, radix: 16)) \(name) is not a GPU but falls in \(claimed)'s block") }

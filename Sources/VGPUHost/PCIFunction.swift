@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import VGPUCore
 
 /// Everything the probe read about one PCI function from sysfs. A field that could not be read is
@@ -93,7 +97,7 @@ public struct CreatableVGPUType: Sendable, Codable, Equatable, Hashable {
     public static func parse(_ text: String) -> (types: [CreatableVGPUType], malformed: [String]) {
         var types: [CreatableVGPUType] = [], malformed: [String] = []
         for line in text.split(separator: "\n") {
-            let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: [" ", "\t"]) }
+            let parts = line.split(separator: ":", maxSplits: 1).map(\.trimmingBlanks)
             if parts.count == 2, parts[0] == "ID" { continue }
             guard parts.count == 2, let id = Int(parts[0]), id > 0, !parts[1].isEmpty else {
                 malformed.append(String(line.prefix(80)))

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import SystemPackage
 import VGPUCore
 
 /// Copies what the probe reads about a set of PCI functions into a new tree that `--sysfs-root`
@@ -49,8 +54,8 @@ public struct SysfsSnapshot {
                 try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
                 for file in Self.files {
                     guard case .success(let bytes) = reader.read("\(source)/\(file)", limit: 64 * 1024) else { continue }
-                    if file.contains("/") {
-                        try fm.createDirectory(atPath: "\(target)/\((file as NSString).deletingLastPathComponent)", withIntermediateDirectories: true)
+                    if let slash = file.lastIndex(of: "/") {
+                        try fm.createDirectory(atPath: "\(target)/\(file[..<slash])", withIntermediateDirectories: true)
                     }
                     try Data(bytes).write(to: URL(fileURLWithPath: "\(target)/\(file)"))
                     written += 1
@@ -79,8 +84,16 @@ public struct SysfsSnapshot {
                 }
             }
         } catch {
-            throw Failure(description: "cannot write the snapshot under \(output): \(error.localizedDescription)")
+            throw Failure(description: "cannot write the snapshot under \(output): \(Self.describe(error))")
         }
         return written
+    }
+
+    /// `PATH: strerror` for a file-system error. FoundationEssentials' own description is a dump of
+    /// the error's user-info dictionary, which tells an operator nothing.
+    private static func describe(_ error: any Error) -> String {
+        guard let cocoa = error as? CocoaError else { return "\(error)" }
+        let reason = cocoa.underlying.flatMap { $0 as? POSIXError }.map { Errno(rawValue: $0.code.rawValue).description }
+        return "\(cocoa.filePath ?? "?"): \(reason ?? "error \(cocoa.code.rawValue)")"
     }
 }

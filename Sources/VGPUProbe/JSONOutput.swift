@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The one JSON encoder configuration all `--json` output uses: stable key order, readable.
 public enum JSONOutput {

@@ -76,7 +76,7 @@ public struct TypesReport: Sendable, Codable, Equatable {
     /// `4x12Q,8x3Q` (or `12Q`, `2xL40S-3Q`, `NVIDIA L40S-12Q`) to the list of types to place, in order.
     static func parsePlacement(_ spec: String, _ c: VGPUTypeCatalogue) throws(Failure) -> [VGPUType] {
         var out: [VGPUType] = []
-        for item in spec.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+        for item in spec.split(separator: ",").map(\.trimmingBlanks) where !item.isEmpty {
             var count = 1
             var name = item
             if let x = item.firstIndex(where: { $0 == "x" || $0 == "*" }), let n = Int(item[..<x]) {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import SystemPackage
 import VGPUCore
 import VGPUProbe
 
@@ -7,22 +7,27 @@ import VGPUProbe
 enum Output {
     /// Writes text to standard output.
     static func print(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        write(text.utf8, to: .standardOutput)
     }
 
     /// Writes a diagnostic line to standard error.
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data("vgpu-probe: \(text)\n".utf8))
+        write("vgpu-probe: \(text)\n".utf8, to: .standardError)
     }
 
     /// Encodes `value` fully, then writes it; on failure nothing reaches standard output.
     static func json(_ value: some Encodable) throws(ExitCode) {
         do {
-            FileHandle.standardOutput.write(try JSONOutput.encode(value))
+            write(try JSONOutput.encode(value), to: .standardOutput)
         } catch {
             Self.error("internal error: cannot encode JSON: \(error)")
             throw ExitCode(ExitStatus.internalError.rawValue)
         }
+    }
+
+    /// Writes all of `bytes`; a closed pipe or full disk is not worth a diagnostic nobody can read.
+    private static func write(_ bytes: some Sequence<UInt8>, to descriptor: FileDescriptor) {
+        _ = try? descriptor.writeAll(bytes)
     }
 
     /// The built-in module registry, or exit 70: a module that fails to load is a defect of this build.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Byte-size constants and power-of-two alignment, as the layout rules are written.
 public enum Sizes {
@@ -28,7 +32,7 @@ public enum Sizes {
 
     /// Parses `48G`, `48GiB`, `49152M`, `512K`, `0xc00000000`, `1073741824`; nil when malformed or overflowing.
     public static func parse(_ text: String) -> UInt64? {
-        var t = text.trimmingCharacters(in: .whitespaces).uppercased()
+        var t = text.trimmingBlanks.uppercased()
         if t.hasPrefix("0X") { return t.count > 2 ? UInt64(t.dropFirst(2), radix: 16) : nil }
         if t.hasSuffix("IB") { t.removeLast(2) }
         let units: [Character: UInt64] = ["K": KiB, "M": MiB, "G": GiB, "T": GiB << 10]

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A firmware manifest: for one architecture, which files each chip needs at each release, with their
 /// sizes, SHA-256 digests and expected contents. The format is documented in docs/manifest-format.md

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Why a manifest was refused. Always names the manifest and the field (a JSON path).
 public struct ManifestError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -134,7 +138,7 @@ extension ManifestError {
         case .valueNotFound(let type, let context):
             self.init(manifest: manifest, field: path(context.codingPath), problem: "is null; expected \(type)")
         case .dataCorrupted(let context):
-            let detail = context.underlyingError.map { " (\($0.localizedDescription))" } ?? ""
+            let detail = context.underlyingError.map { " (\($0))" } ?? ""
             self.init(manifest: manifest, field: path(context.codingPath), problem: context.debugDescription + detail)
         @unknown default:
             self.init(manifest: manifest, field: "$", problem: "\(error)")

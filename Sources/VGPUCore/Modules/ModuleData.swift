@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A module's embedded data, loaded and checked in one place: its firmware manifest (which must name
 /// the module and list the default release) and its vGPU type catalogues (each built on one of its chips).

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The vGPU types one board offers (a data file per board, validated on load; format in
 /// docs/vgpu-types.md).

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SystemPackage
 
 /// SHA-256 digests of firmware files remembered across runs, keyed by (device, inode, size, mtime in
@@ -35,7 +39,7 @@ public final class DigestCache {
     public static var defaultPath: String {
         let env = ProcessInfo.processInfo.environment
         let dir = env["VGPUKIT_CACHE_DIR"] ?? env["XDG_CACHE_HOME"].map { $0 + "/vgpukit" }
-            ?? (env["HOME"] ?? NSHomeDirectory()) + "/.cache/vgpukit"
+            ?? (env["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path) + "/.cache/vgpukit"
         return dir + "/firmware-digests.json"
     }
 
