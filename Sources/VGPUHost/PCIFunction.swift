@@ -96,8 +96,9 @@ public struct CreatableVGPUType: Sendable, Codable, Equatable, Hashable {
     /// are returned separately so the scan can report them.
     public static func parse(_ text: String) -> (types: [CreatableVGPUType], malformed: [String]) {
         var types: [CreatableVGPUType] = [], malformed: [String] = []
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: ":", maxSplits: 1).map(\.trimmingBlanks)
+        // Split as UTF-8 bytes: Character-level splitting was most of the scan's time on hosts with many VFs.
+        for line in text.utf8.split(separator: UInt8(ascii: "\n")).map(Substring.init) {
+            let parts = line.utf8.split(separator: UInt8(ascii: ":"), maxSplits: 1).map { Substring($0).trimmingBlanks }
             if parts.count == 2, parts[0] == "ID" { continue }
             guard parts.count == 2, let id = Int(parts[0]), id > 0, !parts[1].isEmpty else {
                 malformed.append(String(line.prefix(80)))

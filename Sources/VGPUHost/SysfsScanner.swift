@@ -97,7 +97,8 @@ public struct SysfsScanner: Sendable {
             return nil
         }
         func text(_ file: String, limit: Int = 256) -> String? {
-            let top = file.split(separator: "/").first.map(String.init) ?? file
+            // Byte-level: a Character-level split here ran for every attribute of every function.
+            let top = file.utf8.firstIndex(of: UInt8(ascii: "/")).map { String(file[..<$0]) } ?? file
             guard entries.contains(top) else { return nil }
             switch reader.read("\(dir)/\(file)", limit: limit) {
             case .success(let bytes):
@@ -115,8 +116,7 @@ public struct SysfsScanner: Sendable {
                 if required { diagnostics.append(FieldDiagnostic(field: file, problem: "missing")) }
                 return nil
             }
-            let digits = s.hasPrefix("0x") ? String(s.dropFirst(2)) : (prefixed ? nil : s)
-            guard let digits, !digits.isEmpty, digits.count <= T.bitWidth / 4 + 2, let v = T(digits, radix: 16) else {
+            guard let v = HexText.value(s, as: T.self, prefixed: prefixed) else {
                 diagnostics.append(FieldDiagnostic(field: file, problem: "'\(s.prefix(40))' is not a \(prefixed ? "0x-prefixed " : "")hex value that fits \(T.bitWidth) bits"))
                 return nil
             }
@@ -164,9 +164,9 @@ public struct SysfsScanner: Sendable {
         }
 
         if let text = text("resource", limit: 4096) {  // 13 lines (endpoint) or 17 (bridge) of 57 bytes
-            for (i, line) in text.split(separator: "\n").enumerated() {
-                let parts = line.split(separator: " ")
-                let values = parts.compactMap { $0.hasPrefix("0x") ? UInt64($0.dropFirst(2), radix: 16) : nil }
+            for (i, line) in text.utf8.split(separator: UInt8(ascii: "\n")).map(Substring.init).enumerated() {
+                let parts = line.utf8.split(separator: UInt8(ascii: " ")).map(Substring.init)
+                let values = parts.compactMap { HexText.value($0, as: UInt64.self, prefixed: true) }
                 guard parts.count == 3, values.count == 3, values[1] >= values[0] || values[1] == 0 else {
                     diagnostics.append(FieldDiagnostic(field: "resource", problem: "line \(i + 1) '\(line.prefix(60))' is not 'start end flags' in hex"))
                     continue
@@ -186,7 +186,7 @@ public struct SysfsScanner: Sendable {
 
         var vfs: [(Int, PCIAddress)] = []
         do {
-            for entry in entries where entry.hasPrefix("virtfn") {
+            for entry in entries where entry.utf8.starts(with: "virtfn".utf8) {
                 guard let n = Int(entry.dropFirst(6)) else { continue }
                 switch reader.readLink("\(dir)/\(entry)") {
                 case .success(let target):

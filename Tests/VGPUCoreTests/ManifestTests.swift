@@ -44,6 +44,9 @@ struct ManifestTests {
 
     @Test("each bad field is named by its JSON path", arguments: [
         ("\"sha256\": \"e30231ec", "\"sha256\": \"E30231ec", "releases[0].chips[0].files[0].sha256"),
+        ("\"sha256\": \"e30231ec", "\"sha256\": \"g30231ec", "releases[0].chips[0].files[0].sha256"),
+        ("\"sha256\": \"e30231ec", "\"sha256\": \"\u{0660}30231ec", "releases[0].chips[0].files[0].sha256"),
+        ("\"sha256\": \"e30231ec", "\"sha256\": \"e30231e", "releases[0].chips[0].files[0].sha256"),
         ("\"path\": \"nvidia/ad102/gsp/gsp", "\"path\": \"../../etc/gsp", "releases[0].chips[0].files[0].path"),
         ("\"path\": \"nvidia/ad102/gsp/boot", "\"path\": \"/lib/firmware/boot", "releases[0].chips[0].files[1].path"),
         ("\"path\": \"nvidia/ad102/gsp/boot", "\"path\": \"nvidia//boot", "releases[0].chips[0].files[1].path"),

@@ -19,16 +19,27 @@ public struct PCIAddress: Hashable, Comparable, Sendable, Codable, CustomStringC
     }
 
     /// Parses `0000:41:00.0` (the sysfs directory name). Anything else returns nil.
+    ///
+    /// Byte by byte: a scan parses every directory entry and link target of every function.
     public init?(_ text: some StringProtocol) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 3, let dot = parts[2].firstIndex(of: ".") else { return nil }
-        let devicePart = parts[2][..<dot]
-        let functionPart = parts[2][parts[2].index(after: dot)...]
-        guard parts[0].count >= 4, parts[1].count == 2, devicePart.count == 2, functionPart.count == 1,
-              let domain = UInt32(parts[0], radix: 16), let bus = UInt8(parts[1], radix: 16),
-              let device = UInt8(devicePart, radix: 16), let function = UInt8(functionPart, radix: 16)
-        else { return nil }
-        self.init(domain: domain, bus: bus, device: device, function: function)
+        var fields: [UInt32] = [0, 0, 0, 0], digits = [0, 0, 0, 0], field = 0
+        for byte in text.utf8 {
+            let value: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = UInt32(byte - UInt8(ascii: "A") + 10)
+            case UInt8(ascii: ":") where field < 2, UInt8(ascii: ".") where field == 2:
+                field += 1
+                continue
+            default: return nil
+            }
+            guard digits[field] < 8 else { return nil }
+            fields[field] = fields[field] << 4 | value
+            digits[field] += 1
+        }
+        guard field == 3, digits[0] >= 4, digits[1] == 2, digits[2] == 2, digits[3] == 1 else { return nil }
+        self.init(domain: fields[0], bus: UInt8(fields[1]), device: UInt8(fields[2]), function: UInt8(fields[3]))
     }
 
     /// The routing id (bus << 8 | devfn) used for SR-IOV VF numbering.
