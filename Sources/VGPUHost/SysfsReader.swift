@@ -34,9 +34,20 @@ public protocol SysfsReader: Sendable {
     func readLink(_ path: String) -> Result<String, SysfsReadError>
     /// Entry names of a directory, unsorted.
     func list(_ path: String) -> Result<[String], SysfsReadError>
+    /// Runs `body` over a whole file of at most `limit` bytes. `LiveSysfs` maps a regular file instead of
+    /// copying it (pci.ids is 1.3 MB and read on every probe); other readers can rely on the default,
+    /// which reads the file.
+    func withContents<T>(of path: String, limit: Int, _ body: (UnsafeRawBufferPointer) -> T) -> Result<T, SysfsReadError>
     /// 32-bit registers of a BAR resource file, read through a read-only shared mapping (sysfs
     /// `resourceN` supports mmap, not read). Never writes.
     func readRegisters(_ path: String, offsets: [Int]) -> Result<[UInt32], SysfsReadError>
+}
+
+extension SysfsReader {
+    /// Reads the file, then runs `body` over the bytes.
+    public func withContents<T>(of path: String, limit: Int, _ body: (UnsafeRawBufferPointer) -> T) -> Result<T, SysfsReadError> {
+        read(path, limit: limit).map { bytes in bytes.withUnsafeBytes(body) }
+    }
 }
 
 /// Reads the real file system.
@@ -45,20 +56,59 @@ public struct LiveSysfs: SysfsReader {
     public init() {}
 
     public func read(_ path: String, limit: Int) -> Result<[UInt8], SysfsReadError> {
-        let fd: FileDescriptor
-        do { fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec]) } catch { return .failure(Self.map(error)) }
+        // open(2) directly: building a FilePath normalises the path, a cost paid for every attribute.
+        let raw = open(path, O_RDONLY | O_CLOEXEC)
+        guard raw >= 0 else { return .failure(Self.map(Errno(rawValue: errno))) }
+        let fd = FileDescriptor(rawValue: raw)
         defer { try? fd.close() }
-        // One scratch buffer per call, one byte larger than the limit to detect an oversized file.
-        return withUnsafeTemporaryAllocation(byteCount: limit + 1, alignment: 8) { buffer -> Result<[UInt8], SysfsReadError> in
-            var filled = 0
-            while filled <= limit {
-                let n: Int
-                do { n = try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...])) } catch { return .failure(Self.map(error)) }
-                if n == 0 { break }
-                filled += n
+        // Read straight into the result, sized for the file: a sysfs attribute is at most a page (its
+        // stat size says 4096 whatever it holds); a regular file such as pci.ids says its size. One byte
+        // more than the limit detects an oversized file. (A fixed limit-sized scratch buffer copied into
+        // an array cost a 16 MiB allocation and a byte-by-byte copy for every pci.ids load.)
+        var capacity = limit + 1
+        if limit > 4096, let size = try? fd.stat().size, size >= 0, size < Int64(limit) { capacity = max(Int(size), 4096) + 1 }
+        var bytes: [UInt8] = []
+        while true {
+            var failure: SysfsReadError?
+            let start = bytes.count
+            let chunk = [UInt8](unsafeUninitializedCapacity: capacity - start) { buffer, count in
+                count = 0
+                while count < buffer.count {
+                    do {
+                        let n = try fd.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])))
+                        if n == 0 { break }
+                        count += n
+                    } catch {
+                        failure = Self.map(error)
+                        break
+                    }
+                }
             }
-            return filled > limit ? .failure(.tooLarge(limit)) : .success([UInt8](buffer[..<filled]))
+            if let failure { return .failure(failure) }
+            if bytes.isEmpty { bytes = chunk } else { bytes += chunk }
+            // Full but under the limit: the file grew past its stat size; read on in doubling steps.
+            guard bytes.count == capacity, capacity <= limit else { break }
+            capacity = min(capacity * 2, limit + 1)
         }
+        return bytes.count > limit ? .failure(.tooLarge(limit)) : .success(bytes)
+    }
+
+    public func withContents<T>(of path: String, limit: Int, _ body: (UnsafeRawBufferPointer) -> T) -> Result<T, SysfsReadError> {
+        let raw = open(path, O_RDONLY | O_CLOEXEC)
+        guard raw >= 0 else { return .failure(Self.map(Errno(rawValue: errno))) }
+        let fd = FileDescriptor(rawValue: raw)
+        defer { try? fd.close() }
+        // Only a regular, non-empty file is mapped: sysfs attributes report a size they do not have.
+        guard let status = try? fd.stat(), status.type == .regular, status.size > 0 else {
+            return read(path, limit: limit).map { bytes in bytes.withUnsafeBytes(body) }
+        }
+        guard status.size <= Int64(limit) else { return .failure(.tooLarge(limit)) }
+        let length = Int(status.size)
+        guard let base = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd.rawValue, 0), base != MAP_FAILED else {
+            return .failure(Self.map(Errno(rawValue: errno)))
+        }
+        defer { munmap(base, length) }
+        return .success(body(UnsafeRawBufferPointer(start: base, count: length)))
     }
 
     public func readLink(_ path: String) -> Result<String, SysfsReadError> {

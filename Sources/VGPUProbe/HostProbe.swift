@@ -52,7 +52,11 @@ public struct HostProbe {
         }
         let scan = SysfsScanner(devicesDirectory: devices, reader: reader).scan()
         let byAddress = Dictionary(scan.functions.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
-        let names = PCIIDDatabase.load(path: options.pciIDsPath, vendors: [Self.nvidia], reader: reader)
+        // Only the names the report shows are decoded from pci.ids: those of the NVIDIA physical functions.
+        let named = Set(scan.functions.compactMap { f in
+            f.vendor == Self.nvidia && !f.isVirtualFunction ? f.device.map { UInt32(Self.nvidia) << 16 | UInt32($0) } : nil
+        })
+        let names = PCIIDDatabase.load(path: options.pciIDsPath, vendors: [Self.nvidia], devices: named, reader: reader)
         let cache = options.verifyFirmware ? options.digestCachePath.map { DigestCache(path: $0) } : nil
         let verifier = FirmwareVerifier(root: FirmwareRoot(path: options.firmwareRoot), cache: cache, verifyAll: options.verifyAll)
         defer { cache?.save() }

@@ -1,0 +1,46 @@
+import Testing
+import VGPUHost
+import VGPUTestSupport
+
+/// `LiveSysfs.read` on the real file system: exact contents at every size around its buffer steps, and
+/// the limit enforced to the byte.
+struct LiveSysfsTests {
+    let dir: ScratchDirectory
+
+    init() throws { dir = try ScratchDirectory("live-sysfs") }
+
+    static func pattern(_ count: Int) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) } }
+
+    @Test(arguments: [0, 1, 255, 256, 257, 4095, 4096, 4097, 8193, 1_300_000])
+    func readsEveryByteUpToTheLimit(size: Int) throws {
+        let path = try dir.write("f\(size)", Self.pattern(size))
+        let reader = LiveSysfs()
+        for limit in [256, 4096, 64 * 1024, 16 << 20] {
+            switch reader.read(path, limit: limit) {
+            case .success(let bytes):
+                #expect(size <= limit, "read \(size) bytes under limit \(limit)")
+                #expect(bytes == Self.pattern(size), "size \(size), limit \(limit)")
+            case .failure(let e):
+                #expect(size > limit && e == .tooLarge(limit), "size \(size), limit \(limit): \(e)")
+            }
+        }
+    }
+
+    @Test func missingFilesAndDirectoriesAreErrorsNotCrashes() throws {
+        let reader = LiveSysfs()
+        #expect(reader.read(dir.path + "/absent", limit: 256) == .failure(.notFound))
+        #expect(reader.read(dir.path + "/absent/deeper", limit: 1 << 20) == .failure(.notFound))
+        if case .success = reader.read(dir.path, limit: 1 << 20) { Issue.record("reading a directory must fail") }
+    }
+
+    /// The mapped path gives the same bytes as reading, and keeps the same limits and errors.
+    @Test(arguments: [0, 1, 4096, 1_300_000])
+    func mappedContentsEqualReadContents(size: Int) throws {
+        let path = try dir.write("m\(size)", Self.pattern(size))
+        let reader = LiveSysfs()
+        #expect(reader.withContents(of: path, limit: 16 << 20) { Array($0) } == .success(Self.pattern(size)))
+        if size > 1 { #expect(reader.withContents(of: path, limit: size - 1) { $0.count } == .failure(.tooLarge(size - 1))) }
+        #expect(reader.withContents(of: dir.path + "/absent", limit: 1 << 20) { $0.count } == .failure(.notFound))
+        if case .success = reader.withContents(of: dir.path, limit: 1 << 20, { $0.count }) { Issue.record("a directory has no contents") }
+    }
+}
