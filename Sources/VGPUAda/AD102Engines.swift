@@ -15,4 +15,6 @@ extension AdaModule: EngineInventoryProviding, VFInfoProviding {
         chips.contains(chip) ? AD102Engines.inventory : nil
     }
 }
-extension AdaModule: VGPUTypeProviding {}
+
+/// The Ada boards' vGPU types, looked up in the embedded catalogues.
+extension AdaModule: VGPUTypeProviding, EmbeddedCatalogueHolding {}

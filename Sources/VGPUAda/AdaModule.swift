@@ -34,8 +34,8 @@ public struct AdaModule: ArchitectureModule {
     public let firmwareManifest: FirmwareManifest
     /// 535.113.01, the release in linux-firmware that nouveau loads.
     public let defaultRelease: FirmwareRelease
-    /// The vGPU type catalogues of the Ada boards that support vGPU (Sources/VGPUAda/vgpu-types).
-    public let vgpuTypeCatalogues: [VGPUTypeCatalogue]
+    /// The vGPU type catalogues of the Ada boards that support vGPU (Sources/VGPUAda/vgpu-types), decoded on use.
+    public let embeddedCatalogues: EmbeddedCatalogues
 
     /// Loads the module with its embedded manifest.
     ///
@@ -44,6 +44,6 @@ public struct AdaModule: ArchitectureModule {
     public init() throws(ManifestError) {
         let data = try ModuleData.load(module: "ada", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
                                        typeFiles: EmbeddedVGPUTypes.files, defaultRelease: "535.113.01")
-        (firmwareManifest, defaultRelease, vgpuTypeCatalogues) = (data.manifest, data.defaultRelease, data.catalogues)
+        (firmwareManifest, defaultRelease, embeddedCatalogues) = (data.manifest, data.defaultRelease, data.catalogues)
     }
 }

@@ -35,21 +35,21 @@ public struct AmpereModule: ArchitectureModule {
     public var deviceIDRanges: [DeviceIDRange] { Self.deviceIDRanges }
     public let firmwareManifest: FirmwareManifest
     public let defaultRelease: FirmwareRelease
-    /// A40 and A10 (Sources/VGPUAmpere/vgpu-types).
-    public let vgpuTypeCatalogues: [VGPUTypeCatalogue]
+    /// A40 and A10 (Sources/VGPUAmpere/vgpu-types), decoded on use.
+    public let embeddedCatalogues: EmbeddedCatalogues
 
     /// Loads the module with its embedded manifest (firmware-manifests/ampere.json) and catalogues.
     public init() throws(ManifestError) {
         let data = try ModuleData.load(module: "ampere", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
                                        typeFiles: EmbeddedVGPUTypes.files, defaultRelease: "535.113.01")
-        (firmwareManifest, defaultRelease, vgpuTypeCatalogues) = (data.manifest, data.defaultRelease, data.catalogues)
+        (firmwareManifest, defaultRelease, embeddedCatalogues) = (data.manifest, data.defaultRelease, data.catalogues)
     }
 
     /// GA100 is the one LIBOS2 (TU10x-family) chip of the generation.
     static func isGA100(_ chip: Chip) -> Bool { chip.id.rawValue == 0x170 }
 }
 
-extension AmpereModule: GSPHeapSizing, VFInfoProviding, EngineInventoryProviding, VGPUTypeProviding, BoardCatalog {
+extension AmpereModule: GSPHeapSizing, VFInfoProviding, EngineInventoryProviding, VGPUTypeProviding, EmbeddedCatalogueHolding, BoardCatalog {
     /// GA100: TU102's LIBOS2 numbers (nouveau's ga100 GSP uses r535_rm_tu102); GA10x: GA102's LIBOS3.
     public func heapParameters(for chip: Chip, release: FirmwareRelease) -> GSPHeapParameters? {
         guard chips.contains(chip) else { return nil }

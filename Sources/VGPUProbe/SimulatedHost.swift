@@ -88,7 +88,7 @@ public enum SimulatedHost {
         } else if let board = request.board {
             catalogue = providers.lazy.compactMap { $0.catalogue(board: board) }.first
             guard catalogue != nil else {
-                throw .board("no vGPU type catalogue for board '\(board)'; boards: \(providers.flatMap { $0.vgpuTypeCatalogues.map(\.board) }.joined(separator: ", "))")
+                throw .board("no vGPU type catalogue for board '\(board)'; boards: \(providers.flatMap(\.vgpuBoards).joined(separator: ", "))")
             }
         }
         guard let c = catalogue else { throw .board("name a board or a GPU (-s)") }

@@ -63,7 +63,7 @@ public struct TypesReport: Sendable, Codable, Equatable {
             catalogue = providers.lazy.compactMap { $0.catalogue(board: board) }.first
         }
         guard let c = catalogue else {
-            throw .unknownBoard(board ?? "", known: providers.flatMap { $0.vgpuTypeCatalogues.map(\.board) })
+            throw .unknownBoard(board ?? "", known: providers.flatMap(\.vgpuBoards))
         }
         let capacity = HostableType.all(c, vfs: vfs, policy: policy)
         var placement: VGPUCapacityPlan?

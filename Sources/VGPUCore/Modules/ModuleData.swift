@@ -10,14 +10,15 @@ import Foundation
 public struct ModuleData: Sendable {
     public let manifest: FirmwareManifest
     public let defaultRelease: FirmwareRelease
-    public let catalogues: [VGPUTypeCatalogue]
+    /// The catalogues, indexed now and decoded when first asked for.
+    public let catalogues: EmbeddedCatalogues
 
-    /// Decodes and validates the files the EmbedFirmwareManifest plugin embedded.
+    /// Decodes and validates the manifest, and indexes the catalogues the EmbedFirmwareManifest plugin embedded.
     ///
     /// - Parameters:
     ///   - defaultRelease: the release used when none is named; nil takes the manifest's first.
-    public static func load(module: String, chips: [Chip], manifestFiles: [(name: String, json: String)],
-                            typeFiles: [(name: String, json: String)], defaultRelease: String? = nil) throws(ManifestError) -> ModuleData
+    public static func load(module: String, chips: [Chip], manifestFiles: [EmbeddedFile], typeFiles: [EmbeddedFile],
+                            defaultRelease: String? = nil) throws(ManifestError) -> ModuleData
     {
         guard let embedded = manifestFiles.first else {
             throw ManifestError(manifest: "firmware-manifests/\(module).json", field: "$", problem: "was not embedded")
@@ -30,14 +31,29 @@ public struct ModuleData: Sendable {
               manifest.release(release) != nil else {
             throw ManifestError(manifest: embedded.name, field: "releases", problem: "lacks the default release \(defaultRelease ?? "(any)")")
         }
-        var catalogues: [VGPUTypeCatalogue] = []
+        var entries: [EmbeddedCatalogues.Entry] = []
         for file in typeFiles {
-            let catalogue = try VGPUTypeCatalogue.load(Data(file.json.utf8), name: file.name)
-            guard chips.contains(where: { $0.name == catalogue.chip.uppercased() }) else {
-                throw ManifestError(manifest: file.name, field: "chip", problem: "\(catalogue.chip) is not a chip of module \(module)")
+            let entry = try index(file)
+            guard let chip = file.fields["chip"], chips.contains(where: { $0.name == chip.uppercased() }) else {
+                throw ManifestError(manifest: file.name, field: "chip", problem: "\(file.fields["chip"] ?? "(none)") is not a chip of module \(module)")
             }
-            catalogues.append(catalogue)
+            if entries.contains(where: { $0.deviceID == entry.deviceID }) {
+                throw ManifestError(manifest: file.name, field: "pciDeviceID", problem: "\(file.fields["pciDeviceID"] ?? "") has another catalogue too")
+            }
+            entries.append(entry)
         }
-        return ModuleData(manifest: manifest, defaultRelease: release, catalogues: catalogues)
+        return ModuleData(manifest: manifest, defaultRelease: release, catalogues: EmbeddedCatalogues(entries: entries))
+    }
+
+    /// A catalogue's index entry from the fields read at build time. When they are missing or wrong the
+    /// file is decoded now, so the error is the decoder's own, naming the field (a file that is not JSON
+    /// has no fields at all).
+    static func index(_ file: EmbeddedFile) throws(ManifestError) -> EmbeddedCatalogues.Entry {
+        if let board = file.fields["board"], !board.isEmpty, let id = file.fields["pciDeviceID"], id.count == 4,
+           let deviceID = UInt16(id, radix: 16) {
+            return EmbeddedCatalogues.Entry(file: file, board: board, deviceID: deviceID)
+        }
+        let decoded = try VGPUTypeCatalogue.load(Data(file.json.utf8), name: file.name)
+        throw ManifestError(manifest: file.name, field: "$", problem: "decodes, but its build-time index is missing (board \(decoded.board)); rebuild")
     }
 }

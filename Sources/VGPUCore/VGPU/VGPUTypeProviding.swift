@@ -1,20 +1,44 @@
 /// A module that knows the vGPU types of its boards.
 public protocol VGPUTypeProviding: Sendable {
-    /// Every board catalogue the module has.
+    /// Every board catalogue the module has (decoding all of them).
     var vgpuTypeCatalogues: [VGPUTypeCatalogue] { get }
+    /// The boards with a catalogue; cheaper than `vgpuTypeCatalogues` where only names are needed.
+    var vgpuBoards: [String] { get }
+    /// The catalogue of a board by name (any case; `L40S`, `rtx 6000 ada`) or PCI device id (`26b9`).
+    func catalogue(board: String) -> VGPUTypeCatalogue?
+    /// The catalogue for a PCI device id.
+    func catalogue(deviceID: UInt16) -> VGPUTypeCatalogue?
 }
 
 extension VGPUTypeProviding {
-    /// The catalogue of a board by name (any case; `L40S`, `rtx 6000 ada`) or PCI device id (`26b9`).
+    /// The boards of `vgpuTypeCatalogues`.
+    public var vgpuBoards: [String] { vgpuTypeCatalogues.map(\.board) }
+
+    /// A search of `vgpuTypeCatalogues`.
     public func catalogue(board: String) -> VGPUTypeCatalogue? {
-        let key = board.lowercased().filter { !$0.isWhitespace && $0 != "-" }
-        return vgpuTypeCatalogues.first {
-            $0.board.lowercased().filter { !$0.isWhitespace && $0 != "-" } == key || $0.pciDeviceID.lowercased() == key
-        }
+        let key = EmbeddedCatalogues.boardKey(board)
+        return vgpuTypeCatalogues.first { EmbeddedCatalogues.boardKey($0.board) == key || $0.pciDeviceID.lowercased() == key }
     }
 
-    /// The catalogue for a PCI device id.
+    /// A search of `vgpuTypeCatalogues`.
     public func catalogue(deviceID: UInt16) -> VGPUTypeCatalogue? {
         vgpuTypeCatalogues.first { UInt16($0.pciDeviceID, radix: 16) == deviceID }
     }
+}
+
+extension VGPUTypeProviding where Self: EmbeddedCatalogueHolding {
+    /// Every embedded catalogue.
+    public var vgpuTypeCatalogues: [VGPUTypeCatalogue] { embeddedCatalogues.all }
+    /// The embedded boards, from the build-time index.
+    public var vgpuBoards: [String] { embeddedCatalogues.boards }
+    /// An index lookup; decodes that one catalogue only.
+    public func catalogue(board: String) -> VGPUTypeCatalogue? { embeddedCatalogues.catalogue(board: board) }
+    /// An index lookup; decodes that one catalogue only.
+    public func catalogue(deviceID: UInt16) -> VGPUTypeCatalogue? { embeddedCatalogues.catalogue(deviceID: deviceID) }
+}
+
+/// A module whose catalogues were embedded at build time (see `EmbeddedCatalogues`).
+public protocol EmbeddedCatalogueHolding {
+    /// The module's embedded catalogues.
+    var embeddedCatalogues: EmbeddedCatalogues { get }
 }
