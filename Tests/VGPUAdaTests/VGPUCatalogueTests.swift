@@ -49,4 +49,25 @@ struct VGPUCatalogueTests {
             }
         }
     }
+
+    /// `fill` counts without building a plan; it must say exactly what placing `maxInstances + 1` of the
+    /// type says, for every type of every board, VF count and policy.
+    @Test func fillAgreesWithPlacingCopies() throws {
+        let policies = [VGPUResourcePolicy(), VGPUResourcePolicy(vmmuSegmentMiB: 32), VGPUResourcePolicy(vmmuSegmentMiB: 512, equalSizeOnly: false)]
+        var compared = 0
+        for c in try AdaModule().vgpuTypeCatalogues {
+            for t in c.types {
+                for vfs in [nil, 0, 1, 3, 16, 64] as [Int?] {
+                    for policy in policies {
+                        let plan = VGPUCapacityPlanner.place(Array(repeating: t, count: t.maxInstances + 1), on: c, vfs: vfs, policy: policy)
+                        let fill = VGPUCapacityPlanner.fill(t, on: c, vfs: vfs, policy: policy)
+                        #expect(fill.count == plan.placedCount, "\(t.name) vfs \(vfs.map(String.init) ?? "nil")")
+                        #expect(fill.limit == plan.placements.first { !$0.placed }?.reason, "\(t.name)")
+                        compared += 1
+                    }
+                }
+            }
+        }
+        #expect(compared > 500)
+    }
 }

@@ -50,7 +50,8 @@ public struct EngineInventory: Sendable, Equatable, Codable {
     /// (kind, instance) of every engine, in kind then instance order.
     public var engines: [(kind: NV2080Engine.Kind, instance: Int)] {
         NV2080Engine.Kind.allCases.flatMap { kind in
-            (0..<32).filter { (masks[kind] ?? 0) >> $0 & 1 == 1 }.map { (kind, $0) }
+            let mask = masks[kind] ?? 0
+            return (0..<32).filter { mask >> $0 & 1 == 1 }.map { (kind, $0) }
         }
     }
 }

@@ -57,44 +57,78 @@ public struct VGPUCapacityPlan: Sendable, Equatable, Codable {
 
 /// Places vGPUs on a board and says why the next one does not fit.
 public enum VGPUCapacityPlanner {
+    /// What has been placed so far on one board, and the rule for the next vGPU.
+    struct Budget {
+        let catalogue: VGPUTypeCatalogue
+        let policy: VGPUResourcePolicy
+        /// VFs available; `Int.max` when nothing says.
+        let vfLimit: Int
+        var usedVFs = 0, usedFB = 0, usedChannels = 0
+        /// The framebuffer size of the vGPUs placed (equal-size mode allows one).
+        var size: Int?
+
+        init(catalogue: VGPUTypeCatalogue, policy: VGPUResourcePolicy, vfs: Int?) {
+            self.catalogue = catalogue
+            self.policy = policy
+            // With no VF count from the GPU or the catalogue, VFs do not limit (the type maxima still do).
+            vfLimit = min(vfs ?? Int.max, catalogue.maxVFs ?? Int.max)
+        }
+
+        /// Why one more `type` does not fit, given `placed` of that type already; nil when it does.
+        func refusal(_ type: VGPUType, placed: Int, framebuffer fb: Int, channels ch: Int) -> String? {
+            if placed + 1 > type.maxInstances { "\(type.name) allows at most \(type.maxInstances) per GPU" }
+            else if policy.equalSizeOnly, let s = size, s != type.framebufferMiB { "equal-size mode: the GPU already hosts \(s) MiB vGPUs, \(type.name) is \(type.framebufferMiB) MiB" }
+            else if usedVFs + 1 > vfLimit { "no free VF (\(vfLimit) VF(s))" }
+            else if usedFB + fb > catalogue.framebufferMiB { "framebuffer: \(fb) MiB needed (VMMU-aligned), \(catalogue.framebufferMiB - usedFB) MiB free" }
+            else if ch == 0 || usedChannels + ch > policy.vgpuChannels { "channels: \(ch) needed, \(policy.vgpuChannels - usedChannels) of \(policy.vgpuChannels) free" }
+            else { nil }
+        }
+
+        /// Accounts for one more vGPU of `type`.
+        mutating func take(_ type: VGPUType, framebuffer fb: Int, channels ch: Int) {
+            usedVFs += 1
+            usedFB += fb
+            usedChannels += ch
+            size = size ?? type.framebufferMiB
+        }
+    }
+
     /// Places `requested` (type names, in order) on `catalogue`'s board with `vfs` VFs available.
     public static func place(_ requested: [VGPUType], on catalogue: VGPUTypeCatalogue, vfs: Int? = nil,
                              policy: VGPUResourcePolicy = VGPUResourcePolicy()) -> VGPUCapacityPlan
     {
-        // With no VF count from the GPU or the catalogue, VFs do not limit (the type maxima still do).
-        let vfLimit = min(vfs ?? Int.max, catalogue.maxVFs ?? Int.max)
-        var usedVFs = 0, usedFB = 0, usedChannels = 0
+        var budget = Budget(catalogue: catalogue, policy: policy, vfs: vfs)
         var counts: [String: Int] = [:]
-        var size: Int?
         var placements: [VGPUCapacityPlan.Placement] = []
         for type in requested {
             let fb = policy.framebuffer(for: type), ch = policy.channels(for: type)
-            let reason: String? =
-                if counts[type.name, default: 0] + 1 > type.maxInstances { "\(type.name) allows at most \(type.maxInstances) per GPU" }
-                else if policy.equalSizeOnly, let s = size, s != type.framebufferMiB { "equal-size mode: the GPU already hosts \(s) MiB vGPUs, \(type.name) is \(type.framebufferMiB) MiB" }
-                else if usedVFs + 1 > vfLimit { "no free VF (\(vfLimit) VF(s))" }
-                else if usedFB + fb > catalogue.framebufferMiB { "framebuffer: \(fb) MiB needed (VMMU-aligned), \(catalogue.framebufferMiB - usedFB) MiB free" }
-                else if ch == 0 || usedChannels + ch > policy.vgpuChannels { "channels: \(ch) needed, \(policy.vgpuChannels - usedChannels) of \(policy.vgpuChannels) free" }
-                else { nil }
+            let reason = budget.refusal(type, placed: counts[type.name, default: 0], framebuffer: fb, channels: ch)
             if reason == nil {
-                usedVFs += 1
-                usedFB += fb
-                usedChannels += ch
+                budget.take(type, framebuffer: fb, channels: ch)
                 counts[type.name, default: 0] += 1
-                size = size ?? type.framebufferMiB
             }
             placements.append(.init(type: type.name, placed: reason == nil, reason: reason))
         }
+        let (vfLimit, usedVFs, usedFB, usedChannels) = (budget.vfLimit, budget.usedVFs, budget.usedFB, budget.usedChannels)
         return VGPUCapacityPlan(board: catalogue.board, policy: policy, placements: placements, vfsUsed: usedVFs, framebufferUsedMiB: usedFB,
                                 channelsUsed: usedChannels, vfsFree: vfLimit == Int.max ? -1 : vfLimit - usedVFs, framebufferFreeMiB: catalogue.framebufferMiB - usedFB,
                                 channelsFree: policy.vgpuChannels - usedChannels)
     }
 
-    /// How many vGPUs of `type` alone fit, and why one more does not.
+    /// How many vGPUs of `type` alone fit, and why one more does not. The same rule as `place` with
+    /// `maxInstances + 1` of the type, counted without building a plan (the probe asks this for every
+    /// type of every GPU).
     public static func fill(_ type: VGPUType, on catalogue: VGPUTypeCatalogue, vfs: Int? = nil,
                             policy: VGPUResourcePolicy = VGPUResourcePolicy()) -> (count: Int, limit: String)
     {
-        let plan = place(Array(repeating: type, count: type.maxInstances + 1), on: catalogue, vfs: vfs, policy: policy)
-        return (plan.placedCount, plan.placements.first { !$0.placed }?.reason ?? "")
+        var budget = Budget(catalogue: catalogue, policy: policy, vfs: vfs)
+        let fb = policy.framebuffer(for: type), ch = policy.channels(for: type)
+        var count = 0
+        // Ends by the type's maximum at the latest: every placement counts towards it.
+        while true {
+            if let reason = budget.refusal(type, placed: count, framebuffer: fb, channels: ch) { return (count, reason) }
+            budget.take(type, framebuffer: fb, channels: ch)
+            count += 1
+        }
     }
 }
