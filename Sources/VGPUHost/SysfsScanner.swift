@@ -38,7 +38,11 @@ public struct SysfsScanner: Sendable {
 
     /// Reads every function whose address passes `filter`, on all cores: each function is independent,
     /// and a host with thousands of VFs is mostly waiting on small sysfs reads.
-    public func scan(where filter: (PCIAddress) -> Bool = { _ in true }) -> Result {
+    ///
+    /// - Parameter onEach: called with each function as soon as it is read, from the scanning threads,
+    ///   in no particular order (the probe starts hashing a GPU's firmware then, not after the scan).
+    public func scan(where filter: (PCIAddress) -> Bool = { _ in true },
+                     onEach: (@Sendable (PCIFunction) -> Void)? = nil) -> Result {
         var warnings: [String] = []
         let names: [String]
         switch reader.list(devicesDirectory) {
@@ -61,6 +65,7 @@ public struct SysfsScanner: Sendable {
             DispatchQueue.concurrentPerform(iterations: work.count) { i in
                 var warning: [String] = []
                 let f = read(work[i].0, directory: "\(devicesDirectory)/\(work[i].1)", warnings: &warning)
+                if let f, let onEach { onEach(f) }
                 output.base.advanced(by: i).pointee = Slot(function: f, warnings: warning)
             }
         }

@@ -50,17 +50,21 @@ public struct HostProbe {
         guard let devices = SysfsScanner.devicesDirectory(root: options.sysfsRoot, reader: reader) else {
             throw .noDevicesDirectory(options.sysfsRoot)
         }
-        let scan = SysfsScanner(devicesDirectory: devices, reader: reader).scan()
+        let cache = options.verifyFirmware ? options.digestCachePath.map { DigestCache(path: $0) } : nil
+        let verifier = FirmwareVerifier(root: FirmwareRoot(path: options.firmwareRoot), cache: cache, verifyAll: options.verifyAll)
+        defer { cache?.save() }
+        var prefetch: (@Sendable (PCIFunction) -> Void)?
+        if options.verifyFirmware {
+            prefetch = { [registry] f in Self.prefetchFirmware(f, registry: registry, verifier: verifier, options: options) }
+        }
+        let scan = SysfsScanner(devicesDirectory: devices, reader: reader).scan(onEach: prefetch)
         let byAddress = Dictionary(scan.functions.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         // Only the names the report shows are decoded from pci.ids: those of the NVIDIA physical functions.
         let named = Set(scan.functions.compactMap { f in
             f.vendor == Self.nvidia && !f.isVirtualFunction ? f.device.map { UInt32(Self.nvidia) << 16 | UInt32($0) } : nil
         })
         let names = PCIIDDatabase.load(path: options.pciIDsPath, vendors: [Self.nvidia], devices: named, reader: reader)
-        let cache = options.verifyFirmware ? options.digestCachePath.map { DigestCache(path: $0) } : nil
-        let verifier = FirmwareVerifier(root: FirmwareRoot(path: options.firmwareRoot), cache: cache, verifyAll: options.verifyAll)
-        defer { cache?.save() }
-        var gpus: [HostReport.GPU] = []
+        var drafts: [Draft] = []
         var others: [String] = []
         for f in scan.functions where f.vendor == Self.nvidia && !f.isVirtualFunction {
             guard (f.classCode ?? 0) >> 16 == 0x03 else {
@@ -69,14 +73,37 @@ public struct HostProbe {
             }
             if let slot = options.slot, !slot.matches(f.address) { continue }
             if let ids = options.ids, !ids.matches(vendor: f.vendor, device: f.device) { continue }
-            gpus.append(report(f, devices: devices, byAddress: byAddress, names: names, verifier: verifier, options: options))
+            drafts.append(draft(f, devices: devices, byAddress: byAddress, names: names, verifier: verifier, options: options))
         }
+        // Every report is drafted before any firmware verdict is awaited: the prefetch may still be
+        // hashing, and only the firmware and readiness parts depend on it.
+        let gpus = drafts.map { $0.finish($0.firmware()) }
         return HostReport(schema: HostReport.schemaID, sysfsRoot: options.sysfsRoot, firmwareRoot: options.firmwareRoot,
                           gpus: gpus, otherNVIDIAFunctions: others, warnings: scan.warnings, functionsScanned: scan.functions.count)
     }
 
-    private func report(_ f: PCIFunction, devices: String, byAddress: [PCIAddress: PCIFunction], names: PCIIDDatabase?,
-                        verifier: FirmwareVerifier, options: Options) -> HostReport.GPU
+    /// Starts hashing the firmware of a GPU the scan has just read, chosen by its PCI device id, so the
+    /// 38 MB image is hashed while the rest of the host is scanned. Only a head start: the report still
+    /// verifies the firmware of the chip BOOT_42 names, and a file already examined is not read again.
+    static func prefetchFirmware(_ f: PCIFunction, registry: ModuleRegistry, verifier: FirmwareVerifier, options: Options) {
+        guard f.vendor == nvidia, !f.isVirtualFunction, (f.classCode ?? 0) >> 16 == 0x03, let device = f.device,
+              options.slot?.matches(f.address) ?? true, options.ids?.matches(vendor: f.vendor, device: f.device) ?? true,
+              let owner = registry.select(pciDeviceID: device),
+              let release = owner.module.firmwareManifest.release(owner.module.defaultRelease),
+              let files = release.chips.first(where: { $0.chip == owner.chip.firmwareDirectoryName })
+        else { return }
+        verifier.prefetch(files.files)
+    }
+
+    /// A GPU's report but for its firmware verdict: `firmware` waits for the verification (perhaps
+    /// still running in the background), `finish` adds it and the readiness checks.
+    private struct Draft {
+        let firmware: () -> HostReport.Firmware?
+        let finish: (HostReport.Firmware?) -> HostReport.GPU
+    }
+
+    private func draft(_ f: PCIFunction, devices: String, byAddress: [PCIAddress: PCIFunction], names: PCIIDDatabase?,
+                        verifier: FirmwareVerifier, options: Options) -> Draft
     {
         var diagnostics = f.diagnostics.map(\.description)
         // Identity: BOOT_42 when BAR0 can be read, else the module id tables.
@@ -133,33 +160,35 @@ public struct HostProbe {
             diagnostics += vf.diagnostics.filter { $0.field != "config" }.map { "\(address): \($0)" }
         }
 
-        var firmware: HostReport.Firmware?
-        if let owner, options.verifyFirmware {
+        let firmware = { () -> HostReport.Firmware? in
+            guard let owner, options.verifyFirmware else { return nil }
             let release = owner.module.defaultRelease
-            if let r = owner.module.firmwareManifest.release(release),
-               let files = r.chips.first(where: { $0.chip == owner.chip.firmwareDirectoryName }) {
-                let report = verifier.verify(chip: files, release: r)
-                firmware = .init(release: release.description, ok: report.isOK, files: report.files.count,
-                                 findings: report.files.flatMap(\.findings).map(\.message))
-            }
+            guard let r = owner.module.firmwareManifest.release(release),
+                  let files = r.chips.first(where: { $0.chip == owner.chip.firmwareDirectoryName }) else { return nil }
+            let report = verifier.verify(chip: files, release: r)
+            return .init(release: release.description, ok: report.isOK, files: report.files.count,
+                         findings: report.files.flatMap(\.findings).map(\.message))
         }
         let catalogue = f.device.flatMap { id in (owner?.module as? any VGPUTypeProviding)?.catalogue(deviceID: id) }
         let creatable = f.virtualFunctions.lazy.compactMap { a in byAddress[a]?.creatableVGPUTypes.map { (a, $0) } }.first
-        let readiness = judge(owner: owner, identity: identity, sriov: sriov, function: f, firmware: firmware, verify: options.verifyFirmware)
         let name = f.device.flatMap { names?.name(vendor: Self.nvidia, device: $0) } ?? "NVIDIA device \(hex4(f.device))"
-        return HostReport.GPU(
-            address: f.address.description, vendorID: hex4(f.vendor), deviceID: hex4(f.device), name: name,
-            subsystem: f.subsystemVendor.map { "\(hex4($0)):\(hex4(f.subsystemDevice))" }, revision: f.revision.map { hex2($0) },
-            classCode: f.classCode.map(hex6), chip: owner?.chip.name, architecture: owner?.chip.architecture?.description,
-            module: owner?.module.name, identity: identity, driver: f.driver, iommuGroup: f.iommuGroup, numaNode: f.numaNode,
-            runtimeStatus: f.runtimeStatus, link: f.linkSpeed.map { s in f.linkWidth.map { "\(s) x\($0)" } ?? s },
-            bars: bars, sriov: sriov, firmware: firmware,
-            vfInfo: sriov == nil ? nil : VFInfoReport.make(module: owner?.module, sriov: f.sriovValues),
-            engines: EngineReport.make(module: owner?.module, chip: owner?.chip, release: nil),
-            vgpuTypes: catalogue.flatMap { c in sriov == nil || readiness.checks.first(where: { $0.name == "sriov" })?.ok != true ? nil
-                : HostableType.all(c, vfs: sriov?.totalVFs, policy: options.policy) },
-            creatableTypes: creatable.map { CreatableTypesReport.make(vf: $0.0, offered: $0.1, catalogue: catalogue) },
-            readiness: readiness, vfs: vfs, diagnostics: diagnostics)
+        let hostable = catalogue.map { HostableType.all($0, vfs: sriov?.totalVFs, policy: options.policy) }
+        let vfInfo = sriov == nil ? nil : VFInfoReport.make(module: owner?.module, sriov: f.sriovValues)
+        let engines = EngineReport.make(module: owner?.module, chip: owner?.chip, release: nil)
+        let creatableTypes = creatable.map { CreatableTypesReport.make(vf: $0.0, offered: $0.1, catalogue: catalogue) }
+        return Draft(firmware: firmware) { [self] firmware in
+            let readiness = judge(owner: owner, identity: identity, sriov: sriov, function: f, firmware: firmware, verify: options.verifyFirmware)
+            return HostReport.GPU(
+                address: f.address.description, vendorID: hex4(f.vendor), deviceID: hex4(f.device), name: name,
+                subsystem: f.subsystemVendor.map { "\(hex4($0)):\(hex4(f.subsystemDevice))" }, revision: f.revision.map { hex2($0) },
+                classCode: f.classCode.map(hex6), chip: owner?.chip.name, architecture: owner?.chip.architecture?.description,
+                module: owner?.module.name, identity: identity, driver: f.driver, iommuGroup: f.iommuGroup, numaNode: f.numaNode,
+                runtimeStatus: f.runtimeStatus, link: f.linkSpeed.map { s in f.linkWidth.map { "\(s) x\($0)" } ?? s },
+                bars: bars, sriov: sriov, firmware: firmware,
+                vfInfo: vfInfo, engines: engines,
+                vgpuTypes: readiness.checks.first(where: { $0.name == "sriov" })?.ok == true ? hostable : nil,
+                creatableTypes: creatableTypes, readiness: readiness, vfs: vfs, diagnostics: diagnostics)
+        }
     }
 
     /// SR-IOV from the decoded capability when config was readable, else from the sriov_* files.

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Synchronization
 import SystemPackage
 
 /// SHA-256 digests of firmware files remembered across runs, keyed by (device, inode, size, mtime in
@@ -11,7 +12,9 @@ import SystemPackage
 /// A file rewritten in place keeps its inode but changes mtime (and usually size), so its key changes.
 /// What the key cannot see is a deliberate rewrite that restores size and mtime; `--verify-all` hashes
 /// everything regardless (and refreshes the cache). The cache lives in the user's cache directory.
-public final class DigestCache {
+///
+/// Thread-safe: the probe's firmware prefetch stores digests from a background thread.
+public final class DigestCache: Sendable {
     /// The identity of a file's contents as the file system reports it.
     public struct Key: Hashable, Sendable {
         public let device: UInt64, inode: UInt64, size: Int64, mtimeNanoseconds: Int64
@@ -30,8 +33,8 @@ public final class DigestCache {
 
     /// Where the cache is stored.
     public let path: String
-    private var entries: [String: String] = [:]
-    private var dirty = false
+    /// Digest by key text, and whether anything changed since the file was read.
+    private let state = Mutex<(entries: [String: String], dirty: Bool)>(([:], false))
     /// Largest cache file read; anything bigger is ignored (and replaced on save).
     static let maximumSize = 1 << 20
 
@@ -48,28 +51,34 @@ public final class DigestCache {
         self.path = path
         if let data = FileManager.default.contents(atPath: path), data.count <= Self.maximumSize,
            let decoded = try? JSONDecoder().decode([String: String].self, from: data) {
-            entries = decoded.filter { $0.value.count == 64 && $0.value.allSatisfy(\.isHexDigit) }
+            let entries = decoded.filter { $0.value.utf8.count == 64 && $0.value.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) } }
+            state.withLock { $0.entries = entries }
         }
     }
 
     /// The remembered digest for `key`.
-    public func digest(for key: Key) -> String? { entries[key.text] }
+    public func digest(for key: Key) -> String? { state.withLock { $0.entries[key.text] } }
 
     /// Remembers a digest.
     public func store(_ digest: String, for key: Key) {
-        guard entries[key.text] != digest else { return }
-        entries[key.text] = digest
-        dirty = true
+        state.withLock {
+            guard $0.entries[key.text] != digest else { return }
+            $0.entries[key.text] = digest
+            $0.dirty = true
+        }
     }
 
     /// Writes the cache if it changed (atomically; errors are ignored: a cache is an optimisation).
     public func save() {
-        guard dirty else { return }
+        // Take the entries and clear the flag under the lock; a digest stored meanwhile marks it again.
+        guard let entries = state.withLock({ s -> [String: String]? in
+            defer { s.dirty = false }
+            return s.dirty ? s.entries : nil
+        }) else { return }
         let url = URL(fileURLWithPath: path)
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         if let data = try? encoder.encode(entries) { try? data.write(to: url, options: .atomic) }
-        dirty = false
     }
 }

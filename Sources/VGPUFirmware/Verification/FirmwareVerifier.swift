@@ -1,3 +1,4 @@
+import Dispatch
 import VGPUCore
 
 /// Checks firmware files on disk against a manifest: presence inside the root, size, SHA-256, and,
@@ -5,7 +6,11 @@ import VGPUCore
 ///
 /// One verifier remembers what it has read, keyed by canonical path, so the GSP image that five Ada
 /// chips share (through symbolic links) is hashed and parsed once per run.
-public final class FirmwareVerifier {
+///
+/// Files are examined on one serial queue, so `prefetch` can start hashing in the background while the
+/// caller goes on, and a `verify` of a file already under way waits for that result. Unchecked
+/// Sendable: the mutable state below is touched only on `queue`.
+public final class FirmwareVerifier: @unchecked Sendable {
     /// Where files are looked up.
     public let root: FirmwareRoot
     /// When false, the digest is not computed (size, parse and version checks still run).
@@ -15,7 +20,13 @@ public final class FirmwareVerifier {
     /// Hash every file even when the cache knows it.
     public let verifyAll: Bool
     /// How many files were hashed and how many digests came from the cache (for logs and tests).
-    public private(set) var hashed = 0, cached = 0
+    public var hashed: Int { queue.sync { hashCount } }
+    public var cached: Int { queue.sync { cacheHits } }
+    private var hashCount = 0, cacheHits = 0
+    /// Where every examination runs, one at a time.
+    private let queue = DispatchQueue(label: "vgpukit.firmware-verifier")
+    /// Manifest path -> where it resolved (a resolution walks every component of the path).
+    private var resolutions: [String: FirmwareRoot.Resolution] = [:]
 
     /// What was learned about one canonical file.
     private struct Examined {
@@ -43,11 +54,30 @@ public final class FirmwareVerifier {
                            files: chip.files.map(verify))
     }
 
+    /// Starts examining `files` in the background and returns at once; a later `verify` of one of them
+    /// waits for that result instead of starting over. The probe calls this as soon as its scan meets a
+    /// GPU, so hashing a 38 MB image overlaps the rest of the scan and the report.
+    public func prefetch(_ files: [FirmwareManifest.File]) {
+        queue.async {
+            for file in files {
+                if case .inside(let canonical) = self.resolve(file.path) {
+                    _ = self.examine(canonical, role: file.role, shownAs: "\(self.root.path)/\(file.path)")
+                }
+            }
+        }
+    }
+
     /// Verifies one manifest file.
     public func verify(_ file: FirmwareManifest.File) -> FirmwareFileReport {
         var report = FirmwareFileReport(role: file.role, path: file.path, expectedSize: file.size, expectedSHA256: file.sha256)
+        let shown = "\(root.path)/\(file.path)"
+        let (resolution, examined) = queue.sync { () -> (FirmwareRoot.Resolution, Examined?) in
+            let resolution = resolve(file.path)
+            guard case .inside(let canonical) = resolution else { return (resolution, nil) }
+            return (resolution, examine(canonical, role: file.role, shownAs: shown))
+        }
         let resolved: String
-        switch root.resolve(file.path) {
+        switch resolution {
         case .missing:
             report.findings.append(.init(kind: .missing, message: "\(root.path)/\(file.path): missing"))
             return report
@@ -58,8 +88,7 @@ public final class FirmwareVerifier {
             resolved = canonical
         }
         report.resolvedPath = resolved
-        let shown = "\(root.path)/\(file.path)"
-        let facts = examine(resolved, role: file.role, shownAs: shown)
+        guard let facts = examined else { return report }
         report.size = facts.size
         report.sha256 = facts.sha256
         report.contents = facts.contents
@@ -84,7 +113,15 @@ public final class FirmwareVerifier {
         return report
     }
 
-    /// Hashes and parses a canonical file once; later calls for the same file reuse the result.
+    /// Resolves a manifest path once per run. Only on `queue`.
+    private func resolve(_ path: String) -> FirmwareRoot.Resolution {
+        if let known = resolutions[path] { return known }
+        let resolution = root.resolve(path)
+        resolutions[path] = resolution
+        return resolution
+    }
+
+    /// Hashes and parses a canonical file once; later calls for the same file reuse the result. Only on `queue`.
     private func examine(_ canonical: String, role: FirmwareManifest.Role, shownAs shown: String) -> Examined {
         let key = canonical + "\u{0}" + role.format.rawValue
         if let known = examined[key] { return known }
@@ -95,12 +132,12 @@ public final class FirmwareVerifier {
                 if !verifyAll, let key, let known = cache?.digest(for: key) {
                     facts.sha256 = known
                     facts.size = UInt64(key.size)
-                    cached += 1
+                    cacheHits += 1
                 } else {
                     let digest = try FileDigest.sha256(path: canonical)
                     facts.sha256 = digest.hex
                     facts.size = digest.size
-                    hashed += 1
+                    hashCount += 1
                     // Only remember what was hashed from the file the key describes.
                     if let key, key == DigestCache.Key.of(canonical), UInt64(key.size) == digest.size { cache?.store(digest.hex, for: key) }
                 }
