@@ -75,9 +75,13 @@ public struct LiveSysfs: SysfsReader {
                 count = 0
                 while count < buffer.count {
                     do {
+                        let asked = buffer.count - count
                         let n = try fd.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])))
-                        if n == 0 { break }
                         count += n
+                        // A short read is the end: sysfs hands over an attribute in one read, a regular file
+                        // comes up short only at its end, and interrupted reads are retried, not shortened.
+                        // Not asking again for the 0 saves a syscall per attribute, a fifth of a scan's.
+                        if n < asked { break }
                     } catch {
                         failure = Self.map(error)
                         break
