@@ -9,8 +9,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 runs=${1:-9}
-swift build -c release --product vgpu-probe --static-swift-stdlib --scratch-path .build-static >&2
-bin=$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/vgpu-probe
+bin=$(bash scripts/build-static.sh)   # fully static, as copied to GPU hosts
 mkdir -p benchmarks/out
 results=${VGPUKIT_RESULTS:-benchmarks/out/results.jsonl}
 status=0

@@ -9,10 +9,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 root=${VGPUKIT_FIRMWARE_ROOT:-$repo/.firmware}
 runs=${1:-15}
-# The binary as shipped to GPU hosts: Swift runtime linked in, which also cuts ~4 ms of dynamic
-# loading from every run (docs/performance.md).
-swift build -c release --product vgpu-probe --static-swift-stdlib --scratch-path .build-static >&2
-bin=$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/vgpu-probe
+bin=$(bash scripts/build-static.sh)   # fully static, as copied to GPU hosts
 image="$root/nvidia/ad102/gsp/gsp-535.113.01.bin"
 [ -e "$image" ] || { echo "no firmware at $root: run scripts/setup.sh" >&2; exit 2; }
 mkdir -p benchmarks/out

@@ -3,7 +3,11 @@
 
 Each command runs `--runs` times, interleaved (ours, peer, ours, peer, ...) so drift in machine load
 hits both alike, after one untimed warm-up each (page cache warm, as on a host probed repeatedly).
-Peak RSS comes from wait4's rusage, the same number GNU time reports as "Maximum resident set size".
+
+Peak RSS is measured in three further runs of each under GNU time (`/usr/bin/time -f %M`, Debian
+package `time`). Not from this script's own wait4: a child forked from Python starts with Python's
+~14 MiB as its high-water mark (Linux keeps the maximum across exec), so every command, even
+/bin/true, would read at least that.
 
 usage: harness.py --name NAME --ours CMD --peer CMD [--runs N] [--max-ratio R] [--max-rss-mib M] [--results FILE]
 CMD is one shell-quoted string. Exit status 1 when a target is missed.
@@ -21,10 +25,24 @@ import time
 def run_once(argv):
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
+    _, status, _ = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024.0, code  # ru_maxrss is KiB on Linux
+    return elapsed, os.waitstatus_to_exitcode(status)
+
+
+GNU_TIME = "/usr/bin/time"
+
+
+def peak_rss_mib(argv, runs=3):
+    """The largest "Maximum resident set size" GNU time reports over `runs` runs, in MiB; None without it."""
+    if not os.access(GNU_TIME, os.X_OK):
+        return None
+    peak = 0.0
+    for _ in range(runs):
+        proc = subprocess.run([GNU_TIME, "-f", "%M", "--"] + argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        lines = proc.stderr.strip().splitlines()
+        peak = max(peak, int(lines[-1]) / 1024.0)  # KiB
+    return peak
 
 
 def main():
@@ -39,32 +57,35 @@ def main():
     args = ap.parse_args()
     ours, peer = shlex.split(args.ours), shlex.split(args.peer)
     for argv in (ours, peer):
-        _, _, code = run_once(argv)
+        _, code = run_once(argv)
         if code not in (0, 1):
             print(f"{args.name}: warm-up of {argv[0]} exited {code}", file=sys.stderr)
             return 2
-    samples = {"ours": [], "peer": [], "ours_rss": [], "peer_rss": []}
+    samples = {"ours": [], "peer": []}
     for _ in range(args.runs):
         for key, argv in (("ours", ours), ("peer", peer)):
-            t, rss, _ = run_once(argv)
+            t, _ = run_once(argv)
             samples[key].append(t)
-            samples[key + "_rss"].append(rss)
     o, p = statistics.median(samples["ours"]), statistics.median(samples["peer"])
-    rss = max(samples["ours_rss"])
+    rss, peer_rss = peak_rss_mib(ours), peak_rss_mib(peer)
     ratio = o / p
     verdicts = []
     if args.max_ratio is not None:
         verdicts.append(("time", ratio <= args.max_ratio, f"ratio {ratio:.2f} (target <= {args.max_ratio})"))
     if args.max_rss_mib is not None:
-        verdicts.append(("rss", rss <= args.max_rss_mib, f"peak RSS {rss:.1f} MiB (target <= {args.max_rss_mib})"))
+        if rss is None:
+            verdicts.append(("rss", False, f"peak RSS not measured: {GNU_TIME} is missing (Debian package time)"))
+        else:
+            verdicts.append(("rss", rss <= args.max_rss_mib, f"peak RSS {rss:.1f} MiB (target <= {args.max_rss_mib})"))
+    show = lambda v: "?" if v is None else f"{v:.1f}"
     ok = all(v[1] for v in verdicts)
     print(f"{args.name}: ours {o * 1000:.1f} ms, peer {p * 1000:.1f} ms (medians of {args.runs}), "
-          f"ratio {ratio:.2f}; peak RSS ours {rss:.1f} MiB, peer {max(samples['peer_rss']):.1f} MiB"
+          f"ratio {ratio:.2f}; peak RSS ours {show(rss)} MiB, peer {show(peer_rss)} MiB"
           + ("" if not verdicts else "  -> " + ("MET" if ok else "MISSED: " + "; ".join(v[2] for v in verdicts if not v[1]))))
     if args.results:
         with open(args.results, "a") as f:
             f.write(json.dumps({"name": args.name, "ours_ms": o * 1000, "peer_ms": p * 1000, "ratio": ratio,
-                                "ours_rss_mib": rss, "peer_rss_mib": max(samples["peer_rss"]), "runs": args.runs,
+                                "ours_rss_mib": rss, "peer_rss_mib": peer_rss, "runs": args.runs,
                                 "met": ok, "ours": args.ours, "peer": args.peer}) + "\n")
     return 0 if ok else 1
 

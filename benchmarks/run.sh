@@ -16,8 +16,7 @@ runs=${1:-15}
 root=${VGPUKIT_FIRMWARE_ROOT:-$repo/.firmware}
 image="$root/nvidia/ga102/gsp/gsp-535.113.01.bin"
 [ -e "$image" ] || { echo "no firmware at $root: run scripts/setup.sh" >&2; exit 2; }
-swift build -c release --product vgpu-probe --static-swift-stdlib --scratch-path .build-static >&2 || exit 2
-bin=$(swift build -c release --static-swift-stdlib --scratch-path .build-static --show-bin-path)/vgpu-probe
+bin=$(bash scripts/build-static.sh) || exit 2   # fully static, as copied to GPU hosts
 mkdir -p benchmarks/out
 results=benchmarks/out/results.jsonl
 : > "$results"

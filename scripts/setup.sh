@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian bookworm machine for VGPUKit:
-#   1. installs the build and test dependencies from Debian (libelf-dev, pkg-config, pciutils, pci.ids);
+#   1. installs the build, test and benchmark dependencies from Debian (libelf-dev, pkg-config, pciutils,
+#      pci.ids, openssl, hyperfine, binutils, and GNU time for the benchmarks' peak RSS);
 #   2. fetches NVIDIA's GSP firmware from Debian's non-free-firmware component into .firmware/
 #      (firmware-nvidia-graphics from bookworm-backports: nvidia/<chip>/gsp/*-535.113.01.bin;
 #       firmware-nvidia-gsp from bookworm: nvidia/535.261.03/gsp_*.bin).
@@ -21,7 +22,7 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 
 # 1. Build and test dependencies.
 need=()
-for pkg in libelf-dev pkg-config pciutils pci.ids openssl hyperfine binutils; do
+for pkg in libelf-dev pkg-config pciutils pci.ids openssl hyperfine binutils time; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
