@@ -5,8 +5,13 @@
 enum HexText {
     /// The value of `text`: `0x` and hex digits, or with `prefixed == false` also bare digits.
     /// Nil for anything else, for more digits than `T` holds plus two leading zeros, and on overflow.
-    static func value<T: FixedWidthInteger>(_ text: some StringProtocol, as _: T.Type, prefixed: Bool) -> T? {
-        var bytes = text.utf8[...]
+    static func value<T: FixedWidthInteger>(_ text: some StringProtocol, as type: T.Type, prefixed: Bool) -> T? {
+        value(bytes: Array(text.utf8)[...], as: type, prefixed: prefixed)
+    }
+
+    /// The same, for text still in bytes (the scanner parses `resource` lines without making Strings).
+    static func value<T: FixedWidthInteger>(bytes text: ArraySlice<UInt8>, as _: T.Type, prefixed: Bool) -> T? {
+        var bytes = text
         if bytes.starts(with: "0x".utf8) {
             bytes = bytes.dropFirst(2)
         } else if prefixed {

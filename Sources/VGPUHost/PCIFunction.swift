@@ -96,15 +96,21 @@ public struct CreatableVGPUType: Sendable, Codable, Equatable, Hashable {
     /// are returned separately so the scan can report them.
     public static func parse(_ text: String) -> (types: [CreatableVGPUType], malformed: [String]) {
         var types: [CreatableVGPUType] = [], malformed: [String] = []
-        // Split as UTF-8 bytes: Character-level splitting was most of the scan's time on hosts with many VFs.
-        for line in text.utf8.split(separator: UInt8(ascii: "\n")).map(Substring.init) {
-            let parts = line.utf8.split(separator: UInt8(ascii: ":"), maxSplits: 1).map { Substring($0).trimmingBlanks }
-            if parts.count == 2, parts[0] == "ID" { continue }
-            guard parts.count == 2, let id = Int(parts[0]), id > 0, !parts[1].isEmpty else {
-                malformed.append(String(line.prefix(80)))
+        // Split as an array of bytes: Character-level splitting was most of the scan's time on hosts with
+        // many VFs, and String slicing still a visible part.
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        func trimmed(_ part: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+            guard let first = part.firstIndex(where: { !blank($0) }), let last = part.lastIndex(where: { !blank($0) }) else { return [] }
+            return part[first...last]
+        }
+        for line in Array(text.utf8).split(separator: UInt8(ascii: "\n")) {
+            let parts = line.split(separator: UInt8(ascii: ":"), maxSplits: 1, omittingEmptySubsequences: false).map(trimmed)
+            if parts.count == 2, parts[0].elementsEqual("ID".utf8) { continue }
+            guard parts.count == 2, let id = Int(String(decoding: parts[0], as: UTF8.self)), id > 0, !parts[1].isEmpty else {
+                malformed.append(String(String(decoding: line, as: UTF8.self).prefix(80)))
                 continue
             }
-            types.append(CreatableVGPUType(id: id, name: parts[1]))
+            types.append(CreatableVGPUType(id: id, name: String(decoding: parts[1], as: UTF8.self)))
         }
         return (types, malformed)
     }
