@@ -38,12 +38,38 @@ public protocol SysfsReader: Sendable {
     /// copying it (pci.ids is 1.3 MB and read on every probe); other readers can rely on the default,
     /// which reads the file.
     func withContents<T>(of path: String, limit: Int, _ body: (UnsafeRawBufferPointer) -> T) -> Result<T, SysfsReadError>
+    /// A reader for the entries of one directory. `LiveSysfs` opens the directory once and reads its
+    /// entries relative to it (openat), so a function's dozen attributes cost one walk of the long
+    /// sysfs path, not a dozen; other readers can rely on the default, which joins paths.
+    func directory(_ path: String) -> any SysfsDirectoryReader
     /// 32-bit registers of a BAR resource file, read through a read-only shared mapping (sysfs
     /// `resourceN` supports mmap, not read). Never writes.
     func readRegisters(_ path: String, offsets: [Int]) -> Result<[UInt32], SysfsReadError>
 }
 
+/// The entries of one directory, read by name (see `SysfsReader.directory`).
+public protocol SysfsDirectoryReader {
+    /// Entry names, unsorted; fails as listing the directory would (`.notFound` when it is gone).
+    func list() -> Result<[String], SysfsReadError>
+    /// Up to `limit` bytes of the entry `name` (which may be a relative path such as `power/runtime_status`).
+    func read(_ name: String, limit: Int) -> Result<[UInt8], SysfsReadError>
+    /// The target of the symbolic link `name`, as stored.
+    func readLink(_ name: String) -> Result<String, SysfsReadError>
+}
+
+/// A directory read through its reader's path-based calls.
+struct JoinedPathDirectory: SysfsDirectoryReader {
+    let reader: any SysfsReader
+    let path: String
+    func list() -> Result<[String], SysfsReadError> { reader.list(path) }
+    func read(_ name: String, limit: Int) -> Result<[UInt8], SysfsReadError> { reader.read("\(path)/\(name)", limit: limit) }
+    func readLink(_ name: String) -> Result<String, SysfsReadError> { reader.readLink("\(path)/\(name)") }
+}
+
 extension SysfsReader {
+    /// Joins `path` and each entry name.
+    public func directory(_ path: String) -> any SysfsDirectoryReader { JoinedPathDirectory(reader: self, path: path) }
+
     /// Reads the file, then runs `body` over the bytes.
     public func withContents<T>(of path: String, limit: Int, _ body: (UnsafeRawBufferPointer) -> T) -> Result<T, SysfsReadError> {
         read(path, limit: limit).map { bytes in bytes.withUnsafeBytes(body) }
@@ -57,8 +83,14 @@ public struct LiveSysfs: SysfsReader {
 
     public func read(_ path: String, limit: Int) -> Result<[UInt8], SysfsReadError> {
         // open(2) directly: building a FilePath normalises the path, a cost paid for every attribute.
-        let raw = open(path, O_RDONLY | O_CLOEXEC)
-        guard raw >= 0 else { return .failure(Self.map(Errno(rawValue: errno))) }
+        Self.readAll(open(path, O_RDONLY | O_CLOEXEC), limit: limit)
+    }
+
+    public func directory(_ path: String) -> any SysfsDirectoryReader { LiveDirectory(path) }
+
+    /// Reads the file just opened as `raw` (negative: the open failed, errno says why), and closes it.
+    static func readAll(_ raw: Int32, limit: Int) -> Result<[UInt8], SysfsReadError> {
+        guard raw >= 0 else { return .failure(map(Errno(rawValue: errno))) }
         let fd = FileDescriptor(rawValue: raw)
         defer { try? fd.close() }
         // Read straight into the result, sized for the file: a sysfs attribute is at most a page (its
@@ -83,7 +115,7 @@ public struct LiveSysfs: SysfsReader {
                         // Not asking again for the 0 saves a syscall per attribute, a fifth of a scan's.
                         if n < asked { break }
                     } catch {
-                        failure = Self.map(error)
+                        failure = map(error)
                         break
                     }
                 }
@@ -152,12 +184,57 @@ public struct LiveSysfs: SysfsReader {
         return .success(offsets.map { base.load(fromByteOffset: $0, as: UInt32.self).littleEndian })
     }
 
-    private static func map(_ error: any Error) -> SysfsReadError {
+    static func map(_ error: any Error) -> SysfsReadError {
         guard let e = error as? Errno else { return .failed("\(error)") }
         switch e {
         case .noSuchFileOrDirectory, .notDirectory: return .notFound
         case .permissionDenied, .notPermitted: return .permissionDenied
         default: return .failed("\(e)")
         }
+    }
+}
+
+/// One directory of the real file system, held open so that its entries are opened relative to it.
+final class LiveDirectory: SysfsDirectoryReader {
+    /// The directory's descriptor, or -1 with `openError` when it could not be opened.
+    private let fd: Int32
+    private let openError: SysfsReadError?
+
+    init(_ path: String) {
+        fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        openError = fd < 0 ? LiveSysfs.map(Errno(rawValue: errno)) : nil
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    func list() -> Result<[String], SysfsReadError> {
+        if let openError { return .failure(openError) }
+        // fdopendir takes the descriptor over, so it gets a duplicate.
+        let copy = dup(fd)
+        guard copy >= 0, let dir = fdopendir(copy) else {
+            let failure = LiveSysfs.map(Errno(rawValue: errno))
+            if copy >= 0 { close(copy) }
+            return .failure(failure)
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return .success(names)
+    }
+
+    func read(_ name: String, limit: Int) -> Result<[UInt8], SysfsReadError> {
+        if let openError { return .failure(openError) }
+        return LiveSysfs.readAll(openat(fd, name, O_RDONLY | O_CLOEXEC), limit: limit)
+    }
+
+    func readLink(_ name: String) -> Result<String, SysfsReadError> {
+        if let openError { return .failure(openError) }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlinkat(fd, name, &buffer, buffer.count - 1)
+        guard n >= 0 else { return .failure(LiveSysfs.map(Errno(rawValue: errno))) }
+        return .success(String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 }

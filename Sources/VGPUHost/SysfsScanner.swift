@@ -91,8 +91,9 @@ public struct SysfsScanner: Sendable {
         var diagnostics: [FieldDiagnostic] = []
         // One listing per function: it says which files exist (so absent ones cost no open) and
         // whether the device vanished mid-scan.
+        let directory = reader.directory(dir)
         let entries: Set<String>
-        switch reader.list(dir) {
+        switch directory.list() {
         case .success(let names): entries = Set(names)
         case .failure(.notFound):
             warnings.append("\(address): disappeared during the scan, skipped")
@@ -105,7 +106,7 @@ public struct SysfsScanner: Sendable {
             // Byte-level: a Character-level split here ran for every attribute of every function.
             let top = file.utf8.firstIndex(of: UInt8(ascii: "/")).map { String(file[..<$0]) } ?? file
             guard entries.contains(top) else { return nil }
-            switch reader.read("\(dir)/\(file)", limit: limit) {
+            switch directory.read(file, limit: limit) {
             case .success(let bytes):
                 guard let s = Self.trimmed(bytes) else { diagnostics.append(FieldDiagnostic(field: file, problem: "empty file")) ; return nil }
                 return s
@@ -137,7 +138,7 @@ public struct SysfsScanner: Sendable {
         }
         func linkName(_ file: String) -> String? {
             guard entries.contains(file) else { return nil }
-            switch reader.readLink("\(dir)/\(file)") {
+            switch directory.readLink(file) {
             case .success(let target): return target.split(separator: "/").last.map(String.init)
             case .failure(.notFound): return nil
             case .failure(let e):
@@ -153,7 +154,7 @@ public struct SysfsScanner: Sendable {
         f.subsystemDevice = hex("subsystem_device", UInt16.self)
         f.revision = hex("revision", UInt8.self)
 
-        switch entries.contains("config") ? reader.read("\(dir)/config", limit: Self.configLimit) : .failure(.notFound) {
+        switch entries.contains("config") ? directory.read("config", limit: Self.configLimit) : .failure(.notFound) {
         case .success(let bytes):
             if bytes.count < 64 {
                 diagnostics.append(FieldDiagnostic(field: "config", problem: "\(bytes.count) bytes, under the 64-byte header"))
@@ -169,11 +170,13 @@ public struct SysfsScanner: Sendable {
         }
 
         if let text = text("resource", limit: 4096) {  // 13 lines (endpoint) or 17 (bridge) of 57 bytes
-            for (i, line) in text.utf8.split(separator: UInt8(ascii: "\n")).map(Substring.init).enumerated() {
-                let parts = line.utf8.split(separator: UInt8(ascii: " ")).map(Substring.init)
-                let values = parts.compactMap { HexText.value($0, as: UInt64.self, prefixed: true) }
+            // Split as an array of bytes: String and UTF8View slicing cost more than the reads.
+            for (i, line) in Array(text.utf8).split(separator: UInt8(ascii: "\n")).enumerated() {
+                let parts = line.split(separator: UInt8(ascii: " "))
+                let values = parts.compactMap { HexText.value(bytes: $0, as: UInt64.self, prefixed: true) }
                 guard parts.count == 3, values.count == 3, values[1] >= values[0] || values[1] == 0 else {
-                    diagnostics.append(FieldDiagnostic(field: "resource", problem: "line \(i + 1) '\(line.prefix(60))' is not 'start end flags' in hex"))
+                    let shown = String(decoding: line.prefix(60), as: UTF8.self)
+                    diagnostics.append(FieldDiagnostic(field: "resource", problem: "line \(i + 1) '\(shown)' is not 'start end flags' in hex"))
                     continue
                 }
                 f.resources.append(Resource(index: i, start: values[0], end: values[1], flags: values[2]))
@@ -193,7 +196,7 @@ public struct SysfsScanner: Sendable {
         do {
             for entry in entries where entry.utf8.starts(with: "virtfn".utf8) {
                 guard let n = Int(entry.dropFirst(6)) else { continue }
-                switch reader.readLink("\(dir)/\(entry)") {
+                switch directory.readLink(entry) {
                 case .success(let target):
                     if let a = target.split(separator: "/").last.flatMap({ PCIAddress($0) }) { vfs.append((n, a)) }
                     else { diagnostics.append(FieldDiagnostic(field: entry, problem: "link target '\(target)' is not a PCI function")) }

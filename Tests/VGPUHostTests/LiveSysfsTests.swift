@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VGPUHost
 import VGPUTestSupport
@@ -42,5 +43,30 @@ struct LiveSysfsTests {
         if size > 1 { #expect(reader.withContents(of: path, limit: size - 1) { $0.count } == .failure(.tooLarge(size - 1))) }
         #expect(reader.withContents(of: dir.path + "/absent", limit: 1 << 20) { $0.count } == .failure(.notFound))
         if case .success = reader.withContents(of: dir.path, limit: 1 << 20, { $0.count }) { Issue.record("a directory has no contents") }
+    }
+
+    /// Reading through a held-open directory gives what reading by joined paths gives, links and
+    /// nested names included; a missing directory fails every call the same way.
+    @Test func directoryReadsEqualPathReads() throws {
+        _ = try dir.write("fn/vendor", Array("0x10de\n".utf8))
+        _ = try dir.write("fn/power/runtime_status", Array("active\n".utf8))
+        _ = try dir.write("fn/big", Self.pattern(70_000))
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/fn/driver", withDestinationPath: "../../bus/pci/drivers/nvidia")
+        let live = LiveSysfs(), path = dir.path + "/fn"
+        let held = live.directory(path)
+        #expect(try Set(held.list().get()) == Set(live.list(path).get()))
+        for name in ["vendor", "power/runtime_status", "big", "absent", "power"] {
+            for limit in [4, 256, 1 << 20] {
+                #expect(held.read(name, limit: limit) == live.read(path + "/" + name, limit: limit), "\(name) \(limit)")
+            }
+        }
+        #expect(held.readLink("driver") == .success("../../bus/pci/drivers/nvidia"))
+        #expect(held.readLink("driver") == live.readLink(path + "/driver"))
+        if case .success = held.readLink("vendor") { Issue.record("a regular file is not a link") }
+
+        let gone = live.directory(dir.path + "/gone")
+        #expect(gone.list() == .failure(.notFound))
+        #expect(gone.read("vendor", limit: 256) == .failure(.notFound))
+        #expect(gone.readLink("driver") == .failure(.notFound))
     }
 }
