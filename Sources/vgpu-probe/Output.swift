@@ -33,7 +33,7 @@ enum Output {
     /// The built-in module registry, or exit 70: a module that fails to load is a defect of this build.
     static func registry() throws(ExitCode) -> ModuleRegistry {
         do {
-            return try BuiltInModules.registry()
+            return try ModulePreload.registry()
         } catch {
             Self.error("internal error: \(error)")
             throw exit(.internalError)

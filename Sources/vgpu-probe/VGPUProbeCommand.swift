@@ -22,4 +22,10 @@ struct VGPUProbeCommand: ParsableCommand {
         subcommands: [ProbeCommand.self, FirmwareCommand.self, PlanCommand.self, TypesCommand.self, SimulateCommand.self, SnapshotCommand.self],
         defaultSubcommand: ProbeCommand.self
     )
+
+    /// Starts loading the built-in modules on another core, then parses and runs the command.
+    static func main() {
+        ModulePreload.start()
+        main(nil)
+    }
 }

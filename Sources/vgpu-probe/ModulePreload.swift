@@ -1,0 +1,37 @@
+import Dispatch
+import Synchronization
+import VGPUCore
+import VGPUProbe
+
+/// The built-in modules, loaded on a second core while ArgumentParser parses the command line.
+///
+/// Both take a few milliseconds (decoding the embedded manifests; reflecting over the commands), and
+/// a command needs the modules only once parsing is done, so a probe's start-up pays for the longer of
+/// the two rather than their sum. Commands that never ask (`--help`, `firmware --elf`) just exit.
+enum ModulePreload {
+    private static let loaded = DispatchGroup()
+    /// The outcome once loaded; nil while loading, or when `start` was never called.
+    private static let outcome = Mutex<Result<ModuleRegistry, BuiltInModuleError>?>(nil)
+    private static let started = Atomic<Bool>(false)
+
+    /// Starts loading, once.
+    static func start() {
+        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        loaded.enter()
+        // A queue of its own: private queues may always start a thread, so loading cannot wait for a
+        // busy pool.
+        DispatchQueue(label: "vgpukit.module-preload").async {
+            let result = Result { () throws(BuiltInModuleError) in try BuiltInModules.registry() }
+            outcome.withLock { $0 = result }
+            loaded.leave()
+        }
+    }
+
+    /// The registry: waits for the load under way, or loads now if none was started.
+    static func registry() throws(BuiltInModuleError) -> ModuleRegistry {
+        start()
+        loaded.wait()
+        guard let result = outcome.withLock({ $0 }) else { return try BuiltInModules.registry() }
+        return try result.get()
+    }
+}
