@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Times commands against each other: median wall time and peak RSS over repeated runs.
 
-Each command runs `--runs` times, interleaved (ours, peer, ours, peer, ...) so drift in machine load
-hits both alike, after one untimed warm-up each (page cache warm, as on a host probed repeatedly).
+Wall times come from hyperfine (`-N`: no shell; Debian package hyperfine), in three rounds that each
+run ours then the peer, with warm-ups (page cache warm, as on a host probed repeatedly), so drift in
+machine load hits both alike. Not from this script's own fork and wait: Python's process start-up
+added a millisecond or two to every run of both commands, which pulls every ratio towards 1.
 
 Peak RSS is measured in three further runs of each under GNU time (`/usr/bin/time -f %M`, Debian
 package `time`). Not from this script's own wait4: a child forked from Python starts with Python's
@@ -19,7 +21,28 @@ import shlex
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+
+
+ROUNDS = 3
+
+
+def hyperfine_times(ours, peer, runs):
+    """Per-run wall times (seconds) of each command over `ROUNDS` hyperfine rounds."""
+    times = {"ours": [], "peer": []}
+    per_round = max(1, -(-runs // ROUNDS))
+    for _ in range(ROUNDS):
+        with tempfile.TemporaryDirectory() as scratch:
+            export = os.path.join(scratch, "times.json")
+            subprocess.run(["hyperfine", "-N", "-i", "--style", "none", "--warmup", "2", "--runs", str(per_round),
+                            "--export-json", export, "--", shlex.join(ours), shlex.join(peer)],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            with open(export) as f:
+                results = json.load(f)["results"]
+        times["ours"] += results[0]["times"]
+        times["peer"] += results[1]["times"]
+    return times
 
 
 def run_once(argv):
@@ -61,11 +84,7 @@ def main():
         if code not in (0, 1):
             print(f"{args.name}: warm-up of {argv[0]} exited {code}", file=sys.stderr)
             return 2
-    samples = {"ours": [], "peer": []}
-    for _ in range(args.runs):
-        for key, argv in (("ours", ours), ("peer", peer)):
-            t, _ = run_once(argv)
-            samples[key].append(t)
+    samples = hyperfine_times(ours, peer, args.runs)
     o, p = statistics.median(samples["ours"]), statistics.median(samples["peer"])
     rss, peer_rss = peak_rss_mib(ours), peak_rss_mib(peer)
     ratio = o / p
@@ -79,13 +98,13 @@ def main():
             verdicts.append(("rss", rss <= args.max_rss_mib, f"peak RSS {rss:.1f} MiB (target <= {args.max_rss_mib})"))
     show = lambda v: "?" if v is None else f"{v:.1f}"
     ok = all(v[1] for v in verdicts)
-    print(f"{args.name}: ours {o * 1000:.1f} ms, peer {p * 1000:.1f} ms (medians of {args.runs}), "
+    print(f"{args.name}: ours {o * 1000:.1f} ms, peer {p * 1000:.1f} ms (medians of {len(samples['ours'])}), "
           f"ratio {ratio:.2f}; peak RSS ours {show(rss)} MiB, peer {show(peer_rss)} MiB"
           + ("" if not verdicts else "  -> " + ("MET" if ok else "MISSED: " + "; ".join(v[2] for v in verdicts if not v[1]))))
     if args.results:
         with open(args.results, "a") as f:
             f.write(json.dumps({"name": args.name, "ours_ms": o * 1000, "peer_ms": p * 1000, "ratio": ratio,
-                                "ours_rss_mib": rss, "peer_rss_mib": peer_rss, "runs": args.runs,
+                                "ours_rss_mib": rss, "peer_rss_mib": peer_rss, "runs": len(samples["ours"]),
                                 "met": ok, "ours": args.ours, "peer": args.peer}) + "\n")
     return 0 if ok else 1
 
