@@ -64,7 +64,7 @@ public struct HostProbe {
             f.vendor == Self.nvidia && !f.isVirtualFunction ? f.device.map { UInt32(Self.nvidia) << 16 | UInt32($0) } : nil
         })
         let names = PCIIDDatabase.load(path: options.pciIDsPath, vendors: [Self.nvidia], devices: named, reader: reader)
-        var selected: [PCIFunction] = []
+        var drafts: [Draft] = []
         var others: [String] = []
         for f in scan.functions where f.vendor == Self.nvidia && !f.isVirtualFunction {
             guard (f.classCode ?? 0) >> 16 == 0x03 else {
@@ -73,12 +73,7 @@ public struct HostProbe {
             }
             if let slot = options.slot, !slot.matches(f.address) { continue }
             if let ids = options.ids, !ids.matches(vendor: f.vendor, device: f.device) { continue }
-            selected.append(f)
-        }
-        // The GPUs are drafted on all cores: each draft is independent (its own BAR0 mapping, catalogue
-        // lookup and capacity table), and after the scan the other cores are otherwise idle.
-        let drafts = ConcurrentMap.map(selected) { f in
-            draft(f, devices: devices, byAddress: byAddress, names: names, verifier: verifier, options: options)
+            drafts.append(draft(f, devices: devices, byAddress: byAddress, names: names, verifier: verifier, options: options))
         }
         // Every report is drafted before any firmware verdict is awaited: the prefetch may still be
         // hashing, and only the firmware and readiness parts depend on it.
