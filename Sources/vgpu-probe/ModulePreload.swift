@@ -14,6 +14,19 @@ enum ModulePreload {
     private static let outcome = Mutex<Result<ModuleRegistry, BuiltInModuleError>?>(nil)
     private static let started = Atomic<Bool>(false)
 
+    /// Arguments after which no module is needed: help, version, completion scripts, and
+    /// `firmware --elf` (one file through libelf). Loading anyway would only compete with them for the
+    /// runtime's start-up work.
+    static let needsNoModules: Set<String> = ["-h", "--help", "help", "--version", "--elf",
+                                              "--generate-completion-script", "--experimental-dump-help"]
+
+    /// Starts loading unless `arguments` show that the command will not ask; a wrong guess costs only
+    /// time (`registry()` then loads on the spot).
+    static func start(for arguments: [String]) {
+        guard !arguments.contains(where: needsNoModules.contains) else { return }
+        start()
+    }
+
     /// Starts loading, once.
     static func start() {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }

@@ -23,9 +23,10 @@ struct VGPUProbeCommand: ParsableCommand {
         defaultSubcommand: ProbeCommand.self
     )
 
-    /// Starts loading the built-in modules on another core, then parses and runs the command.
+    /// Starts loading the built-in modules on another core (when the command will need them), then
+    /// parses and runs the command.
     static func main() {
-        ModulePreload.start()
+        ModulePreload.start(for: Array(CommandLine.arguments.dropFirst()))
         main(nil)
     }
 }
