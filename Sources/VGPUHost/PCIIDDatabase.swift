@@ -24,9 +24,10 @@ public struct PCIIDDatabase: Sendable {
     /// Parses pci.ids bytes, keeping the names of `vendorsOfInterest` and of their devices; with
     /// `devicesOfInterest` (keys `vendor << 16 | device`), only those devices.
     ///
-    /// Each vendor's section is found by comparing the start of each line (vendor lines are `10de  NVIDIA Corporation`, ids in
-    /// lower case) and only its lines are parsed; no String is built for a line that is not kept. A
-    /// probe needs a handful of the file's 38,000 names, and loads them on every run.
+    /// Each vendor's section is found by comparing the start of each line with the vendor's line
+    /// (`10de  NVIDIA Corporation`; ids are lower case) and only that section is parsed; no String is
+    /// built for a line that is not kept. A probe needs a handful of the file's 38,000 names, and loads
+    /// them on every run.
     public init(bytes: [UInt8], vendorsOfInterest: Set<UInt16>, devicesOfInterest: Set<UInt32>? = nil) {
         self = bytes.withUnsafeBytes { PCIIDDatabase(contents: $0, vendorsOfInterest: vendorsOfInterest, devicesOfInterest: devicesOfInterest) }
     }

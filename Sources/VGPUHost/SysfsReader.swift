@@ -135,6 +135,7 @@ public struct LiveSysfs: SysfsReader {
         let fd = FileDescriptor(rawValue: raw)
         defer { try? fd.close() }
         // Only a regular, non-empty file is mapped: sysfs attributes report a size they do not have.
+        // (A file truncated while mapped would fault; pci.ids is replaced by rename, never rewritten.)
         guard let status = try? fd.stat(), status.type == .regular, status.size > 0 else {
             return read(path, limit: limit).map { bytes in bytes.withUnsafeBytes(body) }
         }

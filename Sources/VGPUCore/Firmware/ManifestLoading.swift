@@ -75,9 +75,7 @@ extension FirmwareManifest {
                     guard seenRoles.insert(file.role).inserted else { throw fail("\(fp).role", "\(file.role.rawValue) is listed twice") }
                     if let why = ManifestPath.problem(with: file.path) { throw fail("\(fp).path", why) }
                     guard file.size > 0 else { throw fail("\(fp).size", "must be positive, is \(file.size)") }
-                    // Bytes, not Characters: Unicode property lookups for every digit of every file were most of
-                    // the manifest's load time, and the module loads on every start.
-                    guard file.sha256.utf8.count == 64, file.sha256.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+                    guard file.sha256.isLowercaseSHA256Hex else {
                         throw fail("\(fp).sha256", "must be 64 lower-case hex digits")
                     }
                     if file.role == .gsp {

@@ -51,7 +51,7 @@ public final class DigestCache: Sendable {
         self.path = path
         if let data = FileManager.default.contents(atPath: path), data.count <= Self.maximumSize,
            let decoded = try? JSONDecoder().decode([String: String].self, from: data) {
-            let entries = decoded.filter { $0.value.utf8.count == 64 && $0.value.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) } }
+            let entries = decoded.filter(\.value.isLowercaseSHA256Hex)
             state.withLock { $0.entries = entries }
         }
     }
