@@ -134,4 +134,20 @@ struct FirmwareVerifierTests {
         e.size -= 1
         #expect(FirmwareVerifier(root: FirmwareRoot(path: root), verifiesDigests: false).verify(e).findings.map(\.kind) == [.wrongSize])
     }
+
+    /// A prefetch and verifications from several threads at once give exactly what a plain verify
+    /// gives, and each file is hashed once (the examination runs on the verifier's queue).
+    @Test func prefetchedAndConcurrentVerificationsAgree() async throws {
+        let files = [try gspEntry(), try bootloaderEntry()]
+        let expected = files.map { verify($0) }
+        let verifier = FirmwareVerifier(root: FirmwareRoot(path: root))
+        verifier.prefetch(files)
+        let reports = await withTaskGroup(of: [FirmwareFileReport].self) { group in
+            for _ in 0..<8 { group.addTask { files.map(verifier.verify) } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(reports.count == 8)
+        for r in reports { #expect(r == expected) }
+        #expect(verifier.hashed == 2)
+    }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Dispatch
+import Synchronization
 import SystemPackage
 
 /// SHA-256 of a file, streamed in fixed-size chunks so a 38 MB image costs two 1 MiB buffers, not
@@ -46,14 +47,19 @@ public enum FileDigest {
 
 /// Two buffers handed back and forth between a reader thread and the hashing thread.
 ///
-/// Unchecked Sendable: a buffer and its length are written only by the side that holds it, and the
-/// semaphores hand it over (a signal happens before the matching wait returns).
+/// Each buffer's state is an atomic, stored with release once the buffer is filled (by the reader) or
+/// consumed (by the hasher) and loaded with acquire before the other side touches it: that is the
+/// hand-over, for the memory model and for ThreadSanitizer, which cannot see through libdispatch's
+/// semaphores. The semaphores only put a side to sleep until its turn. Unchecked Sendable for that
+/// reason: every access to a buffer, its length or `error` is ordered by those atomics.
 private final class ChunkExchange: @unchecked Sendable {
     let fd: FileDescriptor
     let buffers: [UnsafeMutableRawBufferPointer]
-    /// Bytes in each buffer; 0 at the end of the file; -1 after a read error (then `error` says why).
-    var lengths = [0, 0]
-    var error = ""
+    /// A buffer's state: its byte count once filled (0 at the end of the file), `failedRead` after a
+    /// read error (then `error` says why), or `free` while the reader may fill it.
+    private let state0 = Atomic<Int>(ChunkExchange.free), state1 = Atomic<Int>(ChunkExchange.free)
+    static let free = Int.min, failedRead = -1
+    private var error = ""
     let full = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
     /// Created at 0 and signalled once in `init`: libdispatch traps when a semaphore is freed with a
     /// count below its initial value, which a buffer the reader is waiting on would have.
@@ -69,20 +75,30 @@ private final class ChunkExchange: @unchecked Sendable {
 
     func deallocate() { buffers.forEach { $0.deallocate() } }
 
+    private func store(_ value: Int, _ i: Int) {
+        if i == 0 { state0.store(value, ordering: .releasing) } else { state1.store(value, ordering: .releasing) }
+    }
+
+    private func load(_ i: Int) -> Int {
+        i == 0 ? state0.load(ordering: .acquiring) : state1.load(ordering: .acquiring)
+    }
+
     /// The reader: fills buffers in turn until the end of the file or an error, which it passes on.
     func readAll() {
         var i = 0
         while true {
             empty[i].wait()
+            _ = load(i)  // acquire: the hasher is done with this buffer
+            var length: Int
             do {
-                lengths[i] = try fd.read(into: buffers[i])
+                length = try fd.read(into: buffers[i])
             } catch {
-                lengths[i] = -1
                 self.error = "\(error)"
+                length = Self.failedRead
             }
-            let last = lengths[i] <= 0
+            store(length, i)
             full[i].signal()
-            if last { break }
+            if length <= 0 { break }
             i ^= 1
         }
         finished.signal()
@@ -94,10 +110,11 @@ private final class ChunkExchange: @unchecked Sendable {
         var i = 0
         while true {
             full[i].wait()
-            let n = lengths[i]
-            if n < 0 { failed(error) }
+            let n = load(i)
+            if n == Self.failedRead { failed(error) }
             if n <= 0 { break }
             body(UnsafeRawBufferPointer(rebasing: buffers[i][..<n]))
+            store(Self.free, i)
             empty[i].signal()
             i ^= 1
         }
