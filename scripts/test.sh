@@ -24,7 +24,7 @@ ASAN_OPTIONS=suppressions=$repo/.asan-suppressions LSAN_OPTIONS=suppressions=$re
 asan=${PIPESTATUS[0]}
 [ "$asan" -eq 0 ] || failed=$((failed + 1))
 
-echo "== the life-cycle suites under ThreadSanitizer"
+echo "== the concurrent suites (life cycle, firmware hashing) under ThreadSanitizer"
 swift test --sanitize=thread --scratch-path .build-tsan --filter 'DeviceCoreTests|VGPUManagerTests|FileDigestTests|FirmwareVerifierTests' 2>&1 \
     | grep -E 'Test run with|✘|WARNING: ThreadSanitizer|SUMMARY'
 tsan=${PIPESTATUS[0]}
