@@ -118,7 +118,7 @@ public enum BootPlanning {
             bytes[i..<i + 32].map { pad0(String($0, radix: 16), 2) }.joined()
         }
         var warnings: [String] = []
-        let chipFiles = module.firmwareManifest.release(release)?.chips.first { $0.chip == chip.firmwareDirectoryName }?.files ?? []
+        let chipFiles = module.firmware(for: chip, release: release)?.files.files ?? []
         if plan.heap.requiresScrubber && !chipFiles.contains(where: { $0.role == .scrubber }) {
             warnings.append("the \(Sizes.describe(plan.heap.size)) heap needs the scrubber ucode before booter_load, but release \(release) "
                             + "ships no scrubber for \(chip.name) (it first appears at 570): without it the GSP hangs at boot")
@@ -138,7 +138,7 @@ public enum BootPlanning {
     static func firmwareInputs(module: any ArchitectureModule, chip: Chip, release: FirmwareRelease, root: String,
                                framebuffer: UInt64, vga: UInt32?) throws(Failure) -> (GSPBootInputs, [String])
     {
-        guard let r = module.firmwareManifest.release(release), let files = r.chips.first(where: { $0.chip == chip.firmwareDirectoryName }) else {
+        guard let (r, files) = module.firmware(for: chip, release: release) else {
             throw .unsupported("\(chip.name) has no firmware manifest for \(release); supported: \(module.supportedReleases.map(\.description).joined(separator: ", "))")
         }
         let report = FirmwareVerifier(root: FirmwareRoot(path: root)).verify(chip: files, release: r)

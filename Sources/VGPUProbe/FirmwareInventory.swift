@@ -71,9 +71,7 @@ public struct FirmwareInventory: Sendable, Codable, Equatable {
         var entries: [Chip] = []
         for (module, chip) in selected {
             let version = release ?? module.defaultRelease
-            guard let manifestRelease = module.firmwareManifest.release(version),
-                  let files = manifestRelease.chips.first(where: { $0.chip == chip.firmwareDirectoryName })
-            else {
+            guard let (manifestRelease, files) = module.firmware(for: chip, release: version) else {
                 // Over all chips, a release some module lacks just leaves that module's chips out.
                 if chipName == nil { continue }
                 throw .unsupportedRelease(chip: chip.name, release: version.description,

@@ -89,10 +89,9 @@ public struct HostProbe {
         guard f.vendor == nvidia, !f.isVirtualFunction, (f.classCode ?? 0) >> 16 == 0x03, let device = f.device,
               options.slot?.matches(f.address) ?? true, options.ids?.matches(vendor: f.vendor, device: f.device) ?? true,
               let owner = registry.select(pciDeviceID: device),
-              let release = owner.module.firmwareManifest.release(owner.module.defaultRelease),
-              let files = release.chips.first(where: { $0.chip == owner.chip.firmwareDirectoryName })
+              let firmware = owner.module.firmware(for: owner.chip, release: owner.module.defaultRelease)
         else { return }
-        verifier.prefetch(files.files)
+        verifier.prefetch(firmware.files.files)
     }
 
     /// A GPU's report but for its firmware verdict: `firmware` waits for the verification (perhaps
@@ -163,8 +162,7 @@ public struct HostProbe {
         let firmware = { () -> HostReport.Firmware? in
             guard let owner, options.verifyFirmware else { return nil }
             let release = owner.module.defaultRelease
-            guard let r = owner.module.firmwareManifest.release(release),
-                  let files = r.chips.first(where: { $0.chip == owner.chip.firmwareDirectoryName }) else { return nil }
+            guard let (r, files) = owner.module.firmware(for: owner.chip, release: release) else { return nil }
             let report = verifier.verify(chip: files, release: r)
             return .init(release: release.description, ok: report.isOK, files: report.files.count,
                          findings: report.files.flatMap(\.findings).map(\.message))

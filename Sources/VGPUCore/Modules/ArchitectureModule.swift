@@ -21,6 +21,14 @@ extension ArchitectureModule {
     /// The releases this module supports: those its manifest describes.
     public var supportedReleases: [FirmwareRelease] { firmwareManifest.releases.map(\.version) }
 
+    /// The manifest's entry for `release` and the files it lists for `chip` (by the chip's firmware
+    /// directory name), or nil when the manifest has no such release or no files for the chip.
+    public func firmware(for chip: Chip, release: FirmwareRelease) -> (release: FirmwareManifest.Release, files: FirmwareManifest.ChipFiles)? {
+        guard let entry = firmwareManifest.release(release),
+              let files = entry.chips.first(where: { $0.chip == chip.firmwareDirectoryName }) else { return nil }
+        return (entry, files)
+    }
+
     /// The chip with this name (any case), if the module owns it.
     public func chip(named name: String) -> Chip? {
         chips.first { $0.name == name.uppercased() }

@@ -81,7 +81,7 @@ public final class FirmwareVerifier: @unchecked Sendable {
         let resolved: String
         switch resolution {
         case .missing:
-            report.findings.append(.init(kind: .missing, message: "\(root.path)/\(file.path): missing"))
+            report.findings.append(.init(kind: .missing, message: "\(shown): missing"))
             return report
         case .unsafe(let why):
             report.findings.append(.init(kind: .unsafePath, message: "\(file.path): refused: \(why)"))
