@@ -148,24 +148,16 @@ public struct LiveSysfs: SysfsReader {
         return .success(body(UnsafeRawBufferPointer(start: base, count: length)))
     }
 
-    public func readLink(_ path: String) -> Result<String, SysfsReadError> {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink(path, &buffer, buffer.count - 1)
-        guard n >= 0 else { return .failure(Self.map(Errno(rawValue: errno))) }
-        return .success(String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self))
-    }
+    public func readLink(_ path: String) -> Result<String, SysfsReadError> { Self.readLink(at: AT_FDCWD, path) }
 
-    public func list(_ path: String) -> Result<[String], SysfsReadError> {
-        guard let dir = opendir(path) else { return .failure(Self.map(Errno(rawValue: errno))) }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return .success(names)
+    public func list(_ path: String) -> Result<[String], SysfsReadError> { LiveDirectory(path).list() }
+
+    /// The target of the link `path`, relative to the directory `at` (AT_FDCWD: the working directory).
+    static func readLink(at directory: Int32, _ path: String) -> Result<String, SysfsReadError> {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlinkat(directory, path, &buffer, buffer.count - 1)
+        guard n >= 0 else { return .failure(map(Errno(rawValue: errno))) }
+        return .success(String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 
     public func readRegisters(_ path: String, offsets: [Int]) -> Result<[UInt32], SysfsReadError> {
@@ -233,9 +225,6 @@ final class LiveDirectory: SysfsDirectoryReader {
 
     func readLink(_ name: String) -> Result<String, SysfsReadError> {
         if let openError { return .failure(openError) }
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlinkat(fd, name, &buffer, buffer.count - 1)
-        guard n >= 0 else { return .failure(LiveSysfs.map(Errno(rawValue: errno))) }
-        return .success(String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        return LiveSysfs.readLink(at: fd, name)
     }
 }
