@@ -38,8 +38,11 @@ let cTargets: [Target] = [
 let frameworkTargets: [Target] = [
     // Value types and protocols; performs no I/O of its own.
     .target(name: "VGPUCore"),
-    // Firmware files: the libelf-backed GSP image reader, NVIDIA bin containers, manifests, verification.
-    .target(name: "VGPUFirmware", dependencies: ["CLibELF", "VGPUCore", crypto, systemPackage]),
+    // Firmware file formats: the libelf-backed GSP image reader and NVIDIA's bin containers. Nothing
+    // else (no Foundation, no crypto), so a tool that only reads images stays small and starts fast.
+    .target(name: "VGPUFirmwareFormats", dependencies: ["CLibELF", systemPackage]),
+    // Firmware verification: manifests resolved under a firmware root, sizes, digests, the digest cache.
+    .target(name: "VGPUFirmware", dependencies: ["VGPUFirmwareFormats", "VGPUCore", crypto, systemPackage]),
     // Per-family tables named after the chip that introduced them (GA102 LIBOS3 heap, TU102 LIBOS2
     // heap), shared by the modules that use them so no module depends on another.
     .target(name: "VGPUHAL", dependencies: ["VGPUCore"]),
@@ -54,7 +57,7 @@ let frameworkTargets: [Target] = [
     .target(name: "VGPUManager", dependencies: ["VGPUCore", "VGPUSimulator"]),
     // The probe's report model and renderers; depends on the registry, not on concrete modules,
     // except for the one built-in module list in BuiltInModules.swift.
-    .target(name: "VGPUProbe", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost", "VGPUSimulator", "VGPUManager", "VGPUAda", "VGPUAmpere", logging]),
+    .target(name: "VGPUProbe", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUSimulator", "VGPUManager", "VGPUAda", "VGPUAmpere", logging]),
 ]
 
 // MARK: - Architecture modules
@@ -76,7 +79,7 @@ let architectureTargets: [Target] = [
 let toolTargets: [Target] = [
     .executableTarget(name: "vgpu-probe", dependencies: ["VGPUProbe", "VGPUManager", argumentParser, logging, systemPackage]),
     // Fuzz targets (VGPUFuzz) and their driver: a libFuzzer binary with -DFUZZING, a corpus replayer without.
-    .target(name: "VGPUFuzz", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost", "VGPUManager"]),
+    .target(name: "VGPUFuzz", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUManager"]),
     .executableTarget(name: "vgpu-fuzz", dependencies: ["VGPUFuzz"]),
     // Build-time helper for EmbedFirmwareManifest: turns a manifest JSON file into a Swift source file.
     .executableTarget(name: "embed-manifest", path: "Plugins/EmbedFirmwareManifestTool"),
@@ -102,15 +105,15 @@ let testTargets: [Target] = [
     // Locating the real firmware root and building malformed inputs; shared by the test targets.
     .target(name: "VGPUTestSupport", dependencies: ["VGPUConformance"], path: "Tests/VGPUTestSupport"),
     .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore", "VGPUTestSupport"]),
-    .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmware", "VGPUTestSupport"]),
+    .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmwareFormats", "VGPUFirmware", "VGPUTestSupport"]),
     .testTarget(name: "VGPUAdaTests", dependencies: ["VGPUAda", "VGPUConformance", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"]),
     .testTarget(name: "VGPUBootTests", dependencies: ["VGPUCore", "VGPUSimulator", "VGPUAda", "VGPUProbe", "VGPUTestSupport"]),
-    .testTarget(name: "VGPUCorpusTests", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"], exclude: []),
+    .testTarget(name: "VGPUCorpusTests", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"], exclude: []),
     .testTarget(name: "VGPUHostTests", dependencies: ["VGPUHost", "VGPUTestSupport"]),
     .testTarget(name: "VGPUManagerTests", dependencies: ["VGPUManager", "VGPUProbe", "VGPUSimulator", "VGPUTestSupport"]),
     .testTarget(
         name: "VGPUProbeTests",
-        dependencies: ["VGPUProbe", "VGPUTestSupport", "vgpu-probe"]
+        dependencies: ["VGPUProbe", "VGPUFirmwareFormats", "VGPUTestSupport", "vgpu-probe"]
     ),
 ]
 
@@ -120,6 +123,7 @@ let package = Package(
     products: [
         .executable(name: "vgpu-probe", targets: ["vgpu-probe"]),
         .library(name: "VGPUCore", targets: ["VGPUCore"]),
+        .library(name: "VGPUFirmwareFormats", targets: ["VGPUFirmwareFormats"]),
         .library(name: "VGPUFirmware", targets: ["VGPUFirmware"]),
         .library(name: "VGPUHost", targets: ["VGPUHost"]),
         .library(name: "VGPUAda", targets: ["VGPUAda"]),

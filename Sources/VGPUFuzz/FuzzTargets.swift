@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import VGPUCore
 import VGPUFirmware
+import VGPUFirmwareFormats
 import VGPUHost
 import VGPUManager
 

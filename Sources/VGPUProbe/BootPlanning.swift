@@ -1,5 +1,6 @@
 import VGPUCore
 import VGPUFirmware
+import VGPUFirmwareFormats
 import VGPUHost
 
 /// `vgpu-probe plan`: a GSP boot plan for a chip (or a probed GPU) from the real firmware's sizes.

@@ -1,5 +1,6 @@
 import VGPUCore
 import VGPUFirmware
+import VGPUFirmwareFormats
 
 /// Renders a firmware inventory for people: a verdict per file, then what was parsed from it.
 ///
@@ -46,16 +47,7 @@ public enum FirmwareInventoryText {
     public static func describe(_ contents: FirmwareContents) -> [String] {
         switch contents {
         case .gsp(let image):
-            var lines = [
-                "ELF64 little-endian RISC-V, e_type \(image.elfType), .fwversion \(image.version)",
-                ".fwimage at \(image.image) (\(image.image.size) bytes, left on disk)",
-                "signature families: \(image.signatureFamilies.joined(separator: " "))",
-                "sections:",
-            ]
-            for s in image.sections where s.index > 0 {
-                lines.append("  [\(s.index)] \(pad(s.name, 24)) \(pad(s.typeName, 9)) offset \(hex(s.range.offset)) size \(hex(s.range.size)) flags \(hex(s.flags))")
-            }
-            return lines
+            return image.listing
         case .bootloader(let b):
             let d = b.descriptor
             let names = RISCVUcodeDescriptor.fieldNames.filter { d.fields[$0] != nil }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import VGPUCore
 import VGPUFirmware
+import VGPUFirmwareFormats
 import VGPUProbe
 
 /// `vgpu-probe firmware`: verify GSP firmware files against the architecture modules' manifests.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VGPUCore
 import VGPUFirmware
+import VGPUFirmwareFormats
 import VGPUHost
 import VGPUTestSupport
 

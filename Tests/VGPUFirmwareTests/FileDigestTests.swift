@@ -1,5 +1,6 @@
 import Testing
 import VGPUFirmware
+import VGPUFirmwareFormats
 import VGPUTestSupport
 
 /// The streamed SHA-256 against coreutils' sha256sum at every size around its 1 MiB chunk boundary,

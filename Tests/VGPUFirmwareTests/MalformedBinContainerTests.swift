@@ -1,5 +1,6 @@
 import Testing
 import VGPUFirmware
+import VGPUFirmwareFormats
 import VGPUTestSupport
 
 /// Bad bin containers, made by corrupting real files in memory (or from scratch where the real file

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VGPUFirmware
+import VGPUFirmwareFormats
 import VGPUTestSupport
 
 /// Bad GSP images: each yields its own typed error naming the file and the field, never a crash.

@@ -1,5 +1,6 @@
 import Testing
 import VGPUFirmware
+import VGPUFirmwareFormats
 import VGPUTestSupport
 
 /// The bin-container parsers on Debian's real bootloader and booter files (values: GSP-FACTS section 2

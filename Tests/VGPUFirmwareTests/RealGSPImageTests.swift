@@ -1,5 +1,6 @@
 import Testing
 import VGPUFirmware
+import VGPUFirmwareFormats
 import VGPUTestSupport
 
 /// The GSP image reader on Debian's real firmware, checked against readelf and sha256sum.

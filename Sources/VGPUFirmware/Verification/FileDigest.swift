@@ -2,6 +2,7 @@ import Crypto
 import Dispatch
 import Synchronization
 import SystemPackage
+import VGPUFirmwareFormats
 
 /// SHA-256 of a file, streamed in fixed-size chunks so a 38 MB image costs two 1 MiB buffers, not
 /// 38 MB of heap, and is read exactly once.

@@ -1,4 +1,5 @@
 import VGPUCore
+import VGPUFirmwareFormats
 
 /// The verification result for one manifest file: where it resolved, what was found, what was parsed.
 public struct FirmwareFileReport: Sendable, Codable, Equatable {

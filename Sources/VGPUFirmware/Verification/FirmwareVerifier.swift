@@ -1,5 +1,6 @@
 import Dispatch
 import VGPUCore
+import VGPUFirmwareFormats
 
 /// Checks firmware files on disk against a manifest: presence inside the root, size, SHA-256, and,
 /// by parsing, version and required sections.

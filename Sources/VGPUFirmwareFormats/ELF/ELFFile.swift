@@ -155,7 +155,7 @@ struct ELFFile: ~Copyable {
         }
 
         // Bounds first, names second: elf_strptr reads the name table, whose own range must be sane.
-        var headers: [(Int, GElf_Shdr)] = []
+        var headers: [GElf_Shdr] = []   // at its section index
         headers.reserveCapacity(count)
         for index in 0..<count {
             var shdr = GElf_Shdr()
@@ -168,11 +168,11 @@ struct ELFFile: ~Copyable {
                     throw fail("section[\(index)].sh_offset", .outOfBounds(offset: shdr.sh_offset, size: shdr.sh_size, limit: size))
                 }
             }
-            headers.append((index, shdr))
+            headers.append(shdr)
         }
         var sections: [ELFSection] = []
         sections.reserveCapacity(count)
-        for (index, shdr) in headers {
+        for (index, shdr) in headers.enumerated() {
             let name: String
             if index == 0 {
                 name = ""

@@ -3,9 +3,9 @@ import SystemPackage
 /// Thin helpers over swift-system's `FileDescriptor` that turn errno into `FirmwareError`.
 ///
 /// All firmware file I/O goes through here, so every failure names the file.
-enum FileAccess {
+package enum FileAccess {
     /// Opens `path` read-only, translating errno.
-    static func open(_ path: String) throws(FirmwareError) -> FileDescriptor {
+    package static func open(_ path: String) throws(FirmwareError) -> FileDescriptor {
         do {
             return try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
         } catch {
@@ -14,7 +14,7 @@ enum FileAccess {
     }
 
     /// The size of an open regular file.
-    static func size(of fd: FileDescriptor, path: String) throws(FirmwareError) -> UInt64 {
+    package static func size(of fd: FileDescriptor, path: String) throws(FirmwareError) -> UInt64 {
         do {
             let s = try fd.stat()
             guard s.type == .regular else {
@@ -29,7 +29,7 @@ enum FileAccess {
     }
 
     /// Reads a whole small file (a bin container), refusing anything over `limit` bytes.
-    static func readAll(_ path: String, limit: Int) throws(FirmwareError) -> [UInt8] {
+    package static func readAll(_ path: String, limit: Int) throws(FirmwareError) -> [UInt8] {
         let fd = try open(path)
         defer { try? fd.close() }
         let size = try size(of: fd, path: path)
@@ -54,7 +54,7 @@ enum FileAccess {
     }
 
     /// Reads `range` of `fd` exactly, or fails naming `field`.
-    static func read(_ fd: FileDescriptor, _ range: FileRange, path: String, field: String) throws(FirmwareError) -> [UInt8] {
+    package static func read(_ fd: FileDescriptor, _ range: FileRange, path: String, field: String) throws(FirmwareError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: Int(range.size))
         var filled = 0
         while filled < bytes.count {
