@@ -78,6 +78,9 @@ let architectureTargets: [Target] = [
 
 let toolTargets: [Target] = [
     .executableTarget(name: "vgpu-probe", dependencies: ["VGPUProbe", "VGPUManager", argumentParser, logging, systemPackage]),
+    // `gsp-elf FILE...`: a GSP image's sections through libelf, like `readelf -S`. A binary of its own,
+    // without the argument parser or Foundation, so it starts as fast as readelf (docs/performance.md).
+    .executableTarget(name: "gsp-elf", dependencies: ["VGPUFirmwareFormats", systemPackage]),
     // Fuzz targets (VGPUFuzz) and their driver: a libFuzzer binary with -DFUZZING, a corpus replayer without.
     .target(name: "VGPUFuzz", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUManager"]),
     .executableTarget(name: "vgpu-fuzz", dependencies: ["VGPUFuzz"]),
@@ -113,7 +116,7 @@ let testTargets: [Target] = [
     .testTarget(name: "VGPUManagerTests", dependencies: ["VGPUManager", "VGPUProbe", "VGPUSimulator", "VGPUTestSupport"]),
     .testTarget(
         name: "VGPUProbeTests",
-        dependencies: ["VGPUProbe", "VGPUFirmwareFormats", "VGPUTestSupport", "vgpu-probe"]
+        dependencies: ["VGPUProbe", "VGPUFirmwareFormats", "VGPUTestSupport", "vgpu-probe", "gsp-elf"]
     ),
 ]
 
@@ -122,6 +125,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vgpu-probe", targets: ["vgpu-probe"]),
+        .executable(name: "gsp-elf", targets: ["gsp-elf"]),
         .library(name: "VGPUCore", targets: ["VGPUCore"]),
         .library(name: "VGPUFirmwareFormats", targets: ["VGPUFirmwareFormats"]),
         .library(name: "VGPUFirmware", targets: ["VGPUFirmware"]),

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds vgpu-probe as one fully static executable and prints its path.
+# Builds vgpu-probe (or the named products, e.g. gsp-elf) as fully static executables and prints the
+# path of each, one per line, in the order asked.
 #
 # Everything is linked in: the Swift runtime, FoundationEssentials, swift-crypto, libelf, zlib and
 # glibc. This is the binary to copy to a GPU host (it needs no Swift toolchain and no libelf there) and
@@ -10,12 +11,14 @@
 # directory lookup) would load shared NSS modules at run time; vgpu-probe only reaches them when $HOME
 # is unset, and then falls back gracefully if they are missing.
 #
-# usage: scripts/build-static.sh            (output under .build-static/)
+# usage: scripts/build-static.sh [PRODUCT...]     (default vgpu-probe; output under .build-static/)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # libelf's static dependencies (zlib) come from its pkg-config file, as the dynamic link's do.
 link=()
 for lib in $(pkg-config --libs --static libelf); do link+=(-Xlinker "$lib"); done
 flags=(-c release --static-swift-stdlib -Xswiftc -static-executable "${link[@]}" --scratch-path .build-static)
-swift build --product vgpu-probe "${flags[@]}" >&2
-echo "$(swift build "${flags[@]}" --show-bin-path)/vgpu-probe"
+products=("${@:-vgpu-probe}")
+for product in "${products[@]}"; do swift build --product "$product" "${flags[@]}" >&2; done
+dir=$(swift build "${flags[@]}" --show-bin-path)
+for product in "${products[@]}"; do echo "$dir/$product"; done

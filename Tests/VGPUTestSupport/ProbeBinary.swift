@@ -1,16 +1,19 @@
 import Foundation
 
-/// Runs the built `vgpu-probe` executable, which SwiftPM puts beside the test bundle.
+/// Runs the built executables (`vgpu-probe`, `gsp-elf`), which SwiftPM puts beside the test bundle.
 public enum ProbeBinary {
-    /// The executable's path.
-    public static let path: String = {
+    /// `vgpu-probe`'s path.
+    public static let path: String = path(of: "vgpu-probe")
+
+    /// The path of the built executable `name`: the nearest directory above the test bundle holding it.
+    public static func path(of name: String) -> String {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         // Swift Testing may run from inside the .xctest bundle directory.
-        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("vgpu-probe").path) {
+        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path) {
             dir.deleteLastPathComponent()
         }
-        return dir.appendingPathComponent("vgpu-probe").path
-    }()
+        return dir.appendingPathComponent(name).path
+    }
 
     /// This test process's own digest-cache directory.
     static let scratchCache = FileManager.default.temporaryDirectory.appendingPathComponent("vgpukit-cache-\(UUID().uuidString)").path
@@ -22,10 +25,11 @@ public enum ProbeBinary {
         public let stderr: String
     }
 
-    /// Runs `vgpu-probe arguments...` to completion.
-    public static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+    /// Runs `vgpu-probe arguments...` (or the built `executable`) to completion.
+    public static func run(_ arguments: [String], executable: String = "vgpu-probe",
+                           environment: [String: String]? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable == "vgpu-probe" ? path : path(of: executable))
         process.arguments = arguments
         // Never touch the user's digest cache from tests: a scratch one per test process unless given.
         var env = environment ?? ProcessInfo.processInfo.environment
