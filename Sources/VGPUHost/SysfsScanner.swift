@@ -10,6 +10,20 @@ public struct SysfsScanner: Sendable {
     public let devicesDirectory: String
     /// The file-system seam.
     public let reader: any SysfsReader
+    /// How much of each function is read.
+    public let depth: Depth
+
+    /// How much of each function a scan reads.
+    public enum Depth: Sendable, Equatable {
+        /// Every attribute the scanner knows, of every function: a listing of the whole host, a snapshot.
+        case everything
+        /// What a probe of one vendor's devices reports. That vendor's physical functions are read in
+        /// full; its virtual functions as far as a report lists them (vendor and device ids, the
+        /// `physfn`, `driver` and `iommu_group` links, vGPU types); every other function only as far as
+        /// its vendor id, so it is counted but not described. On a GPU host most functions are
+        /// bridges and VFs, and each attribute skipped is an open, a read and a close.
+        case devicesOf(vendor: UInt16)
+    }
 
     /// Where a root's device directory is, or nil when it has none.
     public static func devicesDirectory(root: String, reader: any SysfsReader = LiveSysfs()) -> String? {
@@ -19,10 +33,11 @@ public struct SysfsScanner: Sendable {
         return nil
     }
 
-    /// A scanner over `devicesDirectory`.
-    public init(devicesDirectory: String, reader: any SysfsReader = LiveSysfs()) {
+    /// A scanner over `devicesDirectory`, reading as much of each function as `depth` says.
+    public init(devicesDirectory: String, reader: any SysfsReader = LiveSysfs(), depth: Depth = .everything) {
         self.devicesDirectory = devicesDirectory
         self.reader = reader
+        self.depth = depth
     }
 
     /// The outcome of a scan.
@@ -147,8 +162,37 @@ public struct SysfsScanner: Sendable {
             }
         }
 
+        /// The links and the vGPU types: all a report says of a virtual function besides its ids.
+        func readLinksAndTypes() {
+            if let pf = linkName("physfn") {
+                f.physicalFunction = PCIAddress(pf)
+                if f.physicalFunction == nil { diagnostics.append(FieldDiagnostic(field: "physfn", problem: "link target '\(pf)' is not a PCI function")) }
+            }
+            f.driver = linkName("driver")
+            if let group = linkName("iommu_group") {
+                f.iommuGroup = Int(group)
+                if f.iommuGroup == nil { diagnostics.append(FieldDiagnostic(field: "iommu_group", problem: "link target '\(group)' is not a group number")) }
+            }
+            if entries.contains("nvidia"), let text = text("nvidia/creatable_vgpu_types", limit: 64 * 1024) {
+                let parsed = CreatableVGPUType.parse(text)
+                f.creatableVGPUTypes = parsed.types
+                for line in parsed.malformed {
+                    diagnostics.append(FieldDiagnostic(field: "nvidia/creatable_vgpu_types", problem: "'\(line)' is not '<id> : <name>'"))
+                }
+            }
+        }
+
         f.vendor = hex("vendor", UInt16.self)
+        if case .devicesOf(let vendor) = depth, f.vendor != vendor {
+            f.diagnostics = diagnostics
+            return f  // counted, not described
+        }
         f.device = hex("device", UInt16.self)
+        if case .devicesOf = depth, entries.contains("physfn") {
+            readLinksAndTypes()
+            f.diagnostics = diagnostics
+            return f
+        }
         f.classCode = hex("class", UInt32.self).map { $0 & 0xff_ffff }
         f.subsystemVendor = hex("subsystem_vendor", UInt16.self)
         f.subsystemDevice = hex("subsystem_device", UInt16.self)
@@ -206,22 +250,7 @@ public struct SysfsScanner: Sendable {
             }
         }
         f.virtualFunctions = vfs.sorted { $0.0 < $1.0 }.map(\.1)
-        if let pf = linkName("physfn") {
-            f.physicalFunction = PCIAddress(pf)
-            if f.physicalFunction == nil { diagnostics.append(FieldDiagnostic(field: "physfn", problem: "link target '\(pf)' is not a PCI function")) }
-        }
-        f.driver = linkName("driver")
-        if let group = linkName("iommu_group") {
-            f.iommuGroup = Int(group)
-            if f.iommuGroup == nil { diagnostics.append(FieldDiagnostic(field: "iommu_group", problem: "link target '\(group)' is not a group number")) }
-        }
-        if entries.contains("nvidia"), let text = text("nvidia/creatable_vgpu_types", limit: 64 * 1024) {
-            let parsed = CreatableVGPUType.parse(text)
-            f.creatableVGPUTypes = parsed.types
-            for line in parsed.malformed {
-                diagnostics.append(FieldDiagnostic(field: "nvidia/creatable_vgpu_types", problem: "'\(line)' is not '<id> : <name>'"))
-            }
-        }
+        readLinksAndTypes()
         f.numaNode = decimal("numa_node")
         f.runtimeStatus = text("power/runtime_status")
         f.linkSpeed = text("current_link_speed")

@@ -57,7 +57,8 @@ public struct HostProbe {
         if options.verifyFirmware {
             prefetch = { [registry] f in Self.prefetchFirmware(f, registry: registry, verifier: verifier, options: options) }
         }
-        let scan = SysfsScanner(devicesDirectory: devices, reader: reader).scan(onEach: prefetch)
+        // Only NVIDIA's functions are reported; the rest (bridges, NICs) are counted, not read.
+        let scan = SysfsScanner(devicesDirectory: devices, reader: reader, depth: .devicesOf(vendor: Self.nvidia)).scan(onEach: prefetch)
         let byAddress = Dictionary(scan.functions.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         // Only the names the report shows are decoded from pci.ids: those of the NVIDIA physical functions.
         let named = Set(scan.functions.compactMap { f in

@@ -1,0 +1,84 @@
+import Synchronization
+import Testing
+import VGPUCore
+import VGPUHost
+import VGPUTestSupport
+
+/// `SysfsScanner.Depth.devicesOf`: what a probe does not report is not read, and what it reports is
+/// what a full scan reads.
+struct ScanDepthTests {
+    /// The real file system, with a record of every file read and link followed.
+    final class RecordingReader: SysfsReader {
+        let live = LiveSysfs()
+        let touched = Mutex<[String]>([])
+
+        func read(_ path: String, limit: Int) -> Result<[UInt8], SysfsReadError> {
+            touched.withLock { $0.append(path) }
+            return live.read(path, limit: limit)
+        }
+        func readLink(_ path: String) -> Result<String, SysfsReadError> {
+            touched.withLock { $0.append(path) }
+            return live.readLink(path)
+        }
+        func list(_ path: String) -> Result<[String], SysfsReadError> { live.list(path) }
+        func readRegisters(_ path: String, offsets: [Int]) -> Result<[UInt32], SysfsReadError> {
+            live.readRegisters(path, offsets: offsets)
+        }
+
+        /// The entries of one function's directory that were read, by name.
+        func touched(in function: PCIAddress) -> Set<String> {
+            let marker = "/\(function)/"
+            return Set(touched.withLock { $0 }.compactMap { path in
+                path.range(of: marker).map { String(path[$0.upperBound...]) }
+            })
+        }
+    }
+
+    static let nvidia: UInt16 = 0x10de
+
+    @Test("NVIDIA PFs as in a full scan; VFs by ids, links and types; other vendors by vendor id alone",
+          arguments: ["mixed", "l40-two-gpus", "a40"])
+    func readsWhatAProbeReports(host: String) throws {
+        let devices = try #require(SysfsScanner.devicesDirectory(root: FixtureHosts.root(host)))
+        let full = SysfsScanner(devicesDirectory: devices).scan()
+        let reader = RecordingReader()
+        let probe = SysfsScanner(devicesDirectory: devices, reader: reader, depth: .devicesOf(vendor: Self.nvidia)).scan()
+        #expect(probe.warnings == full.warnings)
+        #expect(probe.functions.map(\.address) == full.functions.map(\.address))
+        var kinds = (pf: 0, vf: 0, other: 0)
+        for (ours, all) in zip(probe.functions, full.functions) {
+            let touched = reader.touched(in: ours.address)
+            #expect(ours.vendor == all.vendor)
+            if all.vendor != Self.nvidia {
+                kinds.other += 1
+                var counted = PCIFunction(address: all.address)
+                counted.vendor = all.vendor
+                #expect(ours == counted, "\(ours.address) is counted, not described")
+                #expect(touched == ["vendor"], "\(ours.address)")
+            } else if all.isVirtualFunction {
+                kinds.vf += 1
+                #expect(ours.device == all.device)
+                #expect(ours.physicalFunction == all.physicalFunction)
+                #expect(ours.driver == all.driver)
+                #expect(ours.iommuGroup == all.iommuGroup)
+                #expect(ours.creatableVGPUTypes == all.creatableVGPUTypes)
+                #expect(ours.config == nil && ours.resources.isEmpty && ours.classCode == nil)
+                #expect(touched.isDisjoint(with: ["config", "resource", "class", "sriov_totalvfs", "numa_node"]), "\(ours.address): \(touched)")
+            } else {
+                kinds.pf += 1
+                #expect(ours == all, "\(ours.address) is read in full")
+            }
+        }
+        #expect(kinds.pf > 0 && kinds.vf > 0, "\(host): \(kinds)")
+        #expect(kinds.other > 0, "\(host): \(kinds)")
+    }
+
+    @Test func everythingReadsEveryFunctionsConfig() throws {
+        let devices = try #require(SysfsScanner.devicesDirectory(root: FixtureHosts.root("mixed")))
+        let reader = RecordingReader()
+        let scan = SysfsScanner(devicesDirectory: devices, reader: reader).scan()
+        for f in scan.functions {
+            #expect(reader.touched(in: f.address).isSuperset(of: ["vendor", "device", "class", "config", "resource"]), "\(f.address)")
+        }
+    }
+}
