@@ -8,7 +8,8 @@ import VGPUFirmwareFormats
 /// 38 MB of heap, and is read exactly once.
 ///
 /// A reader thread fills one buffer while the caller hashes the other: copying the file out of the
-/// page cache is a fifth of the work, and on a probe the second core is otherwise idle by then.
+/// page cache is a fifth of the work, and on a probe the second core is otherwise idle by then. A file
+/// under one chunk is read and hashed on the calling thread.
 public enum FileDigest {
     /// Chunk size: large enough that syscalls are noise next to hashing, small enough for a low RSS.
     static let chunkSize = 1 << 20
@@ -17,20 +18,46 @@ public enum FileDigest {
     public static func sha256(path: String) throws(FirmwareError) -> (hex: String, size: UInt64) {
         let fd = try FileAccess.open(path)
         defer { try? fd.close() }
-        let exchange = ChunkExchange(fd: fd, chunkSize: chunkSize)
-        defer { exchange.deallocate() }
-        // A queue of its own, not a global one: private serial queues may always start a thread, so the
-        // reader runs even when every pool thread is busy (the hasher below may itself be one, waiting).
-        DispatchQueue(label: "vgpukit.file-digest.reader").async { exchange.readAll() }
         var hasher = SHA256()
         var total: UInt64 = 0
-        var failure: String?
-        exchange.consume { chunk in
-            hasher.update(bufferPointer: chunk)
-            total += UInt64(chunk.count)
-        } failed: { failure = $0 }
+        let failure: String?
+        // A chip's bootloader and booters are a few KiB to a few hundred: starting a reader thread for
+        // them costs more than the copy it would overlap, and on a busy probe the new thread may wait
+        // milliseconds for a core. Read them here. (The length is only a hint: either way the file is
+        // read to its end.)
+        if let size = try? FileAccess.size(of: fd, path: path), size < UInt64(chunkSize) {
+            failure = readHere(fd, capacity: Int(size) + 1) { chunk in
+                hasher.update(bufferPointer: chunk)
+                total += UInt64(chunk.count)
+            }
+        } else {
+            let exchange = ChunkExchange(fd: fd, chunkSize: chunkSize)
+            defer { exchange.deallocate() }
+            // A queue of its own, not a global one: private serial queues may always start a thread, so the
+            // reader runs even when every pool thread is busy (the hasher below may itself be one, waiting).
+            DispatchQueue(label: "vgpukit.file-digest.reader").async { exchange.readAll() }
+            var failed: String?
+            exchange.consume { chunk in
+                hasher.update(bufferPointer: chunk)
+                total += UInt64(chunk.count)
+            } failed: { failed = $0 }
+            failure = failed
+        }
         if let failure { throw FirmwareError(file: path, field: "file", problem: .unreadable(failure)) }
         return (hex(hasher.finalize()), total)
+    }
+
+    /// Reads `fd` to its end on this thread, `capacity` bytes at a time, passing each read to `body`;
+    /// the read error's text, or nil.
+    private static func readHere(_ fd: FileDescriptor, capacity: Int, _ body: (UnsafeRawBufferPointer) -> Void) -> String? {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
+        defer { buffer.deallocate() }
+        while true {
+            let n: Int
+            do { n = try fd.read(into: buffer) } catch { return "\(error)" }
+            if n == 0 { return nil }
+            body(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+        }
     }
 
     /// Lower-case hex of a digest.
