@@ -19,7 +19,19 @@ public struct HostProbe {
         public var verifyAll = false
         /// How vGPU capacity is budgeted (VMMU segment, equal-size mode).
         public var policy = VGPUResourcePolicy()
+        /// When `run(_:rendering:)` renders the report ahead of the firmware verdicts.
+        public var renderAhead = RenderAhead.whileHashing
         public init() {}
+    }
+
+    /// When to render a report ahead of its firmware verdicts (see `run(_:rendering:)`).
+    public enum RenderAhead: Sendable {
+        /// When the firmware is still being examined once the report is drafted: then a core is free.
+        case whileHashing
+        /// Every time firmware is verified (tests use it to take that path for certain).
+        case always
+        /// Never: render once the verdicts are in.
+        case never
     }
 
     /// Why no report could be made.
@@ -47,12 +59,62 @@ public struct HostProbe {
 
     /// Runs the probe.
     public func run(_ options: Options) throws(Failure) -> HostReport {
+        let drafted = try draftReport(options)
+        return drafted.finishWithVerdicts()
+    }
+
+    /// Runs the probe and renders its report: the same as `render(run(options))`, sooner.
+    ///
+    /// The report is drafted while the firmware is still being hashed (a 38 MB GSP image: the probe's
+    /// critical path), and the verdicts only fill in each GPU's firmware and readiness. So, while the
+    /// hash still runs, the report is rendered on another core as it will read if every file verifies;
+    /// when the verdicts come, the report is compared with that guess, and the early rendering is used
+    /// if they are equal (`renderedAhead`). A file that fails costs one more rendering, nothing else:
+    /// the output is always the rendering of the report the verdicts made.
+    public func run<Rendering: Sendable>(
+        _ options: Options, rendering render: @escaping @Sendable (HostReport) -> Rendering
+    ) throws(Failure) -> (report: HostReport, rendering: Rendering, renderedAhead: Bool) {
+        let drafted = try draftReport(options)
+        let ahead = switch options.renderAhead {
+        case .whileHashing: drafted.verifier.isPrefetching
+        case .always: options.verifyFirmware
+        case .never: false
+        }
+        guard ahead else {
+            let report = drafted.finishWithVerdicts()
+            return (report, render(report), false)
+        }
+        let guess = drafted.finish(drafted.drafts.map(\.firmwareIfVerified))
+        let early = EarlyRendering { render(guess) }
+        let report = drafted.finishWithVerdicts()
+        if report == guess, let rendering = early.wait() { return (report, rendering, true) }
+        return (report, render(report), false)
+    }
+
+    /// Every GPU's report but for the firmware verdicts, and how to finish the host's report.
+    private struct DraftedReport {
+        let drafts: [Draft]
+        let verifier: FirmwareVerifier
+        let cache: DigestCache?
+        /// The host's report, given each draft's firmware verdict (in `drafts` order).
+        let finish: ([HostReport.Firmware?]) -> HostReport
+
+        /// Waits for every verdict, saves the digest cache (it now holds this run's digests) and
+        /// finishes the report.
+        func finishWithVerdicts() -> HostReport {
+            let verdicts = drafts.map { $0.firmware() }
+            cache?.save()
+            return finish(verdicts)
+        }
+    }
+
+    /// Scans, starts hashing each GPU's firmware as the scan meets it, and drafts every report.
+    private func draftReport(_ options: Options) throws(Failure) -> DraftedReport {
         guard let devices = SysfsScanner.devicesDirectory(root: options.sysfsRoot, reader: reader) else {
             throw .noDevicesDirectory(options.sysfsRoot)
         }
         let cache = options.verifyFirmware ? options.digestCachePath.map { DigestCache(path: $0) } : nil
         let verifier = FirmwareVerifier(root: FirmwareRoot(path: options.firmwareRoot), cache: cache, verifyAll: options.verifyAll)
-        defer { cache?.save() }
         var prefetch: (@Sendable (PCIFunction) -> Void)?
         if options.verifyFirmware {
             prefetch = { [registry] f in Self.prefetchFirmware(f, registry: registry, verifier: verifier, options: options) }
@@ -78,9 +140,11 @@ public struct HostProbe {
         }
         // Every report is drafted before any firmware verdict is awaited: the prefetch may still be
         // hashing, and only the firmware and readiness parts depend on it.
-        let gpus = drafts.map { $0.finish($0.firmware()) }
-        return HostReport(schema: HostReport.schemaID, sysfsRoot: options.sysfsRoot, firmwareRoot: options.firmwareRoot,
-                          gpus: gpus, otherNVIDIAFunctions: others, warnings: scan.warnings, functionsScanned: scan.functions.count)
+        return DraftedReport(drafts: drafts, verifier: verifier, cache: cache) { [drafts, others] verdicts in
+            HostReport(schema: HostReport.schemaID, sysfsRoot: options.sysfsRoot, firmwareRoot: options.firmwareRoot,
+                       gpus: zip(drafts, verdicts).map { $0.finish($1) }, otherNVIDIAFunctions: others,
+                       warnings: scan.warnings, functionsScanned: scan.functions.count)
+        }
     }
 
     /// Starts hashing the firmware of a GPU the scan has just read, chosen by its PCI device id, so the
@@ -99,6 +163,8 @@ public struct HostProbe {
     /// still running in the background), `finish` adds it and the readiness checks.
     private struct Draft {
         let firmware: () -> HostReport.Firmware?
+        /// The verdict `firmware` will give if every file verifies, known without waiting.
+        let firmwareIfVerified: HostReport.Firmware?
         let finish: (HostReport.Firmware?) -> HostReport.GPU
     }
 
@@ -160,13 +226,16 @@ public struct HostProbe {
             diagnostics += vf.diagnostics.filter { $0.field != "config" }.map { "\(address): \($0)" }
         }
 
+        let release = owner?.module.defaultRelease
+        let chipFirmware = options.verifyFirmware ? owner.flatMap { $0.module.firmware(for: $0.chip, release: $0.module.defaultRelease) } : nil
         let firmware = { () -> HostReport.Firmware? in
-            guard let owner, options.verifyFirmware else { return nil }
-            let release = owner.module.defaultRelease
-            guard let (r, files) = owner.module.firmware(for: owner.chip, release: release) else { return nil }
+            guard let release, let (r, files) = chipFirmware else { return nil }
             let report = verifier.verify(chip: files, release: r)
             return .init(release: release.description, ok: report.isOK, files: report.files.count,
                          findings: report.files.flatMap(\.findings).map(\.message))
+        }
+        let firmwareIfVerified = release.flatMap { release in
+            chipFirmware.map { HostReport.Firmware(release: release.description, ok: true, files: $0.files.files.count, findings: []) }
         }
         let catalogue = f.device.flatMap { id in (owner?.module as? any VGPUTypeProviding)?.catalogue(deviceID: id) }
         let creatable = f.virtualFunctions.lazy.compactMap { a in byAddress[a]?.creatableVGPUTypes.map { (a, $0) } }.first
@@ -175,7 +244,7 @@ public struct HostProbe {
         let vfInfo = sriov == nil ? nil : VFInfoReport.make(module: owner?.module, sriov: f.sriovValues)
         let engines = EngineReport.make(module: owner?.module, chip: owner?.chip, release: nil)
         let creatableTypes = creatable.map { CreatableTypesReport.make(vf: $0.0, offered: $0.1, catalogue: catalogue) }
-        return Draft(firmware: firmware) { [self] firmware in
+        return Draft(firmware: firmware, firmwareIfVerified: firmwareIfVerified) { [self] firmware in
             let readiness = judge(owner: owner, identity: identity, sriov: sriov, function: f, firmware: firmware, verify: options.verifyFirmware)
             return HostReport.GPU(
                 address: f.address.description, vendorID: hex4(f.vendor), deviceID: hex4(f.device), name: name,

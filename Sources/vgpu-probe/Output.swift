@@ -1,4 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import SystemPackage
 import VGPUCore
 import VGPUProbe
@@ -17,9 +22,15 @@ enum Output {
 
     /// Encodes `value` fully, then writes it; on failure nothing reaches standard output.
     static func json(_ value: some Encodable) throws(ExitCode) {
-        do {
-            write(try JSONOutput.encode(value), to: .standardOutput)
-        } catch {
+        try json(encoded: Result { try JSONOutput.encode(value) })
+    }
+
+    /// Writes a document `JSONOutput.encode` made; on failure nothing reaches standard output.
+    static func json(encoded: Result<Data, any Error>) throws(ExitCode) {
+        switch encoded {
+        case .success(let document):
+            write(document, to: .standardOutput)
+        case .failure(let error):
             Self.error("internal error: cannot encode JSON: \(error)")
             throw ExitCode(ExitStatus.internalError.rawValue)
         }

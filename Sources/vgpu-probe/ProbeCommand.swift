@@ -1,4 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Logging
 import VGPUCore
 import VGPUFirmware
@@ -59,6 +64,12 @@ struct ProbeCommand: ParsableCommand {
         if let device, IDSelector(device) == nil { throw ValidationError("-d '\(device)' is not [vendor]:[device] in hex") }
     }
 
+    /// The report as it will be written.
+    enum Rendering: Sendable {
+        case json(Result<Data, any Error>)
+        case text(String)
+    }
+
     func run() throws {
         let logger = global.makeLogger()
         let registry = try Output.registry()
@@ -72,14 +83,24 @@ struct ProbeCommand: ParsableCommand {
         options.digestCachePath = digestCache.noCache ? nil : DigestCache.defaultPath
         options.verifyAll = digestCache.verifyAll
         logger.debug("probing", metadata: ["sysfs": "\(sysfsRoot)", "firmware": "\(firmware.firmwareRoot)"])
-        let report: HostReport
-        do { report = try HostProbe(registry: registry).run(options) } catch {
+        // Rendered by the probe, which can do it while the firmware is still being hashed.
+        let (json, verbose) = (self.json, global.verbose)
+        let report: HostReport, rendering: Rendering, renderedAhead: Bool
+        do {
+            (report, rendering, renderedAhead) = try HostProbe(registry: registry).run(options) { report in
+                json ? .json(Result { try JSONOutput.encode(report) }) : .text(HostReportText.render(report, verbose: verbose))
+            }
+        } catch {
             Output.error(error.description)
             throw Output.exit(.noInput)
         }
         for w in report.warnings { logger.warning("\(w)") }
         for g in report.gpus { for d in g.diagnostics { logger.debug("\(g.address): \(d)") } }
-        if json { try Output.json(report) } else { Output.print(HostReportText.render(report, verbose: global.verbose)) }
+        logger.debug("report rendered \(renderedAhead ? "while the firmware was hashed" : "after the firmware verdicts")")
+        switch rendering {
+        case .json(let encoded): try Output.json(encoded: encoded)
+        case .text(let text): Output.print(text)
+        }
         if !report.ok { throw Output.exit(.findings) }
     }
 }

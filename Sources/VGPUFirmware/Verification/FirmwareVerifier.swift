@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import VGPUCore
 import VGPUFirmwareFormats
 
@@ -26,6 +27,12 @@ public final class FirmwareVerifier: @unchecked Sendable {
     private var hashCount = 0, cacheHits = 0
     /// Where every examination runs, one at a time.
     private let queue = DispatchQueue(label: "vgpukit.firmware-verifier")
+    /// Prefetches queued or running: read without waiting, so a caller can tell whether a `verify`
+    /// is likely to wait.
+    private let prefetching = Atomic<Int>(0)
+
+    /// True while a `prefetch` is still examining files (a `verify` of them would wait).
+    public var isPrefetching: Bool { prefetching.load(ordering: .relaxed) > 0 }
     /// Manifest path -> where it resolved (a resolution walks every component of the path).
     private var resolutions: [String: FirmwareRoot.Resolution] = [:]
 
@@ -59,7 +66,9 @@ public final class FirmwareVerifier: @unchecked Sendable {
     /// waits for that result instead of starting over. The probe calls this as soon as its scan meets a
     /// GPU, so hashing a 38 MB image overlaps the rest of the scan and the report.
     public func prefetch(_ files: [FirmwareManifest.File]) {
+        prefetching.add(1, ordering: .relaxed)
         queue.async {
+            defer { self.prefetching.subtract(1, ordering: .relaxed) }
             // Smallest first: the booters and the bootloader take a millisecond together, and done first
             // they no longer add that millisecond after the 38 MB image's hash, the probe's critical path.
             for file in files.sorted(by: { $0.size < $1.size }) {
