@@ -3,6 +3,9 @@
 # `lspci -A linux-sysfs -O sysfs.path=DIR -n -vvv` on generated hosts of 256, 1,024 and 4,096 PCI
 # functions (scripts/fixtures/make_hosts.py --scale). Targets (issue 3): ratio <= 1.0 at 1,024
 # functions, and time growing linearly with the count (per-function time at 4,096 within 1.5x of 256).
+# lspci reads every attribute of every function; the probe reads what it reports (NVIDIA's physical
+# functions in full, their VFs' ids and links, other vendors' functions as far as the vendor id:
+# SysfsScanner.Depth), so the ratio compares the two tools' jobs, not the same reads.
 #
 # usage: benchmarks/discovery.sh [RUNS]
 set -euo pipefail

@@ -13,7 +13,7 @@
 set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
-runs=${1:-15}
+runs=${1:-30}
 root=${VGPUKIT_FIRMWARE_ROOT:-$repo/.firmware}
 image="$root/nvidia/ga102/gsp/gsp-535.113.01.bin"
 [ -e "$image" ] || { echo "no firmware at $root: run scripts/setup.sh" >&2; exit 2; }
