@@ -86,6 +86,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         for (file, chunk) in zip(files, chunks) { contents[file] = chunk }
         let reader = FuzzSysfsReader(files: contents)
         _ = SysfsScanner(devicesDirectory: "/fuzz", reader: reader).scan()
+        // The probe's depth too: its early returns for other vendors and for VFs.
+        _ = SysfsScanner(devicesDirectory: "/fuzz", reader: reader, depth: .devicesOf(vendor: 0x10de)).scan()
     }
 }
 
