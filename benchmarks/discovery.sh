@@ -12,7 +12,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 runs=${1:-9}
-bin=$(bash scripts/build-static.sh)   # fully static, as copied to GPU hosts
+bin=$(bash scripts/build-static.sh --copy-to benchmarks/out/bin)   # fully static, copied as to a GPU host
 mkdir -p benchmarks/out
 results=${VGPUKIT_RESULTS:-benchmarks/out/results.jsonl}
 status=0

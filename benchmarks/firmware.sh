@@ -9,7 +9,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 root=${VGPUKIT_FIRMWARE_ROOT:-$repo/.firmware}
 runs=${1:-15}
-bin=$(bash scripts/build-static.sh)   # fully static, as copied to GPU hosts
+bin=$(bash scripts/build-static.sh --copy-to benchmarks/out/bin)   # fully static, copied as to a GPU host
 image="$root/nvidia/ad102/gsp/gsp-535.113.01.bin"
 [ -e "$image" ] || { echo "no firmware at $root: run scripts/setup.sh" >&2; exit 2; }
 mkdir -p benchmarks/out

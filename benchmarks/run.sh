@@ -17,8 +17,8 @@ runs=${1:-30}
 root=${VGPUKIT_FIRMWARE_ROOT:-$repo/.firmware}
 image="$root/nvidia/ga102/gsp/gsp-535.113.01.bin"
 [ -e "$image" ] || { echo "no firmware at $root: run scripts/setup.sh" >&2; exit 2; }
-# fully static, as copied to GPU hosts
-bins=$(bash scripts/build-static.sh vgpu-probe gsp-elf) || exit 2
+# fully static, and timed as copies, as they reach a GPU host (scripts/build-static.sh says why)
+bins=$(bash scripts/build-static.sh --copy-to benchmarks/out/bin vgpu-probe gsp-elf) || exit 2
 bin=$(sed -n 1p <<< "$bins")
 gsp_elf=$(sed -n 2p <<< "$bins")
 mkdir -p benchmarks/out
