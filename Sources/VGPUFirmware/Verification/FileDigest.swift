@@ -20,16 +20,17 @@ public enum FileDigest {
         defer { try? fd.close() }
         var hasher = SHA256()
         var total: UInt64 = 0
+        func hash(_ chunk: UnsafeRawBufferPointer) {
+            hasher.update(bufferPointer: chunk)
+            total += UInt64(chunk.count)
+        }
         let failure: String?
         // A chip's bootloader and booters are a few KiB to a few hundred: starting a reader thread for
         // them costs more than the copy it would overlap, and on a busy probe the new thread may wait
         // milliseconds for a core. Read them here. (The length is only a hint: either way the file is
         // read to its end.)
         if let size = try? FileAccess.size(of: fd, path: path), size < UInt64(chunkSize) {
-            failure = readHere(fd, capacity: Int(size) + 1) { chunk in
-                hasher.update(bufferPointer: chunk)
-                total += UInt64(chunk.count)
-            }
+            failure = readHere(fd, capacity: Int(size) + 1, hash)
         } else {
             let exchange = ChunkExchange(fd: fd, chunkSize: chunkSize)
             defer { exchange.deallocate() }
@@ -37,10 +38,7 @@ public enum FileDigest {
             // reader runs even when every pool thread is busy (the hasher below may itself be one, waiting).
             DispatchQueue(label: "vgpukit.file-digest.reader").async { exchange.readAll() }
             var failed: String?
-            exchange.consume { chunk in
-                hasher.update(bufferPointer: chunk)
-                total += UInt64(chunk.count)
-            } failed: { failed = $0 }
+            exchange.consume(hash) { failed = $0 }
             failure = failed
         }
         if let failure { throw FirmwareError(file: path, field: "file", problem: .unreadable(failure)) }
