@@ -116,7 +116,7 @@ let testTargets: [Target] = [
     .testTarget(name: "VGPUManagerTests", dependencies: ["VGPUManager", "VGPUProbe", "VGPUSimulator", "VGPUTestSupport"]),
     .testTarget(
         name: "VGPUProbeTests",
-        dependencies: ["VGPUProbe", "VGPUFirmwareFormats", "VGPUTestSupport", "vgpu-probe", "gsp-elf"]
+        dependencies: ["VGPUProbe", "VGPUTestSupport", "vgpu-probe", "gsp-elf"]
     ),
 ]
 
