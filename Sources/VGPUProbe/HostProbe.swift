@@ -6,7 +6,7 @@ import VGPUHost
 /// module, verify its firmware, and judge vGPU readiness.
 public struct HostProbe {
     /// What to probe and how.
-    public struct Options: Sendable {
+    public struct Options: Sendable, Equatable {
         public var sysfsRoot: String = "/sys"
         public var firmwareRoot: String = "/lib/firmware"
         public var pciIDsPath: String = PCIIDDatabase.defaultPath
@@ -25,7 +25,7 @@ public struct HostProbe {
     }
 
     /// When to render a report ahead of its firmware verdicts (see `run(_:rendering:)`).
-    public enum RenderAhead: Sendable {
+    public enum RenderAhead: Sendable, Equatable {
         /// When the firmware is still being examined once the report is drafted: then a core is free.
         case whileHashing
         /// Every time firmware is verified (tests use it to take that path for certain).
@@ -59,8 +59,25 @@ public struct HostProbe {
 
     /// Runs the probe.
     public func run(_ options: Options) throws(Failure) -> HostReport {
-        let drafted = try draftReport(options)
-        return drafted.finishWithVerdicts()
+        try draft(options).report.finishWithVerdicts()
+    }
+
+    /// A probe's first half: the host scanned, every GPU's report drafted, its firmware being hashed.
+    /// `finish(_:rendering:)` waits for the firmware verdicts and completes it.
+    ///
+    /// Sendable so that it can be drafted on one thread and finished on another (vgpu-probe drafts
+    /// while its command line is still being parsed). Unchecked: the drafts' closures capture only
+    /// values and the verifier and cache, which are Sendable themselves; they are not marked
+    /// `@Sendable` only because they are called once, by whoever finishes.
+    public struct Drafted: @unchecked Sendable {
+        /// The options it was drafted with.
+        public let options: Options
+        fileprivate let report: DraftedReport
+    }
+
+    /// Scans, starts hashing each GPU's firmware as the scan meets it, and drafts every report.
+    public func draft(_ options: Options) throws(Failure) -> Drafted {
+        Drafted(options: options, report: try draftReport(options))
     }
 
     /// Runs the probe and renders its report: the same as `render(run(options))`, sooner.
@@ -74,7 +91,14 @@ public struct HostProbe {
     public func run<Rendering: Sendable>(
         _ options: Options, rendering render: @escaping @Sendable (HostReport) -> Rendering
     ) throws(Failure) -> (report: HostReport, rendering: Rendering, renderedAhead: Bool) {
-        let drafted = try draftReport(options)
+        finish(try draft(options), rendering: render)
+    }
+
+    /// Completes a drafted probe and renders its report, as `run(_:rendering:)` does.
+    public func finish<Rendering: Sendable>(
+        _ draft: Drafted, rendering render: @escaping @Sendable (HostReport) -> Rendering
+    ) -> (report: HostReport, rendering: Rendering, renderedAhead: Bool) {
+        let (options, drafted) = (draft.options, draft.report)
         let ahead = switch options.renderAhead {
         case .whileHashing: drafted.verifier.isPrefetching
         case .always: options.verifyFirmware
@@ -92,7 +116,7 @@ public struct HostProbe {
     }
 
     /// Every GPU's report but for the firmware verdicts, and how to finish the host's report.
-    private struct DraftedReport {
+    fileprivate struct DraftedReport {
         let drafts: [Draft]
         let verifier: FirmwareVerifier
         let cache: DigestCache?
@@ -161,7 +185,7 @@ public struct HostProbe {
 
     /// A GPU's report but for its firmware verdict: `firmware` waits for the verification (perhaps
     /// still running in the background), `finish` adds it and the readiness checks.
-    private struct Draft {
+    fileprivate struct Draft {
         let firmware: () -> HostReport.Firmware?
         /// The verdict `firmware` will give if every file verifies, known without waiting.
         let firmwareIfVerified: HostReport.Firmware?

@@ -20,7 +20,10 @@ struct GlobalOptions: ParsableArguments {
 /// `--firmware-root`, shared by the commands that read firmware.
 struct FirmwareRootOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Directory that holds nvidia/... firmware.", valueName: "dir"))
-    var firmwareRoot = "/lib/firmware"
+    var firmwareRoot = Self.defaultRoot
+
+    /// Where distributions install firmware; also what `EarlyProbe` assumes when none is given.
+    static let defaultRoot = "/lib/firmware"
 }
 
 /// Digest-cache control, shared by the commands that hash firmware.

@@ -36,7 +36,7 @@ struct ProbeCommand: ParsableCommand {
     )
 
     @Option(name: .long, help: ArgumentHelp("sysfs root to scan.", valueName: "dir"))
-    var sysfsRoot = "/sys"
+    var sysfsRoot = Self.defaultSysfsRoot
 
     @OptionGroup var firmware: FirmwareRootOption
 
@@ -47,7 +47,7 @@ struct ProbeCommand: ParsableCommand {
     var device: String?
 
     @Option(name: .long, help: ArgumentHelp("pci.ids database for device names.", valueName: "file"))
-    var pciIds = "/usr/share/misc/pci.ids"
+    var pciIds = Self.defaultPCIIDs
 
     @Flag(name: .long, help: "Do not verify firmware (skips hashing).")
     var noFirmware = false
@@ -70,30 +70,53 @@ struct ProbeCommand: ParsableCommand {
         case text(String)
     }
 
+    /// HostProbe's own defaults, read by both the parser and `EarlyProbe`.
+    static let defaultSysfsRoot = HostProbe.Options().sysfsRoot
+    static let defaultPCIIDs = HostProbe.Options().pciIDsPath
+
+    /// The probe's options for these command-line values: the one place they are turned into options,
+    /// for the parsed command and for `EarlyProbe`, whose draft is used only if the two agree. Nil when
+    /// a selector does not parse (`validate` rejects those).
+    static func hostProbeOptions(sysfsRoot: String, firmwareRoot: String, pciIDs: String, slot: String?, device: String?,
+                                 noFirmware: Bool, noCache: Bool, verifyAll: Bool) -> HostProbe.Options? {
+        var options = HostProbe.Options()
+        options.sysfsRoot = sysfsRoot
+        options.firmwareRoot = firmwareRoot
+        options.pciIDsPath = pciIDs
+        if let slot { guard let s = SlotSelector(slot) else { return nil }; options.slot = s }
+        if let device { guard let d = IDSelector(device) else { return nil }; options.ids = d }
+        options.verifyFirmware = !noFirmware
+        options.digestCachePath = noCache ? nil : DigestCache.defaultPath
+        options.verifyAll = verifyAll
+        return options
+    }
+
+    /// This command line's probe options.
+    var hostProbeOptions: HostProbe.Options? {
+        Self.hostProbeOptions(sysfsRoot: sysfsRoot, firmwareRoot: firmware.firmwareRoot, pciIDs: pciIds, slot: slot, device: device,
+                              noFirmware: noFirmware, noCache: digestCache.noCache, verifyAll: digestCache.verifyAll)
+    }
+
     func run() throws {
         let logger = global.makeLogger()
         let registry = try Output.registry()
-        var options = HostProbe.Options()
-        options.sysfsRoot = sysfsRoot
-        options.firmwareRoot = firmware.firmwareRoot
-        options.pciIDsPath = pciIds
-        options.slot = slot.flatMap(SlotSelector.init)
-        options.ids = device.flatMap(IDSelector.init)
-        options.verifyFirmware = !noFirmware
-        options.digestCachePath = digestCache.noCache ? nil : DigestCache.defaultPath
-        options.verifyAll = digestCache.verifyAll
+        guard let options = hostProbeOptions else { throw Output.exit(.usage) }  // unreachable: validate() checked the selectors
         logger.debug("probing", metadata: ["sysfs": "\(sysfsRoot)", "firmware": "\(firmware.firmwareRoot)"])
         // Rendered by the probe, which can do it while the firmware is still being hashed.
         let (json, verbose) = (self.json, global.verbose)
+        let probe = HostProbe(registry: registry)
         let report: HostReport, rendering: Rendering, renderedAhead: Bool
-        do {
-            (report, rendering, renderedAhead) = try HostProbe(registry: registry).run(options) { report in
+        let early = EarlyProbe.draft(matching: options)
+        do throws(HostProbe.Failure) {
+            let drafted = if let early { try early.get() } else { try probe.draft(options) }
+            (report, rendering, renderedAhead) = probe.finish(drafted) { report in
                 json ? .json(Result { try JSONOutput.encode(report) }) : .text(HostReportText.render(report, verbose: verbose))
             }
         } catch {
             Output.error(error.description)
             throw Output.exit(.noInput)
         }
+        logger.debug("probe \(early == nil ? "started after parsing" : "drafted while the command line was parsed")")
         for w in report.warnings { logger.warning("\(w)") }
         for g in report.gpus { for d in g.diagnostics { logger.debug("\(g.address): \(d)") } }
         logger.debug("report rendered \(renderedAhead ? "while the firmware was hashed" : "after the firmware verdicts")")
