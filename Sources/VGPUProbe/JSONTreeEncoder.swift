@@ -3,10 +3,10 @@
 /// Why not JSONEncoder: on every value, JSONEncoder asks the runtime whether its type is one it
 /// encodes specially (a String-keyed dictionary, an array of numbers, Date, Data, URL, Decimal). The
 /// first such question for each type scans all of the binary's ~5,200 protocol conformance records,
-/// and a probe's report has dozens of types, so a process that encodes one report pays 3-5 ms for it:
-/// a quarter of a probe with a warm digest cache (docs/performance.md). This encoder asks nothing of the
-/// runtime; it writes what JSONEncoder writes with its default strategies, which JSONOutputTests
-/// checks byte for byte on every report the tool writes.
+/// and a probe's report has dozens of types; with its per-object dictionaries that came to ~1 ms of a
+/// warm probe (docs/dependencies.md). This encoder asks nothing of the runtime; it writes what
+/// JSONEncoder writes with its default strategies, which JSONOutputTests checks byte for byte on every
+/// report the tool writes.
 ///
 /// Floating-point values are written as JSONEncoder writes them (`description`, `.0` dropped);
 /// non-finite ones throw, as JSONEncoder's default strategy does. Date, Data, URL and Decimal would be
