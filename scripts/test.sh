@@ -2,7 +2,7 @@
 # The project's test command (README, .ci/run):
 #   1. swift test                                   the suite
 #   2. swift test --sanitize=address                the suite again under AddressSanitizer + LeakSanitizer
-#   3. swift test --sanitize=thread --filter ...   the concurrent suites (device core, vGPU manager, firmware hashing, rendering ahead, the early probe) under ThreadSanitizer
+#   3. swift test --sanitize=thread --filter ...   the concurrent suites (device core, vGPU manager, firmware hashing, rendering ahead) under ThreadSanitizer
 #   4. scripts/fuzz.sh                              every fuzz target for a short bounded time
 # Ends with one line 'tests: N passed, N failed'. Environment: VGPUKIT_FUZZ_SECONDS (default 20).
 set -uo pipefail
@@ -25,7 +25,7 @@ asan=${PIPESTATUS[0]}
 [ "$asan" -eq 0 ] || failed=$((failed + 1))
 
 echo "== the concurrent suites (life cycle, firmware hashing, rendering ahead) under ThreadSanitizer"
-swift test --sanitize=thread --scratch-path .build-tsan --filter 'DeviceCoreTests|VGPUManagerTests|FileDigestTests|FirmwareVerifierTests|RenderAheadTests|EarlyProbeTests' 2>&1 \
+swift test --sanitize=thread --scratch-path .build-tsan --filter 'DeviceCoreTests|VGPUManagerTests|FileDigestTests|FirmwareVerifierTests|RenderAheadTests' 2>&1 \
     | grep -E 'Test run with|✘|WARNING: ThreadSanitizer|SUMMARY'
 tsan=${PIPESTATUS[0]}
 [ "$tsan" -eq 0 ] || failed=$((failed + 1))

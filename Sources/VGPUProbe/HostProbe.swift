@@ -59,25 +59,8 @@ public struct HostProbe {
 
     /// Runs the probe.
     public func run(_ options: Options) throws(Failure) -> HostReport {
-        try draft(options).report.finishWithVerdicts()
-    }
-
-    /// A probe's first half: the host scanned, every GPU's report drafted, its firmware being hashed.
-    /// `finish(_:rendering:)` waits for the firmware verdicts and completes it.
-    ///
-    /// Sendable so that it can be drafted on one thread and finished on another (vgpu-probe drafts
-    /// while its command line is still being parsed). Unchecked: the drafts' closures capture only
-    /// values and the verifier and cache, which are Sendable themselves; they are not marked
-    /// `@Sendable` only because they are called once, by whoever finishes.
-    public struct Drafted: @unchecked Sendable {
-        /// The options it was drafted with.
-        public let options: Options
-        fileprivate let report: DraftedReport
-    }
-
-    /// Scans, starts hashing each GPU's firmware as the scan meets it, and drafts every report.
-    public func draft(_ options: Options) throws(Failure) -> Drafted {
-        Drafted(options: options, report: try draftReport(options))
+        let drafted = try draftReport(options)
+        return drafted.finishWithVerdicts()
     }
 
     /// Runs the probe and renders its report: the same as `render(run(options))`, sooner.
@@ -91,14 +74,7 @@ public struct HostProbe {
     public func run<Rendering: Sendable>(
         _ options: Options, rendering render: @escaping @Sendable (HostReport) -> Rendering
     ) throws(Failure) -> (report: HostReport, rendering: Rendering, renderedAhead: Bool) {
-        finish(try draft(options), rendering: render)
-    }
-
-    /// Completes a drafted probe and renders its report, as `run(_:rendering:)` does.
-    public func finish<Rendering: Sendable>(
-        _ draft: Drafted, rendering render: @escaping @Sendable (HostReport) -> Rendering
-    ) -> (report: HostReport, rendering: Rendering, renderedAhead: Bool) {
-        let (options, drafted) = (draft.options, draft.report)
+        let drafted = try draftReport(options)
         let ahead = switch options.renderAhead {
         case .whileHashing: drafted.verifier.isPrefetching
         case .always: options.verifyFirmware
@@ -116,7 +92,7 @@ public struct HostProbe {
     }
 
     /// Every GPU's report but for the firmware verdicts, and how to finish the host's report.
-    fileprivate struct DraftedReport {
+    private struct DraftedReport {
         let drafts: [Draft]
         let verifier: FirmwareVerifier
         let cache: DigestCache?
@@ -185,7 +161,7 @@ public struct HostProbe {
 
     /// A GPU's report but for its firmware verdict: `firmware` waits for the verification (perhaps
     /// still running in the background), `finish` adds it and the readiness checks.
-    fileprivate struct Draft {
+    private struct Draft {
         let firmware: () -> HostReport.Firmware?
         /// The verdict `firmware` will give if every file verifies, known without waiting.
         let firmwareIfVerified: HostReport.Firmware?

@@ -8,7 +8,10 @@ struct GlobalOptions: ParsableArguments {
     var verbose = false
 
     /// Sends swift-log output to standard error, at debug level with --verbose, warnings otherwise.
-    func makeLogger() -> Logger {
+    func makeLogger() -> Logger { Self.makeLogger(verbose: verbose) }
+
+    /// The same, for a command line read without the parser (`PlainProbeLine`).
+    static func makeLogger(verbose: Bool) -> Logger {
         let level: Logger.Level = verbose ? .debug : .warning
         LoggingBootstrap.once(level: level)
         var logger = Logger(label: "vgpu-probe")
@@ -22,7 +25,7 @@ struct FirmwareRootOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Directory that holds nvidia/... firmware.", valueName: "dir"))
     var firmwareRoot = Self.defaultRoot
 
-    /// Where distributions install firmware; also what `EarlyProbe` assumes when none is given.
+    /// Where distributions install firmware; also what `PlainProbeLine` takes when none is given.
     static let defaultRoot = "/lib/firmware"
 }
 

@@ -21,35 +21,29 @@ enum ModulePreload {
                                               "--generate-completion-script", "--experimental-dump-help"]
 
     /// Starts loading unless `arguments` show that the command will not ask; a wrong guess costs only
-    /// time (`registry()` then loads on the spot). When `arguments` are a plain probe's, the probe is
-    /// then drafted on the same thread (`EarlyProbe`).
+    /// time (`registry()` then loads on the spot).
     static func start(for arguments: [String]) {
         guard !arguments.contains(where: needsNoModules.contains) else { return }
-        start(thenProbe: EarlyProbe.options(for: arguments))
+        start()
     }
 
-    /// Starts loading, once, and then drafts a probe with `early` options if given.
-    static func start(thenProbe early: HostProbe.Options? = nil) {
+    /// Starts loading, once.
+    static func start() {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
         loaded.enter()
-        if early != nil { EarlyProbe.expect() }
         // A queue of its own: private queues may always start a thread, so loading cannot wait for a
         // busy pool.
         DispatchQueue(label: "vgpukit.module-preload").async {
             let result = Result { () throws(BuiltInModuleError) in try BuiltInModules.registry() }
             outcome.withLock { $0 = result }
             loaded.leave()
-            guard let early else { return }
-            switch result {
-            case .success(let registry): EarlyProbe.draft(early, registry: registry)
-            case .failure: EarlyProbe.abandon()
-            }
         }
     }
 
-    /// The registry: waits for the load under way, or loads now if none was started.
+    /// The registry: waits for the load under way, or loads now, on the calling thread, if none was
+    /// started (a `PlainProbeLine` has nothing to do meanwhile).
     static func registry() throws(BuiltInModuleError) -> ModuleRegistry {
-        start()
+        guard started.load(ordering: .acquiring) else { return try BuiltInModules.registry() }
         loaded.wait()
         guard let result = outcome.withLock({ $0 }) else { return try BuiltInModules.registry() }
         return try result.get()

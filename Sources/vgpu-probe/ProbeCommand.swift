@@ -70,13 +70,13 @@ struct ProbeCommand: ParsableCommand {
         case text(String)
     }
 
-    /// HostProbe's own defaults, read by both the parser and `EarlyProbe`.
+    /// HostProbe's own defaults, for both the parser and `PlainProbeLine`.
     static let defaultSysfsRoot = HostProbe.Options().sysfsRoot
     static let defaultPCIIDs = HostProbe.Options().pciIDsPath
 
     /// The probe's options for these command-line values: the one place they are turned into options,
-    /// for the parsed command and for `EarlyProbe`, whose draft is used only if the two agree. Nil when
-    /// a selector does not parse (`validate` rejects those).
+    /// for the parsed command and for a `PlainProbeLine`. Nil when a selector does not parse (`validate`
+    /// rejects those).
     static func hostProbeOptions(sysfsRoot: String, firmwareRoot: String, pciIDs: String, slot: String?, device: String?,
                                  noFirmware: Bool, noCache: Bool, verifyAll: Bool) -> HostProbe.Options? {
         var options = HostProbe.Options()
@@ -98,25 +98,27 @@ struct ProbeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let logger = global.makeLogger()
-        let registry = try Output.registry()
         guard let options = hostProbeOptions else { throw Output.exit(.usage) }  // unreachable: validate() checked the selectors
-        logger.debug("probing", metadata: ["sysfs": "\(sysfsRoot)", "firmware": "\(firmware.firmwareRoot)"])
+        try Self.probe(options, json: json, verbose: global.verbose, commandLine: "parsed by swift-argument-parser")
+    }
+
+    /// Probes and writes the report: the parsed command's work, and what `main` runs directly for a
+    /// `PlainProbeLine`. `commandLine` says which, in the --verbose log.
+    static func probe(_ options: HostProbe.Options, json: Bool, verbose: Bool, commandLine: String) throws(ExitCode) {
+        let logger = GlobalOptions.makeLogger(verbose: verbose)
+        let registry = try Output.registry()
+        logger.debug("probing", metadata: ["sysfs": "\(options.sysfsRoot)", "firmware": "\(options.firmwareRoot)",
+                                          "command-line": "\(commandLine)"])
         // Rendered by the probe, which can do it while the firmware is still being hashed.
-        let (json, verbose) = (self.json, global.verbose)
-        let probe = HostProbe(registry: registry)
         let report: HostReport, rendering: Rendering, renderedAhead: Bool
-        let early = EarlyProbe.draft(matching: options)
-        do throws(HostProbe.Failure) {
-            let drafted = if let early { try early.get() } else { try probe.draft(options) }
-            (report, rendering, renderedAhead) = probe.finish(drafted) { report in
+        do {
+            (report, rendering, renderedAhead) = try HostProbe(registry: registry).run(options) { report in
                 json ? .json(Result { try JSONOutput.encode(report) }) : .text(HostReportText.render(report, verbose: verbose))
             }
         } catch {
             Output.error(error.description)
             throw Output.exit(.noInput)
         }
-        logger.debug("probe \(early == nil ? "started after parsing" : "drafted while the command line was parsed")")
         for w in report.warnings { logger.warning("\(w)") }
         for g in report.gpus { for d in g.diagnostics { logger.debug("\(g.address): \(d)") } }
         logger.debug("report rendered \(renderedAhead ? "while the firmware was hashed" : "after the firmware verdicts")")

@@ -23,10 +23,19 @@ struct VGPUProbeCommand: ParsableCommand {
         defaultSubcommand: ProbeCommand.self
     )
 
-    /// Starts loading the built-in modules on another core (when the command will need them), then
-    /// parses and runs the command.
+    /// Runs a plain probe line at once (`PlainProbeLine`); otherwise starts loading the built-in modules
+    /// on another core (when the command will need them), then parses and runs the command.
     static func main() {
-        ModulePreload.start(for: Array(CommandLine.arguments.dropFirst()))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let line = PlainProbeLine(arguments) {
+            do {
+                try ProbeCommand.probe(line.options, json: line.json, verbose: line.verbose, commandLine: "read directly")
+            } catch {
+                exit(withError: error)
+            }
+            return
+        }
+        ModulePreload.start(for: arguments)
         main(nil)
     }
 }
