@@ -14,7 +14,10 @@
 final class JSONTreeEncoder: Encoder {
     /// The value encoded so far: nil until a container is asked for or a single value encoded.
     fileprivate(set) var node: JSONTree.Node?
+    /// The encoder this one's value goes into, for coding paths. A super encoder has none (the tree
+    /// holds it, and a link back up would make a reference cycle): it keeps its path in `pathAbove`.
     private let parent: JSONTreeEncoder?
+    private let pathAbove: [any CodingKey]
     /// The key this encoder's value is under; nil for a wrapper's value, which shares its path.
     private let key: (any CodingKey)?
     private let depth: Int
@@ -23,11 +26,11 @@ final class JSONTreeEncoder: Encoder {
     static let maximumDepth = 512
 
     init() {
-        (parent, key, depth) = (nil, nil, 0)
+        (parent, pathAbove, key, depth) = (nil, [], nil, 0)
     }
 
-    private init(parent: JSONTreeEncoder, key: (any CodingKey)?) {
-        (self.parent, self.key, depth) = (parent, key, parent.depth + 1)
+    private init(parent: JSONTreeEncoder?, pathAbove: [any CodingKey] = [], key: (any CodingKey)?, depth: Int) {
+        (self.parent, self.pathAbove, self.key, self.depth) = (parent, pathAbove, key, depth)
     }
 
     /// Encodes `value` with a new encoder one level down, under `key` (nil: a wrapped value, on the
@@ -38,15 +41,21 @@ final class JSONTreeEncoder: Encoder {
                 codingPath: codingPath + (key.map { [$0] } ?? []),
                 debugDescription: "Nested deeper than \(Self.maximumDepth) containers"))
         }
-        let child = JSONTreeEncoder(parent: self, key: key)
+        let child = JSONTreeEncoder(parent: self, key: key, depth: depth + 1)
         try value.encode(to: child)
         return child.node ?? .object(JSONTree.ObjectNode())
     }
 
-    /// An encoder one level down for a nested container or a super encoder. These cannot throw, so
-    /// the depth limit is checked by the next `encode` below them.
+    /// An encoder one level down for a nested container. These cannot throw, so the depth limit is
+    /// checked by the next `encode` below them.
     fileprivate func nested(_ key: any CodingKey) -> JSONTreeEncoder {
-        JSONTreeEncoder(parent: self, key: key)
+        JSONTreeEncoder(parent: self, key: key, depth: depth + 1)
+    }
+
+    /// An encoder one level down whose value the tree reads when it is written (`.pending`): it does
+    /// not link back to this one, since this one's tree holds it.
+    fileprivate func detached(_ key: any CodingKey) -> JSONTreeEncoder {
+        JSONTreeEncoder(parent: nil, pathAbove: codingPath, key: key, depth: depth + 1)
     }
 
     // MARK: Encoder
@@ -55,11 +64,13 @@ final class JSONTreeEncoder: Encoder {
     var codingPath: [any CodingKey] {
         var path: [any CodingKey] = []
         var encoder: JSONTreeEncoder? = self
+        var top = self
         while let e = encoder {
             if let key = e.key { path.append(key) }
+            top = e
             encoder = e.parent
         }
-        return path.reversed()
+        return top.pathAbove + path.reversed()
     }
 
     var userInfo: [CodingUserInfoKey: Any] { [:] }
@@ -149,10 +160,15 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         return UnkeyedContainer(encoder: encoder.nested(key), array: nested)
     }
 
-    mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
+    /// Under the key "super", which `Key` need not have (JSONEncoder does the same).
+    mutating func superEncoder() -> any Encoder {
+        let sub = encoder.detached(NamedKey(stringValue: "super"))
+        object.members.append(("super", .pending(sub)))
+        return sub
+    }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        let sub = encoder.nested(key)
+        let sub = encoder.detached(key)
         set(.pending(sub), key)
         return sub
     }
@@ -202,7 +218,7 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     }
 
     mutating func superEncoder() -> any Encoder {
-        let sub = encoder.nested(nextKey)
+        let sub = encoder.detached(nextKey)
         append(.pending(sub))
         return sub
     }
@@ -230,6 +246,14 @@ private struct SingleValueContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt64) throws { encoder.node = .literal(String(value)) }
     /// A wrapper's single value is its wrapped value's JSON, on the wrapper's coding path.
     mutating func encode<T: Encodable>(_ value: T) throws { encoder.node = try encoder.encodeChild(value, key: nil) }
+}
+
+/// A key by name alone, for coding paths.
+private struct NamedKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }
 
 /// An array index as a coding key, for coding paths.

@@ -4,7 +4,7 @@ import VGPUCore
 import VGPUFirmware
 import VGPUFirmwareFormats
 import VGPUManager
-import VGPUProbe
+@testable import VGPUProbe
 import VGPUTestSupport
 
 /// `JSONOutput.encode` writes what Foundation's JSONEncoder writes with the same options, byte for
@@ -178,6 +178,29 @@ struct JSONOutputTests {
 
     @Test func handWrittenContainerShapes() throws {
         try expectSameAsJSONEncoder(Unusual(), "unusual")
+    }
+
+    /// A super encoder's value is read from the tree when written, so the tree holds that encoder; it
+    /// must not hold the tree in turn, or every document with a super encoder would leak.
+    @Test func superEncodersAreReleasedWithTheDocument() throws {
+        final class Seen {
+            weak var encoder: JSONTreeEncoder?
+            var captured = false
+        }
+        struct KeepsSuper: Encodable {
+            let seen: Seen
+            enum Key: CodingKey { case a }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: Key.self)
+                let sub = c.superEncoder()
+                if let tree = sub as? JSONTreeEncoder { (seen.encoder, seen.captured) = (tree, true) }
+                try "inner".encode(to: sub)
+            }
+        }
+        let seen = Seen()
+        _ = try JSONOutput.encode(KeepsSuper(seen: seen))
+        #expect(seen.captured && seen.encoder == nil)
+        try expectSameAsJSONEncoder(KeepsSuper(seen: Seen()), "super")
     }
 
     // MARK: Errors
