@@ -60,7 +60,8 @@ final class JSONTreeEncoder: Encoder {
 
     // MARK: Encoder
 
-    /// Built from the parent chain only when asked (errors), so encoding allocates no paths.
+    /// Built from the parent chain only when asked (errors, and once per super encoder), so encoding
+    /// allocates no paths.
     var codingPath: [any CodingKey] {
         var path: [any CodingKey] = []
         var encoder: JSONTreeEncoder? = self
