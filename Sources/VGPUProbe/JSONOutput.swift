@@ -8,7 +8,7 @@ import Foundation
 public enum JSONOutput {
     /// Encodes `value` as a complete JSON document followed by a newline: the bytes JSONEncoder writes
     /// with `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`, written by `JSONTreeEncoder`,
-    /// which starts several milliseconds sooner (its doc comment says why).
+    /// which takes about a millisecond less in a fresh process (its doc comment says why).
     ///
     /// Encoding happens fully before anything is written, so a failure never leaves partial JSON.
     public static func encode(_ value: some Encodable) throws -> Data {
