@@ -16,9 +16,8 @@ public enum JSONOutput {
         try value.encode(to: encoder)
         var writer = JSONTree.PrettyWriter(capacity: 64 * 1024)
         writer.write(encoder.node ?? .object(JSONTree.ObjectNode()))
-        var bytes = writer.bytes
-        bytes.append(0x0a)
-        return Data(bytes)
+        writer.newline()
+        return Data(writer.bytes)
     }
 
     /// The same document through Foundation's JSONEncoder: the reference `encode` is tested against.

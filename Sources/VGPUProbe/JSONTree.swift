@@ -71,6 +71,9 @@ enum JSONTree {
 
         init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
+        /// Ends the document, in the writer's own buffer (a copy to append to would copy it all).
+        mutating func newline() { bytes.append(0x0a) }
+
         mutating func write(_ node: Node, level: Int = 0) {
             switch node {
             case .string(let s): writeString(s)

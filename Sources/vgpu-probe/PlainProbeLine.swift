@@ -11,7 +11,7 @@ import VGPUProbe
 /// The parser stays the definition: PlainProbeLineTests checks, on listed and on random lines, that
 /// whatever this reads, the parser reads to the same options and flags. Anything this is unsure of it
 /// leaves to the parser.
-struct PlainProbeLine: Equatable {
+struct PlainProbeLine {
     /// The probe's options, built by `ProbeCommand.hostProbeOptions` as for a parsed line.
     let options: HostProbe.Options
     let json: Bool
@@ -20,7 +20,7 @@ struct PlainProbeLine: Equatable {
     /// ProbeCommand's options that take a value, in the forms read here.
     static let valueOptions: Set<String> = ["--sysfs-root", "--firmware-root", "--pci-ids", "-s", "-d"]
     /// ProbeCommand's flags: its own, the digest cache's and the global ones.
-    static let flags: Set<String> = ["--json", "--no-firmware", "--no-cache", "--verify-all", "-v", "--verbose"]
+    static let flagNames: Set<String> = ["--json", "--no-firmware", "--no-cache", "--verify-all", "-v", "--verbose"]
 
     /// Reads `arguments` (without the program name) if they are the default command's, optionally
     /// named `probe`, each in a form read here: `--long value`, `--long=value`, `-s value`, `-d value`
@@ -43,7 +43,7 @@ struct PlainProbeLine: Equatable {
                 guard values[name] == nil, let value = inline ?? rest.popFirst(), !value.isEmpty,
                       inline != nil || !value.hasPrefix("-") else { return nil }
                 values[name] = value
-            } else if Self.flags.contains(name) {
+            } else if Self.flagNames.contains(name) {
                 guard inline == nil, flags.insert(name).inserted else { return nil }
             } else {
                 return nil
