@@ -31,6 +31,8 @@ let cTargets: [Target] = [
         pkgConfig: "libelf",
         providers: [.apt(["libelf-dev"])]
     ),
+    // The system calls Swift cannot make directly (openat2 for opens confined to a root).
+    .target(name: "CVGPUSystem"),
 ]
 
 // MARK: - Framework
@@ -38,18 +40,21 @@ let cTargets: [Target] = [
 let frameworkTargets: [Target] = [
     // Value types and protocols; performs no I/O of its own.
     .target(name: "VGPUCore"),
+    // Safe input files: regular files only (never a FIFO or device), opened without blocking, confined
+    // to a root where asked, read with one bounded loop.
+    .target(name: "VGPUSystem", dependencies: ["CVGPUSystem", systemPackage]),
     // Firmware file formats: the libelf-backed GSP image reader and NVIDIA's bin containers. Nothing
     // else (no Foundation, no crypto), so a tool that only reads images stays small and starts fast.
-    .target(name: "VGPUFirmwareFormats", dependencies: ["CLibELF", systemPackage]),
+    .target(name: "VGPUFirmwareFormats", dependencies: ["CLibELF", "VGPUSystem", systemPackage]),
     // Firmware verification: manifests resolved under a firmware root, sizes, digests, the digest cache.
-    .target(name: "VGPUFirmware", dependencies: ["VGPUFirmwareFormats", "VGPUCore", crypto, systemPackage]),
+    .target(name: "VGPUFirmware", dependencies: ["VGPUFirmwareFormats", "VGPUCore", "VGPUSystem", crypto, systemPackage]),
     // Per-family tables named after the chip that introduced them (GA102 LIBOS3 heap, TU102 LIBOS2
     // heap), shared by the modules that use them so no module depends on another.
     .target(name: "VGPUHAL", dependencies: ["VGPUCore"]),
     // The checks every architecture module must pass, run from each module's test target in one line.
     .target(name: "VGPUConformance", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost"]),
     // Linux sysfs discovery: PCI functions, config space, SR-IOV, BAR0 identity registers.
-    .target(name: "VGPUHost", dependencies: ["VGPUCore", systemPackage]),
+    .target(name: "VGPUHost", dependencies: ["VGPUCore", "VGPUSystem", systemPackage]),
     // A simulated GPU (registers, falcons, DMA memory, a GSP that checks its meta) for boot runs.
     .target(name: "VGPUSimulator", dependencies: ["VGPUCore"]),
     // vGPU life cycle over the simulated GPU: the device core's hooks, FB/channel/BAR1/VF allocation,
@@ -77,7 +82,7 @@ let architectureTargets: [Target] = [
 // MARK: - Executables and plugins
 
 let toolTargets: [Target] = [
-    .executableTarget(name: "vgpu-probe", dependencies: ["VGPUProbe", "VGPUManager", argumentParser, logging, systemPackage]),
+    .executableTarget(name: "vgpu-probe", dependencies: ["VGPUProbe", "VGPUManager", "VGPUSystem", argumentParser, logging, systemPackage]),
     // `gsp-elf FILE...`: a GSP image's sections through libelf, like `readelf -S`. A binary of its own,
     // without the argument parser or Foundation, so it starts as fast as readelf (docs/performance.md).
     .executableTarget(name: "gsp-elf", dependencies: ["VGPUFirmwareFormats", systemPackage]),

@@ -1,15 +1,21 @@
 import SystemPackage
+import VGPUSystem
 
 /// Thin helpers over swift-system's `FileDescriptor` that turn errno into `FirmwareError`.
 ///
 /// All firmware file I/O goes through here, so every failure names the file.
 package enum FileAccess {
-    /// Opens `path` read-only, translating errno.
+    /// Opens the regular file `path` read-only without blocking, translating errno. A FIFO, socket or
+    /// device is refused before any read (it could block forever or never end).
     package static func open(_ path: String) throws(FirmwareError) -> FileDescriptor {
-        do {
-            return try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
-        } catch {
-            throw FirmwareError(file: path, field: "file", problem: .unreadable("\(error)"))
+        try openRegular(path).descriptor
+    }
+
+    /// Opens the regular file `path` and returns it with its size.
+    package static func openRegular(_ path: String) throws(FirmwareError) -> SafeFile.Opened {
+        switch SafeFile.openRegular(path) {
+        case .success(let opened): return opened
+        case .failure(let error): throw FirmwareError(file: path, field: "file", problem: .unreadable(error.description))
         }
     }
 
@@ -28,29 +34,18 @@ package enum FileAccess {
         }
     }
 
-    /// Reads a whole small file (a bin container), refusing anything over `limit` bytes.
+    /// Reads a whole small file (a bin container), refusing anything over `limit` bytes before reading.
     package static func readAll(_ path: String, limit: Int) throws(FirmwareError) -> [UInt8] {
-        let fd = try open(path)
-        defer { try? fd.close() }
-        let size = try size(of: fd, path: path)
-        guard size <= UInt64(limit) else {
-            throw FirmwareError(file: path, field: "file", problem: .tooLarge(size: Int(clamping: size), limit: limit))
+        let opened = try openRegular(path)
+        defer { try? opened.descriptor.close() }
+        guard opened.size <= Int64(limit) else {
+            throw FirmwareError(file: path, field: "file", problem: .tooLarge(size: Int(clamping: opened.size), limit: limit))
         }
-        var bytes = [UInt8](repeating: 0, count: Int(size))
-        var filled = 0
-        while filled < bytes.count {
-            let n: Int
-            do {
-                n = try bytes.withUnsafeMutableBytes { buffer in
-                    try fd.read(fromAbsoluteOffset: Int64(filled), into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-                }
-            } catch {
-                throw FirmwareError(file: path, field: "file", problem: .unreadable("\(error)"))
-            }
-            if n == 0 { break }  // shrank while we read: parse what is there, bounds checks catch the rest
-            filled += n
+        switch SafeFile.readAll(opened, limit: limit) {
+        case .success(let bytes): return bytes  // a file that shrank while read: bounds checks catch the rest
+        case .failure(.tooLarge): throw FirmwareError(file: path, field: "file", problem: .tooLarge(size: limit + 1, limit: limit))
+        case .failure(let error): throw FirmwareError(file: path, field: "file", problem: .unreadable(error.description))
         }
-        return Array(bytes.prefix(filled))
     }
 
     /// Reads `range` of `fd` exactly, or fails naming `field`.

@@ -20,3 +20,42 @@ extension PCIFunction {
                            vfDeviceID: files.vfDevice ?? 0, vfBARs: fromResources)
     }
 }
+
+extension PCIFunction {
+    /// What makes this function's SR-IOV picture impossible, one sentence each; empty when it is
+    /// consistent. The one validation every command relies on before it trusts the values: a report's
+    /// readiness, GSP_VF_INFO, the types that fit and the simulated VFs all start from them.
+    ///
+    /// Checked: counts in range (TotalVFs 0...65535 from the files, NumVFs <= TotalVFs), a First VF
+    /// Offset and a VF Stride that give each VF its own routing ID (offset and stride non-zero when
+    /// there are VFs), every VF inside the PF's segment (routing ID <= 0xffff), and the enabled count
+    /// agreeing with the `virtfnN` links the kernel made.
+    public var sriovProblems: [String] {
+        let total: Int, enabled: Int, offset: Int?, stride: Int?
+        if let cap = config?.sriov {
+            (total, enabled, offset, stride) = (Int(cap.totalVFs), cap.vfEnabled ? Int(cap.numVFs) : 0, Int(cap.firstVFOffset), Int(cap.vfStride))
+        } else if let files = sriov, let t = files.totalVFs {
+            (total, enabled, offset, stride) = (t, files.numVFs ?? 0, files.offset, files.stride)
+        } else {
+            return []
+        }
+        var problems: [String] = []
+        guard (0...0xffff).contains(total) else { return ["TotalVFs \(total) is outside 0...65535"] }
+        if enabled < 0 || enabled > total { problems.append("NumVFs \(enabled) is outside 0...TotalVFs (\(total))") }
+        if total > 0, let offset, offset <= 0 || offset > 0xffff {
+            problems.append("First VF Offset \(offset) cannot place a VF (it must be 1...65535)")
+        }
+        if total > 1, let stride, stride <= 0 || stride > 0xffff {
+            problems.append("VF Stride \(stride) would give every VF the same routing ID (it must be 1...65535)")
+        }
+        if problems.isEmpty, total > 0, let offset, let stride {
+            // The last VF's routing ID, in Int: every term is at most 65535, so nothing overflows.
+            let last = Int(address.routingID) + offset + stride * (total - 1)
+            if last > 0xffff { problems.append("VF \(total) would be at routing ID \(last), past the segment's last (65535)") }
+        }
+        if enabled > 0 && enabled <= total && virtualFunctions.count != enabled {
+            problems.append("\(enabled) VFs are enabled but the kernel lists \(virtualFunctions.count) virtfn links")
+        }
+        return problems
+    }
+}

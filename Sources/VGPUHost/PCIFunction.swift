@@ -58,7 +58,13 @@ public struct Resource: Sendable, Codable, Equatable {
     public let flags: UInt64
 
     /// Bytes covered, 0 when unused.
-    public var size: UInt64 { end > start || (end == start && start != 0) ? end - start + 1 : 0 }
+    /// (A line spanning the whole 64-bit space has no size that fits; the scanner refuses such lines,
+    /// and this reports 0 rather than trap.)
+    public var size: UInt64 {
+        guard end > start || (end == start && start != 0) else { return 0 }
+        let (size, overflow) = (end - start).addingReportingOverflow(1)
+        return overflow ? 0 : size
+    }
     /// IORESOURCE_IO.
     public var isIO: Bool { flags & 0x100 != 0 }
     /// IORESOURCE_MEM_64.

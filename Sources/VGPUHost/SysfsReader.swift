@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import SystemPackage
+import VGPUSystem
 
 /// Why a sysfs file could not be read; the scan turns it into a field diagnostic.
 public enum SysfsReadError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -34,9 +35,8 @@ public protocol SysfsReader: Sendable {
     func readLink(_ path: String) -> Result<String, SysfsReadError>
     /// Entry names of a directory, unsorted.
     func list(_ path: String) -> Result<[String], SysfsReadError>
-    /// Runs `body` over a whole file of at most `limit` bytes. `LiveSysfs` maps a regular file instead of
-    /// copying it (pci.ids is 1.3 MB and read on every probe); other readers can rely on the default,
-    /// which reads the file.
+    /// Runs `body` over a whole file of at most `limit` bytes. The default reads the file: a mapping
+    /// of a file that another process truncates faults (SIGBUS) on the next access.
     func withContents<T>(of path: String, limit: Int, _ body: (UnsafeRawBufferPointer) -> T) -> Result<T, SysfsReadError>
     /// A reader for the entries of one directory. `LiveSysfs` opens the directory once and reads its
     /// entries relative to it (openat), so a function's dozen attributes cost one walk of the long
@@ -76,81 +76,55 @@ extension SysfsReader {
     }
 }
 
-/// Reads the real file system.
+/// Reads the real file system, treating every file as hostile: only regular files are read (a FIFO,
+/// socket or device where an attribute should be is refused, never waited on), nothing is mapped but
+/// a real sysfs BAR, and, when confined to a root, no path may resolve outside it.
 public struct LiveSysfs: SysfsReader {
-    /// The real file system.
-    public init() {}
+    /// The directory every path under it must stay inside, or nil for no confinement.
+    public let root: String?
+
+    /// The real file system, unconfined (tests over temporary trees; a `--pci-ids` file).
+    public init() { root = nil }
+
+    /// The real file system, with every path under `root` resolved inside it: a link in the tree that
+    /// points out of it (an attribute linked to /etc/shadow, a device directory linked to /) is refused.
+    /// Real sysfs links (`driver`, `iommu_group`, `physfn`, `virtfnN`, the device links under
+    /// bus/pci/devices) are relative and stay inside /sys. Paths outside `root` are read unconfined.
+    public init(confinedTo root: String) {
+        var trimmed = root
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        self.root = trimmed
+    }
+
+    /// `path` relative to the root, when it lies under it.
+    func relativeToRoot(_ path: String) -> String? {
+        guard let root else { return nil }
+        if root == "/" { return path.hasPrefix("/") ? String(path.dropFirst()) : nil }
+        guard path.hasPrefix(root + "/") else { return nil }
+        return String(path.dropFirst(root.count + 1))
+    }
+
+    /// Opens the regular file `path`, inside the root when it lies under it.
+    func openRegular(_ path: String) -> Result<SafeFile.Opened, SysfsReadError> {
+        guard let root, let relative = relativeToRoot(path) else { return SafeFile.openRegular(path).mapError(Self.map) }
+        return SafeFile.openDirectory(root).mapError(Self.map).flatMap { rootFD in
+            defer { close(rootFD) }
+            return SafeFile.openRegular(relative, in: rootFD, confined: true).mapError(Self.map)
+        }
+    }
 
     public func read(_ path: String, limit: Int) -> Result<[UInt8], SysfsReadError> {
-        // open(2) directly: building a FilePath normalises the path, a cost paid for every attribute.
-        Self.readAll(open(path, O_RDONLY | O_CLOEXEC), limit: limit)
+        openRegular(path).flatMap { opened in
+            defer { try? opened.descriptor.close() }
+            return SafeFile.readAll(opened, limit: limit).mapError(Self.map)
+        }
     }
 
-    public func directory(_ path: String) -> any SysfsDirectoryReader { LiveDirectory(path) }
-
-    /// Reads the file just opened as `raw` (negative: the open failed, errno says why), and closes it.
-    static func readAll(_ raw: Int32, limit: Int) -> Result<[UInt8], SysfsReadError> {
-        guard raw >= 0 else { return .failure(map(Errno(rawValue: errno))) }
-        let fd = FileDescriptor(rawValue: raw)
-        defer { try? fd.close() }
-        // Read straight into the result, sized for the file: a sysfs attribute is at most a page (its
-        // stat size says 4096 whatever it holds); a regular file such as pci.ids says its size. One byte
-        // more than the limit detects an oversized file. (A fixed limit-sized scratch buffer copied into
-        // an array cost a 16 MiB allocation and a byte-by-byte copy for every pci.ids load.)
-        var capacity = limit + 1
-        if limit > 4096, let size = try? fd.stat().size, size >= 0, size < Int64(limit) { capacity = max(Int(size), 4096) + 1 }
-        var bytes: [UInt8] = []
-        while true {
-            var failure: SysfsReadError?
-            let start = bytes.count
-            let chunk = [UInt8](unsafeUninitializedCapacity: capacity - start) { buffer, count in
-                count = 0
-                while count < buffer.count {
-                    do {
-                        let asked = buffer.count - count
-                        let n = try fd.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])))
-                        count += n
-                        // A short read is the end: sysfs hands over an attribute in one read, a regular file
-                        // comes up short only at its end, and interrupted reads are retried, not shortened.
-                        // Not asking again for the 0 saves a syscall per attribute, a fifth of a scan's.
-                        if n < asked { break }
-                    } catch {
-                        failure = map(error)
-                        break
-                    }
-                }
-            }
-            if let failure { return .failure(failure) }
-            if bytes.isEmpty { bytes = chunk } else { bytes += chunk }
-            // Full but under the limit: the file grew past its stat size; read on in doubling steps.
-            guard bytes.count == capacity, capacity <= limit else { break }
-            capacity = min(capacity * 2, limit + 1)
-        }
-        return bytes.count > limit ? .failure(.tooLarge(limit)) : .success(bytes)
-    }
-
-    public func withContents<T>(of path: String, limit: Int, _ body: (UnsafeRawBufferPointer) -> T) -> Result<T, SysfsReadError> {
-        let raw = open(path, O_RDONLY | O_CLOEXEC)
-        guard raw >= 0 else { return .failure(Self.map(Errno(rawValue: errno))) }
-        let fd = FileDescriptor(rawValue: raw)
-        defer { try? fd.close() }
-        // Only a regular, non-empty file is mapped: sysfs attributes report a size they do not have.
-        // (A file truncated while mapped would fault; pci.ids is replaced by rename, never rewritten.)
-        guard let status = try? fd.stat(), status.type == .regular, status.size > 0 else {
-            return read(path, limit: limit).map { bytes in bytes.withUnsafeBytes(body) }
-        }
-        guard status.size <= Int64(limit) else { return .failure(.tooLarge(limit)) }
-        let length = Int(status.size)
-        guard let base = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd.rawValue, 0), base != MAP_FAILED else {
-            return .failure(Self.map(Errno(rawValue: errno)))
-        }
-        defer { munmap(base, length) }
-        return .success(body(UnsafeRawBufferPointer(start: base, count: length)))
-    }
+    public func directory(_ path: String) -> any SysfsDirectoryReader { LiveDirectory(path, sysfs: self) }
 
     public func readLink(_ path: String) -> Result<String, SysfsReadError> { Self.readLink(at: AT_FDCWD, path) }
 
-    public func list(_ path: String) -> Result<[String], SysfsReadError> { LiveDirectory(path).list() }
+    public func list(_ path: String) -> Result<[String], SysfsReadError> { LiveDirectory(path, sysfs: self).list() }
 
     /// The target of the link `path`, relative to the directory `at` (AT_FDCWD: the working directory).
     static func readLink(at directory: Int32, _ path: String) -> Result<String, SysfsReadError> {
@@ -161,23 +135,48 @@ public struct LiveSysfs: SysfsReader {
     }
 
     public func readRegisters(_ path: String, offsets: [Int]) -> Result<[UInt32], SysfsReadError> {
-        guard let last = offsets.max(), last >= 0 else { return .success([]) }
-        let fd: FileDescriptor
-        do { fd = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec]) } catch { return .failure(Self.map(error)) }
+        guard let last = offsets.max(), last >= 0, offsets.allSatisfy({ $0 >= 0 && $0 % 4 == 0 }) else { return .success([]) }
+        let opened: SafeFile.Opened
+        switch openRegular(path) {
+        case .success(let o): opened = o
+        case .failure(let e): return .failure(e)
+        }
+        let fd = opened.descriptor
         defer { try? fd.close() }
+        // The file must cover the registers (for a real BAR its size is the BAR's).
+        guard opened.size >= Int64(last) + 4 else {
+            return .failure(.failed("resource file is \(opened.size) bytes, shorter than register 0x\(String(last, radix: 16))"))
+        }
+        guard SafeFile.isOnSysfs(fd) else {
+            // A copy of a BAR (a snapshot's stand-in, a fixture) is an ordinary file that may shrink
+            // while read: read it, never map it (a mapped page past a truncated end faults with SIGBUS).
+            var values: [UInt32] = []
+            for offset in offsets {
+                var word: UInt32 = 0
+                let n = withUnsafeMutableBytes(of: &word) { try? fd.read(fromAbsoluteOffset: Int64(offset), into: $0) }
+                guard n == 4 else { return .failure(.failed("resource file ends before register 0x\(String(offset, radix: 16))")) }
+                values.append(UInt32(littleEndian: word))
+            }
+            return .success(values)
+        }
+        // sysfs `resourceN` supports mmap, not read: a read-only shared mapping, single 32-bit loads.
         let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
         let length = (last + 4 + pageSize - 1) / pageSize * pageSize
-        // The file must cover the registers: mapping past its end would fault on access.
-        if let size = try? fd.stat().size, size < Int64(last + 4) { return .failure(.failed("resource file is \(size) bytes, shorter than register 0x\(String(last, radix: 16))")) }
         guard let base = mmap(nil, length, PROT_READ, MAP_SHARED, fd.rawValue, 0), base != MAP_FAILED else {
             return .failure(Self.map(Errno(rawValue: errno)))
         }
         defer { munmap(base, length) }
-        // Volatile-style single 32-bit loads, as MMIO requires.
         return .success(offsets.map { base.load(fromByteOffset: $0, as: UInt32.self).littleEndian })
     }
 
     static func map(_ error: any Error) -> SysfsReadError {
+        if let e = error as? SafeFileError {
+            switch e {
+            case .system(let errno): return map(errno)
+            case .notRegularFile, .outsideRoot: return .failed(e.description)
+            case .tooLarge(let limit): return .tooLarge(limit)
+            }
+        }
         guard let e = error as? Errno else { return .failed("\(error)") }
         switch e {
         case .noSuchFileOrDirectory, .notDirectory: return .notFound
@@ -193,9 +192,21 @@ final class LiveDirectory: SysfsDirectoryReader {
     private let fd: Int32
     private let openError: SysfsReadError?
 
-    init(_ path: String) {
-        fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        openError = fd < 0 ? LiveSysfs.map(Errno(rawValue: errno)) : nil
+    /// Opens `path`, inside `sysfs`'s root when it lies under it.
+    init(_ path: String, sysfs: LiveSysfs) {
+        let opened: Result<Int32, SafeFileError>
+        if let root = sysfs.root, let relative = sysfs.relativeToRoot(path) {
+            opened = SafeFile.openDirectory(root).flatMap { rootFD in
+                defer { close(rootFD) }
+                return SafeFile.openDirectory(relative, in: rootFD, confined: true)
+            }
+        } else {
+            opened = SafeFile.openDirectory(path)
+        }
+        switch opened {
+        case .success(let raw): (fd, openError) = (raw, nil)
+        case .failure(let e): (fd, openError) = (-1, LiveSysfs.map(e))
+        }
     }
 
     deinit { if fd >= 0 { close(fd) } }
@@ -220,7 +231,12 @@ final class LiveDirectory: SysfsDirectoryReader {
 
     func read(_ name: String, limit: Int) -> Result<[UInt8], SysfsReadError> {
         if let openError { return .failure(openError) }
-        return LiveSysfs.readAll(openat(fd, name, O_RDONLY | O_CLOEXEC), limit: limit)
+        // An attribute never leaves its device directory: confined to it, a link out (to /etc/shadow,
+        // /dev/tty or /proc/self/fd/0) is refused, and so is anything not a regular file.
+        return SafeFile.openRegular(name, in: fd, confined: true).flatMap { opened in
+            defer { try? opened.descriptor.close() }
+            return SafeFile.readAll(opened, limit: limit)
+        }.mapError(LiveSysfs.map)
     }
 
     func readLink(_ name: String) -> Result<String, SysfsReadError> {

@@ -218,7 +218,7 @@ public struct SysfsScanner: Sendable {
             for (i, line) in Array(text.utf8).split(separator: UInt8(ascii: "\n")).enumerated() {
                 let parts = line.split(separator: UInt8(ascii: " "))
                 let values = parts.compactMap { HexText.value(bytes: $0, as: UInt64.self, prefixed: true) }
-                guard parts.count == 3, values.count == 3, values[1] >= values[0] || values[1] == 0 else {
+                guard parts.count == 3, values.count == 3, values[1] >= values[0] || values[1] == 0, values[1] &- values[0] != .max else {
                     let shown = String(decoding: line.prefix(60), as: UTF8.self)
                     diagnostics.append(FieldDiagnostic(field: "resource", problem: "line \(i + 1) '\(shown)' is not 'start end flags' in hex"))
                     continue

@@ -1,10 +1,8 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
+#if canImport(Glibc)
+import Glibc
 #endif
-import SystemPackage
 import VGPUCore
+import VGPUSystem
 
 /// Copies what the probe reads about a set of PCI functions into a new tree that `--sysfs-root`
 /// (and lspci's `-A linux-sysfs`) accepts: for bug reports and fixtures.
@@ -32,7 +30,10 @@ public struct SysfsSnapshot {
     /// A snapshotter reading through `reader`.
     public init(reader: any SysfsReader = LiveSysfs()) { self.reader = reader }
 
-    /// Writes `functions` (read from `devicesDirectory`) under `output`, which must not exist or be empty.
+    /// Writes `functions` (read from `devicesDirectory`) into the new directory `output` (its parent
+    /// must exist; it must not). Everything is written relative to held directory descriptors, never
+    /// through a link (`OutputDirectory`); each file gets its source's permission bits, never looser
+    /// than 0644, and a config space read past the 64 bytes everyone may read is written 0600.
     ///
     /// - Parameter registers: identity registers read for some functions, written as `resource0` stand-ins.
     /// - Returns: how many files were written.
@@ -40,24 +41,23 @@ public struct SysfsSnapshot {
     public func write(_ functions: [PCIFunction], from devicesDirectory: String, to output: String,
                       registers: [PCIAddress: IdentityRegisters] = [:]) throws(Failure) -> Int
     {
-        let fm = FileManager.default
-        if let existing = try? fm.contentsOfDirectory(atPath: output), !existing.isEmpty {
-            throw Failure(description: "\(output) exists and is not empty; choose a new directory")
-        }
         var written = 0
         do {
-            let devices = output + "/bus/pci/devices"
-            try fm.createDirectory(atPath: devices, withIntermediateDirectories: true)
+            let top = try OutputDirectory.create(output)
+            let devices = try top.subdirectory("bus/pci/devices")
             for f in functions {
                 let source = "\(devicesDirectory)/\(f.address)"
-                let target = "\(devices)/\(f.address)"
-                try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
+                let target = try devices.subdirectory(f.address.description)
                 for file in Self.files {
                     guard case .success(let bytes) = reader.read("\(source)/\(file)", limit: 64 * 1024) else { continue }
+                    var directory = target, name = file
                     if let slash = file.lastIndex(of: "/") {
-                        try fm.createDirectory(atPath: "\(target)/\(file[..<slash])", withIntermediateDirectories: true)
+                        directory = try target.subdirectory(String(file[..<slash]))
+                        name = String(file[file.index(after: slash)...])
                     }
-                    try Data(bytes).write(to: URL(fileURLWithPath: "\(target)/\(file)"))
+                    var mode = Self.permissions(of: "\(source)/\(file)")
+                    if file == "config" && bytes.count > 64 { mode &= 0o600 }
+                    try directory.write(name, bytes, mode: mode)
                     written += 1
                 }
                 if let regs = registers[f.address] {
@@ -65,35 +65,41 @@ public struct SysfsSnapshot {
                     for (offset, value) in [(IdentityRegisters.boot0Offset, regs.boot0), (IdentityRegisters.boot42Offset, regs.boot42)] {
                         for i in 0..<4 { page[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * UInt32(i))) }
                     }
-                    try Data(page).write(to: URL(fileURLWithPath: "\(target)/resource0"))
+                    try target.write("resource0", page, mode: 0o600)
                     written += 1
                 }
-                if let driver = f.driver {
-                    try fm.createDirectory(atPath: "\(output)/bus/pci/drivers/\(driver)", withIntermediateDirectories: true)
-                    try fm.createSymbolicLink(atPath: "\(target)/driver", withDestinationPath: "../../drivers/\(driver)")
+                // Link targets are built from parsed values (a driver name, a group number, PCI
+                // addresses), never copied from the source's links.
+                if let driver = f.driver, Self.isPlainName(driver) {
+                    _ = try top.subdirectory("bus/pci/drivers/\(driver)")
+                    try target.symlink("driver", to: "../../drivers/\(driver)")
                 }
                 if let group = f.iommuGroup {
-                    try fm.createDirectory(atPath: "\(output)/kernel/iommu_groups/\(group)/devices", withIntermediateDirectories: true)
-                    try fm.createSymbolicLink(atPath: "\(target)/iommu_group", withDestinationPath: "../../../../kernel/iommu_groups/\(group)")
+                    _ = try top.subdirectory("kernel/iommu_groups/\(group)/devices")
+                    try target.symlink("iommu_group", to: "../../../../kernel/iommu_groups/\(group)")
                 }
                 for (n, vf) in f.virtualFunctions.enumerated() {
-                    try fm.createSymbolicLink(atPath: "\(target)/virtfn\(n)", withDestinationPath: "../\(vf)")
+                    try target.symlink("virtfn\(n)", to: "../\(vf)")
                 }
                 if let pf = f.physicalFunction {
-                    try fm.createSymbolicLink(atPath: "\(target)/physfn", withDestinationPath: "../\(pf)")
+                    try target.symlink("physfn", to: "../\(pf)")
                 }
             }
         } catch {
-            throw Failure(description: "cannot write the snapshot under \(output): \(Self.describe(error))")
+            throw Failure(description: "cannot write the snapshot: \(error)")
         }
         return written
     }
 
-    /// `PATH: strerror` for a file-system error. FoundationEssentials' own description is a dump of
-    /// the error's user-info dictionary, which tells an operator nothing.
-    private static func describe(_ error: any Error) -> String {
-        guard let cocoa = error as? CocoaError else { return "\(error)" }
-        let reason = cocoa.underlying.flatMap { $0 as? POSIXError }.map { Errno(rawValue: $0.code.rawValue).description }
-        return "\(cocoa.filePath ?? "?"): \(reason ?? "error \(cocoa.code.rawValue)")"
+    /// The permission bits of the source file, no looser than 0644 (0600 when it cannot be stat'ed).
+    static func permissions(of path: String) -> mode_t {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return 0o600 }
+        return status.st_mode & 0o644
+    }
+
+    /// A driver name usable as one path component.
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.contains("/")
     }
 }

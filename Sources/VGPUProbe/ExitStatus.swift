@@ -12,4 +12,7 @@ public enum ExitStatus: Int32, Sendable {
     case noInput = 66
     /// An internal error: a defect in vgpu-probe (EX_SOFTWARE).
     case internalError = 70
+    /// The output could not be written whole: a full file system, a closed or broken standard output
+    /// (EX_IOERR). What was written is incomplete and must not be trusted.
+    case outputError = 74
 }

@@ -47,13 +47,18 @@ public struct HostProbe {
     }
 
     let registry: ModuleRegistry
-    let reader: any SysfsReader
+    /// The file-system seam; nil: the real file system, confined to each run's sysfs root.
+    private let givenReader: (any SysfsReader)?
 
-    /// A probe over the given modules and file-system seam.
-    public init(registry: ModuleRegistry, reader: any SysfsReader = LiveSysfs()) {
+    /// A probe over the given modules and file-system seam (nil: the real file system, every path
+    /// under the sysfs root resolved inside it).
+    public init(registry: ModuleRegistry, reader: (any SysfsReader)? = nil) {
         self.registry = registry
-        self.reader = reader
+        self.givenReader = reader
     }
+
+    /// The reader for a run over `options.sysfsRoot`.
+    func reader(for options: Options) -> any SysfsReader { givenReader ?? LiveSysfs(confinedTo: options.sysfsRoot) }
 
     static let nvidia: UInt16 = 0x10de
 
@@ -110,6 +115,7 @@ public struct HostProbe {
 
     /// Scans, starts hashing each GPU's firmware as the scan meets it, and drafts every report.
     private func draftReport(_ options: Options) throws(Failure) -> DraftedReport {
+        let reader = reader(for: options)
         guard let devices = SysfsScanner.devicesDirectory(root: options.sysfsRoot, reader: reader) else {
             throw .noDevicesDirectory(options.sysfsRoot)
         }
@@ -136,7 +142,7 @@ public struct HostProbe {
             }
             if let slot = options.slot, !slot.matches(f.address) { continue }
             if let ids = options.ids, !ids.matches(vendor: f.vendor, device: f.device) { continue }
-            drafts.append(draft(f, devices: devices, byAddress: byAddress, names: names, verifier: verifier, options: options))
+            drafts.append(draft(f, devices: devices, byAddress: byAddress, names: names, verifier: verifier, reader: reader, options: options))
         }
         // Every report is drafted before any firmware verdict is awaited: the prefetch may still be
         // hashing, and only the firmware and readiness parts depend on it.
@@ -169,7 +175,7 @@ public struct HostProbe {
     }
 
     private func draft(_ f: PCIFunction, devices: String, byAddress: [PCIAddress: PCIFunction], names: PCIIDDatabase?,
-                        verifier: FirmwareVerifier, options: Options) -> Draft
+                        verifier: FirmwareVerifier, reader: any SysfsReader, options: Options) -> Draft
     {
         var diagnostics = f.diagnostics.map(\.description)
         // Identity: BOOT_42 when BAR0 can be read, else the module id tables.
@@ -290,7 +296,10 @@ public struct HostProbe {
         } else {
             checks.append(.init(name: "module", ok: false, detail: "unsupported: \(identity.note ?? "chip not identified")"))
         }
+        let sriovProblems = f.sriovProblems
         switch sriov {
+        case _ where !sriovProblems.isEmpty:
+            checks.append(.init(name: "sriov", ok: false, detail: "SR-IOV values are inconsistent: " + sriovProblems.joined(separator: "; ")))
         case nil:
             checks.append(.init(name: "sriov", ok: false, detail: "no SR-IOV capability: this GPU cannot host vGPUs"))
         case let s? where s.totalVFs == 0:
@@ -301,8 +310,12 @@ public struct HostProbe {
             checks.append(.init(name: "sriov", ok: true, detail: "SR-IOV capable: \(s.totalVFs) VFs, VF device \(s.vfDeviceID ?? "?") (from \(s.source))"))
         }
         let enabled = sriov?.enabledVFs ?? 0
-        checks.append(.init(name: "vfs-enabled", ok: enabled > 0,
-                            detail: enabled > 0 ? "\(enabled) VFs enabled" : "no VFs enabled (write the count to sriov_numvfs)"))
+        if !sriovProblems.isEmpty {
+            checks.append(.init(name: "vfs-enabled", ok: false, detail: "cannot be judged: the SR-IOV values are inconsistent"))
+        } else {
+            checks.append(.init(name: "vfs-enabled", ok: enabled > 0,
+                                detail: enabled > 0 ? "\(enabled) VFs enabled" : "no VFs enabled (write the count to sriov_numvfs)"))
+        }
         checks.append(.init(name: "iommu", ok: f.iommuGroup != nil,
                             detail: f.iommuGroup.map { "IOMMU group \($0)" } ?? "no IOMMU group: enable the IOMMU (intel_iommu=on / amd_iommu) for device assignment"))
         if !verify {

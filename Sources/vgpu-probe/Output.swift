@@ -5,19 +5,23 @@ import FoundationEssentials
 import Foundation
 #endif
 import SystemPackage
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 import VGPUCore
 import VGPUProbe
 
 /// Writing results and leaving with a documented exit status.
 enum Output {
-    /// Writes text to standard output.
+    /// Writes text to standard output, terminal controls escaped (`TerminalText`).
     static func print(_ text: String) {
-        write(text.utf8, to: .standardOutput)
+        write(TerminalText.escaped(text).utf8, to: .standardOutput)
     }
 
-    /// Writes a diagnostic line to standard error.
+    /// Writes a diagnostic line to standard error, terminal controls escaped.
     static func error(_ text: String) {
-        write("vgpu-probe: \(text)\n".utf8, to: .standardError)
+        write("vgpu-probe: \(TerminalText.escaped(text))\n".utf8, to: .standardError)
     }
 
     /// Encodes `value` fully, then writes it; on failure nothing reaches standard output.
@@ -36,9 +40,27 @@ enum Output {
         }
     }
 
-    /// Writes all of `bytes`; a closed pipe or full disk is not worth a diagnostic nobody can read.
+    /// The errno of the first failed write to standard output, 0 while none failed.
+    private static let failedWrite = Atomic<Int32>(0)
+
+    /// Writes all of `bytes`. A failed write to standard output (a full file system, a closed or
+    /// broken stdout) is said once on standard error and makes the run exit 74 (`finish`): a truncated
+    /// report must never look like a whole one.
     private static func write(_ bytes: some Sequence<UInt8>, to descriptor: FileDescriptor) {
-        _ = try? descriptor.writeAll(bytes)
+        do {
+            _ = try descriptor.writeAll(bytes)
+        } catch {
+            guard descriptor == .standardOutput else { return }
+            let code = (error as? Errno)?.rawValue ?? Errno.ioError.rawValue
+            if failedWrite.compareExchange(expected: 0, desired: code, ordering: .relaxed).exchanged {
+                Self.error("cannot write the output: \(Errno(rawValue: code)); what was written is incomplete")
+            }
+        }
+    }
+
+    /// Ends a run whose command returned normally: exit 74 if any output was lost.
+    static func finish() {
+        if failedWrite.load(ordering: .relaxed) != 0 { Glibc.exit(ExitStatus.outputError.rawValue) }
     }
 
     /// The built-in module registry, or exit 70: a module that fails to load is a defect of this build.

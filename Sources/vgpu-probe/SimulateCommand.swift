@@ -7,6 +7,7 @@ import Foundation
 import VGPUCore
 import VGPUManager
 import VGPUProbe
+import VGPUSystem
 
 /// `vgpu-probe simulate`: a scripted vGPU session on a simulated GPU.
 struct SimulateCommand: ParsableCommand {
@@ -67,8 +68,15 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         _ = global.makeLogger()
         let registry = try Output.registry()
-        guard let data = FileManager.default.contents(atPath: plan) else {
-            Output.error("\(plan): cannot read the plan file")
+        // Size-checked on the opened file before it is read; a FIFO or device is refused, not waited on.
+        let data: Data
+        switch SafeFile.contents(of: plan, limit: SimulationPlan.maximumEncodedSize) {
+        case .success(let bytes): data = Data(bytes)
+        case .failure(.tooLarge(let limit)):
+            Output.error("\(plan): the file exceeds the \(limit)-byte limit for a plan")
+            throw Output.exit(.usage)
+        case .failure(let error):
+            Output.error("\(plan): cannot read the plan file: \(error)")
             throw Output.exit(.noInput)
         }
         let script: SimulationPlan

@@ -14,7 +14,8 @@ struct SnapshotCommand: ParsableCommand {
             are copied byte for byte; links (driver, iommu_group, virtfnN, physfn) are recreated. BAR0 is \
             not copied: when the identity registers can be read (root, device not suspended) a 4 KiB \
             resource0 holding only BOOT_0 and BOOT_42 is written. Run as root to capture config space past \
-            64 bytes. Nothing is written outside DIR, and DIR must be new or empty.
+            64 bytes. DIR must not exist (its parent must); nothing is written outside it, and no link is \
+            followed when writing. Files keep their source's permissions, never looser than 0644.
 
             Example:
               sudo vgpu-probe snapshot --output /tmp/gpu-host && tar czf gpu-host.tgz -C /tmp gpu-host
@@ -34,7 +35,7 @@ struct SnapshotCommand: ParsableCommand {
 
     func run() throws {
         let logger = global.makeLogger()
-        let reader = LiveSysfs()
+        let reader = LiveSysfs(confinedTo: sysfsRoot)
         guard let devices = SysfsScanner.devicesDirectory(root: sysfsRoot, reader: reader) else {
             Output.error("\(sysfsRoot) has no bus/pci/devices (a sysfs root) or devices/ (lspci's layout)")
             throw Output.exit(.noInput)

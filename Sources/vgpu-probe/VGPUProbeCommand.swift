@@ -11,7 +11,8 @@ struct VGPUProbeCommand: ParsableCommand {
             never writes a device register.
 
             Exit status: 0 everything checked is fine; 1 ran and found problems; 64 bad command line; \
-            66 a root directory does not exist; 70 internal error (a bug: please report it).
+            66 a root directory does not exist; 70 internal error (a bug: please report it); 74 the output \
+            could not be written whole (full file system, closed standard output).
 
             Examples:
               vgpu-probe                                   report this host's GPUs and vGPU readiness
@@ -31,11 +32,14 @@ struct VGPUProbeCommand: ParsableCommand {
             do {
                 try ProbeCommand.probe(line.options, json: line.json, verbose: line.verbose, commandLine: "read directly")
             } catch {
+                Output.finish()
                 exit(withError: error)
             }
+            Output.finish()
             return
         }
         ModulePreload.start(for: arguments)
         main(nil)
+        Output.finish()
     }
 }

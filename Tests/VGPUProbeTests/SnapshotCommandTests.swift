@@ -27,11 +27,14 @@ struct SnapshotCommandTests {
         #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(" 10de:") })
     }
 
-    @Test func refusesANonEmptyDirectory() throws {
+    /// The output directory is made by the snapshot itself: an existing one, even empty, is refused,
+    /// so nothing in it (a planted link) predates the run.
+    @Test(arguments: [true, false])
+    func refusesAnExistingDirectory(withAFile: Bool) throws {
         let dir = try ScratchDirectory("snapshot")
-        try dir.write("snap/keep", [1])
+        if withAFile { try dir.write("snap/keep", [1]) } else { try FileManager.default.createDirectory(atPath: dir.file("snap"), withIntermediateDirectories: false) }
         let run = try ProbeBinary.run(["snapshot", "--sysfs-root", FixtureHosts.root("l4"), "--output", dir.file("snap")])
         #expect(run.status == 1)
-        #expect(run.stderr.contains("not empty"))
+        #expect(run.stderr.contains("already exists"))
     }
 }

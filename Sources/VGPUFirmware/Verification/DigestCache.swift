@@ -5,55 +5,76 @@ import Foundation
 #endif
 import Synchronization
 import SystemPackage
+import VGPUSystem
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// SHA-256 digests of firmware files remembered across runs, keyed by (device, inode, size, mtime in
-/// nanoseconds), so a repeated probe of unchanged firmware skips re-hashing 38 MB per image.
+/// SHA-256 digests of firmware files remembered across runs, keyed by what the file system says of the
+/// file (device, inode, size, mtime, ctime and birth time, in nanoseconds), so a repeated probe of
+/// unchanged firmware skips re-hashing 38 MB per image.
 ///
-/// A file rewritten in place keeps its inode but changes mtime (and usually size), so its key changes.
-/// What the key cannot see is a deliberate rewrite that restores size and mtime; `--verify-all` hashes
-/// everything regardless (and refreshes the cache). The cache lives in the user's cache directory.
+/// What the key sees: any write, truncation, chmod, rename over the file or restored timestamp (`cp -p`,
+/// `rsync -a`, `touch -r` set mtime but cannot set ctime, which becomes "now"); a file recreated on a
+/// reused inode (a new birth time where the file system records one). What it cannot see: a change
+/// made while the system clock is set back to the old ctime, or directly on the block device.
+/// `--verify-all` hashes everything regardless (and refreshes the cache).
+///
+/// Several probes may run at once: `save` merges under an exclusive lock (flock on `<path>.lock`) with
+/// what the file holds by then, and replaces it by rename, so no process loses another's entries.
 ///
 /// Thread-safe: the probe's firmware prefetch stores digests from a background thread.
 public final class DigestCache: Sendable {
     /// The identity of a file's contents as the file system reports it.
     public struct Key: Hashable, Sendable {
-        public let device: UInt64, inode: UInt64, size: Int64, mtimeNanoseconds: Int64
+        public let identity: FileIdentity
 
-        /// `dev:ino:size:mtime` as stored.
-        var text: String { "\(device):\(inode):\(size):\(mtimeNanoseconds)" }
+        /// `dev:ino:size:mtime:ctime:birth` as stored.
+        var text: String {
+            let i = identity
+            return "\(i.device):\(i.inode):\(i.size):\(i.mtimeNanoseconds):\(i.ctimeNanoseconds):\(i.birthNanoseconds)"
+        }
+
+        /// Bytes in the file when the key was taken.
+        public var size: Int64 { identity.size }
 
         /// The key of the file at `path`, or nil when it cannot be stat'ed.
-        public static func of(_ path: String) -> Key? {
-            guard let s = try? FilePath(path).stat() else { return nil }
-            let raw = s.rawValue
-            return Key(device: UInt64(raw.st_dev), inode: UInt64(raw.st_ino), size: Int64(raw.st_size),
-                       mtimeNanoseconds: Int64(raw.st_mtim.tv_sec) * 1_000_000_000 + Int64(raw.st_mtim.tv_nsec))
-        }
+        public static func of(_ path: String) -> Key? { FileIdentity.of(path).map(Key.init) }
     }
 
     /// Where the cache is stored.
     public let path: String
-    /// Digest by key text, and whether anything changed since the file was read.
-    private let state = Mutex<(entries: [String: String], dirty: Bool)>(([:], false))
+    /// Digest by key text; `added` holds what this process stored, which `save` merges into the file.
+    private let state = Mutex<(entries: [String: String], added: [String: String])>(([:], [:]))
     /// Largest cache file read; anything bigger is ignored (and replaced on save).
     static let maximumSize = 1 << 20
+    /// Most entries kept (a few firmware releases of every chip fit many times over).
+    static let maximumEntries = 4096
 
-    /// `$VGPUKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/vgpukit`, else `~/.cache/vgpukit`; file firmware-digests.json.
+    /// `$VGPUKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/vgpukit`, else `$HOME/.cache/vgpukit`; file
+    /// firmware-digests.json. A variable set to the empty string counts as unset (as XDG says), so
+    /// `VGPUKIT_CACHE_DIR=` never puts the cache in the current or root directory.
     public static var defaultPath: String {
         let env = ProcessInfo.processInfo.environment
-        let dir = env["VGPUKIT_CACHE_DIR"] ?? env["XDG_CACHE_HOME"].map { $0 + "/vgpukit" }
-            ?? (env["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path) + "/.cache/vgpukit"
+        func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let dir = value("VGPUKIT_CACHE_DIR") ?? value("XDG_CACHE_HOME").map { $0 + "/vgpukit" }
+            ?? (value("HOME") ?? FileManager.default.homeDirectoryForCurrentUser.path) + "/.cache/vgpukit"
         return dir + "/firmware-digests.json"
     }
 
-    /// Opens the cache at `path`; an absent, oversized or corrupt file starts it empty.
+    /// Opens the cache at `path`; an absent, oversized, non-regular or corrupt file starts it empty.
     public init(path: String = DigestCache.defaultPath) {
         self.path = path
-        if let data = FileManager.default.contents(atPath: path), data.count <= Self.maximumSize,
-           let decoded = try? JSONDecoder().decode([String: String].self, from: data) {
-            let entries = decoded.filter(\.value.isLowercaseSHA256Hex)
-            state.withLock { $0.entries = entries }
-        }
+        let entries = Self.load(path)
+        state.withLock { $0.entries = entries }
+    }
+
+    /// The valid entries of the cache file at `path`; empty when there are none to read. The size is
+    /// checked on the opened file before it is read.
+    static func load(_ path: String) -> [String: String] {
+        guard case .success(let bytes) = SafeFile.contents(of: path, limit: maximumSize),
+              let decoded = try? JSONDecoder().decode([String: String].self, from: Data(bytes)) else { return [:] }
+        return decoded.filter(\.value.isLowercaseSHA256Hex)
     }
 
     /// The remembered digest for `key`.
@@ -64,21 +85,34 @@ public final class DigestCache: Sendable {
         state.withLock {
             guard $0.entries[key.text] != digest else { return }
             $0.entries[key.text] = digest
-            $0.dirty = true
+            $0.added[key.text] = digest
         }
     }
 
-    /// Writes the cache if it changed (atomically; errors are ignored: a cache is an optimisation).
+    /// Merges this process's new digests into the cache file, if it stored any: under an exclusive
+    /// lock, the file is read again, the new entries are added and the result replaces it by rename.
+    /// Errors are ignored: a cache is an optimisation.
     public func save() {
-        // Take the entries and clear the flag under the lock; a digest stored meanwhile marks it again.
-        guard let entries = state.withLock({ s -> [String: String]? in
-            defer { s.dirty = false }
-            return s.dirty ? s.entries : nil
-        }) else { return }
+        let added = state.withLock { s -> [String: String] in
+            defer { s.added = [:] }
+            return s.added
+        }
+        guard !added.isEmpty else { return }
         let url = URL(fileURLWithPath: path)
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let lock = open(path + ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { return }
+        defer { close(lock) }
+        guard flock(lock, LOCK_EX) == 0 else { return }
+        var merged = Self.load(path)
+        for (key, digest) in added { merged[key] = digest }
+        if merged.count > Self.maximumEntries {
+            // Keep this run's entries and as many older ones as fit.
+            let older = merged.keys.filter { added[$0] == nil }.sorted().prefix(Self.maximumEntries - min(added.count, Self.maximumEntries))
+            merged = added.merging(older.map { ($0, merged[$0] ?? "") }) { a, _ in a }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        if let data = try? encoder.encode(entries) { try? data.write(to: url, options: .atomic) }
+        if let data = try? encoder.encode(merged) { try? data.write(to: url, options: .atomic) }
     }
 }

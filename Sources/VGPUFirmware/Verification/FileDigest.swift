@@ -16,8 +16,19 @@ public enum FileDigest {
 
     /// The lower-case hex SHA-256 and the byte count of the file at `path`.
     public static func sha256(path: String) throws(FirmwareError) -> (hex: String, size: UInt64) {
-        let fd = try FileAccess.open(path)
+        let digest = try sha256(path: path, expectedSize: nil)
+        return (digest.hex ?? "", digest.size)
+    }
+
+    /// The SHA-256 of the file at `path` if its size (fstat of the opened file, before any read) is
+    /// `expectedSize`, else only its size: a file of the wrong size is wrong whatever it holds, and a
+    /// sparse 1 TiB file in place of a 38 MB image would take many minutes to hash.
+    public static func sha256(path: String, expectedSize: UInt64?) throws(FirmwareError) -> (hex: String?, size: UInt64) {
+        let opened = try FileAccess.openRegular(path)
+        let fd = opened.descriptor
         defer { try? fd.close() }
+        let size = UInt64(max(0, opened.size))
+        if let expectedSize, size != expectedSize { return (nil, size) }
         var hasher = SHA256()
         var total: UInt64 = 0
         func hash(_ chunk: UnsafeRawBufferPointer) {
@@ -29,7 +40,7 @@ public enum FileDigest {
         // them costs more than the copy it would overlap, and on a busy probe the new thread may wait
         // milliseconds for a core. Read them here. (The length is only a hint: either way the file is
         // read to its end.)
-        if let size = try? FileAccess.size(of: fd, path: path), size < UInt64(chunkSize) {
+        if size < UInt64(chunkSize) {
             failure = readHere(fd, capacity: Int(size) + 1, hash)
         } else {
             let exchange = ChunkExchange(fd: fd, chunkSize: chunkSize)
@@ -42,6 +53,8 @@ public enum FileDigest {
             failure = failed
         }
         if let failure { throw FirmwareError(file: path, field: "file", problem: .unreadable(failure)) }
+        // A file that changed size while read is not the file whose size was checked.
+        if let expectedSize, total != expectedSize { return (nil, total) }
         return (hex(hasher.finalize()), total)
     }
 

@@ -73,7 +73,7 @@ public final class FirmwareVerifier: @unchecked Sendable {
             // they no longer add that millisecond after the 38 MB image's hash, the probe's critical path.
             for file in files.sorted(by: { $0.size < $1.size }) {
                 if case .inside(let canonical) = self.resolve(file.path) {
-                    _ = self.examine(canonical, role: file.role, shownAs: "\(self.root.path)/\(file.path)")
+                    _ = self.examine(canonical, role: file.role, expectedSize: UInt64(clamping: file.size), shownAs: "\(self.root.path)/\(file.path)")
                 }
             }
         }
@@ -86,7 +86,7 @@ public final class FirmwareVerifier: @unchecked Sendable {
         let (resolution, examined) = queue.sync { () -> (FirmwareRoot.Resolution, Examined?) in
             let resolution = resolve(file.path)
             guard case .inside(let canonical) = resolution else { return (resolution, nil) }
-            return (resolution, examine(canonical, role: file.role, shownAs: shown))
+            return (resolution, examine(canonical, role: file.role, expectedSize: UInt64(clamping: file.size), shownAs: shown))
         }
         let resolved: String
         switch resolution {
@@ -134,24 +134,29 @@ public final class FirmwareVerifier: @unchecked Sendable {
     }
 
     /// Hashes and parses a canonical file once; later calls for the same file reuse the result. Only on `queue`.
-    private func examine(_ canonical: String, role: FirmwareManifest.Role, shownAs shown: String) -> Examined {
-        let key = canonical + "\u{0}" + role.format.rawValue
-        if let known = examined[key] { return known }
+    private func examine(_ canonical: String, role: FirmwareManifest.Role, expectedSize: UInt64?, shownAs shown: String) -> Examined {
+        let examinedKey = canonical + "\u{0}" + role.format.rawValue
+        if let known = examined[examinedKey] { return known }
         var facts = Examined()
         do {
             if verifiesDigests {
                 let key = DigestCache.Key.of(canonical)
                 if !verifyAll, let key, let known = cache?.digest(for: key) {
                     facts.sha256 = known
-                    facts.size = UInt64(key.size)
+                    facts.size = UInt64(clamping: key.size)
                     cacheHits += 1
                 } else {
-                    let digest = try FileDigest.sha256(path: canonical)
-                    facts.sha256 = digest.hex
+                    let digest = try FileDigest.sha256(path: canonical, expectedSize: expectedSize)
                     facts.size = digest.size
+                    guard let hex = digest.hex else {
+                        // The wrong size: reported as such, neither hashed nor parsed.
+                        examined[examinedKey] = facts
+                        return facts
+                    }
+                    facts.sha256 = hex
                     hashCount += 1
                     // Only remember what was hashed from the file the key describes.
-                    if let key, key == DigestCache.Key.of(canonical), UInt64(key.size) == digest.size { cache?.store(digest.hex, for: key) }
+                    if let key, key == DigestCache.Key.of(canonical), UInt64(clamping: key.size) == digest.size { cache?.store(hex, for: key) }
                 }
             }
             switch role.format {
@@ -172,7 +177,7 @@ public final class FirmwareVerifier: @unchecked Sendable {
             let kind: FirmwareFinding.Kind = if case .unreadable = error.problem { .unreadable } else { .malformed }
             facts.failure = FirmwareFinding(kind: kind, message: "\(shown): \(error.field): \(error.problem)")
         }
-        examined[key] = facts
+        examined[examinedKey] = facts
         return facts
     }
 }

@@ -33,7 +33,7 @@ public struct ELFSection: Equatable, Sendable, Codable {
     }
 }
 
-/// An open ELF file read through libelf in read-only mmap mode.
+/// An open ELF file read through libelf (ELF_C_READ: headers and small sections by pread, never mapped).
 ///
 /// Non-copyable so there is exactly one owner of the libelf handle and the descriptor; `deinit`
 /// calls `elf_end` then closes the file, deterministically, on every path out.
@@ -70,7 +70,10 @@ struct ELFFile: ~Copyable {
             try? fd.close()
             throw FirmwareError(file: path, field: "file", problem: .tooLarge(size: Int(clamping: size), limit: Int(Self.maximumSize)))
         }
-        guard let elf = elf_begin(fd.rawValue, ELF_C_READ_MMAP, nil) else {
+        // ELF_C_READ, not ELF_C_READ_MMAP: libelf then reads the headers and, on demand, the small
+        // sections with pread. A mapping of a file that is truncated while in use (an in-place `cp` over
+        // the firmware) faults with SIGBUS on the next access; a short pread is an error we can name.
+        guard let elf = elf_begin(fd.rawValue, ELF_C_READ, nil) else {
             let message = libelfMessage()
             let diagnosis = ELFHeaderDiagnosis.diagnose(fd: fd, size: size)
             try? fd.close()
@@ -121,7 +124,12 @@ struct ELFFile: ~Copyable {
             FirmwareError(file: path, field: field, problem: problem)
         }
         guard elf_kind(elf) == ELF_K_ELF else {
-            throw size < 16 ? fail("e_ident", .truncated(needed: 16, available: Int(size))) : fail("e_ident", .notELF)
+            if size < 16 { throw fail("e_ident", .truncated(needed: 16, available: Int(size))) }
+            // Read through (not mapped), libelf calls a file whose header is cut short "not ELF"; the
+            // magic tells a truncated ELF header from another kind of file.
+            let magic = try? FileAccess.read(fd, FileRange(offset: 0, size: 4), path: path, field: "e_ident")
+            if size < 64, magic == [0x7f, 0x45, 0x4c, 0x46] { throw fail("Elf64_Ehdr", .truncated(needed: 64, available: Int(size))) }
+            throw fail("e_ident", .notELF)
         }
         guard let ident = elf_getident(elf, nil) else { throw fail("e_ident", .libelf(libelfMessage())) }
         let elfClass = UInt8(bitPattern: ident[Int(EI_CLASS)])

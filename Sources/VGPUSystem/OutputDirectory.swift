@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SystemPackage
+
+/// A directory this tool creates and writes into, by descriptor, never by path.
+///
+/// The directory itself is made with mkdir (so it cannot already exist: nothing in it predates the
+/// run), then held open; every subdirectory, file and link is made relative to a held descriptor with
+/// `O_NOFOLLOW` and `O_EXCL`. A user who can write the parent directory and swaps a directory for a
+/// symbolic link mid-run makes the write fail; it never redirects it (the tool runs as root).
+public final class OutputDirectory {
+    /// Why something could not be written, naming the path as the user gave it.
+    public struct Failure: Error, CustomStringConvertible, Equatable {
+        /// The path, relative to where the user pointed (`DIR/bus/pci/...`).
+        public let path: String
+        /// What went wrong.
+        public let problem: String
+        /// `path: problem`.
+        public var description: String { "\(path): \(problem)" }
+    }
+
+    /// The path it was opened as, for messages.
+    public let path: String
+    private let fd: Int32
+
+    private init(path: String, fd: Int32) {
+        self.path = path
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// Creates the new directory `path` (its parent must exist; `path` must not) and opens it.
+    public static func create(_ path: String) throws(Failure) -> OutputDirectory {
+        guard !path.isEmpty else { throw Failure(path: "\"\"", problem: "an empty path names no directory") }
+        guard mkdir(path, 0o755) == 0 else {
+            let code = errno
+            throw Failure(path: path, problem: code == EEXIST ? "already exists; name a new directory" : Errno(rawValue: code).description)
+        }
+        let raw = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard raw >= 0 else { throw Failure(path: path, problem: "cannot open the new directory: \(Errno(rawValue: errno))") }
+        return OutputDirectory(path: path, fd: raw)
+    }
+
+    /// The subdirectory at `relative` (components separated by `/`), made where missing. An existing
+    /// component is entered only if it is a real directory, never through a link.
+    public func subdirectory(_ relative: String) throws(Failure) -> OutputDirectory {
+        var current = (path: path, fd: dup(fd))
+        guard current.fd >= 0 else { throw Failure(path: path, problem: Errno(rawValue: errno).description) }
+        for component in relative.split(separator: "/") where component != "." {
+            let name = String(component)
+            let shown = "\(current.path)/\(name)"
+            guard name != ".." else {
+                close(current.fd)
+                throw Failure(path: shown, problem: "'..' is not allowed")
+            }
+            if mkdirat(current.fd, name, 0o755) != 0 && errno != EEXIST {
+                let code = errno
+                close(current.fd)
+                throw Failure(path: shown, problem: Errno(rawValue: code).description)
+            }
+            let next = openat(current.fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let code = errno
+            close(current.fd)
+            guard next >= 0 else { throw Failure(path: shown, problem: "cannot enter: \(Errno(rawValue: code))") }
+            current = (shown, next)
+        }
+        return OutputDirectory(path: current.path, fd: current.fd)
+    }
+
+    /// Writes a new file `name` holding `bytes`, with permissions `mode` (refused if `name` exists).
+    public func write(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(Failure) {
+        let shown = "\(path)/\(name)"
+        let raw = openat(fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard raw >= 0 else { throw Failure(path: shown, problem: Errno(rawValue: errno).description) }
+        let file = FileDescriptor(rawValue: raw)
+        do {
+            _ = try file.writeAll(bytes)
+            try file.close()
+        } catch {
+            try? file.close()
+            throw Failure(path: shown, problem: "\(error)")
+        }
+    }
+
+    /// Makes the symbolic link `name` pointing at `target` (refused if `name` exists).
+    public func symlink(_ name: String, to target: String) throws(Failure) {
+        guard symlinkat(target, fd, name) == 0 else {
+            throw Failure(path: "\(path)/\(name)", problem: Errno(rawValue: errno).description)
+        }
+    }
+}
