@@ -113,6 +113,7 @@ let testTargets: [Target] = [
     // Locating the real firmware root and building malformed inputs; shared by the test targets.
     .target(name: "VGPUTestSupport", dependencies: ["VGPUConformance"], path: "Tests/VGPUTestSupport"),
     .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore", "VGPUTestSupport"]),
+    .testTarget(name: "VGPUSystemTests", dependencies: ["VGPUSystem", "VGPUTestSupport"]),
     .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmwareFormats", "VGPUFirmware", "VGPUTestSupport"]),
     .testTarget(name: "VGPUAdaTests", dependencies: ["VGPUAda", "VGPUConformance", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"]),
     .testTarget(name: "VGPUBootTests", dependencies: ["VGPUCore", "VGPUSimulator", "VGPUAda", "VGPUProbe", "VGPUTestSupport"]),

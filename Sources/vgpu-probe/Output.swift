@@ -58,6 +58,16 @@ enum Output {
         }
     }
 
+    /// Run first: a standard output that is closed (`>&-`) fails the run with 74, and /dev/null takes
+    /// its descriptor so that no file the tool opens later becomes descriptor 1 and receives the report.
+    static func checkStandardOutput() {
+        guard fcntl(1, F_GETFD) == -1, errno == EBADF else { return }
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        if null >= 0 && null != 1 { close(null) }
+        failedWrite.store(EBADF, ordering: .relaxed)
+        Self.error("cannot write the output: standard output is closed")
+    }
+
     /// Ends a run whose command returned normally: exit 74 if any output was lost.
     static func finish() {
         if failedWrite.load(ordering: .relaxed) != 0 { Glibc.exit(ExitStatus.outputError.rawValue) }
@@ -73,6 +83,8 @@ enum Output {
         }
     }
 
-    /// The `ExitCode` for a status.
-    static func exit(_ status: ExitStatus) -> ExitCode { ExitCode(status.rawValue) }
+    /// The `ExitCode` for a status; 74 instead once output was lost, whatever else went wrong.
+    static func exit(_ status: ExitStatus) -> ExitCode {
+        ExitCode(failedWrite.load(ordering: .relaxed) != 0 ? ExitStatus.outputError.rawValue : status.rawValue)
+    }
 }

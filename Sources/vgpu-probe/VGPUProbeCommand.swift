@@ -27,6 +27,7 @@ struct VGPUProbeCommand: ParsableCommand {
     /// Runs a plain probe line at once (`PlainProbeLine`); otherwise starts loading the built-in modules
     /// on another core (when the command will need them), then parses and runs the command.
     static func main() {
+        Output.checkStandardOutput()
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let line = PlainProbeLine(arguments) {
             do {

@@ -26,7 +26,8 @@ struct DigestCacheTests {
         let second = verify()
         #expect(second.0.isOK && second.1.hashed == 0 && second.1.cached == 1)
 
-        // Same size and mtime, different bytes: only the forced path can see it (documented limit).
+        // Same size and mtime, different bytes (as `cp -p` or `touch -r` leave a rewritten file): the
+        // changed ctime misses the cache, and the forced path hashes regardless.
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         var tampered = bytes
         tampered[100] ^= 0xff
@@ -34,6 +35,9 @@ struct DigestCacheTests {
         try handle.write(contentsOf: Data(tampered))
         try handle.close()
         try FileManager.default.setAttributes([.modificationDate: attributes[.modificationDate]!], ofItemAtPath: path)
+        let restored = verify()
+        #expect(restored.1.hashed == 1 && restored.1.cached == 0)
+        #expect(restored.0.findings.map(\.kind) == [.wrongDigest])
         let forced = verify(verifyAll: true)
         #expect(forced.1.hashed == 1)
         #expect(forced.0.findings.map(\.kind) == [.wrongDigest])
@@ -50,5 +54,21 @@ struct DigestCacheTests {
         let cache = DigestCache(path: dir.file("digests.json"))
         let key = try #require(DigestCache.Key.of(dir.file("digests.json")))
         #expect(cache.digest(for: key) == nil)
+    }
+
+    /// Two probes that save at the same time keep both sets of entries: saves merge under a lock.
+    @Test func concurrentSavesLoseNothing() throws {
+        let dir = try ScratchDirectory("cache")
+        let cachePath = dir.file("cache/digests.json")
+        let files = try (0..<40).map { i in try dir.write("f\(i)", [UInt8(i)]) }
+        let caches = (0..<4).map { _ in DigestCache(path: cachePath) }
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            let cache = caches[i % caches.count]
+            if let key = DigestCache.Key.of(files[i]) { cache.store(String(repeating: "a", count: 64), for: key) }
+            cache.save()
+        }
+        let reread = DigestCache(path: cachePath)
+        let known = try files.filter { reread.digest(for: try #require(DigestCache.Key.of($0))) != nil }
+        #expect(known.count == files.count)
     }
 }

@@ -1,6 +1,6 @@
 import Testing
 import VGPUCore
-import VGPUHost
+@testable import VGPUHost
 import VGPUTestSupport
 
 /// A sysfs tree with one broken function per defect: each defect becomes a field diagnostic and the
@@ -80,5 +80,30 @@ struct ScannerBadInputTests {
         if case .unavailable = BAR0Identity.read(directory: path, runtimeStatus: "active", reader: LiveSysfs()) {} else {
             Issue.record("a short resource0 must not be mapped past its end")
         }
+    }
+}
+
+/// Values read from sysfs never trap in arithmetic, and impossible SR-IOV pictures are named.
+struct HostileValueTests {
+    @Test func aResourceOverTheWholeAddressSpaceHasNoSizeAndDoesNotTrap() {
+        #expect(Resource(index: 0, start: 0, end: .max, flags: 0x40200).size == 0)
+        #expect(Resource(index: 0, start: 1, end: .max, flags: 0x40200).size == .max)
+        #expect(Resource(index: 0, start: 0x1000, end: 0x1fff, flags: 0x40200).size == 0x1000)
+    }
+
+    @Test func impossibleSRIOVFilesAreNamed() throws {
+        var f = PCIFunction(address: try #require(PCIAddress("0000:41:00.0")))
+        f.sriov = SRIOVFiles(totalVFs: -5, numVFs: 0, offset: 4, stride: 1, vfDevice: 0x26b5)
+        #expect(f.sriovProblems == ["TotalVFs -5 is outside 0...65535"])
+        f.sriov = SRIOVFiles(totalVFs: 4, numVFs: 1000, offset: 4, stride: 1, vfDevice: 0x26b5)
+        #expect(f.sriovProblems.first?.contains("NumVFs 1000") == true)
+        f.sriov = SRIOVFiles(totalVFs: 32, numVFs: 0, offset: 4, stride: 0, vfDevice: 0x26b5)
+        #expect(f.sriovProblems.first?.contains("VF Stride 0") == true)
+        f.sriov = SRIOVFiles(totalVFs: 32, numVFs: 32, offset: 4, stride: 1, vfDevice: 0x26b5)
+        #expect(f.sriovProblems == ["32 VFs are enabled but the kernel lists 0 virtfn links"])
+        f.sriov = SRIOVFiles(totalVFs: 65535, numVFs: 0, offset: 65535, stride: 65535, vfDevice: 0x26b5)
+        #expect(f.sriovProblems.first?.contains("past the segment's last") == true)
+        f.sriov = SRIOVFiles(totalVFs: 32, numVFs: 0, offset: 4, stride: 1, vfDevice: 0x26b5)
+        #expect(f.sriovProblems.isEmpty)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the built executables (`vgpu-probe`, `gsp-elf`), which SwiftPM puts beside the test bundle.
 public enum ProbeBinary {
@@ -23,11 +24,20 @@ public enum ProbeBinary {
         public let status: Int32
         public let stdout: String
         public let stderr: String
+        /// True when the run outlived its deadline and was killed (a hang).
+        public var timedOut = false
+        /// True when the process ended by a signal (a crash: SIGILL, SIGSEGV, SIGBUS...).
+        public var crashed = false
     }
 
     /// Runs `vgpu-probe arguments...` (or the built `executable`) to completion.
+    ///
+    /// - Parameters:
+    ///   - deadline: seconds after which the process is killed and the result marked `timedOut`.
+    ///   - standardOutput: where stdout goes instead of being captured (`/dev/full`, a closed pipe).
     public static func run(_ arguments: [String], executable: String = "vgpu-probe",
-                           environment: [String: String]? = nil) throws -> Result {
+                           environment: [String: String]? = nil, deadline: Double? = nil,
+                           standardOutput: FileHandle? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable == "vgpu-probe" ? path : path(of: executable))
         process.arguments = arguments
@@ -36,9 +46,18 @@ public enum ProbeBinary {
         if env["VGPUKIT_CACHE_DIR"] == nil { env["VGPUKIT_CACHE_DIR"] = scratchCache }
         process.environment = env
         let out = Pipe(), err = Pipe()
-        process.standardOutput = out
+        process.standardOutput = standardOutput ?? out
         process.standardError = err
         try process.run()
+        if standardOutput != nil { try out.fileHandleForWriting.close() }
+        let killed = Atomic<Bool>(false)
+        if let deadline {
+            DispatchQueue.global().asyncAfter(deadline: .now() + deadline) { [process] in
+                guard process.isRunning else { return }
+                killed.store(true, ordering: .relaxed)
+                kill(process.processIdentifier, SIGKILL)
+            }
+        }
         // Drain both pipes concurrently so a large report cannot fill one and block the child.
         nonisolated(unsafe) var errData = Data()
         let group = DispatchGroup()
@@ -50,7 +69,9 @@ public enum ProbeBinary {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
+        let timedOut = killed.load(ordering: .relaxed)
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData, as: UTF8.self), timedOut: timedOut,
+                      crashed: !timedOut && process.terminationReason == .uncaughtSignal)
     }
 }
