@@ -87,7 +87,7 @@ let toolTargets: [Target] = [
     // without the argument parser or Foundation, so it starts as fast as readelf (docs/performance.md).
     .executableTarget(name: "gsp-elf", dependencies: ["VGPUFirmwareFormats", systemPackage]),
     // Fuzz targets (VGPUFuzz) and their driver: a libFuzzer binary with -DFUZZING, a corpus replayer without.
-    .target(name: "VGPUFuzz", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUManager"]),
+    .target(name: "VGPUFuzz", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUManager", "VGPUProbe"]),
     .executableTarget(name: "vgpu-fuzz", dependencies: ["VGPUFuzz"]),
     // Build-time helper for EmbedFirmwareManifest: turns a manifest JSON file into a Swift source file.
     .executableTarget(name: "embed-manifest", path: "Plugins/EmbedFirmwareManifestTool"),

@@ -41,3 +41,32 @@ entry = bytearray(4096)
 struct.pack_into("<III", entry, 4, 1, 0x1001, 0)
 put("meta", "queue-entry", bytes(entry))
 put("meta", "creatable", b"ID    : vGPU Name\n1145  : NVIDIA L40S-1B\n")
+
+# The whole-probe target: an NVIDIA PF's files, its BAR0 registers and one VF's files, from each fixture
+# host (FuzzTarget.probe gives the order).
+pf_files = ["vendor", "device", "class", "subsystem_vendor", "subsystem_device", "revision", "config", "resource",
+            "sriov_totalvfs", "sriov_numvfs", "sriov_offset", "sriov_stride", "sriov_vf_device", "numa_node",
+            "power/runtime_status", "current_link_speed", "current_link_width", "iommu_group", "driver", "resource0"]
+vf_files = ["vendor", "device", "class", "driver", "iommu_group", "nvidia/creatable_vgpu_types"]
+for i, dev in enumerate(sorted(glob.glob(os.path.join(repo, "Tests/Fixtures/hosts/*/bus/pci/devices/*")))):
+    vendor = os.path.join(dev, "vendor")
+    if not os.path.isfile(vendor) or open(vendor).read().strip() != "0x10de" or os.path.islink(os.path.join(dev, "physfn")):
+        continue
+    vfs = sorted(glob.glob(os.path.join(dev, "virtfn*")))
+    vf = os.path.realpath(vfs[0]) if vfs else None
+    chunks = []
+    for f in pf_files:
+        p = os.path.join(dev, f)
+        if f in ("driver", "iommu_group"):
+            chunks.append(os.readlink(p).encode() if os.path.islink(p) else b"")
+        elif f == "resource0":
+            chunks.append(open(p, "rb").read(0xa04)[0:4] + open(p, "rb").read(0xa04)[0xa00:0xa04] if os.path.isfile(p) and os.path.getsize(p) >= 0xa04 else b"")
+        else:
+            chunks.append(open(p, "rb").read().replace(b"\0", b"") if os.path.isfile(p) and f != "config" else b"")
+    for f in vf_files:
+        p = os.path.join(vf, f) if vf else ""
+        if f in ("driver", "iommu_group"):
+            chunks.append(os.readlink(p).encode() if vf and os.path.islink(p) else b"")
+        else:
+            chunks.append(open(p, "rb").read().replace(b"\0", b"") if vf and os.path.isfile(p) else b"")
+    put("probe", "host-%02d" % i, b"\0".join(chunks))

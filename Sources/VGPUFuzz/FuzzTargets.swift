@@ -7,6 +7,7 @@ import VGPUFirmware
 import VGPUFirmwareFormats
 import VGPUHost
 import VGPUManager
+import VGPUProbe
 
 /// The fuzz targets: every parser that reads bytes a user, a kernel or a vendor wrote. Each takes
 /// arbitrary bytes and must return (typed errors are fine); a trap, a sanitizer report or a hang is a bug.
@@ -24,6 +25,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case manifest
     /// GspFwWprMeta, GSP queue messages and RM control envelopes from dumps.
     case meta
+    /// The whole probe over a host whose GPU and VF files are slices of the input: scan, identity
+    /// (BAR0 registers included), modules, SR-IOV validation, VF info, engines, types, readiness, and
+    /// both renderings. Finds what the parsers' own targets cannot: a value that parses but breaks a
+    /// later step.
+    case probe
 
     /// Feeds `bytes` to the target's parsers.
     public func run(_ bytes: [UInt8]) {
@@ -39,6 +45,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 _ = try? GSPVFInfo.make(from: f.sriovValues)
             }
         case .sysfs: Self.sysfs(bytes)
+        case .probe: Self.probe(bytes)
         case .manifest:
             _ = try? FirmwareManifest.load(Data(bytes), name: "fuzz")
             _ = try? VGPUTypeCatalogue.load(Data(bytes), name: "fuzz")
@@ -88,6 +95,63 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         _ = SysfsScanner(devicesDirectory: "/fuzz", reader: reader).scan()
         // The probe's depth too: its early returns for other vendors and for VFs.
         _ = SysfsScanner(devicesDirectory: "/fuzz", reader: reader, depth: .devicesOf(vendor: 0x10de)).scan()
+    }
+}
+
+extension FuzzTarget {
+    /// The files of the PF, then its BAR0 registers (`resource0`: BOOT_0, BOOT_42), then the VF's files.
+    static let probePFFiles = ["vendor", "device", "class", "subsystem_vendor", "subsystem_device", "revision", "config", "resource",
+                               "sriov_totalvfs", "sriov_numvfs", "sriov_offset", "sriov_stride", "sriov_vf_device", "numa_node",
+                               "power/runtime_status", "current_link_speed", "current_link_width", "iommu_group", "driver", "resource0"]
+    static let probeVFFiles = ["vendor", "device", "class", "driver", "iommu_group", "nvidia/creatable_vgpu_types"]
+    /// Modules, loaded once per process.
+    static let registry: ModuleRegistry? = try? BuiltInModules.registry()
+
+    /// The input split at NUL bytes fills the PF's files, its registers and one VF's files.
+    static func probe(_ bytes: [UInt8]) {
+        guard let registry else { return }
+        let names = probePFFiles.map { "0000:41:00.0/" + $0 } + probeVFFiles.map { "0000:41:00.4/" + $0 }
+        let chunks = bytes.split(separator: 0, maxSplits: names.count - 1, omittingEmptySubsequences: false).map(Array.init)
+        var files: [String: [UInt8]] = ["0000:41:00.0/virtfn0": Array("../0000:41:00.4".utf8), "0000:41:00.4/physfn": Array("../0000:41:00.0".utf8)]
+        for (name, chunk) in zip(names, chunks) { files[name] = chunk }
+        var options = HostProbe.Options()
+        options.sysfsRoot = "/fuzz"
+        options.verifyFirmware = false
+        options.digestCachePath = nil
+        guard let report = try? HostProbe(registry: registry, reader: FuzzHostReader(files: files)).run(options) else { return }
+        _ = TerminalText.escaped(HostReportText.render(report, verbose: true))
+        _ = try? JSONOutput.encode(report)
+    }
+}
+
+/// A host of one GPU (0000:41:00.0) and one VF (0000:41:00.4) under /fuzz/bus/pci/devices, through the
+/// `SysfsReader` seam; file names are `<address>/<file>`, links hold their target as text.
+struct FuzzHostReader: SysfsReader {
+    let files: [String: [UInt8]]
+    static let devices = "/fuzz/bus/pci/devices"
+    static let links: Set<String> = ["driver", "iommu_group", "physfn", "virtfn0"]
+
+    func entry(_ path: String) -> [UInt8]? {
+        guard path.hasPrefix(Self.devices + "/") else { return nil }
+        return files[String(path.dropFirst(Self.devices.count + 1))]
+    }
+    func read(_ path: String, limit: Int) -> Result<[UInt8], SysfsReadError> {
+        guard let bytes = entry(path), !Self.links.contains(String(path.split(separator: "/").last ?? "")) else { return .failure(.notFound) }
+        return bytes.count > limit ? .failure(.tooLarge(limit)) : .success(bytes)
+    }
+    func readLink(_ path: String) -> Result<String, SysfsReadError> {
+        guard let bytes = entry(path) else { return .failure(.notFound) }
+        return .success(String(decoding: bytes, as: UTF8.self))
+    }
+    func list(_ path: String) -> Result<[String], SysfsReadError> {
+        if path == Self.devices { return .success(["0000:41:00.0", "0000:41:00.4"]) }
+        guard path.hasPrefix(Self.devices + "/") else { return .failure(.notFound) }
+        let device = String(path.dropFirst(Self.devices.count + 1)) + "/"
+        return .success(Set(files.keys.filter { $0.hasPrefix(device) }.map { String($0.dropFirst(device.count).split(separator: "/")[0]) }).sorted())
+    }
+    func readRegisters(_ path: String, offsets: [Int]) -> Result<[UInt32], SysfsReadError> {
+        guard let bytes = entry(path), bytes.count >= 4 * offsets.count else { return .failure(.notFound) }
+        return .success(offsets.indices.map { i in (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[4 * i + $1]) << (8 * UInt32($1)) } })
     }
 }
 
