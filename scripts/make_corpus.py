@@ -123,15 +123,19 @@ case("sriov-capability-cut", "config", bytes(cut), "config", contains="SR-IOV ca
 
 # --- sysfs: one-device trees copied from the L40 fixture, one file broken --------------------------
 src = os.path.join(repo, "Tests", "Fixtures", "hosts", "l40-two-gpus", "bus", "pci", "devices", "0000:c1:00.0")
-def sysfs(name, file, data, field, contains):
+def sysfs(name, file, data, field, contains, link=None):
     dev = os.path.join(out, "sysfs", name, "bus", "pci", "devices", "0000:c1:00.0")
     os.makedirs(dev)
     for f in ["vendor", "device", "class", "subsystem_vendor", "subsystem_device", "revision", "config", "resource",
               "sriov_totalvfs", "sriov_numvfs", "sriov_offset", "sriov_stride", "sriov_vf_device", "numa_node"]:
         shutil.copyfile(os.path.join(src, f), os.path.join(dev, f))
     os.makedirs(os.path.dirname(os.path.join(dev, file)), exist_ok=True)
-    with open(os.path.join(dev, file), "wb") as f:
-        f.write(data)
+    if link is not None:
+        os.remove(os.path.join(dev, file)) if os.path.lexists(os.path.join(dev, file)) else None
+        os.symlink(link, os.path.join(dev, file))
+    else:
+        with open(os.path.join(dev, file), "wb") as f:
+            f.write(data)
     cases.append(dict(name=name, parser="sysfs", file=os.path.join("sysfs", name), field=field, contains=contains))
 sysfs("vendor-not-hex", "vendor", b"0xzz10\n", "vendor", "is not")
 sysfs("device-empty", "device", b"", "device", "empty")
@@ -139,6 +143,11 @@ sysfs("config-empty", "config", b"", "config", "0 bytes")
 sysfs("resource-garbage", "resource", b"0x1 0x2\nnot a line\n", "resource", "is not")
 sysfs("numvfs-not-decimal", "sriov_numvfs", b"many\n", "sriov_numvfs", "not a decimal")
 sysfs("creatable-types-garbage", "nvidia/creatable_vgpu_types", b"ID : vGPU Name\nabc : x\n", "nvidia/creatable_vgpu_types", "is not")
+# Hostile files (git keeps links, not FIFOs or devices: those are made by HostileTreeTests).
+sysfs("resource-whole-address-space", "resource", b"0x0000000000000000 0xffffffffffffffff 0x0000000000040200\n", "resource", "is not")
+sysfs("config-linked-to-tty", "config", None, "config", "resolves outside", link="/dev/tty")
+sysfs("types-linked-out-of-the-root", "nvidia/creatable_vgpu_types", None, "nvidia/creatable_vgpu_types", "resolves outside", link="/etc/passwd")
+sysfs("revision-linked-up-and-out", "revision", None, "revision", "resolves outside", link="../../../../../../../etc/hostname")
 
 with open(os.path.join(out, "cases.json"), "w") as f:
     json.dump(cases, f, indent=1)
