@@ -24,8 +24,8 @@ ASAN_OPTIONS=suppressions=$repo/.asan-suppressions LSAN_OPTIONS=suppressions=$re
 asan=${PIPESTATUS[0]}
 [ "$asan" -eq 0 ] || failed=$((failed + 1))
 
-echo "== the concurrent suites (life cycle, firmware hashing, rendering ahead) under ThreadSanitizer"
-swift test --sanitize=thread --scratch-path .build-tsan --filter 'DeviceCoreTests|VGPUManagerTests|FileDigestTests|FirmwareVerifierTests|RenderAheadTests' 2>&1 \
+echo "== the concurrent suites (life cycle, firmware hashing, the digest cache, rendering ahead) under ThreadSanitizer"
+swift test --sanitize=thread --scratch-path .build-tsan --filter 'DeviceCoreTests|VGPUManagerTests|FileDigestTests|FirmwareVerifierTests|RenderAheadTests|DigestCacheTests' 2>&1 \
     | grep -E 'Test run with|✘|WARNING: ThreadSanitizer|SUMMARY'
 tsan=${PIPESTATUS[0]}
 [ "$tsan" -eq 0 ] || failed=$((failed + 1))
