@@ -50,10 +50,16 @@ public struct AmpereModule: ArchitectureModule {
 }
 
 extension AmpereModule: GSPHeapSizing, VFInfoProviding, EngineInventoryProviding, VGPUTypeProviding, EmbeddedCatalogueHolding, BoardCatalog {
-    /// GA100: TU102's LIBOS2 numbers (nouveau's ga100 GSP uses r535_rm_tu102); GA10x: GA102's LIBOS3.
+    /// GA100: TU102's LIBOS2 numbers (nouveau's ga100 GSP uses r535_rm_tu102), with no limit on the
+    /// pre-scrubbed FB and no FRTS in NVIDIA's driver (`kgspGetPrescrubbedTopFbSize_604eb7`,
+    /// `kgspGetFrtsSize_4a4dee`); GA10x: GA102's LIBOS3, 256 MiB pre-scrubbed, no scrubber ucode.
     public func heapParameters(for chip: Chip, release: FirmwareRelease) -> GSPHeapParameters? {
         guard chips.contains(chip) else { return nil }
-        return Self.isGA100(chip) ? TU102HeapParameters.parameters(for: release) : GA102HeapParameters.parameters(for: release)
+        guard Self.isGA100(chip) else { return GA102HeapParameters.parameters(for: release) }
+        guard var p = TU102HeapParameters.parameters(for: release) else { return nil }
+        p.prescrubbedSize = nil
+        p.frtsSize = 0
+        return p
     }
 
     /// nouveau's chip table (before GSP-RM took over the engine list in 2025). GA100: CE 0x3ff,

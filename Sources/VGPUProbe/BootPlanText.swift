@@ -10,7 +10,8 @@ public enum BootPlanText {
         let mode = if case .vgpu = p.mode { "vGPU" } else { "bare metal" }
         out += ", release \(p.release), \(mode), FB \(Sizes.describe(p.layout.framebufferSize))\n"
         out += "\nHeap: \(Sizes.describe(p.heap.size)) (\(p.heap.terms.joined(separator: "; ")))\n"
-        out += "  VF partition count \(p.heap.vfPartitionCount); scrubber \(p.heap.requiresScrubber ? "required (heap > 256 MiB)" : "not needed")\n"
+        out += "  VF partition count \(p.heap.vfPartitionCount); scrubber \(p.heap.requiresScrubber ? "required (more than the pre-scrubbed top of FB from gspFwRsvdStart up)" : "not needed"); rules of \(p.driver)\n"
+        for note in p.notes { out += "  note: \(note)\n" }
         out += "\nLayout (top of VRAM down):\n"
         for region in p.layout.regions.reversed() {
             out += "  \(pad(region.name, 14)) 0x\(pad0(String(region.start, radix: 16), 10)) - 0x\(pad0(String(region.end, radix: 16), 10))  \(Sizes.describe(region.size))\n"

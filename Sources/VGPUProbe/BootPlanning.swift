@@ -17,6 +17,8 @@ public enum BootPlanning {
         public var firmwareRoot = "/lib/firmware"
         public var vgaWorkspaceRegister: UInt32?
         public var simulate = false
+        /// Whose rules to follow where drivers differ.
+        public var driver = GSPDriver.nvidia
         public init() {}
     }
 
@@ -34,7 +36,8 @@ public enum BootPlanning {
         public let metaHex: [String]
         /// Firmware files the sizes came from.
         public let firmwareFiles: [String]
-        /// What the plan needs that the host or release lacks (it is still printed).
+        /// What the boot needs that the chip, driver or release cannot provide (`GSPBootPlan.unmetRequirements`):
+        /// the plan is still printed, and the command fails.
         public let warnings: [String]
         /// GSP_VF_INFO (with -s: from the GPU's SR-IOV capability) and the vGPU engine bitmap.
         public var vfInfo: VFInfoReport?
@@ -111,19 +114,15 @@ public enum BootPlanning {
                                                  framebuffer: framebuffer, vga: request.vgaWorkspaceRegister)
         let plan: GSPBootPlan
         do {
+            let scrubberFile = module.firmware(for: chip, release: release)?.files.files.contains(where: { $0.role == .scrubber }) ?? false
             plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: request.vgpu ? .vgpu(override: request.heapOverride) : .bareMetal,
-                                           inputs: inputs, parameters: parameters)
+                                           inputs: inputs, parameters: parameters, driver: request.driver, scrubberFileShipped: scrubberFile)
         } catch { throw .plan(error) }
         let bytes = plan.metaBytes
         let hexLines = stride(from: 0, to: bytes.count, by: 32).map { i in
             bytes[i..<i + 32].map { pad0(String($0, radix: 16), 2) }.joined()
         }
-        var warnings: [String] = []
-        let chipFiles = module.firmware(for: chip, release: release)?.files.files ?? []
-        if plan.heap.requiresScrubber && !chipFiles.contains(where: { $0.role == .scrubber }) {
-            warnings.append("the \(Sizes.describe(plan.heap.size)) heap needs the scrubber ucode before booter_load, but release \(release) "
-                            + "ships no scrubber for \(chip.name) (it first appears at 570): without it the GSP hangs at boot")
-        }
+        let warnings = plan.unmetRequirements
         var report = Report(schema: Report.schemaID, address: address, board: boardName, module: module.name, heapParameters: parameters,
                             plan: plan, metaHex: hexLines, firmwareFiles: files, warnings: warnings)
         report.vfInfo = vfInfo

@@ -198,9 +198,15 @@ public final class SimulatedGPU: GSPHardware {
         for (a, b) in zip(ordered, ordered.dropFirst()) where a.1 + a.2 > b.1 {
             return .failure(.init(code: .order, reason: "\(a.0) ends past the start of \(b.0)"))
         }
+        // The relations NVIDIA's kgspCalculateFbLayout_TU102 establishes (535 kernel_gsp_tu102.c:562-600),
+        // checked here from the meta alone: FRTS ends at the WPR2 end, the VGA workspace at the end of
+        // FB, and the reservation starts at the non-WPR heap (gspFwRsvdStart = nonWprHeapOffset).
         guard m.frtsOffset + m.frtsSize == m.gspFwWprEnd, m.gspFwWprEnd <= m.vgaWorkspaceOffset,
-              m.vgaWorkspaceOffset + m.vgaWorkspaceSize == m.fbSize, m.gspFwRsvdStart == m.gspFwHeapOffset else {
+              m.vgaWorkspaceOffset + m.vgaWorkspaceSize == m.fbSize else {
             return .failure(.init(code: .order, reason: "WPR2 end, FRTS, VGA workspace and FB size are inconsistent"))
+        }
+        guard m.gspFwRsvdStart == m.nonWprHeapOffset else {
+            return .failure(.init(code: .order, reason: "gspFwRsvdStart 0x\(String(m.gspFwRsvdStart, radix: 16)) is not nonWprHeapOffset 0x\(String(m.nonWprHeapOffset, radix: 16))"))
         }
         let alignment: [(String, UInt64, UInt64)] = [("gspFwWprStart", m.gspFwWprStart, 1 << 20), ("gspFwHeapOffset", m.gspFwHeapOffset, 1 << 20),
                                                      ("gspFwOffset", m.gspFwOffset, 1 << 16), ("bootBinOffset", m.bootBinOffset, 1 << 12),
@@ -210,16 +216,23 @@ public final class SimulatedGPU: GSPHardware {
         }
         let h = firmware.heap
         if m.gspFwHeapVfPartitionCount == 0 {
-            guard (h.minimum...h.maximum).contains(m.gspFwHeapSize) else {
-                return .failure(.init(code: .heapSize, reason: "bare-metal heap \(m.gspFwHeapSize >> 20) MiB outside \(h.minimum >> 20)...\(h.maximum >> 20) MiB"))
+            // Bare metal: at least the release's minimum (NVIDIA raises the formula to it).
+            guard m.gspFwHeapSize >= h.minimum else {
+                return .failure(.init(code: .heapSize, reason: "bare-metal heap \(m.gspFwHeapSize >> 20) MiB under the \(h.minimum >> 20) MiB minimum"))
             }
         } else {
-            guard m.gspFwHeapVfPartitionCount == h.vgpuPartitionCount, h.vgpuOverrideRange.contains(m.gspFwHeapSize) else {
+            // vGPU: the release's partition count, and its default heap or one in the override range.
+            guard m.gspFwHeapVfPartitionCount == h.vgpuPartitionCount,
+                  m.gspFwHeapSize == h.vgpuDefault || h.vgpuOverrideRange.contains(m.gspFwHeapSize) else {
                 return .failure(.init(code: .heapSize, reason: "\(m.gspFwHeapVfPartitionCount) VF partitions with a \(m.gspFwHeapSize >> 20) MiB heap"))
             }
         }
-        if m.gspFwHeapSize > h.scrubberThreshold && registers[GSPRegisters.secureScratch15, default: 0] >> 29 < 3 {
-            return .failure(.init(code: .scrubberNotRun, reason: "heap over 256 MiB but the scrubber has not run"))
+        // On a chip that depends on its scrubber (AD10x), what lies from gspFwRsvdStart to the end of FB
+        // must have been scrubbed: by the boot ROM up to the pre-scrubbed size, beyond it by the scrubber
+        // (NVIDIA 535 kernel_gsp.c:2465-2468).
+        if h.hasScrubberUcode, let prescrubbed = h.prescrubbedSize, m.fbSize > m.gspFwRsvdStart, m.fbSize - m.gspFwRsvdStart > prescrubbed,
+           registers[GSPRegisters.secureScratch15, default: 0] >> 29 < 3 {
+            return .failure(.init(code: .scrubberNotRun, reason: "\((m.fbSize - m.gspFwRsvdStart) >> 20) MiB from gspFwRsvdStart to the end of FB exceed the \(prescrubbed >> 20) MiB pre-scrubbed, and the scrubber has not run"))
         }
         for (name, at, size) in [("radix3", m.sysmemAddrOfRadix3Elf, UInt64(4096)), ("bootloader", m.sysmemAddrOfBootloader, m.sizeOfBootloader),
                                  ("signature", m.sysmemAddrOfSignature, m.sizeOfSignature)] where !isAllocated(at, size) {

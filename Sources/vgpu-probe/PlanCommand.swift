@@ -2,6 +2,8 @@ import ArgumentParser
 import VGPUCore
 import VGPUProbe
 
+extension GSPDriver: ExpressibleByArgument {}
+
 /// `vgpu-probe plan`: the GSP boot plan for a chip or a GPU of the host.
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,8 +15,12 @@ struct PlanCommand: ParsableCommand {
             written to any device: this is what a driver would do.
 
             Bare metal, the heap follows the FB size; with --vgpu it is the release's fixed default (549 MiB \
-            at 535) or --heap inside the allowed range, the VF partition count becomes 32, and a heap over \
-            256 MiB adds the scrubber step. SIZE takes 48G, 49152M, 48GiB or 0xc00000000.
+            at 535) or --heap inside the allowed range, and the VF partition count becomes 32. When more than \
+            the pre-scrubbed top of FB (256 MiB on TU10x, GA10x, AD10x) lies from gspFwRsvdStart to the end \
+            of FB, the scrubber must run first: a plan that needs it where the chip, driver or release has \
+            none is printed, the reason goes to stderr, and the exit status is 1. Where NVIDIA's driver and \
+            nouveau differ (FRTS on GA100, the scrubber's source), --driver chooses whose rules apply. SIZE \
+            takes 48G, 49152M, 48GiB or 0xc00000000.
 
             Examples:
               vgpu-probe plan --chip ad102 --fb-size 48G --firmware-root .firmware
@@ -44,6 +50,9 @@ struct PlanCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Firmware release (default: the module's, 535.113.01 for Ada).", valueName: "release"))
     var release: String?
+
+    @Option(name: .long, help: ArgumentHelp("Follow this driver's rules where drivers differ: nvidia (FRTS per chip, none on GA100; the AD10x scrubber built in) or nouveau (FRTS 1 MiB on every chip; the scrubber from a firmware file).", valueName: "driver"))
+    var driver: GSPDriver = .nvidia
 
     @Option(name: .long, help: ArgumentHelp("Value of NV_PDISP_VGA_WORKSPACE_BASE (0x625f04) on a GPU with display.", valueName: "hex"))
     var vgaRegister: String?
@@ -84,6 +93,7 @@ struct PlanCommand: ParsableCommand {
         request.release = release.flatMap { FirmwareRelease($0) }
         request.firmwareRoot = firmware.firmwareRoot
         request.simulate = simulate
+        request.driver = driver
         request.vgaWorkspaceRegister = vgaRegister.flatMap { UInt32($0.hasPrefix("0x") ? String($0.dropFirst(2)) : $0, radix: 16) }
         let report: BootPlanning.Report
         do { report = try BootPlanning.plan(request, registry: registry) } catch {
@@ -91,6 +101,8 @@ struct PlanCommand: ParsableCommand {
             throw Output.exit(error.isUsageError ? .usage : .findings)
         }
         if json { try Output.json(report) } else { Output.print(BootPlanText.render(report)) }
-        if report.simulation?.ok == false { throw Output.exit(.findings) }
+        // A requirement the plan knows is unmet fails it, whatever a simulation says.
+        for unmet in report.warnings { Output.error(unmet) }
+        if !report.warnings.isEmpty || report.simulation?.ok == false { throw Output.exit(.findings) }
     }
 }

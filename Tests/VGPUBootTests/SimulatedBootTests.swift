@@ -142,16 +142,18 @@ struct SimulatedBootTests {
     }
 
     @Test func refusesAVGPUHeapWithoutTheScrubber() throws {
-        // A planner that believed the threshold were 1 GiB would skip the scrubber; the GSP must refuse.
-        var lax = try #require(try AdaModule().heapParameters(for: AdaModule.chips[0], release: Self.release))
-        lax.scrubberThreshold = Sizes.GiB
+        // nouveau at 535.113.01 has no scrubber file for AD102: the plan says so, goes without the step,
+        // and the GSP refuses the meta as the hardware would (its check is NVIDIA's rule, not the planner's).
+        let params = try #require(try AdaModule().heapParameters(for: AdaModule.chips[0], release: Self.release))
         let real = try plan(vgpu: true)
         let inputs = GSPBootInputs(framebufferSize: 48 * Sizes.GiB, bootloaderSize: real.meta.sizeOfBootloader,
                                    bootloaderCodeOffset: real.meta.bootloaderCodeOffset, bootloaderDataOffset: real.meta.bootloaderDataOffset,
                                    bootloaderManifestOffset: real.meta.bootloaderManifestOffset, appVersion: 0,
                                    imageSize: real.meta.sizeOfRadix3Elf, signatureSize: real.meta.sizeOfSignature)
-        let skipped = try GSPBootPlanner.plan(chip: "AD102", release: Self.release, mode: .vgpu(override: nil), inputs: inputs, parameters: lax)
-        #expect(!skipped.heap.requiresScrubber)
+        let skipped = try GSPBootPlanner.plan(chip: "AD102", release: Self.release, mode: .vgpu(override: nil), inputs: inputs,
+                                              parameters: params, driver: .nouveau, scrubberFileShipped: false)
+        #expect(skipped.heap.requiresScrubber && !skipped.steps.contains { $0.phase == "scrubber" })
+        #expect(skipped.unmetRequirements.first?.contains("scrubber-535.113.01.bin") == true)
         let sim = try gpu()
         let runner = GSPBootRunner(hardware: sim)
         #expect(throws: GSPBootError.booterFailed(mailbox0: SimulatedGPU.Rejection.scrubberNotRun.rawValue)) { try runner.boot(skipped) }

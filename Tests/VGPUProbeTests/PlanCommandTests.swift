@@ -22,6 +22,7 @@ struct PlanCommandTests {
         let p = r.doc?["plan"] as? [String: Any]
         #expect((p?["heap"] as? [String: Any])?["size"] as? UInt64 == 129 << 20)
         #expect(layout(r.doc, "wpr2")?["start"] as? UInt64 == 0xbf5700000)
+        #expect((r.doc?["plan"] as? [String: Any]).flatMap { ($0["meta"] as? [String: Any])?["gspFwRsvdStart"] as? UInt64 } == 0xbf5600000)
         #expect(layout(r.doc, "wpr2")?["size"] as? UInt64 == 168 << 20)
         #expect(layout(r.doc, "gspImage")?["size"] as? UInt64 == 0x2448000, "the .fwimage size of the real file")
         #expect(layout(r.doc, "bootloader")?["size"] as? UInt64 == 0x8000, "the real bootloader's data_size")
@@ -31,15 +32,23 @@ struct PlanCommandTests {
         #expect((r.doc?["warnings"] as? [Any])?.isEmpty == true)
     }
 
-    @Test func vgpuNumbersAndScrubberWarning() throws {
+    @Test func vgpuNumbersAndTheScrubberByDriver() throws {
+        // NVIDIA's driver carries the AD10x scrubber: the plan runs it and the simulated boot succeeds.
         let r = try plan(["--chip", "AD102", "--fb-size", "0xc00000000", "--vgpu", "--json", "--simulate"])
         #expect(r.status == 0)
         let p = r.doc?["plan"] as? [String: Any]
         #expect((p?["heap"] as? [String: Any])?["size"] as? UInt64 == 549 << 20)
         #expect((p?["heap"] as? [String: Any])?["vfPartitionCount"] as? Int == 32)
+        #expect((p?["heap"] as? [String: Any])?["requiresScrubber"] as? Bool == true)
         #expect(layout(r.doc, "wpr2")?["start"] as? UInt64 == 0xbdb300000)
-        #expect((r.doc?["warnings"] as? [String])?.first?.contains("scrubber") == true)
+        #expect((p?["meta"] as? [String: Any])?["gspFwRsvdStart"] as? UInt64 == 0xbdb200000)
+        #expect((r.doc?["warnings"] as? [Any])?.isEmpty == true)
         #expect((r.doc?["simulation"] as? [String: Any])?["ok"] as? Bool == true)
+        // nouveau needs scrubber-535.113.01.bin, which linux-firmware does not ship: the plan fails, says
+        // why on stderr, and the simulated boot fails as the hardware would.
+        let n = try plan(["--chip", "AD102", "--fb-size", "0xc00000000", "--vgpu", "--json", "--simulate", "--driver", "nouveau"])
+        #expect(n.status == 1 && n.stderr.contains("scrubber"))
+        #expect((n.doc?["simulation"] as? [String: Any])?["ok"] as? Bool == false)
     }
 
     @Test func planForAProbedGPUUsesTheBoardSize() throws {

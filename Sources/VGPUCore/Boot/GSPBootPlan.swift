@@ -74,6 +74,8 @@ public struct GSPBootStep: Sendable, Equatable, Codable {
 public struct GSPBootPlan: Sendable, Equatable, Codable {
     public let chip: String
     public let release: FirmwareRelease
+    /// Whose rules the plan follows where drivers differ (FRTS on GA100, where the scrubber comes from).
+    public let driver: GSPDriver
     public let mode: GSPHeapMode
     public let heap: GSPHeapPlan
     public let layout: WPR2Layout
@@ -84,6 +86,11 @@ public struct GSPBootPlan: Sendable, Equatable, Codable {
     public let appVersion: UInt32
     public let steps: [GSPBootStep]
     public let unloadSteps: [GSPBootStep]
+    /// What the boot needs that this chip, driver or release cannot provide; the steps go without it,
+    /// as the hardware would (a boot with an unmet requirement fails).
+    public let unmetRequirements: [String]
+    /// What the plan cannot settle from public sources, said rather than guessed.
+    public let notes: [String]
 
     /// The meta's 256 bytes.
     public var metaBytes: [UInt8] { meta.encode(metaVariant) }
@@ -103,26 +110,69 @@ public enum GSPBootPlanner {
         }
     }
 
-    /// Plans a boot of `chip` at `release` with `parameters` (from the chip's module).
+    /// Plans a boot of `chip` at `release` with `parameters` (from the chip's module), by `driver`'s rules.
+    ///
+    /// - Parameter scrubberFileShipped: whether the release's firmware set has a scrubber file for the
+    ///   chip (nouveau loads it from there; NVIDIA's driver carries its own).
     public static func plan(chip: String, release: FirmwareRelease, mode: GSPHeapMode, inputs: GSPBootInputs,
-                            parameters: GSPHeapParameters, nonWPRHeapSize: UInt64 = Sizes.MiB,
-                            sysmem: SysmemPlacement = SysmemPlacement()) throws(Failure) -> GSPBootPlan
+                            parameters: GSPHeapParameters, driver: GSPDriver = .nvidia, scrubberFileShipped: Bool = false,
+                            nonWPRHeapSize: UInt64 = Sizes.MiB, sysmem: SysmemPlacement = SysmemPlacement()) throws(Failure) -> GSPBootPlan
     {
-        let heap: GSPHeapPlan
-        do { heap = try GSPHeap.plan(framebuffer: inputs.framebufferSize, mode: mode, parameters: parameters) } catch { throw .heap(error) }
+        var input = WPR2LayoutInput(framebufferSize: inputs.framebufferSize, vgaWorkspaceRegister: inputs.vgaWorkspaceRegister,
+                                    bootloaderSize: inputs.bootloaderSize, imageSize: inputs.imageSize, heapSize: 0,
+                                    nonWPRHeapSize: nonWPRHeapSize, frtsSize: driver.frtsSize(nvidiaSize: parameters.frtsSize))
+        let top: WPR2Layout.Top
+        do { top = try WPR2Layout.top(input) } catch { throw .layout(error) }
+        let limit = scrubbedHeapLimit(framebuffer: inputs.framebufferSize, imageStart: top.gspImage.start,
+                                      nonWPRHeapSize: nonWPRHeapSize, parameters: parameters)
+        var heap: GSPHeapPlan
+        do { heap = try GSPHeap.plan(framebuffer: inputs.framebufferSize, mode: mode, parameters: parameters, scrubbedLimit: limit) } catch { throw .heap(error) }
+        input.heapSize = heap.size
         let layout: WPR2Layout
-        do {
-            layout = try WPR2Layout(WPR2LayoutInput(framebufferSize: inputs.framebufferSize, vgaWorkspaceRegister: inputs.vgaWorkspaceRegister,
-                                                    bootloaderSize: inputs.bootloaderSize, imageSize: inputs.imageSize,
-                                                    heapSize: heap.size, nonWPRHeapSize: nonWPRHeapSize))
-        } catch { throw .layout(error) }
+        do { layout = try WPR2Layout(input) } catch { throw .layout(error) }
+        // NVIDIA 535 kernel_gsp.c:2465-2468 (570 :3335-3340): the scrubber runs when what lies from
+        // gspFwRsvdStart to the end of FB exceeds the pre-scrubbed top of FB.
+        var unmet: [String] = [], notes: [String] = []
+        let reserved = layout.framebufferSize - layout.nonWPRHeap.start
+        let beyondPrescrubbed = parameters.prescrubbedSize.map { reserved > $0 } ?? false
+        let described = "the \(Sizes.describe(reserved)) from gspFwRsvdStart to the end of FB exceed the \(Sizes.describe(parameters.prescrubbedSize ?? 0)) pre-scrubbed top"
+        // Only a chip with scrubber ucode (AD10x) runs it; on one without, a heap this large happens
+        // only in vGPU mode, whose default heap NVIDIA returns before the pre-scrub clamp.
+        heap.requiresScrubber = beyondPrescrubbed && parameters.hasScrubberUcode
+        let scrubberAvailable = parameters.hasScrubberUcode && (driver == .nvidia || scrubberFileShipped)
+        if heap.requiresScrubber && !scrubberAvailable {
+            unmet.append("\(described), so the scrubber must run before booter_load, but release \(release) ships no scrubber file for \(chip) (nouveau loads it from nvidia/\(chip.lowercased())/gsp/scrubber-\(release).bin): without it the GSP hangs at boot")
+        } else if beyondPrescrubbed && !parameters.hasScrubberUcode {
+            notes.append("\(described) and \(chip) has no scrubber ucode: NVIDIA's open driver stops at this point (kgspAllocateScrubberUcodeImage returns NV_ERR_NOT_SUPPORTED, 535 kernel_gsp.c:2468-2478); how NVIDIA's vGPU host driver prepares this memory is not public")
+        }
         let meta = Self.meta(layout: layout, heap: heap, inputs: inputs, sysmem: sysmem)
-        return GSPBootPlan(chip: chip, release: release, mode: mode, heap: heap, layout: layout, metaVariant: .of(release), meta: meta,
-                           appVersion: inputs.appVersion, steps: bootSteps(heap: heap, inputs: inputs, sysmem: sysmem, mode: mode),
-                           unloadSteps: unloadSteps())
+        return GSPBootPlan(chip: chip, release: release, driver: driver, mode: mode, heap: heap, layout: layout, metaVariant: .of(release),
+                           meta: meta, appVersion: inputs.appVersion,
+                           steps: bootSteps(heap: heap, layout: layout, inputs: inputs, sysmem: sysmem, mode: mode, driver: driver,
+                                            scrubberAvailable: scrubberAvailable),
+                           unloadSteps: unloadSteps(), unmetRequirements: unmet, notes: notes)
     }
 
-    /// Fills GspFwWprMeta from the layout (nouveau's r535_gsp_wpr_meta_init, nova-core's GspFwWprMeta::new).
+    /// The largest bare-metal heap that keeps the GSP's reservation inside the pre-scrubbed top of FB, on
+    /// a chip that has a finite pre-scrubbed area and no scrubber ucode (`maxScrubbedHeapSizeMB`): 535
+    /// `kernel_gsp.c:3780-3784` subtracts what lies above the heap (FB end - image start); from 570
+    /// (`:5099-5105`) also what lies below it (the meta's MiB and the non-WPR heap), each MiB-aligned.
+    static func scrubbedHeapLimit(framebuffer: UInt64, imageStart: UInt64, nonWPRHeapSize: UInt64,
+                                  parameters p: GSPHeapParameters) -> UInt64? {
+        guard !p.hasScrubberUcode, let prescrubbed = p.prescrubbedSize else { return nil }
+        var used = framebuffer - imageStart
+        if p.prescrubLimitCountsAnterior {
+            used = (Sizes.alignUp(used, Sizes.MiB) ?? used) + Sizes.MiB + (Sizes.alignUp(nonWPRHeapSize, Sizes.MiB) ?? nonWPRHeapSize)
+        }
+        guard prescrubbed > used else { return 0 }
+        return ((prescrubbed - used) >> 20) << 20
+    }
+
+    /// Fills GspFwWprMeta from the layout, field by field as NVIDIA's `kgspCalculateFbLayout_TU102`
+    /// does (535 `kernel_gsp_tu102.c:526-634`). The CrashCat queue fields (0xe0, 0xe8) stay 0: NVIDIA's
+    /// 535 driver fills them when it has allocated a CrashCat queue in sysmem (GA10x, AD10x, GH100
+    /// without confidential computing; at 570 only GB20x), which this plan does not allocate; nouveau
+    /// never fills them.
     static func meta(layout: WPR2Layout, heap: GSPHeapPlan, inputs: GSPBootInputs, sysmem: SysmemPlacement) -> GspFwWprMeta {
         var m = GspFwWprMeta()
         m.sysmemAddrOfRadix3Elf = sysmem.radix3
@@ -134,7 +184,9 @@ public enum GSPBootPlanner {
         m.bootloaderManifestOffset = inputs.bootloaderManifestOffset
         m.sysmemAddrOfSignature = sysmem.signature
         m.sizeOfSignature = inputs.signatureSize
-        m.gspFwRsvdStart = layout.heap.start
+        // tu102.c:600: the reservation starts at the non-WPR heap (the layout diagram in
+        // gsp_fw_wpr_meta.h marks "nonWprHeapOffset, gspFwRsvdStart" at the same line).
+        m.gspFwRsvdStart = layout.nonWPRHeap.start
         m.nonWprHeapOffset = layout.nonWPRHeap.start
         m.nonWprHeapSize = layout.nonWPRHeap.size
         m.gspFwWprStart = layout.wpr2.start
@@ -152,7 +204,8 @@ public enum GSPBootPlanner {
         return m
     }
 
-    static func bootSteps(heap: GSPHeapPlan, inputs: GSPBootInputs, sysmem: SysmemPlacement, mode: GSPHeapMode) -> [GSPBootStep] {
+    static func bootSteps(heap: GSPHeapPlan, layout: WPR2Layout, inputs: GSPBootInputs, sysmem: SysmemPlacement, mode: GSPHeapMode,
+                          driver: GSPDriver, scrubberAvailable: Bool) -> [GSPBootStep] {
         let r = GSPRegisters.self
         let pages = (inputs.imageSize + 4095) / 4096
         var steps: [GSPBootStep] = [
@@ -163,10 +216,17 @@ public enum GSPBootPlanner {
             .init(phase: "prepare", engine: "host", action: "copy the bootloader payload (\(inputs.bootloaderSize) bytes) to sysmem", image: "bootloader", register: nil, value: sysmem.bootloader),
             .init(phase: "prepare", engine: "host", action: "write the LibOS argument page: LOGINIT, LOGINTR, LOGRM 64 KiB each, RMARGS 4 KiB; command and message queues 256 KiB each, 4 KiB entries", image: nil, register: nil, value: sysmem.libosArguments),
             .init(phase: "prepare", engine: "host", action: "write GspFwWprMeta (256 bytes) to sysmem", image: nil, register: nil, value: sysmem.meta),
-            .init(phase: "frts", engine: "FWSEC", action: "run FWSEC-FRTS from the VBIOS to carve FRTS", image: "vbios", register: nil, value: nil),
         ]
-        if heap.requiresScrubber {
-            steps.append(.init(phase: "scrubber", engine: "SEC2", action: "run the scrubber (heap \(Sizes.describe(heap.size)) > 256 MiB) and wait for SECURE_SCRATCH_15 bits 31:29 >= 3", image: "scrubber", register: r.secureScratch15, value: 3 << 29))
+        // NVIDIA runs FWSEC-FRTS only where the chip has an FRTS region (535 kernel_gsp_tu102.c:367-368).
+        if layout.frts.size > 0 {
+            steps.append(.init(phase: "frts", engine: "FWSEC", action: "run FWSEC-FRTS from the VBIOS to carve FRTS", image: "vbios", register: nil, value: nil))
+        }
+        if heap.requiresScrubber && scrubberAvailable {
+            let reserved = layout.framebufferSize - layout.nonWPRHeap.start
+            let source = driver == .nvidia ? "built into the driver" : "the scrubber firmware file"
+            steps.append(.init(phase: "scrubber", engine: "SEC2",
+                               action: "run the scrubber (\(source); the \(Sizes.describe(reserved)) from gspFwRsvdStart to the end of FB exceed the pre-scrubbed top) and wait for SECURE_SCRATCH_15 bits 31:29 >= 3",
+                               image: "scrubber", register: r.secureScratch15, value: 3 << 29))
         }
         steps += [
             .init(phase: "reset", engine: "GSP", action: "reset the GSP falcon into RISC-V mode", image: nil, register: nil, value: nil),

@@ -96,9 +96,13 @@ public final class GSPBootRunner {
         placedMeta = meta
         record("placed meta at 0x\(String(place.meta, radix: 16)), LibOS arguments at 0x\(String(place.libosArguments, radix: 16))")
 
-        hw.run(.fwsecFRTS)
-        record("FWSEC-FRTS ran")
-        if plan.heap.requiresScrubber {
+        // The runner does what the plan's steps say: no FWSEC-FRTS where the chip has no FRTS, no
+        // scrubber where none is available (the GSP then refuses the meta, as the hardware would).
+        if plan.steps.contains(where: { $0.phase == "frts" }) {
+            hw.run(.fwsecFRTS)
+            record("FWSEC-FRTS ran")
+        }
+        if plan.steps.contains(where: { $0.phase == "scrubber" }) {
             hw.run(.scrubber)
             let done = poll { self.hw.read32(r.secureScratch15) >> 29 >= 3 }
             guard done else { throw .scrubberTimeout(scratch: hw.read32(r.secureScratch15)) }

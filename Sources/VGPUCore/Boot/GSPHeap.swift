@@ -13,16 +13,29 @@ public struct GSPHeapParameters: Sendable, Equatable, Codable {
     public var perGiBOfFramebuffer: UInt64 = 96 * Sizes.KiB
     /// Client allocations: 48 KiB x 2048 channels.
     public var clientAllocation: UInt64 = 96 * Sizes.MiB
-    /// Bare-metal clamp.
+    /// The registry-override range in bare metal (`kgspGetMinWprHeapSizeMB`/`...MaxWprHeapSizeMB`). NVIDIA
+    /// clamps the formula below to `minimum` only (which the formula's terms always exceed); `maximum`
+    /// applies to an override (`NV_REG_STR_GSP_FIRMWARE_HEAP_SIZE_MB`), never to the formula
+    /// (535 `kernel_gsp.c:3740-3745` and `3788-3816`; docs/boot-planning.md).
     public var minimum: UInt64, maximum: UInt64
-    /// vGPU mode: the fixed default and the range an override may take.
+    /// vGPU mode: the fixed default, used as it is (returned before any clamp, 535 `kernel_gsp.c:3713-3715`).
     public var vgpuDefault: UInt64
-    /// Allowed override range in vGPU mode (a single value where no range is published).
+    /// The range an override may take in vGPU mode (LIBOS2 chips: the bare-metal 64...256 MiB, which
+    /// NVIDIA does not widen for vGPU).
     public var vgpuOverrideRange: ClosedRange<UInt64>
-    /// GspFwWprMeta.gspFwHeapVfPartitionCount in vGPU mode.
+    /// GspFwWprMeta.gspFwHeapVfPartitionCount in vGPU mode (`MAX_PARTITIONS_WITH_GFID`).
     public var vgpuPartitionCount: UInt8
-    /// A heap above this needs the scrubber ucode run before booter_load.
-    public var scrubberThreshold: UInt64 = 256 * Sizes.MiB
+    /// The top of the framebuffer the firmware finds already scrubbed (`kgspGetPrescrubbedTopFbSize`):
+    /// 256 MiB on TU10x, GA102-GA107 and AD10x; nil (no limit) on GA100 and GH100 and later.
+    public var prescrubbedSize: UInt64? = 256 * Sizes.MiB
+    /// Whether the chip has scrubber ucode (`bScrubberUcodeSupported`): AD10x only, at every release.
+    public var hasScrubberUcode = false
+    /// The FRTS region NVIDIA's driver reserves (`kgspGetFrtsSize`): 1 MiB; 0 on GA100, which runs no
+    /// FWSEC-FRTS.
+    public var frtsSize: UInt64 = Sizes.MiB
+    /// From 570 the pre-scrub limit on the heap also subtracts what lies below the heap (the meta's MiB
+    /// and the non-WPR heap; 570 `kernel_gsp.c:5099-5105`), not only what lies above it.
+    public var prescrubLimitCountsAnterior = false
 
     /// Parameters from their parts.
     public init(libos: String, osCarveout: UInt64, baseRM: UInt64, minimum: UInt64, maximum: UInt64,
@@ -58,8 +71,9 @@ public struct GSPHeapPlan: Sendable, Equatable, Codable {
     public let size: UInt64
     /// GspFwWprMeta.gspFwHeapVfPartitionCount.
     public let vfPartitionCount: UInt8
-    /// True when the scrubber must run before booter_load.
-    public let requiresScrubber: Bool
+    /// True when the scrubber must run before booter_load: `fbSize - gspFwRsvdStart` exceeds the
+    /// pre-scrubbed size (known once the layout is; set by the boot planner).
+    public var requiresScrubber: Bool
     /// The formula's terms, in order, for display (`os carveout 20 MiB`, ...).
     public let terms: [String]
 }
@@ -80,28 +94,39 @@ public enum GSPHeapError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// The heap formula (GSP-FACTS section 3).
+/// The heap formula (NVIDIA `_kgspCalculateFwHeapSize` and `kgspGetFwHeapSize`; docs/boot-planning.md).
 public enum GSPHeap {
     /// Sizes the heap for `framebuffer` bytes of VRAM.
-    public static func plan(framebuffer: UInt64, mode: GSPHeapMode, parameters p: GSPHeapParameters) throws(GSPHeapError) -> GSPHeapPlan {
+    ///
+    /// - Parameter scrubbedLimit: on a chip without scrubber ucode whose pre-scrubbed area is finite,
+    ///   the largest heap that fits in it (`maxScrubbedHeapSizeMB`, whole MiB); nil otherwise.
+    public static func plan(framebuffer: UInt64, mode: GSPHeapMode, parameters p: GSPHeapParameters,
+                            scrubbedLimit: UInt64? = nil) throws(GSPHeapError) -> GSPHeapPlan {
         guard framebuffer >= Sizes.MiB, framebuffer <= 1 << 46 else { throw .invalidFramebuffer(framebuffer) }
         switch mode {
         case .vgpu(let override):
+            // The default is returned before any clamp; an override must lie in the release's range.
+            if let override, !p.vgpuOverrideRange.contains(override) {
+                throw .overrideOutOfRange(requested: override, allowed: p.vgpuOverrideRange)
+            }
             let size = override ?? p.vgpuDefault
-            guard p.vgpuOverrideRange.contains(size) else { throw .overrideOutOfRange(requested: size, allowed: p.vgpuOverrideRange) }
-            return GSPHeapPlan(size: size, vfPartitionCount: p.vgpuPartitionCount, requiresScrubber: size > p.scrubberThreshold,
+            return GSPHeapPlan(size: size, vfPartitionCount: p.vgpuPartitionCount, requiresScrubber: false,
                                terms: [override == nil ? "vGPU default \(Sizes.describe(size))" : "vGPU override \(Sizes.describe(size))"])
         case .bareMetal:
             let gib = (framebuffer + Sizes.GiB - 1) / Sizes.GiB
             let fbTerm = Sizes.alignUp(p.perGiBOfFramebuffer * gib, Sizes.MiB) ?? 0
             let client = Sizes.alignUp(p.clientAllocation, Sizes.MiB) ?? 0
             let raw = p.osCarveout + p.baseRM + fbTerm + client
-            let size = min(max(raw, p.minimum), p.maximum)
+            var size = max(raw, p.minimum)
             var terms = ["os carveout \(Sizes.describe(p.osCarveout))", "base RM \(Sizes.describe(p.baseRM))",
                          "96 KiB x \(gib) GiB of FB -> \(Sizes.describe(fbTerm))", "client allocation \(Sizes.describe(client))",
                          "sum \(Sizes.describe(raw))"]
-            if size != raw { terms.append("clamped to \(Sizes.describe(size)) (\(p.libos) range \(Sizes.describe(p.minimum))...\(Sizes.describe(p.maximum)))") }
-            return GSPHeapPlan(size: size, vfPartitionCount: 0, requiresScrubber: size > p.scrubberThreshold, terms: terms)
+            if size != raw { terms.append("raised to the \(p.libos) minimum \(Sizes.describe(p.minimum))") }
+            if let limit = scrubbedLimit, size > limit {
+                size = limit
+                terms.append("limited to \(Sizes.describe(limit)) to stay in the pre-scrubbed top of FB (no scrubber ucode)")
+            }
+            return GSPHeapPlan(size: size, vfPartitionCount: 0, requiresScrubber: false, terms: terms)
         }
     }
 }

@@ -29,16 +29,19 @@ public struct WPR2LayoutInput: Sendable, Equatable, Codable {
     public var heapSize: UInt64
     /// Non-WPR heap below WPR2 (1 MiB; 2 MiB on GH100).
     public var nonWPRHeapSize: UInt64 = Sizes.MiB
+    /// FRTS, ending at the WPR2 end: 1 MiB, or 0 where the driver reserves none (NVIDIA on GA100).
+    public var frtsSize: UInt64 = Sizes.MiB
 
     /// An input from its parts.
     public init(framebufferSize: UInt64, vgaWorkspaceRegister: UInt32? = nil, bootloaderSize: UInt64, imageSize: UInt64,
-                heapSize: UInt64, nonWPRHeapSize: UInt64 = Sizes.MiB) {
+                heapSize: UInt64, nonWPRHeapSize: UInt64 = Sizes.MiB, frtsSize: UInt64 = Sizes.MiB) {
         self.framebufferSize = framebufferSize
         self.vgaWorkspaceRegister = vgaWorkspaceRegister
         self.bootloaderSize = bootloaderSize
         self.imageSize = imageSize
         self.heapSize = heapSize
         self.nonWPRHeapSize = nonWPRHeapSize
+        self.frtsSize = frtsSize
     }
 }
 
@@ -59,13 +62,14 @@ public enum WPR2LayoutError: Error, Equatable, CustomStringConvertible {
 }
 
 /// The framebuffer layout the booter path (Turing, Ampere, Ada) uses, computed from the top of VRAM
-/// downwards (GSP-FACTS section 3; nouveau, nova-core and NVIDIA's 535 driver agree).
+/// downwards as NVIDIA's `kgspCalculateFbLayout_TU102` does (nouveau and nova-core agree but for FRTS
+/// on GA100, see `GSPDriver`).
 public struct WPR2Layout: Sendable, Equatable, Codable {
     /// VRAM size.
     public let framebufferSize: UInt64
     /// VGA workspace (VBIOS), at the top.
     public let vgaWorkspace: FBRegion
-    /// FWSEC-FRTS region, 1 MiB ending at the WPR2 end.
+    /// FWSEC-FRTS region ending at the WPR2 end: 1 MiB, or empty where the driver reserves none.
     public let frts: FBRegion
     /// The RISC-V bootloader payload.
     public let bootloader: FBRegion
@@ -81,41 +85,71 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
     /// Regions from the bottom up.
     public var regions: [FBRegion] { [nonWPRHeap, wpr2, heap, gspImage, bootloader, frts, vgaWorkspace] }
 
-    /// Computes the layout.
-    public init(_ input: WPR2LayoutInput) throws(WPR2LayoutError) {
+    /// The regions above the heap, which do not depend on it: NVIDIA's `kgspCalculateFbLayout_TU102`
+    /// sizes the heap only once it knows where the GSP image starts (the part of FB above it counts
+    /// against the pre-scrubbed area).
+    public struct Top: Sendable, Equatable {
+        public let vgaWorkspace: FBRegion, frts: FBRegion, bootloader: FBRegion, gspImage: FBRegion
+        /// The WPR2 end (128 KiB aligned below the VGA workspace).
+        public let wprEnd: UInt64
+    }
+
+    /// Computes the regions from the top of VRAM down to the GSP image (`heapSize` is not used).
+    public static func top(_ input: WPR2LayoutInput) throws(WPR2LayoutError) -> Top {
         let fb = input.framebufferSize
         let praminTop = Sizes.MiB   // NV_PRAMIN window: VBIOS keeps the top 1 MiB
         let vbiosWorkspace = 128 * Sizes.KiB
         guard fb > praminTop else { throw .framebufferTooSmall(framebuffer: fb, needed: praminTop) }
-        // nova-core's rule: when the register is valid (bit 3), its address (bits 31:8 << 8) if it lies in
-        // the top 1 MiB, else fb - 128 KiB; no display (or the valid bit clear): fb - 1 MiB.
+        // NVIDIA 535 kernel_gsp_tu102.c:535-549: when the display's workspace register is valid (bit 3),
+        // its address (bits 31:8 << 8) if it lies in the top 1 MiB, else fb - 128 KiB; no display (or
+        // the valid bit clear): fb - 1 MiB.
         var vgaStart = fb - praminTop
         if let reg = input.vgaWorkspaceRegister, reg & 0x8 != 0 {
             let address = UInt64(reg & 0xffff_ff00) << 8
             // An address at or past the end of VRAM cannot be right; treat it like one too low.
             vgaStart = address < fb - praminTop || address >= fb ? fb - vbiosWorkspace : address
         }
-        framebufferSize = fb
-        vgaWorkspace = FBRegion(name: "vga-workspace", start: vgaStart, size: fb - vgaStart)
+        let needed = Self.needed(input)
+        func below(_ top: UInt64, _ size: UInt64, align: UInt64) throws(WPR2LayoutError) -> UInt64 {
+            guard top >= size else { throw .framebufferTooSmall(framebuffer: fb, needed: needed) }
+            return Sizes.alignDown(top - size, align)
+        }
+        let wprEnd = Sizes.alignDown(vgaStart, 128 * Sizes.KiB)
+        let frtsStart = try below(wprEnd, input.frtsSize, align: 1)
+        let bootStart = try below(frtsStart, input.bootloaderSize, align: 4 * Sizes.KiB)
+        let imageStart = try below(bootStart, input.imageSize, align: 64 * Sizes.KiB)
+        return Top(vgaWorkspace: FBRegion(name: "vga-workspace", start: vgaStart, size: fb - vgaStart),
+                   frts: FBRegion(name: "frts", start: frtsStart, size: input.frtsSize),
+                   bootloader: FBRegion(name: "bootloader", start: bootStart, size: input.bootloaderSize),
+                   gspImage: FBRegion(name: "gsp-image", start: imageStart, size: input.imageSize), wprEnd: wprEnd)
+    }
 
-        // Walk down from the top; any step that would pass zero means the FB is too small.
-        let total = praminTop + Sizes.MiB + input.bootloaderSize + input.imageSize + input.heapSize + Sizes.MiB + input.nonWPRHeapSize
+    /// What the layout takes below the top of VRAM, for the too-small error: the PRAMIN MiB, FRTS, the
+    /// bootloader, the image, the heap, the meta's MiB and the non-WPR heap.
+    static func needed(_ input: WPR2LayoutInput) -> UInt64 {
+        [Sizes.MiB, input.frtsSize, input.bootloaderSize, input.imageSize, input.heapSize, Sizes.MiB, input.nonWPRHeapSize]
+            .reduce(0) { $0.addingReportingOverflow($1).overflow ? .max : $0 + $1 }
+    }
+
+    /// Computes the layout.
+    public init(_ input: WPR2LayoutInput) throws(WPR2LayoutError) {
+        let fb = input.framebufferSize
+        let top = try Self.top(input)
+        framebufferSize = fb
+        (vgaWorkspace, frts, bootloader, gspImage) = (top.vgaWorkspace, top.frts, top.bootloader, top.gspImage)
+        // Walk down from the image; any step that would pass zero means the FB is too small.
+        let total = Self.needed(input)
         func below(_ top: UInt64, _ size: UInt64, align: UInt64) throws(WPR2LayoutError) -> UInt64 {
             guard top >= size else { throw .framebufferTooSmall(framebuffer: fb, needed: total) }
             return Sizes.alignDown(top - size, align)
         }
-        let wprEnd = Sizes.alignDown(vgaStart, 128 * Sizes.KiB)
-        let frtsStart = try below(wprEnd, Sizes.MiB, align: 1)
-        frts = FBRegion(name: "frts", start: frtsStart, size: Sizes.MiB)
-        let bootStart = try below(frtsStart, input.bootloaderSize, align: 4 * Sizes.KiB)
-        bootloader = FBRegion(name: "bootloader", start: bootStart, size: input.bootloaderSize)
-        let imageStart = try below(bootStart, input.imageSize, align: 64 * Sizes.KiB)
-        gspImage = FBRegion(name: "gsp-image", start: imageStart, size: input.imageSize)
+        let imageStart = top.gspImage.start
         let heapStart = try below(imageStart, input.heapSize, align: Sizes.MiB)
         heap = FBRegion(name: "heap", start: heapStart, size: Sizes.alignDown(imageStart - heapStart, Sizes.MiB))
         let wprStart = try below(heapStart, 256, align: Sizes.MiB)
-        wpr2 = FBRegion(name: "wpr2", start: wprStart, size: wprEnd - wprStart)
-        let nonWPRStart = try below(wprStart, input.nonWPRHeapSize, align: 1)
+        wpr2 = FBRegion(name: "wpr2", start: wprStart, size: top.wprEnd - wprStart)
+        // 535 aligns the non-WPR heap's start down to 1 MiB; its size is a whole MiB on every chip.
+        let nonWPRStart = try below(wprStart, input.nonWPRHeapSize, align: Sizes.MiB)
         nonWPRHeap = FBRegion(name: "non-wpr-heap", start: nonWPRStart, size: input.nonWPRHeapSize)
         try check()
     }

@@ -1,0 +1,22 @@
+/// Whose rules a boot plan follows where the drivers that boot GSP-RM legitimately differ.
+///
+/// docs/boot-planning.md has the table of differences, each with its file and line.
+public enum GSPDriver: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    /// NVIDIA's driver (open-gpu-kernel-modules): FRTS as the chip's HAL says (none on GA100, which
+    /// runs no FWSEC-FRTS); the AD10x scrubber ucode is built into the driver.
+    case nvidia
+    /// nouveau: FRTS is 1 MiB, and FWSEC-FRTS runs, on every chip (`tu102_gsp_oneinit`, which GA100
+    /// shares); the scrubber must come as a firmware file, `nvidia/<chip>/gsp/scrubber-<release>.bin`.
+    case nouveau
+
+    /// The name, as on the command line.
+    public var description: String { rawValue }
+
+    /// The FRTS size this driver reserves on a chip whose NVIDIA HAL says `nvidiaSize`.
+    public func frtsSize(nvidiaSize: UInt64) -> UInt64 {
+        switch self {
+        case .nvidia: nvidiaSize
+        case .nouveau: Sizes.MiB
+        }
+    }
+}
