@@ -116,7 +116,7 @@ let testTargets: [Target] = [
     .testTarget(name: "VGPUSystemTests", dependencies: ["VGPUSystem", "VGPUTestSupport"]),
     .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmwareFormats", "VGPUFirmware", "VGPUTestSupport"]),
     .testTarget(name: "VGPUAdaTests", dependencies: ["VGPUAda", "VGPUConformance", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"]),
-    .testTarget(name: "VGPUBootTests", dependencies: ["VGPUCore", "VGPUSimulator", "VGPUAda", "VGPUAmpere", "VGPUProbe", "VGPUTestSupport"]),
+    .testTarget(name: "VGPUBootTests", dependencies: ["VGPUCore", "VGPUHAL", "VGPUSimulator", "VGPUAda", "VGPUAmpere", "VGPUProbe", "VGPUTestSupport"]),
     .testTarget(name: "VGPUCorpusTests", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"], exclude: []),
     .testTarget(name: "VGPUHostTests", dependencies: ["VGPUHost", "VGPUTestSupport"]),
     .testTarget(name: "VGPUManagerTests", dependencies: ["VGPUManager", "VGPUProbe", "VGPUSimulator", "VGPUTestSupport"]),

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import VGPUAda
+import VGPUAmpere
+import VGPUCore
+import VGPUHAL
+import VGPUTestSupport
+
+/// VGPUKit against vectors derived from NVIDIA's own sources (Tests/Fixtures/nvidia-vectors.json, written by
+/// scripts/nvidia_vectors.py from open-gpu-kernel-modules at 535.113.01, 545.29.06, 550.163.01, 570.144 and
+/// 580.142: struct offsets compiled with the C compiler, heap macros compiled, the layout and heap rules
+/// transcribed with their lines, which the script checks against the sources). Nothing in the vectors
+/// comes from this package's code.
+struct NVIDIAVectorTests {
+    struct Vectors: Decodable {
+        struct Structs: Decodable {
+            let GspFwWprMeta: [String: Int]
+            let GSP_VF_INFO: [String: Int]
+        }
+        struct Heap: Decodable {
+            struct Constants: Decodable {
+                let carveout, base, perGB, client, min, max, vgpuDefault: UInt64
+                let vgpuOverride: [UInt64]
+            }
+            let tag, family: String
+            let constants: Constants
+            let bareMetal: [String: UInt64]
+        }
+        struct Layout: Decodable {
+            let tag, chip, driver: String
+            let fbGiB: UInt64
+            let vgpu, requiresScrubber: Bool
+            let imageSize, bootloaderSize: UInt64
+            let meta: [String: UInt64]
+        }
+        let structs: [String: Structs]
+        let heap: [Heap]
+        let layouts: [Layout]
+    }
+
+    static let vectors: Vectors = {
+        let url = RealFirmware.packageRoot.appendingPathComponent("Tests/Fixtures/nvidia-vectors.json")
+        guard let data = try? Data(contentsOf: url), let v = try? JSONDecoder().decode(Vectors.self, from: data) else {
+            return Vectors(structs: [:], heap: [], layouts: [])
+        }
+        return v
+    }()
+
+    @Test func theVectorsCoverEveryTagChipSizeAndMode() {
+        let v = Self.vectors
+        #expect(Set(v.structs.keys) == ["535.113.01", "545.29.06", "550.163.01", "570.144", "580.142"])
+        #expect(v.heap.count == 10)
+        let chips = Set((try? AdaModule().chips.map(\.name)) ?? []).union((try? AmpereModule().chips.map(\.name)) ?? [])
+        #expect(Set(v.layouts.map(\.chip)) == chips)
+        #expect(Set(v.layouts.map(\.fbGiB)) == [16, 24, 48, 80, 96, 141])
+        #expect(Set(v.layouts.map(\.vgpu)) == [false, true])
+    }
+
+    /// Every field this package encodes sits where NVIDIA's compiled struct puts it, at every tag.
+    @Test(arguments: ["535.113.01", "545.29.06", "550.163.01", "570.144", "580.142"])
+    func metaAndVFInfoOffsets(tag: String) throws {
+        let s = try #require(Self.vectors.structs[tag])
+        #expect(s.GspFwWprMeta["sizeof"] == GspFwWprMeta.size)
+        for field in GspFwWprMeta.u64Fields {
+            #expect(s.GspFwWprMeta[field.name] == field.offset, "\(tag) \(field.name)")
+        }
+        #expect(s.GspFwWprMeta["gspFwHeapVfPartitionCount"] == 0xf0 && s.GspFwWprMeta["partitionRpcAddr"] == 0xd0)
+        // The 570 variant's tail, from 570 on (545/550 have flags but no pmuReservedSize).
+        if tag >= "570" { #expect(s.GspFwWprMeta["flags"] == 0xf1 && s.GspFwWprMeta["pmuReservedSize"] == 0xf4) }
+        // GSP_VF_INFO: encode distinct values and find each at NVIDIA's offset.
+        let info = GSPVFInfo(totalVFs: 0x1111_1111, firstVFOffset: 0x2222_2222, firstVFBar0Address: 0x3333_3333_3333_3333,
+                             firstVFBar1Address: 0x4444_4444_4444_4444, firstVFBar2Address: 0x5555_5555_5555_5555,
+                             bar0Is64Bit: true, bar1Is64Bit: false, bar2Is64Bit: true)
+        let bytes = info.encode()
+        #expect(bytes.count == s.GSP_VF_INFO["sizeof"])
+        for (name, value, width) in [("totalVFs", UInt64(0x1111_1111), 4), ("firstVFOffset", 0x2222_2222, 4), ("FirstVFBar0Address", 0x3333_3333_3333_3333, 8),
+                                     ("FirstVFBar1Address", 0x4444_4444_4444_4444, 8), ("FirstVFBar2Address", 0x5555_5555_5555_5555, 8),
+                                     ("b64bitBar0", 1, 1), ("b64bitBar1", 0, 1), ("b64bitBar2", 1, 1)] {
+            let at = try #require(s.GSP_VF_INFO[name])
+            let read = (0..<width).reduce(UInt64(0)) { $0 | UInt64(bytes[at + $1]) << (8 * UInt64($1)) }
+            #expect(read == value, "\(tag) \(name)")
+        }
+    }
+
+    /// Heap constants and bare-metal sizes per tag and family: the LIBOS3 numbers as GA102's HAL, LIBOS2
+    /// as TU102's.
+    @Test func heapPerTagAndFamily() throws {
+        for h in Self.vectors.heap {
+            let release = try #require(FirmwareRelease(h.tag))
+            let p = try #require(h.family == "LIBOS2" ? TU102HeapParameters.parameters(for: release) : GA102HeapParameters.parameters(for: release))
+            let c = h.constants
+            #expect(p.osCarveout == c.carveout && p.baseRM == c.base && p.perGiBOfFramebuffer == c.perGB && p.clientAllocation == c.client, "\(h.tag) \(h.family)")
+            #expect(p.minimum == c.min && p.maximum == c.max && p.vgpuDefault == c.vgpuDefault, "\(h.tag) \(h.family)")
+            #expect(p.vgpuOverrideRange == c.vgpuOverride[0]...c.vgpuOverride[1], "\(h.tag) \(h.family)")
+            for (gib, size) in h.bareMetal {
+                let fb = try #require(UInt64(gib)) * Sizes.GiB
+                #expect(try GSPHeap.plan(framebuffer: fb, mode: .bareMetal, parameters: p).size == size, "\(h.tag) \(h.family) \(gib) GiB")
+            }
+        }
+    }
+
+    /// The whole meta of every chip the modules know, at every FB size, bare metal and vGPU, by NVIDIA's
+    /// rules (and nouveau's where they differ: GA100's FRTS).
+    @Test func layoutsOfEveryChip() throws {
+        let modules: [any ArchitectureModule & GSPHeapSizing] = [try AdaModule(), try AmpereModule()]
+        #expect(!Self.vectors.layouts.isEmpty)
+        for l in Self.vectors.layouts {
+            let release = try #require(FirmwareRelease(l.tag))
+            let (module, chip) = try #require(modules.lazy.compactMap { m in m.chips.first { $0.name == l.chip }.map { (m, $0) } }.first)
+            let p = try #require(module.heapParameters(for: chip, release: release))
+            let inputs = GSPBootInputs(framebufferSize: l.fbGiB * Sizes.GiB, bootloaderSize: l.bootloaderSize, bootloaderCodeOffset: 0,
+                                       bootloaderDataOffset: 0, bootloaderManifestOffset: 0, appVersion: 0, imageSize: l.imageSize, signatureSize: 0)
+            let plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: l.vgpu ? .vgpu(override: nil) : .bareMetal, inputs: inputs,
+                                               parameters: p, driver: try #require(GSPDriver(rawValue: l.driver)))
+            let what = "\(l.chip) \(l.fbGiB) GiB \(l.vgpu ? "vGPU" : "bare metal") \(l.driver)"
+            let ours = Dictionary(uniqueKeysWithValues: GspFwWprMeta.u64Fields.map { ($0.name, plan.meta[keyPath: $0.path]) })
+            for (name, expected) in l.meta {
+                if name == "gspFwHeapVfPartitionCount" {
+                    #expect(UInt64(plan.meta.gspFwHeapVfPartitionCount) == expected, "\(what): \(name)")
+                } else {
+                    #expect(ours[name] == expected, "\(what): \(name) 0x\(String(ours[name] ?? 0, radix: 16)), NVIDIA 0x\(String(expected, radix: 16))")
+                }
+            }
+            #expect(plan.heap.requiresScrubber == l.requiresScrubber, "\(what): scrubber")
+        }
+    }
+}
