@@ -17,8 +17,9 @@ public enum BootPlanning {
         public var firmwareRoot = "/lib/firmware"
         public var vgaWorkspaceRegister: UInt32?
         public var simulate = false
-        /// Whose rules to follow where drivers differ.
-        public var driver = GSPDriver.nvidia
+        /// Whose rules to follow where drivers differ; nil: the driver the GPU at -s is bound to when it
+        /// is nouveau, else NVIDIA's.
+        public var driver: GSPDriver?
         public init() {}
     }
 
@@ -83,6 +84,7 @@ public enum BootPlanning {
         var fb = request.framebufferSize
         var boardName: String?
         var vfInfo: VFInfoReport?
+        var boundDriver: GSPDriver?
         if let slot = request.slot {
             let gpu: HostReport.GPU
             switch HostProbe.gpu(at: slot, sysfsRoot: request.sysfsRoot, registry: registry) {
@@ -93,6 +95,7 @@ public enum BootPlanning {
                 throw .unsupported("\(gpu.address): \(gpu.identity.note ?? "chip not identified")")
             }
             (module, chip, address) = (found.module, found.chip, gpu.address)
+            boundDriver = gpu.driver == "nouveau" ? .nouveau : nil
             vfInfo = gpu.vfInfo
             if let id = UInt16(gpu.deviceID, radix: 16), let board = (module as? any BoardCatalog)?.board(deviceID: id) {
                 boardName = board.name
@@ -116,7 +119,8 @@ public enum BootPlanning {
         do {
             let scrubberFile = module.firmware(for: chip, release: release)?.files.files.contains(where: { $0.role == .scrubber }) ?? false
             plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: request.vgpu ? .vgpu(override: request.heapOverride) : .bareMetal,
-                                           inputs: inputs, parameters: parameters, driver: request.driver, scrubberFileShipped: scrubberFile)
+                                           inputs: inputs, parameters: parameters, driver: request.driver ?? boundDriver ?? .nvidia,
+                                           scrubberFileShipped: scrubberFile)
         } catch { throw .plan(error) }
         let bytes = plan.metaBytes
         let hexLines = stride(from: 0, to: bytes.count, by: 32).map { i in

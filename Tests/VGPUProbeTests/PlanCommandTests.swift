@@ -71,4 +71,34 @@ struct PlanCommandTests {
         #expect(driverLayout.status == 64 && driverLayout.stderr.contains("no bootloader"))
         #expect(try plan(["-s", "3b:00.0", "--sysfs-root", FixtureHosts.root("t4")]).status == 64)  // Turing: no module
     }
+
+    /// With -s, the plan follows the driver the GPU is bound to: nouveau's rules for a GPU bound to
+    /// nouveau (no scrubber file at 535.113.01, so the vGPU plan fails), NVIDIA's when asked.
+    @Test func planFollowsTheBoundDriver() throws {
+        let dir = try ScratchDirectory("bound-driver")
+        let root = dir.file("host")
+        let (_, copied) = try Oracle.run("cp", ["-a", FixtureHosts.root("l40-two-gpus"), root])
+        try #require(copied == 0)
+        try FileManager.default.createDirectory(atPath: root + "/bus/pci/drivers/nouveau", withIntermediateDirectories: true)
+        let link = root + "/devices/pci0000:40/0000:40:01.1/0000:41:00.0/driver"
+        try FileManager.default.removeItem(atPath: link)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "../../../../bus/pci/drivers/nouveau")
+        let bound = try plan(["-s", "41:00.0", "--sysfs-root", root, "--vgpu", "--json"])
+        #expect(bound.status == 1 && bound.stderr.contains("scrubber-535.113.01.bin"), "\(bound.stderr)")
+        #expect((bound.doc?["plan"] as? [String: Any])?["driver"] as? String == "nouveau")
+        let asked = try plan(["-s", "41:00.0", "--sysfs-root", root, "--vgpu", "--json", "--driver", "nvidia"])
+        #expect(asked.status == 0 && (asked.doc?["plan"] as? [String: Any])?["driver"] as? String == "nvidia")
+    }
+
+    /// GA100 by NVIDIA's rules has no FRTS and no FWSEC-FRTS step; by nouveau's, 1 MiB and the step.
+    @Test func ga100FRTSByDriver() throws {
+        let nvidia = try plan(["--chip", "ga100", "--fb-size", "80G", "--json"])
+        let nouveau = try plan(["--chip", "ga100", "--fb-size", "80G", "--json", "--driver", "nouveau"])
+        #expect(nvidia.status == 0 && nouveau.status == 0)
+        #expect(layout(nvidia.doc, "frts")?["size"] as? UInt64 == 0 && layout(nouveau.doc, "frts")?["size"] as? UInt64 == 1 << 20)
+        func phases(_ doc: [String: Any]?) -> [String] { ((doc?["plan"] as? [String: Any])?["steps"] as? [[String: Any]])?.compactMap { $0["phase"] as? String } ?? [] }
+        #expect(!phases(nvidia.doc).contains("frts") && phases(nouveau.doc).contains("frts"))
+        let meta = { (doc: [String: Any]?) in ((doc?["plan"] as? [String: Any])?["meta"] as? [String: Any])?["gspFwRsvdStart"] as? UInt64 }
+        #expect(meta(nvidia.doc).map { $0 - (1 << 20) } == meta(nouveau.doc))
+    }
 }
