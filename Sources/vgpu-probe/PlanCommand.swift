@@ -51,7 +51,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Firmware release (default: the module's, 535.113.01 for Ada).", valueName: "release"))
     var release: String?
 
-    @Option(name: .long, help: ArgumentHelp("Follow this driver's rules where drivers differ: nvidia (FRTS per chip, none on GA100; the AD10x scrubber built in) or nouveau (FRTS 1 MiB on every chip; the scrubber from a firmware file). Default: with -s, nouveau when the GPU is bound to it; else nvidia.", valueName: "driver"))
+    @Option(name: .long, help: ArgumentHelp("Follow this driver's rules where drivers differ: nvidia (FRTS per chip, none on GA100; the AD10x scrubber built in) nouveau or nova-core (FRTS 1 MiB on every chip; the scrubber from a firmware file). Default: with -s, nouveau when the GPU is bound to it; else nvidia.", valueName: "driver"))
     var driver: GSPDriver?
 
     @Option(name: .long, help: ArgumentHelp("Value of NV_PDISP_VGA_WORKSPACE_BASE (0x625f04) on a GPU with display.", valueName: "hex"))

@@ -100,5 +100,7 @@ struct PlanCommandTests {
         #expect(!phases(nvidia.doc).contains("frts") && phases(nouveau.doc).contains("frts"))
         let meta = { (doc: [String: Any]?) in ((doc?["plan"] as? [String: Any])?["meta"] as? [String: Any])?["gspFwRsvdStart"] as? UInt64 }
         #expect(meta(nvidia.doc).map { $0 - (1 << 20) } == meta(nouveau.doc))
+        let nova = try plan(["--chip", "ga100", "--fb-size", "80G", "--json", "--driver", "nova-core"])
+        #expect(layout(nova.doc, "frts")?["size"] as? UInt64 == 1 << 20 && meta(nova.doc) == meta(nouveau.doc))
     }
 }

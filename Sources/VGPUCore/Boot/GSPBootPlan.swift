@@ -141,7 +141,7 @@ public enum GSPBootPlanner {
         heap.requiresScrubber = beyondPrescrubbed && parameters.hasScrubberUcode
         let scrubberAvailable = parameters.hasScrubberUcode && (driver == .nvidia || scrubberFileShipped)
         if heap.requiresScrubber && !scrubberAvailable {
-            unmet.append("\(described), so the scrubber must run before booter_load, but release \(release) ships no scrubber file for \(chip) (nouveau loads it from nvidia/\(chip.lowercased())/gsp/scrubber-\(release).bin): without it the GSP hangs at boot")
+            unmet.append("\(described), so the scrubber must run before booter_load, but release \(release) ships no scrubber file for \(chip) (\(driver) would load it from nvidia/\(chip.lowercased())/gsp/scrubber-\(release).bin): without it the GSP hangs at boot")
         } else if beyondPrescrubbed && !parameters.hasScrubberUcode {
             notes.append("\(described) and \(chip) has no scrubber ucode: NVIDIA's open driver stops at this point (kgspAllocateScrubberUcodeImage returns NV_ERR_NOT_SUPPORTED, 535 kernel_gsp.c:2468-2478); how NVIDIA's vGPU host driver prepares this memory is not public")
         }

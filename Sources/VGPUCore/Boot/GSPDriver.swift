@@ -8,6 +8,10 @@ public enum GSPDriver: String, Sendable, Codable, CaseIterable, CustomStringConv
     /// nouveau: FRTS is 1 MiB, and FWSEC-FRTS runs, on every chip (`tu102_gsp_oneinit`, which GA100
     /// shares); the scrubber must come as a firmware file, `nvidia/<chip>/gsp/scrubber-<release>.bin`.
     case nouveau
+    /// nova-core: FRTS is 1 MiB on every chip (`FbLayout::new` in drivers/gpu/nova-core/fb.rs); for the
+    /// scrubber no code was found in what we read, so a plan that needs it is treated as nouveau's
+    /// (it must come from a firmware file).
+    case novaCore = "nova-core"
 
     /// The name, as on the command line.
     public var description: String { rawValue }
@@ -16,7 +20,7 @@ public enum GSPDriver: String, Sendable, Codable, CaseIterable, CustomStringConv
     public func frtsSize(nvidiaSize: UInt64) -> UInt64 {
         switch self {
         case .nvidia: nvidiaSize
-        case .nouveau: Sizes.MiB
+        case .nouveau, .novaCore: Sizes.MiB
         }
     }
 }
