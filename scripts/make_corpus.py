@@ -104,6 +104,11 @@ case("schema-2", "manifest", ada.replace('"schemaVersion": 1', '"schemaVersion":
 case("role-missing", "manifest", ada.replace('"role": "gsp",', "", 1).encode(), "releases[0].chips[0].files[0].role")
 case("too-many-instances", "catalogue", l40s.replace('"maxInstances": 32', '"maxInstances": 64', 1).encode(), "types[0].maxInstances")
 case("bad-series", "catalogue", l40s.replace('"series": "B"', '"series": "X"', 1).encode(), "types[0].series")
+l40 = open(os.path.join(repo, "Sources", "VGPUAda", "vgpu-types", "l40.json")).read()
+# L40 has no maxVFs, so only the product bounds maxInstances: it must be computed without trapping.
+case("instances-times-size-overflows", "catalogue", l40.replace('"maxInstances": 32', '"maxInstances": 9223372036854775807', 1).encode(), "types[0].maxInstances")
+case("assumed-unknown-field", "catalogue", l40s.replace('"assumed": [\n        "heads"', '"assumed": [\n        "colour"', 1).encode(), "types[2].assumed")
+case("driver-release-not-a-release", "catalogue", l40s.replace('"driverRelease": "550.54.16"', '"driverRelease": "latest"', 1).encode(), "driverRelease")
 
 # --- config space (problems are reported, never thrown) -------------------------------------------
 def config(size=4096):

@@ -18,6 +18,8 @@ public struct TypesReport: Sendable, Codable, Equatable {
     /// The requested placement, with --place.
     public let placement: VGPUCapacityPlan?
     public let sources: [String]
+    /// The NVIDIA vGPU driver release the catalogue describes.
+    public let driverRelease: String?
 
     /// One type with its catalogue facts and its capacity.
     public struct Row: Sendable, Codable, Equatable {
@@ -70,7 +72,8 @@ public struct TypesReport: Sendable, Codable, Equatable {
         if let place { placement = VGPUCapacityPlanner.place(try Self.parsePlacement(place, c), on: c, vfs: vfs, policy: policy) }
         return TypesReport(schema: schemaID, board: c.board, pciDeviceID: c.pciDeviceID, chip: c.chip, framebufferMiB: c.framebufferMiB,
                            vfs: vfs ?? c.maxVFs, address: address, policy: policy,
-                           types: zip(c.types, capacity).map { Row(type: $0, capacity: $1) }, placement: placement, sources: c.sources)
+                           types: zip(c.types, capacity).map { Row(type: $0, capacity: $1) }, placement: placement, sources: c.sources,
+                           driverRelease: c.driverRelease)
     }
 
     /// `4x12Q,8x3Q` (or `12Q`, `2xL40S-3Q`, `NVIDIA L40S-12Q`) to the list of types to place, in order.

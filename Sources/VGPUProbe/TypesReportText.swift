@@ -10,8 +10,13 @@ public enum TypesReportText {
         var rows: [[String]] = [header]
         for row in r.types {
             let t = row.type, c = row.capacity
-            rows.append([t.id.map(String.init) ?? "-", t.name, "\(t.framebufferMiB)M", t.gspHeapMiB.map { "\($0)M" } ?? "-", "\(t.heads)",
-                         t.maxResolution ?? "-", "\(t.maxInstances)", "\(c.framebufferPerVGPUMiB)M", "\(c.channelsPerVGPU)", "\(c.fits)", c.limit])
+            // An assumed value (no source gives it) carries a `~`, explained under the table.
+            let assumed = Set(t.assumed ?? [])
+            func mark(_ field: String, _ text: String) -> String { assumed.contains(field) ? "~" + text : text }
+            rows.append([mark("id", t.id.map(String.init) ?? "-"), mark("name", t.name), "\(t.framebufferMiB)M",
+                         mark("gspHeapMiB", t.gspHeapMiB.map { "\($0)M" } ?? "-"), mark("heads", "\(t.heads)"),
+                         mark("maxResolution", t.maxResolution ?? "-"), mark("maxInstances", "\(t.maxInstances)"), "\(c.framebufferPerVGPUMiB)M",
+                         "\(c.channelsPerVGPU)", "\(c.fits)", c.limit])
         }
         let widths = header.indices.map { i in rows.map { $0[i].count }.max() ?? 0 }
         for row in rows { out += row.enumerated().map { pad($0.element, widths[$0.offset]) }.joined(separator: "  ") + "\n" }
@@ -22,7 +27,11 @@ public enum TypesReportText {
                 out += "  \(pad(String(i + 1), 3)) \(pad(pl.type, 24)) \(pl.placed ? "placed" : "NOT placed: \(pl.reason ?? "")")\n"
             }
         }
-        out += "\nSources: " + r.sources.joined(separator: "; ") + "\n"
+        if r.types.contains(where: { !($0.type.assumed ?? []).isEmpty }) {
+            out += "\n~ assumed: no source gives this value; the catalogue infers it (its notes say how)\n"
+        }
+        out += "\nCatalogue describes NVIDIA vGPU driver \(r.driverRelease ?? "release not recorded")\n"
+        out += "Sources: " + r.sources.joined(separator: "; ") + "\n"
         return out
     }
 }

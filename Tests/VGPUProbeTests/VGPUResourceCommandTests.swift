@@ -50,6 +50,29 @@ struct VGPUResourceCommandTests {
         #expect(differences.count == 1 && differences[0].contains("C-series"))
     }
 
+    /// Values no source gives are marked as assumed, in the table (`~`) and in JSON, and every
+    /// catalogue names the driver release it describes.
+    @Test(arguments: ["L40S", "L40", "L4", "L20", "RTX 6000 Ada", "A40", "A10"])
+    func assumedValuesAndTheDriverReleaseAreShown(board: String) throws {
+        let (status, doc) = try json(["types", "--board", board, "--json"])
+        #expect(status == 0)
+        #expect(doc["driverRelease"] as? String == "550.54.16")
+        let rows = try #require(doc["types"] as? [[String: Any]]).compactMap { $0["type"] as? [String: Any] }
+        let assumed = rows.filter { ($0["assumed"] as? [String])?.isEmpty == false }
+        // Every C-series row but L40S-48C has an assumed name; L40S-3B assumed heads and limits.
+        for row in rows where row["series"] as? String == "C" && row["name"] as? String != "NVIDIA L40S-48C" {
+            #expect((row["assumed"] as? [String])?.contains("name") == true, "\(row["name"] ?? "")")
+        }
+        let text = try ProbeBinary.run(["types", "--board", board])
+        #expect(text.stdout.contains("Catalogue describes NVIDIA vGPU driver 550.54.16"))
+        #expect(text.stdout.contains("~ assumed") == !assumed.isEmpty)
+        if board == "L40S" {
+            let b3 = try #require(rows.first { $0["name"] as? String == "NVIDIA L40S-3B" })
+            #expect(b3["assumed"] as? [String] == ["heads", "maxResolution", "frameRateLimit", "maxInstances"])
+            #expect(text.stdout.contains("~NVIDIA L40S-4C") && !text.stdout.contains("~NVIDIA L40S-48C"))
+        }
+    }
+
     @Test func typesCommand() throws {
         let (status, doc) = try json(["types", "--board", "L40S", "--json"])
         #expect(status == 0)

@@ -22,13 +22,16 @@ public struct VGPUTypeCatalogue: Sendable, Codable, Equatable {
     public var maxVFs: Int?
     /// How type names begin when not `NVIDIA <board>-` (the driver spells RTX 6000 Ada `RTX6000-Ada`).
     public var typeNamePrefix: String?
+    /// The NVIDIA vGPU driver release the table describes (its vgpuConfig.xml's): limits and ids
+    /// change between releases.
+    public var driverRelease: String?
     /// Where the table comes from.
     public var sources: [String]
     public var types: [VGPUType]
 
     /// A catalogue from its parts (validate with `validate(name:)`).
     public init(schemaVersion: Int, board: String, pciDeviceID: String, chip: String, framebufferMiB: Int, maxVFs: Int?,
-                typeNamePrefix: String?, sources: [String], types: [VGPUType]) {
+                typeNamePrefix: String?, driverRelease: String? = nil, sources: [String], types: [VGPUType]) {
         self.schemaVersion = schemaVersion
         self.board = board
         self.pciDeviceID = pciDeviceID
@@ -36,6 +39,7 @@ public struct VGPUTypeCatalogue: Sendable, Codable, Equatable {
         self.framebufferMiB = framebufferMiB
         self.maxVFs = maxVFs
         self.typeNamePrefix = typeNamePrefix
+        self.driverRelease = driverRelease
         self.sources = sources
         self.types = types
     }
@@ -72,11 +76,14 @@ public struct VGPUType: Sendable, Codable, Equatable, Hashable {
     /// Per-GPU maximum in mixed-size mode, where published.
     public var maxInstancesMixedSize: Int?
     public var notes: String?
+    /// The fields whose values no source gives and the catalogue infers (an L40S-3B's heads copied from
+    /// the 1B/2B types, a C-series name's driver-side spelling); reports mark them. Absent: all sourced.
+    public var assumed: [String]?
 
     /// A type from its parts.
     public init(id: Int?, name: String, series: String, framebufferMiB: Int, gspHeapMiB: Int?, heads: Int, maxResolution: String?,
                 maxInstances: Int, frameRateLimit: Int?, guestFramebufferMiB: Int?, fbReservationMiB: Int?, maxInstancesMixedSize: Int?,
-                notes: String?) {
+                notes: String?, assumed: [String]? = nil) {
         self.id = id
         self.name = name
         self.series = series
@@ -90,7 +97,12 @@ public struct VGPUType: Sendable, Codable, Equatable, Hashable {
         self.fbReservationMiB = fbReservationMiB
         self.maxInstancesMixedSize = maxInstancesMixedSize
         self.notes = notes
+        self.assumed = assumed
     }
+
+    /// The fields a catalogue may mark as assumed.
+    public static let assumableFields: Set<String> = ["id", "name", "gspHeapMiB", "heads", "maxResolution", "maxInstances", "frameRateLimit",
+                                                       "guestFramebufferMiB", "fbReservationMiB", "maxInstancesMixedSize"]
 
     /// The size-and-series suffix (`12Q`).
     public var profile: String { name.split(separator: "-").last.map(String.init) ?? name }
@@ -112,6 +124,7 @@ extension VGPUTypeCatalogue {
         guard pciDeviceID.count == 4, UInt16(pciDeviceID, radix: 16) != nil else { throw fail("pciDeviceID", "must be 4 hex digits") }
         guard framebufferMiB > 0 else { throw fail("framebufferMiB", "must be positive") }
         if let maxVFs { guard maxVFs > 0 else { throw fail("maxVFs", "must be positive") } }
+        if let driverRelease { guard FirmwareRelease(driverRelease) != nil else { throw fail("driverRelease", "'\(driverRelease)' is not a release like 550.54.16") } }
         let prefix = typeNamePrefix ?? "NVIDIA \(board)-"
         guard !types.isEmpty else { throw fail("types", "is empty") }
         var names: Set<String> = [], ids: Set<Int> = []
@@ -127,11 +140,16 @@ extension VGPUTypeCatalogue {
             guard t.maxInstances >= 1, t.maxInstances <= (maxVFs ?? Int.max) else {
                 throw fail("\(p).maxInstances", "\(t.maxInstances) is outside 1...\(maxVFs ?? 0) (the board's VFs)")
             }
-            guard t.maxInstances * t.framebufferMiB <= framebufferMiB else {
+            // Multiplied with overflow reported: a catalogue is input, and huge values must not trap.
+            let (total, overflow) = t.maxInstances.multipliedReportingOverflow(by: t.framebufferMiB)
+            guard !overflow, total <= framebufferMiB else {
                 throw fail("\(p).maxInstances", "\(t.maxInstances) x \(t.framebufferMiB) MiB exceeds the board's \(framebufferMiB) MiB")
             }
             guard t.heads >= 0, t.heads <= 8 else { throw fail("\(p).heads", "\(t.heads) is outside 0...8") }
             if let heap = t.gspHeapMiB { guard heap > 0 else { throw fail("\(p).gspHeapMiB", "must be positive") } }
+            for field in t.assumed ?? [] where !VGPUType.assumableFields.contains(field) {
+                throw fail("\(p).assumed", "'\(field)' is not a field a catalogue can assume")
+            }
         }
     }
 }
