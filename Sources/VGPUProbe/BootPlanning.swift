@@ -55,6 +55,8 @@ public enum BootPlanning {
         case unsupported(String)
         case firmware([String])
         case plan(GSPBootPlanner.Failure)
+        /// The firmware root cannot be used (exit 66, as every command).
+        case firmwareRoot(String)
 
         public var description: String {
             switch self {
@@ -64,14 +66,18 @@ public enum BootPlanning {
             case .unsupported(let why): why
             case .firmware(let findings): "firmware does not verify: " + findings.joined(separator: "; ")
             case .plan(let e): e.description
+            case .firmwareRoot(let why): why
             }
         }
+
+        /// A root that cannot be used, not a finding about the host or the firmware.
+        public var isNoInput: Bool { if case .firmwareRoot = self { true } else { false } }
 
         /// Usage errors (the request) vs findings (the host or firmware).
         public var isUsageError: Bool {
             switch self {
             case .unknownChip, .noFramebufferSize, .unsupported, .plan: true
-            case .gpuNotFound, .firmware: false
+            case .gpuNotFound, .firmware, .firmwareRoot: false
             }
         }
     }
@@ -142,6 +148,9 @@ public enum BootPlanning {
     static func firmwareInputs(module: any ArchitectureModule, chip: Chip, release: FirmwareRelease, root: String,
                                framebuffer: UInt64, vga: UInt32?) throws(Failure) -> (GSPBootInputs, [String])
     {
+        if let why = FirmwareRoot(path: root).unusable {
+            throw .firmwareRoot("firmware root \(root) \(why) (install the GSP firmware there, or pass --firmware-root)")
+        }
         guard let (r, files) = module.firmware(for: chip, release: release) else {
             throw .unsupported("\(chip.name) has no firmware manifest for \(release); supported: \(module.supportedReleases.map(\.description).joined(separator: ", "))")
         }

@@ -34,8 +34,8 @@ public struct FirmwareInventory: Sendable, Codable, Equatable {
         case unknownChip(String, known: [String])
         /// The chip's module has no manifest entry for the release.
         case unsupportedRelease(chip: String, release: String, supported: [String])
-        /// The firmware root does not exist.
-        case rootMissing(String)
+        /// The firmware root cannot be used (`FirmwareRoot.unusable` says why).
+        case rootMissing(String, why: String)
 
         /// A message that says what to do.
         public var description: String {
@@ -44,8 +44,8 @@ public struct FirmwareInventory: Sendable, Codable, Equatable {
                 "unknown chip '\(c)'; supported chips: \(known.joined(separator: ", "))"
             case .unsupportedRelease(let chip, let r, let supported):
                 "\(chip) has no firmware manifest for release \(r); supported releases: \(supported.joined(separator: ", "))"
-            case .rootMissing(let p):
-                "firmware root \(p) does not exist (run scripts/setup.sh, or pass --firmware-root)"
+            case .rootMissing(let p, let why):
+                "firmware root \(p) \(why) (install the GSP firmware there, or pass --firmware-root)"
             }
         }
     }
@@ -58,7 +58,7 @@ public struct FirmwareInventory: Sendable, Codable, Equatable {
     public static func make(registry: ModuleRegistry, chip chipName: String?, release: FirmwareRelease?,
                             verifier: FirmwareVerifier) throws(Failure) -> FirmwareInventory
     {
-        guard verifier.root.canonicalPath != nil else { throw .rootMissing(verifier.root.path) }
+        if let why = verifier.root.unusable { throw .rootMissing(verifier.root.path, why: why) }
         let selected: [(module: any ArchitectureModule, chip: VGPUCore.Chip)]
         if let chipName {
             guard let found = registry.module(forChipNamed: chipName) else {

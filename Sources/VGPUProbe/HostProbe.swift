@@ -38,10 +38,16 @@ public struct HostProbe {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         /// The sysfs root has neither bus/pci/devices nor devices/.
         case noDevicesDirectory(String)
+        /// The devices directory lists no PCI function.
+        case noDevices(String)
+        /// The firmware root cannot be used: the path, and why.
+        case firmwareRootUnusable(String, String)
 
         public var description: String {
             switch self {
             case .noDevicesDirectory(let root): "\(root) has no bus/pci/devices (a sysfs root) or devices/ (lspci's layout)"
+            case .noDevices(let directory): "\(directory) lists no PCI functions"
+            case .firmwareRootUnusable(let root, let why): "firmware root \(root) \(why) (install the GSP firmware there, pass --firmware-root, or --no-firmware)"
             }
         }
     }
@@ -119,6 +125,11 @@ public struct HostProbe {
         guard let devices = SysfsScanner.devicesDirectory(root: options.sysfsRoot, reader: reader) else {
             throw .noDevicesDirectory(options.sysfsRoot)
         }
+        // One rule for roots in every command: a root that cannot be used is a 66, not a report of
+        // every file "missing".
+        if options.verifyFirmware, let why = FirmwareRoot(path: options.firmwareRoot).unusable {
+            throw .firmwareRootUnusable(options.firmwareRoot, why)
+        }
         let cache = options.verifyFirmware ? options.digestCachePath.map { DigestCache(path: $0) } : nil
         let verifier = FirmwareVerifier(root: FirmwareRoot(path: options.firmwareRoot), cache: cache, verifyAll: options.verifyAll)
         var prefetch: (@Sendable (PCIFunction) -> Void)?
@@ -127,6 +138,7 @@ public struct HostProbe {
         }
         // Only NVIDIA's functions are reported; the rest (bridges, NICs) are counted, not read.
         let scan = SysfsScanner(devicesDirectory: devices, reader: reader, depth: .devicesOf(vendor: Self.nvidia)).scan(onEach: prefetch)
+        if scan.functions.isEmpty && scan.warnings.isEmpty { throw .noDevices(devices) }
         let byAddress = Dictionary(scan.functions.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         // Only the names the report shows are decoded from pci.ids: those of the NVIDIA physical functions.
         let named = Set(scan.functions.compactMap { f in
@@ -319,7 +331,7 @@ public struct HostProbe {
         checks.append(.init(name: "iommu", ok: f.iommuGroup != nil,
                             detail: f.iommuGroup.map { "IOMMU group \($0)" } ?? "no IOMMU group: enable the IOMMU (intel_iommu=on / amd_iommu) for device assignment"))
         if !verify {
-            checks.append(.init(name: "firmware", ok: true, detail: "not checked (--no-firmware)"))
+            checks.append(.init(name: "firmware", ok: false, detail: "not checked (--no-firmware)", skipped: true))
         } else if let firmware {
             checks.append(.init(name: "firmware", ok: firmware.ok,
                                 detail: firmware.ok ? "GSP firmware \(firmware.release) present and verified (\(firmware.files) files)"
@@ -327,7 +339,10 @@ public struct HostProbe {
         } else {
             checks.append(.init(name: "firmware", ok: false, detail: "no firmware manifest for this chip"))
         }
-        return .init(ready: checks.allSatisfy(\.ok), checks: checks)
+        // A skipped check neither passes nor fails: the verdict is over the checks made, and says which
+        // were not.
+        let skipped = checks.filter { $0.skipped == true }.map(\.name)
+        return .init(ready: checks.allSatisfy { $0.ok || $0.skipped == true }, checks: checks, notChecked: skipped.isEmpty ? nil : skipped)
     }
 }
 

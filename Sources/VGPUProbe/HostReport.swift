@@ -107,16 +107,22 @@ public struct HostReport: Sendable, Codable, Equatable {
 
     /// The verdict.
     public struct Readiness: Sendable, Codable, Equatable {
+        /// Every check made passed (skipped ones are not counted either way).
         public let ready: Bool
         public let checks: [Check]
+        /// The checks skipped at the user's request (`--no-firmware`); absent when none was.
+        public var notChecked: [String]? = nil
     }
 
     /// One readiness check.
     public struct Check: Sendable, Codable, Equatable {
         /// `module`, `sriov`, `vfs-enabled`, `iommu`, `firmware`.
         public let name: String
+        /// Passed; false for a skipped check, which did not pass.
         public let ok: Bool
         public let detail: String
+        /// True when the check was not made (shown `[--]`); absent otherwise.
+        public var skipped: Bool? = nil
     }
 
     /// One VF of a PF.

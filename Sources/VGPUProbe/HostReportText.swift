@@ -52,8 +52,9 @@ public enum HostReportText {
                 for d in c.differences { out += "                ~ \(d)\n" }
             }
             if let fw = g.firmware { out += "  firmware      \(fw.release): \(fw.ok ? "ok (\(fw.files) files verified)" : "PROBLEMS")\n" }
-            out += "  vGPU ready    \(g.readiness.ready ? "YES" : "NO")\n"
-            for c in g.readiness.checks { out += "    [\(c.ok ? "ok" : "!!")] \(pad(c.name, 12)) \(c.detail)\n" }
+            let unchecked = g.readiness.notChecked.map { " (not checked: \($0.joined(separator: ", ")))" } ?? ""
+            out += "  vGPU ready    \(g.readiness.ready ? "YES" : "NO")\(unchecked)\n"
+            for c in g.readiness.checks { out += "    [\(c.skipped == true ? "--" : c.ok ? "ok" : "!!")] \(pad(c.name, 12)) \(c.detail)\n" }
             if let first = g.vfs.first, let last = g.vfs.last {
                 let groups = g.vfs.compactMap(\.iommuGroup)
                 out += "  VFs           \(g.vfs.count): \(first.address) ... \(last.address)"
@@ -69,6 +70,7 @@ public enum HostReportText {
         if !r.otherNVIDIAFunctions.isEmpty { out += "\nOther NVIDIA functions: " + r.otherNVIDIAFunctions.joined(separator: "; ") + "\n" }
         let ready = r.gpus.filter(\.readiness.ready).count
         out += "\n\(r.gpus.count) GPU(s), \(ready) ready for vGPU\n"
+        if r.gpus.contains(where: { $0.readiness.notChecked != nil }) { out += "[--] not checked: the verdict does not cover it\n" }
         return out
     }
 

@@ -98,7 +98,7 @@ struct PlanCommand: ParsableCommand {
         let report: BootPlanning.Report
         do { report = try BootPlanning.plan(request, registry: registry) } catch {
             Output.error(error.description)
-            throw Output.exit(error.isUsageError ? .usage : .findings)
+            throw Output.exit(error.isNoInput ? .noInput : error.isUsageError ? .usage : .findings)
         }
         if json { try Output.json(report) } else { Output.print(BootPlanText.render(report)) }
         // A requirement the plan knows is unmet fails it, whatever a simulation says.

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import VGPUCore
+import VGPUSystem
 
 /// A directory firmware paths are resolved under (`/lib/firmware` by default), and the rule that a
 /// manifest entry can never resolve outside it: no absolute paths, no `..`, and no symbolic link whose
@@ -18,6 +19,19 @@ public struct FirmwareRoot: Sendable, Equatable {
     public init(path: String) {
         self.path = path
         self.canonicalPath = Self.realpath(path)
+    }
+
+    /// Why this root cannot be used, or nil when it is a directory: the one rule every command applies
+    /// before it looks for a file there (exit 66 when it fails).
+    public var unusable: String? {
+        switch SafeFile.openDirectory(path) {
+        case .success(let fd):
+            close(fd)
+            return nil
+        case .failure(.system(.noSuchFileOrDirectory)): return "does not exist"
+        case .failure(.system(.notDirectory)): return "is not a directory"
+        case .failure(let error): return "cannot be opened (\(error))"
+        }
     }
 
     /// Where a manifest path leads.

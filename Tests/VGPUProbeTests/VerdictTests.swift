@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+import VGPUTestSupport
+
+/// Verdicts that never mislead: a skipped check is shown as skipped, and every command applies one
+/// rule to its roots.
+struct VerdictTests {
+    /// `--no-firmware` skips the firmware check: `[--]`, not `[ok]`; counted in JSON; the verdict says
+    /// what it does not cover. (main printed "[ok] firmware not checked".)
+    @Test func aSkippedCheckIsShownAsSkipped() throws {
+        let text = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--no-firmware"])
+        #expect(text.stdout.contains("[--] firmware     not checked (--no-firmware)"), "\(text.stdout)")
+        #expect(text.stdout.contains("vGPU ready    YES (not checked: firmware)"))
+        #expect(!text.stdout.contains("[ok] firmware"))
+        let json = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--no-firmware", "--json"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let readiness = try #require((doc["gpus"] as? [[String: Any]])?.first?["readiness"] as? [String: Any])
+        #expect(readiness["notChecked"] as? [String] == ["firmware"])
+        let firmware = try #require((readiness["checks"] as? [[String: Any]])?.first { $0["name"] as? String == "firmware" })
+        #expect(firmware["skipped"] as? Bool == true && firmware["ok"] as? Bool == false)
+    }
+
+    /// A firmware root that does not exist or is a plain file, and a devices directory with no
+    /// functions, exit 66 in every command that reads them (main: the probe exited 1 with every file
+    /// "missing", and an empty devices/ exited 1).
+    @Test(arguments: ["/nonexistent-firmware-root", "/etc/hostname"])
+    func anUnusableFirmwareRootIsExit66Everywhere(root: String) throws {
+        let probe = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l4"), "--firmware-root", root])
+        #expect(probe.status == 66 && probe.stderr.contains("firmware root \(root)"), "\(probe.stderr)")
+        #expect(try ProbeBinary.run(["firmware", "--firmware-root", root]).status == 66)
+        #expect(try ProbeBinary.run(["plan", "--chip", "ad102", "--fb-size", "48G", "--firmware-root", root]).status == 66)
+        // --no-firmware does not look at the root.
+        #expect([0, 1].contains(try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l4"), "--firmware-root", root, "--no-firmware"]).status))
+    }
+
+    @Test func anEmptyDevicesDirectoryIsExit66() throws {
+        let dir = try ScratchDirectory("verdict")
+        try FileManager.default.createDirectory(atPath: dir.file("devices"), withIntermediateDirectories: true)
+        let r = try ProbeBinary.run(["--sysfs-root", dir.path, "--no-firmware"])
+        #expect(r.status == 66 && r.stderr.contains("lists no PCI functions"), "\(r.stderr)")
+    }
+}
