@@ -73,6 +73,23 @@ struct VGPUResourceCommandTests {
         }
     }
 
+    /// NVIDIA's published C-series types for the A40 and A10 (AI Enterprise 6.x tables): sizes and the
+    /// maximum per GPU in equal-size and mixed-size mode.
+    @Test(arguments: [("A40", [48: (1, 1), 24: (2, 2), 16: (3, 2), 12: (4, 4), 8: (6, 4), 6: (8, 8), 4: (12, 8)]),
+                      ("A10", [24: (1, 1), 12: (2, 2), 8: (3, 2), 6: (4, 4), 4: (6, 4)])])
+    func ampereCSeries(board: String, table: [Int: (Int, Int)]) throws {
+        let (status, doc) = try json(["types", "--board", board, "--json"])
+        #expect(status == 0)
+        let rows = try #require(doc["types"] as? [[String: Any]]).compactMap { $0["type"] as? [String: Any] }
+        let c = rows.filter { $0["series"] as? String == "C" }
+        #expect(c.count == table.count)
+        for (gib, (equal, mixed)) in table {
+            let row = try #require(c.first { $0["name"] as? String == "NVIDIA \(board)-\(gib)C" })
+            #expect(row["framebufferMiB"] as? Int == gib * 1024 && row["heads"] as? Int == 1 && row["maxResolution"] as? String == "3840x2400")
+            #expect(row["maxInstances"] as? Int == equal && row["maxInstancesMixedSize"] as? Int == mixed, "\(board)-\(gib)C")
+        }
+    }
+
     @Test func typesCommand() throws {
         let (status, doc) = try json(["types", "--board", "L40S", "--json"])
         #expect(status == 0)
