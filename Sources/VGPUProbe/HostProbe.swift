@@ -152,9 +152,15 @@ public struct HostProbe {
                 others.append("\(f.address) [\(hex4(f.vendor)):\(hex4(f.device))] class \(f.classCode.map { hex6($0) } ?? "?")")
                 continue
             }
-            if let slot = options.slot, !slot.matches(f.address) { continue }
+            // -s may name a VF: the report is then its PF's, and says so.
+            var selectedVF: String?
+            if let slot = options.slot, !slot.matches(f.address) {
+                guard let n = f.virtualFunctions.firstIndex(where: slot.matches) else { continue }
+                selectedVF = "\(f.virtualFunctions[n]) is VF \(n + 1) of \(f.address): the report is the PF's"
+            }
             if let ids = options.ids, !ids.matches(vendor: f.vendor, device: f.device) { continue }
-            drafts.append(draft(f, devices: devices, byAddress: byAddress, names: names, verifier: verifier, reader: reader, options: options))
+            drafts.append(draft(f, devices: devices, byAddress: byAddress, names: names, verifier: verifier, reader: reader, options: options,
+                                selectedVF: selectedVF))
         }
         // Every report is drafted before any firmware verdict is awaited: the prefetch may still be
         // hashing, and only the firmware and readiness parts depend on it.
@@ -170,7 +176,8 @@ public struct HostProbe {
     /// verifies the firmware of the chip BOOT_42 names, and a file already examined is not read again.
     static func prefetchFirmware(_ f: PCIFunction, registry: ModuleRegistry, verifier: FirmwareVerifier, options: Options) {
         guard f.vendor == nvidia, !f.isVirtualFunction, (f.classCode ?? 0) >> 16 == 0x03, let device = f.device,
-              options.slot?.matches(f.address) ?? true, options.ids?.matches(vendor: f.vendor, device: f.device) ?? true,
+              options.slot.map { slot in slot.matches(f.address) || f.virtualFunctions.contains(where: slot.matches) } ?? true,
+              options.ids?.matches(vendor: f.vendor, device: f.device) ?? true,
               let owner = registry.select(pciDeviceID: device),
               let firmware = owner.module.firmware(for: owner.chip, release: owner.module.defaultRelease)
         else { return }
@@ -187,9 +194,9 @@ public struct HostProbe {
     }
 
     private func draft(_ f: PCIFunction, devices: String, byAddress: [PCIAddress: PCIFunction], names: PCIIDDatabase?,
-                        verifier: FirmwareVerifier, reader: any SysfsReader, options: Options) -> Draft
+                        verifier: FirmwareVerifier, reader: any SysfsReader, options: Options, selectedVF: String? = nil) -> Draft
     {
-        var diagnostics = f.diagnostics.map(\.description)
+        var diagnostics = (selectedVF.map { ["-s: " + $0] } ?? []) + f.diagnostics.map(\.description)
         // Identity: BOOT_42 when BAR0 can be read, else the module id tables.
         var identity = HostReport.Identity(source: "none", boot0: nil, boot42: nil, note: nil)
         var owner: (module: any ArchitectureModule, chip: Chip)?

@@ -4,32 +4,47 @@ import VGPUCore
 public struct SlotSelector: Sendable, Equatable {
     var domain: UInt32?, bus: UInt8?, device: UInt8?, function: UInt8?
 
-    /// Parses a selector; nil when malformed.
+    /// Parses a selector; nil when malformed (`problem(with:)` says why).
     public init?(_ text: String) {
-        var parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard (1...3).contains(parts.count) else { return nil }
-        func field<T: FixedWidthInteger>(_ s: String, max: T) -> T?? {
-            if s.isEmpty || s == "*" { return .some(nil) }
-            guard let v = T(s, radix: 16), v <= max else { return nil }
-            return .some(v)
-        }
-        let last = parts.removeLast()
-        let pieces = last.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        guard let d = field(pieces[0], max: UInt8(31)) else { return nil }
-        device = d
-        if pieces.count == 2 {
-            guard let f = field(pieces[1], max: UInt8(7)) else { return nil }
-            function = f
-        }
-        if let b = parts.popLast() {
-            guard let v = field(b, max: UInt8(255)) else { return nil }
-            bus = v
-        }
-        if let dom = parts.popLast() {
-            guard let v = field(dom, max: UInt32(0xffff_ffff)) else { return nil }
-            domain = v
-        }
+        guard case .success(let selector) = Self.parse(text) else { return nil }
+        self = selector
     }
+
+    private init() {}
+
+    /// What is wrong with `text` as a selector, naming the part ("device 0x20 > 0x1f"); nil when it parses.
+    public static func problem(with text: String) -> String? {
+        if case .failure(let bad) = parse(text) { return "-s '\(text)': \(bad.why) (expected [[domain:]bus:][dev][.fn] in hex)" }
+        return nil
+    }
+
+    /// The selector, or why not. Accepts every form operators paste: `41:00.0`, `0000:41:00.0` and
+    /// nvidia-smi's `00000000:41:00.0`.
+    static func parse(_ text: String) -> Result<SlotSelector, Bad> {
+        var s = SlotSelector()
+        var parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard (1...3).contains(parts.count) else { return .failure(Bad(why: "\(parts.count - 1) colons; at most 2")) }
+        func field<T: FixedWidthInteger>(_ text: String, _ name: String, max: T) throws(Bad) -> T? {
+            if text.isEmpty || text == "*" { return nil }
+            guard let v = UInt64(text, radix: 16) else { throw Bad(why: "\(name) '\(text)' is not hex") }
+            guard v <= UInt64(max) else { throw Bad(why: "\(name) 0x\(String(v, radix: 16)) > 0x\(String(max, radix: 16))") }
+            return T(v)
+        }
+        do {
+            let last = parts.removeLast()
+            let pieces = last.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            s.device = try field(pieces[0], "device", max: UInt8(31))
+            if pieces.count == 2 { s.function = try field(pieces[1], "function", max: UInt8(7)) }
+            if let b = parts.popLast() { s.bus = try field(b, "bus", max: UInt8(255)) }
+            if let dom = parts.popLast() { s.domain = try field(dom, "domain", max: UInt32(0xffff_ffff)) }
+        } catch {
+            return .failure(error)
+        }
+        return .success(s)
+    }
+
+    /// Why a selector does not parse.
+    struct Bad: Error { let why: String }
 
     /// True when `a` matches every part given.
     public func matches(_ a: PCIAddress) -> Bool {

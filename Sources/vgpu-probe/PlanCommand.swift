@@ -33,7 +33,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Chip to plan for (ad102, ...).", valueName: "chip"))
     var chip: String?
 
-    @Option(name: .short, help: ArgumentHelp("Plan for the GPU at this address of the host instead.", valueName: "slot"))
+    @Option(name: .customShort("s", allowingJoined: true), help: ArgumentHelp("Plan for the GPU at this address of the host instead.", valueName: "slot"))
     var slot: String?
 
     @Option(name: .long, help: ArgumentHelp("sysfs root, with -s.", valueName: "dir"))
@@ -74,7 +74,7 @@ struct PlanCommand: ParsableCommand {
         if let heap, Sizes.parse(heap) == nil { throw ValidationError("--heap '\(heap)' is not a size like 600M") }
         if heap != nil && !vgpu { throw ValidationError("--heap applies to --vgpu plans only") }
         if let release, FirmwareRelease(release) == nil { throw ValidationError("--release '\(release)' is not a release like 535.113.01") }
-        if let slot, SlotSelector(slot) == nil { throw ValidationError("-s '\(slot)' is not [[domain:]bus:][dev][.fn]") }
+        if let slot, let why = SlotSelector.problem(with: slot) { throw ValidationError(why) }
         if let vgaRegister, UInt32(vgaRegister.hasPrefix("0x") ? String(vgaRegister.dropFirst(2)) : vgaRegister, radix: 16) == nil {
             throw ValidationError("--vga-register '\(vgaRegister)' is not a 32-bit hex value")
         }

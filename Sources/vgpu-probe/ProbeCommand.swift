@@ -40,7 +40,7 @@ struct ProbeCommand: ParsableCommand {
 
     @OptionGroup var firmware: FirmwareRootOption
 
-    @Option(name: .short, help: ArgumentHelp("Only GPUs at [[domain:]bus:][dev][.fn], as lspci -s.", valueName: "slot"))
+    @Option(name: .customShort("s", allowingJoined: true), help: ArgumentHelp("Only GPUs at [[domain:]bus:][dev][.fn], as lspci -s.", valueName: "slot"))
     var slot: String?
 
     @Option(name: .short, help: ArgumentHelp("Only GPUs with [vendor]:[device] ids, as lspci -d.", valueName: "ids"))
@@ -60,7 +60,7 @@ struct ProbeCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if let slot, SlotSelector(slot) == nil { throw ValidationError("-s '\(slot)' is not [[domain:]bus:][dev][.fn] in hex") }
+        if let slot, let why = SlotSelector.problem(with: slot) { throw ValidationError(why) }
         if let device, IDSelector(device) == nil { throw ValidationError("-d '\(device)' is not [vendor]:[device] in hex") }
     }
 

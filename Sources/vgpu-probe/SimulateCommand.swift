@@ -47,7 +47,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Board to simulate (L40S, 26b9, ...), instead of the plan's.", valueName: "name"))
     var board: String?
 
-    @Option(name: .short, help: ArgumentHelp("Simulate the GPU at this address of --sysfs-root (its SR-IOV layout and BAR1).", valueName: "slot"))
+    @Option(name: .customShort("s", allowingJoined: true), help: ArgumentHelp("Simulate the GPU at this address of --sysfs-root (its SR-IOV layout and BAR1).", valueName: "slot"))
     var slot: String?
 
     @Option(name: .long, help: ArgumentHelp("sysfs root, with -s.", valueName: "dir"))
@@ -62,7 +62,7 @@ struct SimulateCommand: ParsableCommand {
 
     func validate() throws {
         if board != nil && slot != nil { throw ValidationError("give at most one of --board or -s") }
-        if let slot, SlotSelector(slot) == nil { throw ValidationError("-s '\(slot)' is not [[domain:]bus:][dev][.fn]") }
+        if let slot, let why = SlotSelector.problem(with: slot) { throw ValidationError(why) }
     }
 
     func run() throws {

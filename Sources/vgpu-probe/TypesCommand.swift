@@ -24,7 +24,7 @@ struct TypesCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Board name (L40, L40S, L4, L20, RTX6000-Ada) or PCI device id.", valueName: "name"))
     var board: String?
 
-    @Option(name: .short, help: ArgumentHelp("Use the board of the GPU at this address (and its VF count).", valueName: "slot"))
+    @Option(name: .customShort("s", allowingJoined: true), help: ArgumentHelp("Use the board of the GPU at this address (and its VF count).", valueName: "slot"))
     var slot: String?
 
     @Option(name: .long, help: ArgumentHelp("sysfs root, with -s.", valueName: "dir"))
@@ -47,7 +47,7 @@ struct TypesCommand: ParsableCommand {
     func validate() throws {
         guard (board == nil) != (slot == nil) else { throw ValidationError("give exactly one of --board or -s") }
         guard [32, 64, 128, 256, 512].contains(vmmuSegment) else { throw ValidationError("--vmmu-segment must be 32, 64, 128, 256 or 512") }
-        if let slot, SlotSelector(slot) == nil { throw ValidationError("-s '\(slot)' is not [[domain:]bus:][dev][.fn]") }
+        if let slot, let why = SlotSelector.problem(with: slot) { throw ValidationError(why) }
     }
 
     func run() throws {

@@ -39,8 +39,45 @@ struct VGPUProbeCommand: ParsableCommand {
             Output.finish()
             return
         }
+        if let why = unknownSubcommand(arguments) {
+            Output.error(why)
+            exit(withError: Output.exit(.usage))
+        }
         ModulePreload.start(for: arguments)
         main(nil)
         Output.finish()
+    }
+
+    /// A first word (or the word after `help`) that names no subcommand, with the nearest one: the
+    /// default subcommand takes no words, so without this `firmwre` got the probe's usage and
+    /// `help firmwre` the top-level help with status 0.
+    static func unknownSubcommand(_ arguments: [String]) -> String? {
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+        var words = arguments.prefix(2)
+        guard let first = words.first, !first.hasPrefix("-") else { return nil }
+        if first == "help" {
+            words = words.dropFirst()
+            guard let second = words.first, !second.hasPrefix("-") else { return nil }
+        }
+        guard let word = words.first, !names.contains(word) else { return nil }
+        let nearest = names.filter { $0 != "help" }.min { editDistance(word, $0) < editDistance(word, $1) }
+        let hint = nearest.flatMap { editDistance(word, $0) <= 2 || $0.hasPrefix(word) ? "; did you mean '\($0)'?" : nil }
+        return "unknown subcommand '\(word)'\(hint ?? "; subcommands: \(names.joined(separator: ", "))")"
+    }
+
+    /// Levenshtein distance over characters.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
     }
 }

@@ -88,6 +88,6 @@ struct PlainProbeLineTests {
         #expect(missing.status == 66 && missing.stderr == "vgpu-probe: /nonexistent has no bus/pci/devices (a sysfs root) or devices/ (lspci's layout)\n",
                 "\(missing.stderr)")
         let badSlot = try ProbeBinary.run(["-s", "zz:zz"])
-        #expect(badSlot.status == 64 && badSlot.stderr.contains("-s 'zz:zz' is not"), "\(badSlot.stderr)")
+        #expect(badSlot.status == 64 && badSlot.stderr.contains("-s 'zz:zz': device 'zz' is not hex"), "\(badSlot.stderr)")
     }
 }

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import VGPUTestSupport
+
+/// Operators' habits on the command line: lspci's `-s` forms, nvidia-smi's addresses, a VF's address,
+/// misspelled subcommands.
+struct CommandLineHabitsTests {
+    static let host = FixtureHosts.root("l40-two-gpus")
+
+    /// `-s41:00.0` (joined, as lspci takes it), nvidia-smi's 8-digit domain, and a VF's address, which
+    /// answers with its PF and says so (main: the VF matched no GPU).
+    @Test(arguments: ["-s41:00.0", "00000000:41:00.0", "41:00.4", "0000:41:00.4"])
+    func slotForms(slot: String) throws {
+        let arguments = slot.hasPrefix("-s") ? [slot] : ["-s", slot]
+        let r = try ProbeBinary.run(["--sysfs-root", Self.host, "--no-firmware", "--json"] + arguments)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
+        let gpus = try #require(doc["gpus"] as? [[String: Any]])
+        #expect(gpus.map { $0["address"] as? String } == ["0000:41:00.0"])
+        if slot.hasSuffix(".4") {
+            #expect((gpus[0]["diagnostics"] as? [String])?.first == "-s: 0000:41:00.4 is VF 1 of 0000:41:00.0: the report is the PF's")
+        }
+        // The commands that take -s answer for the PF too.
+        let types = try ProbeBinary.run(["types", "--sysfs-root", Self.host] + arguments)
+        #expect(types.status == 0 && types.stdout.contains("L40"), "\(types.stderr)")
+    }
+
+    /// An out-of-range part is named (main: "is not [[domain:]bus:][dev][.fn]").
+    @Test(arguments: [("41:20.0", "device 0x20 > 0x1f"), ("41:00.8", "function 0x8 > 0x7"), ("141:00.0", "bus 0x141 > 0xff"),
+                      ("zz:00.0", "bus 'zz' is not hex")])
+    func outOfRangePartsAreNamed(slot: String, why: String) throws {
+        for command in [[], ["plan"], ["types"], ["simulate", "--plan", "x"]] {
+            let r = try ProbeBinary.run(command + ["-s", slot])
+            #expect(r.status == 64 && r.stderr.contains(why), "\(command): \(r.stderr)")
+        }
+    }
+
+    /// A misspelled subcommand gets the nearest one (main: the probe's usage, and `help firmwre` exited 0).
+    @Test(arguments: [(["firmwre"], "did you mean 'firmware'?"), (["help", "firmwre"], "did you mean 'firmware'?"),
+                      (["snapshto", "--output", "x"], "did you mean 'snapshot'?"), (["frobnicate"], "subcommands: probe, firmware")])
+    func misspelledSubcommands(arguments: [String], hint: String) throws {
+        let r = try ProbeBinary.run(arguments)
+        #expect(r.status == 64 && r.stderr.contains(hint), "\(r.stderr)")
+    }
+}
