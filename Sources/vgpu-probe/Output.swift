@@ -14,14 +14,40 @@ import VGPUProbe
 
 /// Writing results and leaving with a documented exit status.
 enum Output {
+    /// What a failed run needs to answer a `--json` caller in JSON: whether it asked, whether a document
+    /// already went to standard output, and the first diagnostic.
+    private static let run = Mutex<(json: Bool, wroteDocument: Bool, firstError: String?)>((false, false, nil))
+
+    /// Notes that the command line asked for JSON, so a failure is answered with an error document too.
+    static func expectJSON(_ json: Bool) { run.withLock { $0.json = json } }
+
     /// Writes text to standard output, terminal controls escaped (`TerminalText`).
     static func print(_ text: String) {
+        run.withLock { $0.wroteDocument = true }
         write(TerminalText.escaped(text).utf8, to: .standardOutput)
     }
 
     /// Writes a diagnostic line to standard error, terminal controls escaped.
     static func error(_ text: String) {
+        run.withLock { if $0.firstError == nil { $0.firstError = text } }
         write("vgpu-probe: \(TerminalText.escaped(text))\n".utf8, to: .standardError)
+    }
+
+    /// The document a `--json` run that fails writes to standard output (schema `vgpukit.error/1`), so a
+    /// pipeline always gets JSON; the text still goes to standard error.
+    struct ErrorDocument: Encodable {
+        let schema = "vgpukit.error/1"
+        /// The exit status.
+        let code: Int32
+        let message: String
+    }
+
+    /// For a run ending with `status` (not 0) and `message` (the parser's, when it had one): writes the
+    /// error document if JSON was asked for and nothing reached standard output yet.
+    static func answerFailureInJSON(status: Int32, message: String?) {
+        let (json, wrote, first) = run.withLock { ($0.json, $0.wroteDocument, $0.firstError) }
+        guard json, !wrote, status != 0, let text = first ?? message.flatMap({ $0.isEmpty ? nil : $0 }) else { return }
+        if let document = try? JSONOutput.encode(ErrorDocument(code: status, message: text)) { write(document, to: .standardOutput) }
     }
 
     /// Encodes `value` fully, then writes it; on failure nothing reaches standard output.
@@ -33,6 +59,7 @@ enum Output {
     static func json(encoded: Result<Data, any Error>) throws(ExitCode) {
         switch encoded {
         case .success(let document):
+            run.withLock { $0.wroteDocument = true }
             write(document, to: .standardOutput)
         case .failure(let error):
             Self.error("internal error: cannot encode JSON: \(error)")

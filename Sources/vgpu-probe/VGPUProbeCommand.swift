@@ -29,23 +29,37 @@ struct VGPUProbeCommand: ParsableCommand {
     static func main() {
         Output.checkStandardOutput()
         let arguments = Array(CommandLine.arguments.dropFirst())
+        Output.expectJSON(arguments.contains("--json"))
         if let line = PlainProbeLine(arguments) {
             do {
                 try ProbeCommand.probe(line.options, json: line.json, verbose: line.verbose, commandLine: "read directly")
             } catch {
-                Output.finish()
-                exit(withError: error)
+                fail(error)
             }
             Output.finish()
             return
         }
         if let why = unknownSubcommand(arguments) {
             Output.error(why)
-            exit(withError: Output.exit(.usage))
+            fail(Output.exit(.usage))
         }
         ModulePreload.start(for: arguments)
-        main(nil)
+        // What main(nil) does, with the failure answered in JSON when JSON was asked for.
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            fail(error)
+        }
         Output.finish()
+    }
+
+    /// Ends the run with `error`'s status and message, as swift-argument-parser would, after the JSON
+    /// error document where one is due.
+    static func fail(_ error: any Error) -> Never {
+        Output.finish()
+        Output.answerFailureInJSON(status: exitCode(for: error).rawValue, message: message(for: error))
+        exit(withError: error)
     }
 
     /// A first word (or the word after `help`) that names no subcommand, with the nearest one: the

@@ -39,4 +39,21 @@ struct VerdictTests {
         let r = try ProbeBinary.run(["--sysfs-root", dir.path, "--no-firmware"])
         #expect(r.status == 66 && r.stderr.contains("lists no PCI functions"), "\(r.stderr)")
     }
+
+    /// With --json, a failure writes a JSON error object to stdout as well as the text on stderr, so a
+    /// pipeline always gets JSON (main wrote nothing to stdout).
+    static let failingJSONRuns: [([String], Int32)] = [
+        (["--sysfs-root", "/nonexistent", "--json"], 66), (["firmware", "--firmware-root", "/nonexistent", "--json"], 66),
+        (["plan", "--chip", "zz", "--fb-size", "1G", "--json"], 64), (["-s", "41:20.0", "--json"], 64),
+        (["types", "--board", "A100", "--json"], 64), (["firmwre", "--json"], 64),
+    ]
+
+    @Test(arguments: failingJSONRuns)
+    func failuresAnswerJSONWithJSON(arguments: [String], status: Int32) throws {
+        let r = try ProbeBinary.run(arguments)
+        #expect(r.status == status)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "stdout: \(r.stdout)")
+        #expect(doc["schema"] as? String == "vgpukit.error/1" && (doc["code"] as? Int).map(Int32.init) == status)
+        #expect((doc["message"] as? String)?.isEmpty == false && !r.stderr.isEmpty)
+    }
 }
