@@ -23,8 +23,20 @@ public enum TypesReportText {
         if let p = r.placement {
             out += "\nPlacement: \(p.placedCount) of \(p.placements.count) placed; FB \(p.framebufferUsedMiB) MiB used, \(p.framebufferFreeMiB) free; "
             out += "channels \(p.channelsUsed) used, \(p.channelsFree) free; VFs \(p.vfsUsed) used\(p.vfsFree >= 0 ? ", \(p.vfsFree) free" : "")\n"
-            for (i, pl) in p.placements.enumerated() {
-                out += "  \(pad(String(i + 1), 3)) \(pad(pl.type, 24)) \(pl.placed ? "placed" : "NOT placed: \(pl.reason ?? "")")\n"
+            // Runs of the same outcome for the same type are one line ("5-12"), so eight identical
+            // refusals read as one.
+            var i = 0
+            while i < p.placements.count {
+                let pl = p.placements[i]
+                var j = i
+                while j + 1 < p.placements.count, p.placements[j + 1].type == pl.type, p.placements[j + 1].placed == pl.placed,
+                      p.placements[j + 1].reason == pl.reason { j += 1 }
+                let number = i == j ? String(i + 1) : "\(i + 1)-\(j + 1)"
+                out += "  \(pad(number, 5)) \(pad(pl.type, 24)) \(pl.placed ? "placed" : "NOT placed: \(pl.reason ?? "")")\n"
+                i = j + 1
+            }
+            if r.policy.equalSizeOnly, p.placements.contains(where: { !$0.placed && ($0.reason ?? "").hasPrefix("equal-size mode") }) {
+                out += "  hint: vGPUs of different sizes on one GPU need NVIDIA's mixed-size mode: add --mixed-sizes (where the board and driver allow it)\n"
             }
         }
         if r.types.contains(where: { !($0.type.assumed ?? []).isEmpty }) {

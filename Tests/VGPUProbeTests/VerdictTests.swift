@@ -56,4 +56,16 @@ struct VerdictTests {
         #expect(doc["schema"] as? String == "vgpukit.error/1" && (doc["code"] as? Int).map(Int32.init) == status)
         #expect((doc["message"] as? String)?.isEmpty == false && !r.stderr.isEmpty)
     }
+
+    /// A mix that needs mixed-size mode says so once, with the flag, instead of eight identical refusals
+    /// (main printed eight lines and never named --mixed-sizes).
+    @Test func aMixNeedingMixedSizeModeSaysSoOnce() throws {
+        let r = try ProbeBinary.run(["types", "--board", "L40S", "--place", "4x12Q,8x3Q"])
+        #expect(r.status == 1)
+        #expect(r.stdout.components(separatedBy: "NOT placed").count == 2, "one line for the eight refusals")
+        #expect(r.stdout.contains("5-12  NVIDIA L40S-3Q"))
+        #expect(r.stdout.components(separatedBy: "--mixed-sizes").count == 2)
+        let mixed = try ProbeBinary.run(["types", "--board", "L40S", "--place", "4x12Q,8x3Q", "--mixed-sizes"])
+        #expect(!mixed.stdout.contains("hint:"))
+    }
 }
