@@ -4,7 +4,7 @@ import VGPUCore
 public enum BootPlanText {
     public static func render(_ r: BootPlanning.Report) -> String {
         let p = r.plan
-        var out = "GSP boot plan: \(p.chip) (module \(r.module))"
+        var out = "GSP boot plan: \(p.chip) (\(r.module) support)"
         if let a = r.address { out += " at \(a)" }
         if let b = r.board { out += ", \(b)" }
         let mode = if case .vgpu = p.mode { "vGPU" } else { "bare metal" }

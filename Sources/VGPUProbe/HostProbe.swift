@@ -311,9 +311,11 @@ public struct HostProbe {
     {
         var checks: [HostReport.Check] = []
         if let owner {
-            checks.append(.init(name: "module", ok: true, detail: "\(owner.chip.name) is handled by module \(owner.module.name) (identified by \(identity.source))"))
+            checks.append(.init(name: "support", ok: true, detail: "\(owner.chip.name) is covered by this build's \(owner.module.name) support (identified by \(identity.source))"))
         } else {
-            checks.append(.init(name: "module", ok: false, detail: "unsupported: \(identity.note ?? "chip not identified")"))
+            // The tool's limit, not a fault of the GPU: say so, and that the rest of the checks still describe the host.
+            checks.append(.init(name: "support", ok: false,
+                                detail: "not covered by this build of vgpu-probe (the GPU may be fine): \(identity.note ?? "chip not identified")"))
         }
         let sriovProblems = f.sriovProblems
         switch sriov {
@@ -331,9 +333,13 @@ public struct HostProbe {
         let enabled = sriov?.enabledVFs ?? 0
         if !sriovProblems.isEmpty {
             checks.append(.init(name: "vfs-enabled", ok: false, detail: "cannot be judged: the SR-IOV values are inconsistent"))
+        } else if sriov == nil || sriov?.totalVFs == 0 || sriov?.vfDeviceID == "0000" {
+            // No remedy can work on a board without usable VFs: name none.
+            checks.append(.init(name: "vfs-enabled", ok: false, detail: "no VFs: this GPU has no usable SR-IOV (see sriov)"))
         } else {
             checks.append(.init(name: "vfs-enabled", ok: enabled > 0,
-                                detail: enabled > 0 ? "\(enabled) VFs enabled" : "no VFs enabled (write the count to sriov_numvfs)"))
+                                detail: enabled > 0 ? "\(enabled) VFs enabled"
+                                    : "no VFs enabled: with NVIDIA's vGPU host driver run 'sriov-manage -e \(f.address)'; otherwise write the count to \(f.address)/sriov_numvfs"))
         }
         checks.append(.init(name: "iommu", ok: f.iommuGroup != nil,
                             detail: f.iommuGroup.map { "IOMMU group \($0)" } ?? "no IOMMU group: enable the IOMMU (intel_iommu=on / amd_iommu) for device assignment"))

@@ -11,7 +11,7 @@ public enum SimulationText {
             guard let id, let n = numbers[id] else { return owner }
             return "#\(n) " + (r.live.first { $0.number == n }?.instance.type ?? "")
         }
-        var out = "Simulated \(h.board) (\(h.chip), module \(h.module), GSP \(h.release)) as \(h.address), from \(h.source)\n"
+        var out = "Simulated \(h.board) (\(h.chip), \(h.module) support, GSP \(h.release)) as \(h.address), from \(h.source)\n"
         out += "  \(h.framebufferMiB / 1024) GiB FB for vGPUs, \(h.totalVFs) VFs (offset \(h.firstVFOffset), stride \(h.vfStride)), "
         out += "BAR1 \(Sizes.describe(h.bar1Size)), VMMU segment \(h.policy.vmmuSegmentMiB) MiB, "
         out += h.policy.equalSizeOnly ? "equal-size mode\n" : "mixed sizes\n"

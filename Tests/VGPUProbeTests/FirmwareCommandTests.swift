@@ -47,7 +47,8 @@ struct FirmwareCommandTests {
         #expect(badRelease.status == 64)
         let noRoot = try ProbeBinary.run(["firmware", "--firmware-root", "/nonexistent/firmware", "--json"])
         #expect(noRoot.status == 66)
-        #expect(noRoot.stdout.isEmpty, "no partial JSON on failure")
+        // No partial inventory on failure: the error document, whole.
+        #expect(noRoot.stdout.hasPrefix("{") && noRoot.stdout.contains("vgpukit.error/1") && !noRoot.stdout.contains("chips"))
         let unsupported = try ProbeBinary.run(["firmware", "--chip", "ad102", "--release", "570.144", "--firmware-root", "/"])
         #expect(unsupported.status == 64)
         #expect(unsupported.stderr.contains("535.113.01"))

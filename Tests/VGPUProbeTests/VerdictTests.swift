@@ -68,4 +68,15 @@ struct VerdictTests {
         let mixed = try ProbeBinary.run(["types", "--board", "L40S", "--place", "4x12Q,8x3Q", "--mixed-sizes"])
         #expect(!mixed.stdout.contains("hint:"))
     }
+
+    /// A GPU outside what this build covers is not called faulty, and no remedy is offered that cannot
+    /// work on the board (main: "module unsupported", and "write the count to sriov_numvfs" on an RTX 4090).
+    @Test func theToolsLimitsAreNotTheHostsFaults() throws {
+        let r = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("rtx4090"), "--no-firmware"])
+        #expect(r.stdout.contains("[ok] support") && !r.stdout.contains("module"))
+        #expect(r.stdout.contains("no VFs: this GPU has no usable SR-IOV") && !r.stdout.contains("sriov_numvfs"))
+        // A board that has SR-IOV but no VFs enabled gets NVIDIA's way first.
+        let l40 = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--no-firmware", "-s", "c1:00.0"])
+        #expect(l40.stdout.contains("sriov-manage -e 0000:c1:00.0"), "\(l40.stdout)")
+    }
 }
