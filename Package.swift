@@ -62,7 +62,7 @@ let frameworkTargets: [Target] = [
     .target(name: "VGPUManager", dependencies: ["VGPUCore", "VGPUSimulator"]),
     // The probe's report model and renderers; depends on the registry, not on concrete modules,
     // except for the one built-in module list in BuiltInModules.swift.
-    .target(name: "VGPUProbe", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUSimulator", "VGPUManager", "VGPUAda", "VGPUAmpere", logging]),
+    .target(name: "VGPUProbe", dependencies: ["VGPUCore", "VGPUSystem", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUSimulator", "VGPUManager", "VGPUAda", "VGPUAmpere", logging]),
 ]
 
 // MARK: - Architecture modules

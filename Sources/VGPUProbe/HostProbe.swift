@@ -1,6 +1,7 @@
 import VGPUCore
 import VGPUFirmware
 import VGPUHost
+import VGPUSystem
 
 /// Builds a `HostReport`: scan sysfs, group VFs under their PF, identify each NVIDIA GPU, select its
 /// module, verify its firmware, and judge vGPU readiness.
@@ -10,6 +11,8 @@ public struct HostProbe {
         public var sysfsRoot: String = "/sys"
         public var firmwareRoot: String = "/lib/firmware"
         public var pciIDsPath: String = PCIIDDatabase.defaultPath
+        /// True when the user named the pci.ids file: then it must be readable (the default may be absent).
+        public var pciIDsRequired = false
         public var slot: SlotSelector?
         public var ids: IDSelector?
         public var verifyFirmware = true
@@ -42,12 +45,15 @@ public struct HostProbe {
         case noDevices(String)
         /// The firmware root cannot be used: the path, and why.
         case firmwareRootUnusable(String, String)
+        /// The pci.ids file the user named cannot be read: the path, and why.
+        case pciIDsUnreadable(String, String)
 
         public var description: String {
             switch self {
             case .noDevicesDirectory(let root): "\(root) has no bus/pci/devices (a sysfs root) or devices/ (lspci's layout)"
             case .noDevices(let directory): "\(directory) lists no PCI functions"
             case .firmwareRootUnusable(let root, let why): "firmware root \(root) \(why) (install the GSP firmware there, pass --firmware-root, or --no-firmware)"
+            case .pciIDsUnreadable(let path, let why): "--pci-ids \(path): \(why)"
             }
         }
     }
@@ -129,6 +135,10 @@ public struct HostProbe {
         // every file "missing".
         if options.verifyFirmware, let why = FirmwareRoot(path: options.firmwareRoot).unusable {
             throw .firmwareRootUnusable(options.firmwareRoot, why)
+        }
+        // A pci.ids file the user named is an input like the roots: unreadable is an error, not silence.
+        if options.pciIDsRequired, case .failure(let why) = SafeFile.openRegular(options.pciIDsPath).map({ try? $0.descriptor.close() }) {
+            throw .pciIDsUnreadable(options.pciIDsPath, why.description)
         }
         let cache = options.verifyFirmware ? options.digestCachePath.map { DigestCache(path: $0) } : nil
         let verifier = FirmwareVerifier(root: FirmwareRoot(path: options.firmwareRoot), cache: cache, verifyAll: options.verifyAll)

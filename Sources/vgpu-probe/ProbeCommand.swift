@@ -62,6 +62,7 @@ struct ProbeCommand: ParsableCommand {
     func validate() throws {
         if let slot, let why = SlotSelector.problem(with: slot) { throw ValidationError(why) }
         if let device, IDSelector(device) == nil { throw ValidationError("-d '\(device)' is not [vendor]:[device] in hex") }
+        if noFirmware && digestCache.verifyAll { throw ValidationError("--verify-all hashes the firmware and --no-firmware skips it: give one") }
     }
 
     /// The report as it will be written.
@@ -79,10 +80,13 @@ struct ProbeCommand: ParsableCommand {
     /// rejects those).
     static func hostProbeOptions(sysfsRoot: String, firmwareRoot: String, pciIDs: String, slot: String?, device: String?,
                                  noFirmware: Bool, noCache: Bool, verifyAll: Bool) -> HostProbe.Options? {
+        // Contradictory flags are the parser's to refuse (validate), so a plain line defers to it.
+        if noFirmware && verifyAll { return nil }
         var options = HostProbe.Options()
         options.sysfsRoot = sysfsRoot
         options.firmwareRoot = firmwareRoot
         options.pciIDsPath = pciIDs
+        options.pciIDsRequired = pciIDs != defaultPCIIDs
         if let slot { guard let s = SlotSelector(slot) else { return nil }; options.slot = s }
         if let device { guard let d = IDSelector(device) else { return nil }; options.ids = d }
         options.verifyFirmware = !noFirmware

@@ -79,4 +79,13 @@ struct VerdictTests {
         let l40 = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--no-firmware", "-s", "c1:00.0"])
         #expect(l40.stdout.contains("sriov-manage -e 0000:c1:00.0"), "\(l40.stdout)")
     }
+
+    /// A pci.ids file the user names must be readable (main ignored it silently); contradictory flags are
+    /// refused.
+    @Test func namedInputsAndContradictions() throws {
+        let ids = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l4"), "--no-firmware", "--pci-ids", "/nonexistent/pci.ids"])
+        #expect(ids.status == 66 && ids.stderr.contains("--pci-ids /nonexistent/pci.ids"), "\(ids.stderr)")
+        let both = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l4"), "--no-firmware", "--verify-all"])
+        #expect(both.status == 64 && both.stderr.contains("give one"), "\(both.stderr)")
+    }
 }
