@@ -88,4 +88,15 @@ struct VerdictTests {
         let both = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l4"), "--no-firmware", "--verify-all"])
         #expect(both.status == 64 && both.stderr.contains("give one"), "\(both.stderr)")
     }
+
+    /// Firmware shipped compressed, as distributions do, is named as found, not "missing".
+    @Test func compressedFirmwareIsNamed() throws {
+        let dir = try ScratchDirectory("verdict")
+        _ = try dir.write("fw/nvidia/ad102/gsp/gsp-535.113.01.bin.xz", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])
+        _ = try dir.write("fw/nvidia/ad102/gsp/bootloader-535.113.01.bin.zst", [0x28, 0xb5, 0x2f, 0xfd])
+        let r = try ProbeBinary.run(["firmware", "--firmware-root", dir.file("fw"), "--chip", "ad102"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("only gsp-535.113.01.bin.xz is present, compressed"), "\(r.stdout)")
+        #expect(r.stdout.contains("only bootloader-535.113.01.bin.zst is present, compressed"))
+    }
 }
