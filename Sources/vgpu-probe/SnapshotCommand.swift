@@ -42,6 +42,11 @@ struct SnapshotCommand: ParsableCommand {
         }
         let scan = SysfsScanner(devicesDirectory: devices, reader: reader).scan()
         let chosen = scan.functions.filter { all || $0.vendor == 0x10de }
+        guard !chosen.isEmpty else {
+            // An empty snapshot would look like a captured host: say there was nothing to capture.
+            Output.error(all ? "\(devices) lists no PCI functions" : "no NVIDIA PCI functions under \(sysfsRoot) (\(scan.functions.count) others; --all copies every function)")
+            throw Output.exit(.findings)
+        }
         var registers: [PCIAddress: IdentityRegisters] = [:]
         for f in chosen where f.vendor == 0x10de && !f.isVirtualFunction && (f.classCode ?? 0) >> 16 == 0x03 {
             if case .registers(let r) = BAR0Identity.read(directory: "\(devices)/\(f.address)", runtimeStatus: f.runtimeStatus, reader: reader) {

@@ -37,4 +37,13 @@ struct SnapshotCommandTests {
         #expect(run.status == 1)
         #expect(run.stderr.contains("already exists"))
     }
+
+    /// A host without NVIDIA functions is said to be one, exit 1, and nothing is written (main wrote an
+    /// empty tree and exited 0).
+    @Test func aHostWithoutNVIDIAFunctionsIsNotAnEmptySnapshot() throws {
+        let dir = try ScratchDirectory("snapshot")
+        let run = try ProbeBinary.run(["snapshot", "--sysfs-root", FixtureHosts.root("no-nvidia"), "--output", dir.file("snap")])
+        #expect(run.status == 1 && run.stderr.contains("no NVIDIA PCI functions"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("snap")))
+    }
 }
