@@ -19,21 +19,6 @@ package enum FileAccess {
         }
     }
 
-    /// The size of an open regular file.
-    package static func size(of fd: FileDescriptor, path: String) throws(FirmwareError) -> UInt64 {
-        do {
-            let s = try fd.stat()
-            guard s.type == .regular else {
-                throw FirmwareError(file: path, field: "file", problem: .unreadable("not a regular file"))
-            }
-            return UInt64(max(0, s.size))
-        } catch let error as FirmwareError {
-            throw error
-        } catch {
-            throw FirmwareError(file: path, field: "file", problem: .unreadable("\(error)"))
-        }
-    }
-
     /// Reads a whole small file (a bin container), refusing anything over `limit` bytes before reading.
     package static func readAll(_ path: String, limit: Int) throws(FirmwareError) -> [UInt8] {
         let opened = try openRegular(path)

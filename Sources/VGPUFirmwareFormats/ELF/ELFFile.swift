@@ -58,14 +58,9 @@ struct ELFFile: ~Copyable {
         guard libelfVersionAccepted else {
             throw FirmwareError(file: path, field: "libelf", problem: .libelf("elf_version(EV_CURRENT) refused"))
         }
-        let fd = try FileAccess.open(path)
-        let size: UInt64
-        do {
-            size = try FileAccess.size(of: fd, path: path)
-        } catch {
-            try? fd.close()
-            throw error
-        }
+        let opened = try FileAccess.openRegular(path)
+        let fd = opened.descriptor
+        let size = UInt64(max(0, opened.size))
         guard size <= Self.maximumSize else {
             try? fd.close()
             throw FirmwareError(file: path, field: "file", problem: .tooLarge(size: Int(clamping: size), limit: Int(Self.maximumSize)))
