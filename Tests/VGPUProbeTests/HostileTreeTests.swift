@@ -1,10 +1,12 @@
 import Foundation
+import Synchronization
 import Testing
 import VGPUTestSupport
 
 /// The hostile-tree generator: every attribute the probe reads, of a GPU and of one of its VFs, is in
 /// turn replaced by each kind of hostile file, and every subcommand that reads the tree runs over it
-/// with a deadline. The answer must be a report or a diagnostic with a documented exit status, never a
+/// with a deadline (for `racing`, while a thread rewrites it). The answer must be a report or a
+/// diagnostic with a documented exit status, never a
 /// hang, a crash, an internal error, broken JSON or a byte from outside the root.
 ///
 /// The kinds run in parallel, each on its own copy of the host.
@@ -12,6 +14,9 @@ struct HostileTreeTests {
     /// What replaces an attribute.
     enum Kind: String, CaseIterable {
         case fifo, socket, device, linkOutOfRoot, directory, empty, huge, junk
+        /// A regular file rewritten (truncated, then refilled with its own bytes or with junk) in a
+        /// loop while the commands read it.
+        case racing
     }
 
     /// The attributes, relative to the host root: the first L40 and its first VF.
@@ -52,9 +57,25 @@ struct HostileTreeTests {
         case .huge:
             #expect(fm.createFile(atPath: path, contents: Data()))
             #expect(truncate(path, 1 << 30) == 0)
-        case .junk:
+        case .junk, .racing:
             var generator = SystemRandomNumberGenerator()
             #expect(fm.createFile(atPath: path, contents: Data((0..<300).map { _ in UInt8.random(in: 0...255, using: &generator) })))
+        }
+    }
+
+    /// Rewrites `path` in a loop until `stop` is set, alternating `original` (when it was a regular
+    /// file) with random bytes, truncating first so readers also meet the empty and partial file.
+    static func race(_ path: String, original: Data?, until stop: StopFlag) {
+        var generator = SystemRandomNumberGenerator()
+        var round = 0
+        while !stop.isSet {
+            let bytes = round % 2 == 0 ? (original ?? Data()) : Data((0..<64).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            if let h = FileHandle(forWritingAtPath: path) {
+                try? h.truncate(atOffset: 0)
+                try? h.write(contentsOf: bytes.prefix(max(1, bytes.count / (1 + round % 3))))
+                try? h.close()
+            }
+            round += 1
         }
     }
 
@@ -72,6 +93,12 @@ struct HostileTreeTests {
             let existed = (try? fm.destinationOfSymbolicLink(atPath: path)) != nil || fm.fileExists(atPath: path)
             if existed { try fm.moveItem(atPath: path, toPath: saved) }
             try Self.plant(kind, at: path, scratch: scratch)
+            let stop = StopFlag()
+            let racer = DispatchGroup()
+            if kind == .racing {
+                let original = try? Data(contentsOf: URL(fileURLWithPath: saved))
+                DispatchQueue.global().async(group: racer) { Self.race(path, original: original, until: stop) }
+            }
             for (c, template) in Self.commands.enumerated() {
                 let arguments = template.map { $0 == "{root}" ? root : $0 == "{out}" ? scratch.file("snapshot-\(n)-\(c)") : $0 }
                 let r = try ProbeBinary.run(arguments, deadline: 20)
@@ -84,6 +111,8 @@ struct HostileTreeTests {
                     #expect((try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) != nil, "broken JSON: \(what)")
                 }
             }
+            stop.set()
+            racer.wait()  // the file is restored below: the racer must be done with it
             // Nothing a snapshot wrote came from outside the root.
             let (leaked, _) = try Oracle.run("grep", ["-rl", "--devices=skip", Self.secret, scratch.file("snapshot-\(n)-2")])
             #expect(leaked.isEmpty, "copied from outside the root: \(kind) at \(attribute): \(leaked)")
@@ -91,4 +120,11 @@ struct HostileTreeTests {
             if existed { try fm.moveItem(atPath: saved, toPath: path) }
         }
     }
+}
+
+/// A flag one thread sets and another polls.
+final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
 }
