@@ -186,7 +186,7 @@ public struct HostProbe {
     /// verifies the firmware of the chip BOOT_42 names, and a file already examined is not read again.
     static func prefetchFirmware(_ f: PCIFunction, registry: ModuleRegistry, verifier: FirmwareVerifier, options: Options) {
         guard f.vendor == nvidia, !f.isVirtualFunction, (f.classCode ?? 0) >> 16 == 0x03, let device = f.device,
-              options.slot.map { slot in slot.matches(f.address) || f.virtualFunctions.contains(where: slot.matches) } ?? true,
+              options.slot.map({ slot in slot.matches(f.address) || f.virtualFunctions.contains(where: slot.matches) }) ?? true,
               options.ids?.matches(vendor: f.vendor, device: f.device) ?? true,
               let owner = registry.select(pciDeviceID: device),
               let firmware = owner.module.firmware(for: owner.chip, release: owner.module.defaultRelease)
