@@ -74,6 +74,22 @@ public enum HostReportText {
         return out
     }
 
+    /// One line per GPU (`-q`): address, name, chip, and `ready` or the first failed check with its
+    /// detail, for a fleet's logs and a quick look.
+    public static func renderLines(_ r: HostReport) -> String {
+        r.gpus.map { g in
+            let verdict: String
+            if g.readiness.ready {
+                verdict = "ready" + (g.readiness.notChecked.map { " (not checked: \($0.joined(separator: ", ")))" } ?? "")
+            } else if let failed = g.readiness.checks.first(where: { !$0.ok && $0.skipped != true }) {
+                verdict = "NOT ready: \(failed.name): \(failed.detail)"
+            } else {
+                verdict = "NOT ready"
+            }
+            return "\(g.address)  \(g.name)  \(g.chip ?? "-")  \(verdict)\n"
+        }.joined()
+    }
+
     static func size(_ bytes: UInt64) -> String {
         for (unit, shift) in [("GiB", UInt64(30)), ("MiB", 20), ("KiB", 10)] where bytes >= 1 << shift && bytes % (1 << shift) == 0 {
             return "\(bytes >> shift) \(unit)"

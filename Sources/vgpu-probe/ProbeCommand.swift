@@ -55,6 +55,9 @@ struct ProbeCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.probe/1, see docs/cli.md).")
     var json = false
 
+    @Flag(name: [.customShort("q"), .long], help: "One line per GPU: address, name, chip, and 'ready' or the first failed check.")
+    var quiet = false
+
     @OptionGroup var digestCache: DigestCacheOptions
 
     @OptionGroup var global: GlobalOptions
@@ -63,6 +66,7 @@ struct ProbeCommand: ParsableCommand {
         if let slot, let why = SlotSelector.problem(with: slot) { throw ValidationError(why) }
         if let device, IDSelector(device) == nil { throw ValidationError("-d '\(device)' is not [vendor]:[device] in hex") }
         if noFirmware && digestCache.verifyAll { throw ValidationError("--verify-all hashes the firmware and --no-firmware skips it: give one") }
+        if quiet && (json || global.verbose) { throw ValidationError("-q prints one line per GPU; it does not combine with --json or -v") }
     }
 
     /// The report as it will be written.
@@ -103,12 +107,12 @@ struct ProbeCommand: ParsableCommand {
 
     func run() throws {
         guard let options = hostProbeOptions else { throw Output.exit(.usage) }  // unreachable: validate() checked the selectors
-        try Self.probe(options, json: json, verbose: global.verbose, commandLine: "parsed by swift-argument-parser")
+        try Self.probe(options, json: json, verbose: global.verbose, quiet: quiet, commandLine: "parsed by swift-argument-parser")
     }
 
     /// Probes and writes the report: the parsed command's work, and what `main` runs directly for a
     /// `PlainProbeLine`. `commandLine` says which, in the --verbose log.
-    static func probe(_ options: HostProbe.Options, json: Bool, verbose: Bool, commandLine: String) throws(ExitCode) {
+    static func probe(_ options: HostProbe.Options, json: Bool, verbose: Bool, quiet: Bool = false, commandLine: String) throws(ExitCode) {
         let logger = GlobalOptions.makeLogger(verbose: verbose)
         let registry = try Output.registry()
         logger.debug("probing", metadata: ["sysfs": "\(options.sysfsRoot)", "firmware": "\(options.firmwareRoot)",
@@ -117,7 +121,8 @@ struct ProbeCommand: ParsableCommand {
         let report: HostReport, rendering: Rendering, renderedAhead: Bool
         do {
             (report, rendering, renderedAhead) = try HostProbe(registry: registry).run(options) { report in
-                json ? .json(Result { try JSONOutput.encode(report) }) : .text(HostReportText.render(report, verbose: verbose))
+                json ? .json(Result { try JSONOutput.encode(report) })
+                    : .text(quiet ? HostReportText.renderLines(report) : HostReportText.render(report, verbose: verbose))
             }
         } catch {
             Output.error(error.description)

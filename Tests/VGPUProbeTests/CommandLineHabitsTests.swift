@@ -41,4 +41,15 @@ struct CommandLineHabitsTests {
         let r = try ProbeBinary.run(arguments)
         #expect(r.status == 64 && r.stderr.contains(hint), "\(r.stderr)")
     }
+
+    /// `-q`: one line per GPU, with `ready` or the first failed check, and the usual exit status.
+    @Test func quietIsOneLinePerGPU() throws {
+        let r = try ProbeBinary.run(["-q", "--sysfs-root", Self.host, "--no-firmware"])
+        #expect(r.status == 1, "the second L40 has no VFs enabled")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("0000:41:00.0  AD102GL [L40]  AD102  ready (not checked: firmware)") == true, "\(r.stdout)")
+        #expect(lines.last?.hasPrefix("0000:c1:00.0  AD102GL [L40]  AD102  NOT ready: vfs-enabled: no VFs enabled") == true)
+        #expect(try ProbeBinary.run(["-q", "--json"]).status == 64)
+    }
 }
