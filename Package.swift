@@ -82,7 +82,8 @@ let architectureTargets: [Target] = [
 // MARK: - Executables and plugins
 
 let toolTargets: [Target] = [
-    .executableTarget(name: "vgpu-probe", dependencies: ["VGPUProbe", "VGPUManager", "VGPUSystem", argumentParser, logging, systemPackage]),
+    .executableTarget(name: "vgpu-probe", dependencies: ["VGPUProbe", "VGPUManager", "VGPUSystem", argumentParser, logging, systemPackage],
+                      plugins: ["EmbedBuildInfo"]),
     // `gsp-elf FILE...`: a GSP image's sections through libelf, like `readelf -S`. A binary of its own,
     // without the argument parser or Foundation, so it starts as fast as readelf (docs/performance.md).
     .executableTarget(name: "gsp-elf", dependencies: ["VGPUFirmwareFormats", systemPackage]),
@@ -91,6 +92,9 @@ let toolTargets: [Target] = [
     .executableTarget(name: "vgpu-fuzz", dependencies: ["VGPUFuzz"]),
     // Build-time helper for EmbedFirmwareManifest: turns a manifest JSON file into a Swift source file.
     .executableTarget(name: "embed-manifest", path: "Plugins/EmbedFirmwareManifestTool"),
+    // Build-time helper for EmbedBuildInfo: the commit HEAD names, read from .git without running git.
+    .executableTarget(name: "embed-build-info", path: "Plugins/EmbedBuildInfoTool"),
+    .plugin(name: "EmbedBuildInfo", capability: .buildTool(), dependencies: ["embed-build-info"]),
     .plugin(
         name: "EmbedFirmwareManifest",
         capability: .buildTool(),

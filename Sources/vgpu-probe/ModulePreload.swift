@@ -14,10 +14,10 @@ enum ModulePreload {
     private static let outcome = Mutex<Result<ModuleRegistry, BuiltInModuleError>?>(nil)
     private static let started = Atomic<Bool>(false)
 
-    /// Arguments after which no module is needed: help, version, completion scripts, and
+    /// Arguments after which no module is needed: help, completion scripts, and
     /// `firmware --elf` (one file through libelf). Loading anyway would only compete with them for the
     /// runtime's start-up work.
-    static let needsNoModules: Set<String> = ["-h", "--help", "help", "--version", "--elf",
+    static let needsNoModules: Set<String> = ["-h", "--help", "help", "--elf",
                                               "--generate-completion-script", "--experimental-dump-help"]
 
     /// Starts loading unless `arguments` show that the command will not ask; a wrong guess costs only

@@ -10,6 +10,9 @@ struct VGPUProbeCommand: ParsableCommand {
             Everything is read-only: vgpu-probe never writes to sysfs, never wakes a suspended GPU and \
             never writes a device register.
 
+            --version prints the version, the commit it was built from, and the generations, chips and \
+            GSP firmware releases this build covers.
+
             Exit status: 0 everything checked is fine; 1 ran and found problems; 64 bad command line; \
             66 a root directory does not exist; 70 internal error (a bug: please report it); 74 the output \
             could not be written whole (full file system, closed standard output).
@@ -19,7 +22,6 @@ struct VGPUProbeCommand: ParsableCommand {
               vgpu-probe firmware --chip ad102             verify AD102's GSP firmware in /lib/firmware
               vgpu-probe firmware --firmware-root .firmware --json
             """,
-        version: "0.1.0",
         subcommands: [ProbeCommand.self, FirmwareCommand.self, PlanCommand.self, TypesCommand.self, SimulateCommand.self, SnapshotCommand.self],
         defaultSubcommand: ProbeCommand.self
     )
@@ -30,6 +32,11 @@ struct VGPUProbeCommand: ParsableCommand {
         Output.checkStandardOutput()
         let arguments = Array(CommandLine.arguments.dropFirst())
         Output.expectJSON(arguments.contains("--json"))
+        if arguments == ["--version"] {
+            do { Output.print(VersionText.render(try Output.registry())) } catch { fail(error) }
+            Output.finish()
+            return
+        }
         if let line = PlainProbeLine(arguments) {
             do {
                 try ProbeCommand.probe(line.options, json: line.json, verbose: line.verbose, commandLine: "read directly")

@@ -40,6 +40,12 @@ public enum Oracle {
         return rows
     }
 
+    /// The commit `git` says the checkout at `directory` is at; nil when git or the checkout is absent.
+    public static func gitHead(of directory: String) throws -> String? {
+        let r = try run("git", ["-C", directory, "rev-parse", "HEAD"])
+        return r.status == 0 ? r.output.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }
+
     /// `sha256sum`'s digest of a file.
     public static func sha256sum(_ path: String) throws -> String {
         String(try run("sha256sum", [path]).output.prefix(64))
