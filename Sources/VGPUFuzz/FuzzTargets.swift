@@ -117,7 +117,7 @@ extension FuzzTarget {
         var options = HostProbe.Options()
         options.sysfsRoot = "/fuzz"
         options.verifyFirmware = false
-        options.digestCachePath = nil
+        options.digestCache = nil
         guard let report = try? HostProbe(registry: registry, reader: FuzzHostReader(files: files)).run(options) else { return }
         _ = TerminalText.escaped(HostReportText.render(report, verbose: true))
         _ = try? JSONOutput.encode(report)

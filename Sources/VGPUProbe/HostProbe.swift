@@ -18,7 +18,7 @@ public struct HostProbe {
         public var verifyFirmware = true
         public var readBAR0 = true
         /// The digest cache file (nil: no cache) and whether to hash everything regardless.
-        public var digestCachePath: String? = DigestCache.defaultPath
+        public var digestCache: DigestCache.Location? = DigestCache.defaultLocation
         public var verifyAll = false
         /// How vGPU capacity is budgeted (VMMU segment, equal-size mode).
         public var policy = VGPUResourcePolicy()
@@ -140,7 +140,7 @@ public struct HostProbe {
         if options.pciIDsRequired, case .failure(let why) = SafeFile.openRegular(options.pciIDsPath).map({ try? $0.descriptor.close() }) {
             throw .pciIDsUnreadable(options.pciIDsPath, why.description)
         }
-        let cache = options.verifyFirmware ? options.digestCachePath.map { DigestCache(path: $0) } : nil
+        let cache = options.verifyFirmware ? options.digestCache.map(DigestCache.init) : nil
         let verifier = FirmwareVerifier(root: FirmwareRoot(path: options.firmwareRoot), cache: cache, verifyAll: options.verifyAll)
         var prefetch: (@Sendable (PCIFunction) -> Void)?
         if options.verifyFirmware {

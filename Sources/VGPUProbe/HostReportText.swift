@@ -32,13 +32,15 @@ public enum HostReportText {
                 if let f = v.fields, let hex = v.hex {
                     out += "  GSP_VF_INFO   totalVFs \(f.totalVFs), firstVFOffset \(f.firstVFOffset), BARs 0x\(String(f.firstVFBar0Address, radix: 16))"
                     out += "\(f.bar0Is64Bit ? "/64" : "/32") 0x\(String(f.firstVFBar1Address, radix: 16))\(f.bar1Is64Bit ? "/64" : "/32")"
-                    out += " 0x\(String(f.firstVFBar2Address, radix: 16))\(f.bar2Is64Bit ? "/64" : "/32")\n                \(hex)\n"
+                    out += " 0x\(String(f.firstVFBar2Address, radix: 16))\(f.bar2Is64Bit ? "/64" : "/32")\n"
+                    // The structure's raw bytes are for driver engineers comparing with a trace: -v.
+                    if verbose { out += "                \(hex)\n" }
                 } else if let why = v.unavailable {
                     out += "  GSP_VF_INFO   none: \(why)\n"
                 }
             }
             if let e = g.engines {
-                out += "  engines       \(e.engines.count) (\(e.numbering)): bitmap \(e.bitmap.joined(separator: " "))\n"
+                out += "  engines       \(e.engines.count) (\(e.numbering))" + (verbose ? ": bitmap \(e.bitmap.joined(separator: " "))" : "") + "\n"
             }
             if let types = g.vgpuTypes {
                 for series in ["Q", "B", "A", "C"] {

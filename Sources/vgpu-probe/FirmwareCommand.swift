@@ -64,7 +64,9 @@ struct FirmwareCommand: ParsableCommand {
             return
         }
         let registry = try Output.registry()
-        let cache = noDigest ? nil : digestCache.cache()
+        let location = noDigest ? nil : digestCache.location
+        if let location { logger.debug("digest cache \(location.path): \(location.readOnlyReason ?? "read and written")") }
+        let cache = location.map(DigestCache.init)
         let verifier = FirmwareVerifier(root: FirmwareRoot(path: firmware.firmwareRoot), verifiesDigests: !noDigest, cache: cache,
                                         verifyAll: digestCache.verifyAll)
         defer { cache?.save() }

@@ -34,11 +34,11 @@ struct DigestCacheOptions: ParsableArguments {
     @Flag(name: .long, help: "Hash every firmware file even when the digest cache knows it (and refresh the cache).")
     var verifyAll = false
 
-    @Flag(name: .long, help: "Neither read nor write the digest cache (~/.cache/vgpukit, or $VGPUKIT_CACHE_DIR).")
+    @Flag(name: .long, help: "Neither read nor write the digest cache (~/.cache/vgpukit, or $VGPUKIT_CACHE_DIR; as root only read unless $VGPUKIT_CACHE_DIR is set).")
     var noCache = false
 
-    /// The cache to use, or nil.
-    func cache() -> DigestCache? { noCache ? nil : DigestCache() }
+    /// Where the cache is, and whether it is written (DigestCache.defaultLocation); nil with --no-cache.
+    var location: DigestCache.Location? { noCache ? nil : DigestCache.defaultLocation }
 }
 
 /// swift-log may be bootstrapped once per process.

@@ -94,7 +94,7 @@ struct ProbeCommand: ParsableCommand {
         if let slot { guard let s = SlotSelector(slot) else { return nil }; options.slot = s }
         if let device { guard let d = IDSelector(device) else { return nil }; options.ids = d }
         options.verifyFirmware = !noFirmware
-        options.digestCachePath = noCache ? nil : DigestCache.defaultPath
+        options.digestCache = noCache ? nil : DigestCache.defaultLocation
         options.verifyAll = verifyAll
         return options
     }
@@ -117,6 +117,7 @@ struct ProbeCommand: ParsableCommand {
         let registry = try Output.registry()
         logger.debug("probing", metadata: ["sysfs": "\(options.sysfsRoot)", "firmware": "\(options.firmwareRoot)",
                                           "command-line": "\(commandLine)"])
+        if let cache = options.digestCache { logger.debug("digest cache \(cache.path): \(cache.readOnlyReason ?? "read and written")") }
         // Rendered by the probe, which can do it while the firmware is still being hashed.
         let report: HostReport, rendering: Rendering, renderedAhead: Bool
         do {

@@ -72,3 +72,45 @@ struct DigestCacheTests {
         #expect(known.count == files.count)
     }
 }
+
+/// Where the cache may be written: a read-only diagnosis as root leaves no file behind.
+struct DigestCachePolicyTests {
+    /// As root the default cache (under HOME or XDG_CACHE_HOME) is read-only; VGPUKIT_CACHE_DIR makes
+    /// it writable; as another user it is written (main: written wherever HOME pointed, /root under sudo).
+    @Test func rootWritesOnlyWhereAsked() {
+        let home = ["HOME": "/root"]
+        let asRoot = DigestCache.location(environment: home, runningAsRoot: true)
+        #expect(asRoot.path == "/root/.cache/vgpukit/firmware-digests.json" && !asRoot.writable)
+        #expect(asRoot.readOnlyReason?.contains("VGPUKIT_CACHE_DIR") == true)
+        let xdg = DigestCache.location(environment: ["HOME": "/root", "XDG_CACHE_HOME": "/var/cache"], runningAsRoot: true)
+        #expect(xdg.path == "/var/cache/vgpukit/firmware-digests.json" && !xdg.writable)
+        let chosen = DigestCache.location(environment: ["HOME": "/root", "VGPUKIT_CACHE_DIR": "/srv/c"], runningAsRoot: true)
+        #expect(chosen.path == "/srv/c/firmware-digests.json" && chosen.writable)
+        let user = DigestCache.location(environment: ["HOME": "/home/op"], runningAsRoot: false)
+        #expect(user.path == "/home/op/.cache/vgpukit/firmware-digests.json" && user.writable)
+        // An empty VGPUKIT_CACHE_DIR is unset, not "the current directory, writable".
+        #expect(!DigestCache.location(environment: ["HOME": "/root", "VGPUKIT_CACHE_DIR": ""], runningAsRoot: true).writable)
+    }
+
+    /// A read-only cache is read (its digests are used) and never written.
+    @Test func readOnlyCacheIsReadNotWritten() throws {
+        let dir = try ScratchDirectory("cache-ro")
+        let bytes = ELFImageBuilder.gspLike().build().bytes
+        _ = try dir.write("root/gsp.bin", bytes)
+        let entry = FirmwareManifest.File(role: .gsp, path: "gsp.bin", size: bytes.count, sha256: try Oracle.sha256sum(dir.file("root/gsp.bin")),
+                                          fwversion: "535.113.01", signatureSection: ".fwsignature_ad10x")
+        let path = dir.file("cache/digests.json")
+        let readOnly = DigestCache.location(environment: ["VGPUKIT_CACHE_DIR": "", "XDG_CACHE_HOME": dir.file("xdg")], runningAsRoot: true)
+        let cache = DigestCache(readOnly)
+        _ = FirmwareVerifier(root: FirmwareRoot(path: dir.file("root")), cache: cache).verify(entry)
+        cache.save()
+        #expect(!FileManager.default.fileExists(atPath: dir.file("xdg")), "nothing written for a read-only cache")
+        // Written by a writable one, then read (not re-hashed) through the read-only one.
+        let written = DigestCache(path: path)
+        _ = FirmwareVerifier(root: FirmwareRoot(path: dir.file("root")), cache: written).verify(entry)
+        written.save()
+        let reader = DigestCache(.init(path: path, readOnly: true))
+        let v = FirmwareVerifier(root: FirmwareRoot(path: dir.file("root")), cache: reader)
+        #expect(v.verify(entry).isOK && v.hashed == 0 && v.cached == 1)
+    }
+}

@@ -52,4 +52,30 @@ struct CommandLineHabitsTests {
         #expect(lines.last?.hasPrefix("0000:c1:00.0  AD102GL [L40]  AD102  NOT ready: vfs-enabled: no VFs enabled") == true)
         #expect(try ProbeBinary.run(["-q", "--json"]).status == 64)
     }
+
+    /// `--version` names the program, version, commit and what the build covers (main: "0.1.0").
+    @Test func versionNamesCommitAndCoverage() throws {
+        let r = try ProbeBinary.run(["--version"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        let head = try #require(lines.first)
+        #expect(head.hasPrefix("vgpu-probe 0.1.0 (commit "), "\(head)")
+        // The commit of this checkout when it is one (the plugin reads .git), else "unknown".
+        let commit = head.split(separator: " ").last.map { String($0.dropLast()) } ?? ""
+        #expect(commit == "unknown" || (commit.count == 12 && commit.allSatisfy(\.isHexDigit)), "\(commit)")
+        if let expected = try? Oracle.gitHead(of: RealFirmware.packageRoot.path) { #expect(expected.hasPrefix(commit)) }
+        #expect(lines.contains { $0.hasPrefix("  ada: AD102, AD103, AD104, AD106, AD107; GSP firmware 535.113.01 (default)") }, "\(r.stdout)")
+        #expect(lines.contains { $0.hasPrefix("  ampere: GA100, GA102") })
+    }
+
+    /// Raw GSP_VF_INFO bytes and the engine bitmap are for -v; the default report keeps the decoded
+    /// values (main: both always printed).
+    @Test func rawHexOnlyWithVerbose() throws {
+        let plain = try ProbeBinary.run(["--sysfs-root", Self.host, "--no-firmware", "-s", "41:00.0"])
+        let verbose = try ProbeBinary.run(["--sysfs-root", Self.host, "--no-firmware", "-s", "41:00.0", "-v"])
+        let rawVFInfo = "2000000004000000000008b1"
+        #expect(plain.stdout.contains("GSP_VF_INFO   totalVFs 32") && !plain.stdout.contains(rawVFInfo), "\(plain.stdout)")
+        #expect(plain.stdout.contains("engines       19 (r535)\n"))
+        #expect(verbose.stdout.contains(rawVFInfo) && verbose.stdout.contains("bitmap 0x0008784038783e02"), "\(verbose.stdout)")
+    }
 }

@@ -26,7 +26,7 @@ struct JSONOutputTests {
         var options = HostProbe.Options()
         options.sysfsRoot = FixtureHosts.root(host)
         options.firmwareRoot = RealFirmware.root
-        options.digestCachePath = nil
+        options.digestCache = nil
         options.verifyFirmware = RealFirmware.shouldRun
         let report = try HostProbe(registry: try BuiltInModules.registry()).run(options)
         #expect(!report.gpus.isEmpty || host == "no-nvidia")

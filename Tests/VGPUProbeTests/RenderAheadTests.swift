@@ -15,7 +15,7 @@ struct RenderAheadTests {
         var options = HostProbe.Options()
         options.sysfsRoot = FixtureHosts.root("l40-two-gpus")  // two L40s: AD102
         options.firmwareRoot = firmwareRoot
-        options.digestCachePath = nil
+        options.digestCache = nil
         options.renderAhead = renderAhead
         let (report, rendering, ahead) = try HostProbe(registry: try BuiltInModules.registry()).run(options) { report in
             (try? JSONOutput.encode(report)) ?? Data()
@@ -58,7 +58,7 @@ struct RenderAheadTests {
         var plain = HostProbe.Options()
         plain.sysfsRoot = FixtureHosts.root("l40-two-gpus")
         plain.firmwareRoot = RealFirmware.root
-        plain.digestCachePath = nil
+        plain.digestCache = nil
         #expect(run.report == (try HostProbe(registry: try BuiltInModules.registry()).run(plain)))
     }
 }

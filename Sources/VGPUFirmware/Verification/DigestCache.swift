@@ -44,6 +44,8 @@ public final class DigestCache: Sendable {
 
     /// Where the cache is stored.
     public let path: String
+    /// Whether `save` writes (`Location.writable`).
+    public let writable: Bool
     /// Digest by key text; `added` holds what this process stored, which `save` merges into the file.
     private let state = Mutex<(entries: [String: String], added: [String: String])>(([:], [:]))
     /// Largest cache file read; anything bigger is ignored (and replaced on save).
@@ -51,23 +53,55 @@ public final class DigestCache: Sendable {
     /// Most entries kept (a few firmware releases of every chip fit many times over).
     static let maximumEntries = 4096
 
+    /// Where a cache lives and whether this process may write it.
+    public struct Location: Sendable, Equatable {
+        /// The cache file.
+        public let path: String
+        /// False: the file is read when present and never written.
+        public let writable: Bool
+        /// Why it is read-only, for --verbose; nil when writable.
+        public let readOnlyReason: String?
+
+        /// A cache the caller chose: written unless `readOnly`.
+        public init(path: String, readOnly: Bool = false) {
+            self.init(path: path, readOnlyReason: readOnly ? "read-only as asked" : nil)
+        }
+
+        init(path: String, readOnlyReason: String?) { (self.path, writable, self.readOnlyReason) = (path, readOnlyReason == nil, readOnlyReason) }
+    }
+
     /// `$VGPUKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/vgpukit`, else `$HOME/.cache/vgpukit`; file
     /// firmware-digests.json. A variable set to the empty string counts as unset (as XDG says), so
     /// `VGPUKIT_CACHE_DIR=` never puts the cache in the current or root directory.
-    public static var defaultPath: String {
-        let env = ProcessInfo.processInfo.environment
-        func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let dir = value("VGPUKIT_CACHE_DIR") ?? value("XDG_CACHE_HOME").map { $0 + "/vgpukit" }
-            ?? (value("HOME") ?? FileManager.default.homeDirectoryForCurrentUser.path) + "/.cache/vgpukit"
-        return dir + "/firmware-digests.json"
+    ///
+    /// Written when the user may be assumed to want it: always under `$VGPUKIT_CACHE_DIR`; elsewhere only
+    /// when not running as root. `sudo vgpu-probe` on a production host is a read-only diagnosis, and a
+    /// file appearing under /root (or under the invoking user's home, owned by root) would be a surprise:
+    /// there the cache is read if present and never written, and --verbose says so.
+    public static var defaultLocation: Location {
+        location(environment: ProcessInfo.processInfo.environment, runningAsRoot: geteuid() == 0)
     }
 
-    /// Opens the cache at `path`; an absent, oversized, non-regular or corrupt file starts it empty.
-    public init(path: String = DigestCache.defaultPath) {
-        self.path = path
+    /// `defaultLocation` for a given environment and user (the seam its tests use).
+    public static func location(environment env: [String: String], runningAsRoot: Bool) -> Location {
+        func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        if let chosen = value("VGPUKIT_CACHE_DIR") { return Location(path: chosen + "/firmware-digests.json") }
+        let dir = value("XDG_CACHE_HOME").map { $0 + "/vgpukit" }
+            ?? (value("HOME") ?? FileManager.default.homeDirectoryForCurrentUser.path) + "/.cache/vgpukit"
+        let why = runningAsRoot ? "running as root: the default cache is read, not written (set VGPUKIT_CACHE_DIR to keep one)" : nil
+        return Location(path: dir + "/firmware-digests.json", readOnlyReason: why)
+    }
+
+    /// Opens the cache at `location`; an absent, oversized, non-regular or corrupt file starts it empty.
+    public init(_ location: Location) {
+        self.path = location.path
+        self.writable = location.writable
         let entries = Self.load(path)
         state.withLock { $0.entries = entries }
     }
+
+    /// Opens a cache the caller chose at `path`, written on `save`.
+    public convenience init(path: String) { self.init(Location(path: path)) }
 
     /// The valid entries of the cache file at `path`; empty when there are none to read. The size is
     /// checked on the opened file before it is read.
@@ -91,8 +125,9 @@ public final class DigestCache: Sendable {
 
     /// Merges this process's new digests into the cache file, if it stored any: under an exclusive
     /// lock, the file is read again, the new entries are added and the result replaces it by rename.
-    /// Errors are ignored: a cache is an optimisation.
+    /// Errors are ignored: a cache is an optimisation. A read-only cache writes nothing.
     public func save() {
+        guard writable else { return }
         let added = state.withLock { s -> [String: String] in
             defer { s.added = [:] }
             return s.added
