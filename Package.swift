@@ -86,7 +86,7 @@ let toolTargets: [Target] = [
                       plugins: ["EmbedBuildInfo"]),
     // `gsp-elf FILE...`: a GSP image's sections through libelf, like `readelf -S`. A binary of its own,
     // without the argument parser or Foundation, so it starts as fast as readelf (docs/performance.md).
-    .executableTarget(name: "gsp-elf", dependencies: ["VGPUFirmwareFormats", systemPackage]),
+    .executableTarget(name: "gsp-elf", dependencies: ["VGPUFirmwareFormats", systemPackage], plugins: ["EmbedBuildInfo"]),
     // Fuzz targets (VGPUFuzz) and their driver: a libFuzzer binary with -DFUZZING, a corpus replayer without.
     .target(name: "VGPUFuzz", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUManager", "VGPUProbe"]),
     .executableTarget(name: "vgpu-fuzz", dependencies: ["VGPUFuzz"]),

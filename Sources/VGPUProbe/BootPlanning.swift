@@ -17,8 +17,8 @@ public enum BootPlanning {
         public var firmwareRoot = "/lib/firmware"
         public var vgaWorkspaceRegister: UInt32?
         public var simulate = false
-        /// Whose rules to follow where drivers differ; nil: the driver the GPU at -s is bound to when it
-        /// is nouveau, else NVIDIA's.
+        /// Whose rules to follow where drivers differ; nil: those of the driver the GPU at -s is bound
+        /// to (`GSPDriver.booting(kernelDriver:)`), else NVIDIA's.
         public var driver: GSPDriver?
         public init() {}
     }
@@ -101,7 +101,7 @@ public enum BootPlanning {
                 throw .unsupported("\(gpu.address): \(gpu.identity.note ?? "chip not identified")")
             }
             (module, chip, address) = (found.module, found.chip, gpu.address)
-            boundDriver = gpu.driver == "nouveau" ? .nouveau : nil
+            boundDriver = GSPDriver.booting(kernelDriver: gpu.driver)
             vfInfo = gpu.vfInfo
             if let id = UInt16(gpu.deviceID, radix: 16), let board = (module as? any BoardCatalog)?.board(deviceID: id) {
                 boardName = board.name
@@ -116,18 +116,11 @@ public enum BootPlanning {
         }
         guard let framebuffer = fb else { throw .noFramebufferSize(chip.name) }
         let release = request.release ?? module.defaultRelease
-        guard let sizing = module as? any GSPHeapSizing, let parameters = sizing.heapParameters(for: chip, release: release) else {
-            throw .unsupported("module \(module.name) has no GSP heap parameters for \(chip.name) at \(release)")
-        }
-        let (inputs, files) = try firmwareInputs(module: module, chip: chip, release: release, root: request.firmwareRoot,
-                                                 framebuffer: framebuffer, vga: request.vgaWorkspaceRegister)
-        let plan: GSPBootPlan
-        do {
-            let scrubberFile = module.firmware(for: chip, release: release)?.files.files.contains(where: { $0.role == .scrubber }) ?? false
-            plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: request.vgpu ? .vgpu(override: request.heapOverride) : .bareMetal,
-                                           inputs: inputs, parameters: parameters, driver: request.driver ?? boundDriver ?? .nvidia,
-                                           scrubberFileShipped: scrubberFile)
-        } catch { throw .plan(error) }
+        let verifier = FirmwareVerifier(root: FirmwareRoot(path: request.firmwareRoot))
+        let (plan, parameters, files) = try bootPlan(module: module, chip: chip, release: release, framebuffer: framebuffer,
+                                                     mode: request.vgpu ? .vgpu(override: request.heapOverride) : .bareMetal,
+                                                     driver: request.driver ?? boundDriver ?? .nvidia,
+                                                     vga: request.vgaWorkspaceRegister, verifier: verifier)
         let bytes = plan.metaBytes
         let hexLines = stride(from: 0, to: bytes.count, by: 32).map { i in
             bytes[i..<i + 32].map { pad0(String($0, radix: 16), 2) }.joined()
@@ -144,17 +137,36 @@ public enum BootPlanning {
         return report
     }
 
+    /// The plan for `chip` at `release` by `driver`'s rules, from the firmware `verifier` reads (the
+    /// plan command's, which hashes; the probe's vGPU boot check, which only parses), with the heap
+    /// parameters and the firmware files it used.
+    static func bootPlan(module: any ArchitectureModule, chip: Chip, release: FirmwareRelease, framebuffer: UInt64, mode: GSPHeapMode,
+                         driver: GSPDriver, vga: UInt32?, verifier: FirmwareVerifier) throws(Failure) -> (GSPBootPlan, GSPHeapParameters, [String])
+    {
+        guard let sizing = module as? any GSPHeapSizing, let parameters = sizing.heapParameters(for: chip, release: release) else {
+            throw .unsupported("module \(module.name) has no GSP heap parameters for \(chip.name) at \(release)")
+        }
+        let (inputs, files) = try firmwareInputs(module: module, chip: chip, release: release, verifier: verifier, framebuffer: framebuffer, vga: vga)
+        let scrubberFile = module.firmware(for: chip, release: release)?.files.files.contains(where: { $0.role == .scrubber }) ?? false
+        do {
+            let plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: mode, inputs: inputs, parameters: parameters,
+                                               driver: driver, scrubberFileShipped: scrubberFile)
+            return (plan, parameters, files)
+        } catch { throw .plan(error) }
+    }
+
     /// Sizes and descriptor fields from the chip's verified firmware.
-    static func firmwareInputs(module: any ArchitectureModule, chip: Chip, release: FirmwareRelease, root: String,
+    static func firmwareInputs(module: any ArchitectureModule, chip: Chip, release: FirmwareRelease, verifier: FirmwareVerifier,
                                framebuffer: UInt64, vga: UInt32?) throws(Failure) -> (GSPBootInputs, [String])
     {
-        if let why = FirmwareRoot(path: root).unusable {
+        let root = verifier.root.path
+        if let why = verifier.root.unusable {
             throw .firmwareRoot("firmware root \(root) \(why) (install the GSP firmware there, or pass --firmware-root)")
         }
         guard let (r, files) = module.firmware(for: chip, release: release) else {
             throw .unsupported("\(chip.name) has no firmware manifest for \(release); supported: \(module.supportedReleases.map(\.description).joined(separator: ", "))")
         }
-        let report = FirmwareVerifier(root: FirmwareRoot(path: root)).verify(chip: files, release: r)
+        let report = verifier.verify(chip: files, release: r)
         guard report.isOK else { throw .firmware(report.files.flatMap(\.findings).map(\.message)) }
         var image: GSPFirmwareImage?, bootloader: RISCVBootloader?, signature: ELFSection?
         for file in report.files {

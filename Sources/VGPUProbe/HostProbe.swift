@@ -142,6 +142,9 @@ public struct HostProbe {
         }
         let cache = options.verifyFirmware ? options.digestCache.map(DigestCache.init) : nil
         let verifier = FirmwareVerifier(root: FirmwareRoot(path: options.firmwareRoot), cache: cache, verifyAll: options.verifyAll)
+        // The vGPU boot check needs the files' sizes and descriptors, not their digests: parsed while
+        // `verifier` hashes, so the check never waits for the hash (and each file is parsed once per run).
+        let parser = FirmwareVerifier(root: FirmwareRoot(path: options.firmwareRoot), verifiesDigests: false)
         var prefetch: (@Sendable (PCIFunction) -> Void)?
         if options.verifyFirmware {
             prefetch = { [registry] f in Self.prefetchFirmware(f, registry: registry, verifier: verifier, options: options) }
@@ -169,8 +172,8 @@ public struct HostProbe {
                 selectedVF = "\(f.virtualFunctions[n]) is VF \(n + 1) of \(f.address): the report is the PF's"
             }
             if let ids = options.ids, !ids.matches(vendor: f.vendor, device: f.device) { continue }
-            drafts.append(draft(f, devices: devices, byAddress: byAddress, names: names, verifier: verifier, reader: reader, options: options,
-                                selectedVF: selectedVF))
+            drafts.append(draft(f, devices: devices, byAddress: byAddress, names: names, verifier: verifier, parser: parser, reader: reader,
+                                options: options, selectedVF: selectedVF))
         }
         // Every report is drafted before any firmware verdict is awaited: the prefetch may still be
         // hashing, and only the firmware and readiness parts depend on it.
@@ -204,7 +207,8 @@ public struct HostProbe {
     }
 
     private func draft(_ f: PCIFunction, devices: String, byAddress: [PCIAddress: PCIFunction], names: PCIIDDatabase?,
-                        verifier: FirmwareVerifier, reader: any SysfsReader, options: Options, selectedVF: String? = nil) -> Draft
+                        verifier: FirmwareVerifier, parser: FirmwareVerifier, reader: any SysfsReader, options: Options,
+                        selectedVF: String? = nil) -> Draft
     {
         var diagnostics = (selectedVF.map { ["-s: " + $0] } ?? []) + f.diagnostics.map(\.description)
         // Identity: BOOT_42 when BAR0 can be read, else the module id tables.
@@ -279,8 +283,14 @@ public struct HostProbe {
         let vfInfo = sriov == nil ? nil : VFInfoReport.make(module: owner?.module, sriov: f.sriovValues)
         let engines = EngineReport.make(module: owner?.module, chip: owner?.chip, release: nil)
         let creatableTypes = creatable.map { CreatableTypesReport.make(vf: $0.0, offered: $0.1, catalogue: catalogue) }
+        let bootCheck = owner.map { owner in
+            options.verifyFirmware
+                ? VGPUBootCheck.judge(module: owner.module, chip: owner.chip, deviceID: f.device, kernelDriver: f.driver, verifier: parser)
+                : HostReport.Check(name: VGPUBootCheck.name, ok: false, detail: "not checked (--no-firmware)", skipped: true)
+        }
         return Draft(firmware: firmware, firmwareIfVerified: firmwareIfVerified) { [self] firmware in
-            let readiness = judge(owner: owner, identity: identity, sriov: sriov, function: f, firmware: firmware, verify: options.verifyFirmware)
+            let readiness = judge(owner: owner, identity: identity, sriov: sriov, function: f, firmware: firmware, verify: options.verifyFirmware,
+                                  bootCheck: bootCheck)
             return HostReport.GPU(
                 address: f.address.description, vendorID: hex4(f.vendor), deviceID: hex4(f.device), name: name,
                 subsystem: f.subsystemVendor.map { "\(hex4($0)):\(hex4(f.subsystemDevice))" }, revision: f.revision.map { hex2($0) },
@@ -317,7 +327,7 @@ public struct HostProbe {
 
     /// The readiness checks; the GPU is ready when every one passes.
     private func judge(owner: (module: any ArchitectureModule, chip: Chip)?, identity: HostReport.Identity, sriov: HostReport.SRIOV?,
-                       function f: PCIFunction, firmware: HostReport.Firmware?, verify: Bool) -> HostReport.Readiness
+                       function f: PCIFunction, firmware: HostReport.Firmware?, verify: Bool, bootCheck: HostReport.Check?) -> HostReport.Readiness
     {
         var checks: [HostReport.Check] = []
         if let owner {
@@ -328,6 +338,7 @@ public struct HostProbe {
                                 detail: "not covered by this build of vgpu-probe (the GPU may be fine): \(identity.note ?? "chip not identified")"))
         }
         let sriovProblems = f.sriovProblems
+        var sriovUsable = false
         switch sriov {
         case _ where !sriovProblems.isEmpty:
             checks.append(.init(name: "sriov", ok: false, detail: "SR-IOV values are inconsistent: " + sriovProblems.joined(separator: "; ")))
@@ -338,6 +349,7 @@ public struct HostProbe {
         case let s? where s.vfDeviceID == "0000":
             checks.append(.init(name: "sriov", ok: false, detail: "SR-IOV VF device id is 0: the VFs are unusable"))
         case let s?:
+            sriovUsable = true
             checks.append(.init(name: "sriov", ok: true, detail: "SR-IOV capable: \(s.totalVFs) VFs, VF device \(s.vfDeviceID ?? "?") (from \(s.source))"))
         }
         let enabled = sriov?.enabledVFs ?? 0
@@ -362,6 +374,8 @@ public struct HostProbe {
         } else {
             checks.append(.init(name: "firmware", ok: false, detail: "no firmware manifest for this chip"))
         }
+        // Booting in vGPU mode is a question only for a GPU that can host vGPUs at all.
+        if let bootCheck, sriovUsable { checks.append(bootCheck) }
         // A skipped check neither passes nor fails: the verdict is over the checks made, and says which
         // were not.
         let skipped = checks.filter { $0.skipped == true }.map(\.name)

@@ -15,8 +15,8 @@ import VGPUFirmwareFormats
 /// fast as readelf does (docs/performance.md). Its command line is small enough to parse by hand.
 @main
 enum GSPELFCommand {
-    /// The same version as `vgpu-probe --version`.
-    static let version = "0.1.0"
+    /// What `--version` prints: the same version and commit as `vgpu-probe --version`'s first line.
+    static let version = "gsp-elf \(BuildInfo.version) (commit \(BuildInfo.commit))"
 
     /// Exit statuses, as `vgpu-probe` uses them (sysexits.h).
     enum Status: Int32 {

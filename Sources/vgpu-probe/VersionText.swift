@@ -4,11 +4,8 @@ import VGPUCore
 /// (each generation's chips and firmware releases, the default release marked), so a bug report says
 /// which build made an answer and whether a chip or release was in its reach.
 enum VersionText {
-    /// The version of this source tree.
-    static let number = "0.1.0"
-
     /// The first line, without the coverage: all that needs no modules.
-    static var headline: String { "vgpu-probe \(number) (commit \(BuildInfo.commit))" }
+    static var headline: String { "vgpu-probe \(BuildInfo.version) (commit \(BuildInfo.commit))" }
 
     /// The whole answer.
     static func render(_ registry: ModuleRegistry) -> String {

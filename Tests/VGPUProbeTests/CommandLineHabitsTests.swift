@@ -48,7 +48,7 @@ struct CommandLineHabitsTests {
         #expect(r.status == 1, "the second L40 has no VFs enabled")
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.count == 2)
-        #expect(lines.first?.hasPrefix("0000:41:00.0  AD102GL [L40]  AD102  ready (not checked: firmware)") == true, "\(r.stdout)")
+        #expect(lines.first?.hasPrefix("0000:41:00.0  AD102GL [L40]  AD102  ready (not checked: firmware, vgpu-boot)") == true, "\(r.stdout)")
         #expect(lines.last?.hasPrefix("0000:c1:00.0  AD102GL [L40]  AD102  NOT ready: vfs-enabled: no VFs enabled") == true)
         #expect(try ProbeBinary.run(["-q", "--json"]).status == 64)
     }

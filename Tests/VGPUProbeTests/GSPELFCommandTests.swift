@@ -88,6 +88,7 @@ struct GSPELFCommandTests {
         }
         let version = try Self.gspELF(["--version"])
         #expect(version.status == 0)
-        #expect(version.stdout == (try ProbeBinary.run(["--version"])).stdout)
+        let probeVersion = try ProbeBinary.run(["--version"]).stdout.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(version.stdout == probeVersion.replacingOccurrences(of: "vgpu-probe ", with: "gsp-elf ") + "\n")
     }
 }

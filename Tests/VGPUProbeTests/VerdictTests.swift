@@ -10,14 +10,40 @@ struct VerdictTests {
     @Test func aSkippedCheckIsShownAsSkipped() throws {
         let text = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--no-firmware"])
         #expect(text.stdout.contains("[--] firmware     not checked (--no-firmware)"), "\(text.stdout)")
-        #expect(text.stdout.contains("vGPU ready    YES (not checked: firmware)"))
+        #expect(text.stdout.contains("vGPU ready    YES (not checked: firmware, vgpu-boot)"))
         #expect(!text.stdout.contains("[ok] firmware"))
         let json = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--no-firmware", "--json"])
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let readiness = try #require((doc["gpus"] as? [[String: Any]])?.first?["readiness"] as? [String: Any])
-        #expect(readiness["notChecked"] as? [String] == ["firmware"])
+        #expect(readiness["notChecked"] as? [String] == ["firmware", "vgpu-boot"])
         let firmware = try #require((readiness["checks"] as? [[String: Any]])?.first { $0["name"] as? String == "firmware" })
         #expect(firmware["skipped"] as? Bool == true && firmware["ok"] as? Bool == false)
+    }
+
+    /// An L40 bound to nouveau: the vGPU-mode boot needs the AD102 scrubber, which nouveau loads from a
+    /// file that 535.113.01 does not ship. The plan fails, and the probe's `vgpu-boot` check says the
+    /// same (main: the probe called this GPU "vGPU ready YES" while the plan failed).
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func anUnmetBootRequirementIsAReadinessCheck() throws {
+        let dir = try ScratchDirectory("verdict-nouveau")
+        let host = dir.file("host")
+        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("l40-two-gpus"), host]).status == 0)
+        try FileManager.default.createDirectory(atPath: host + "/bus/pci/drivers/nouveau", withIntermediateDirectories: true)
+        let link = host + "/devices/pci0000:40/0000:40:01.1/0000:41:00.0/driver"
+        try FileManager.default.removeItem(atPath: link)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "../../../../bus/pci/drivers/nouveau")
+
+        let probe = try ProbeBinary.run(["--sysfs-root", host, "--firmware-root", RealFirmware.root, "-s", "41:00.0"])
+        #expect(probe.status == 1)
+        #expect(probe.stdout.contains("vGPU ready    NO"), "\(probe.stdout)")
+        #expect(probe.stdout.contains("[!!] vgpu-boot    nouveau cannot boot the GSP in vGPU mode: "), "\(probe.stdout)")
+        #expect(probe.stdout.contains("ships no scrubber file for AD102"))
+        let plan = try ProbeBinary.run(["plan", "--sysfs-root", host, "--firmware-root", RealFirmware.root, "-s", "41:00.0", "--vgpu"])
+        #expect(plan.status == 1 && plan.stderr.contains("ships no scrubber file for AD102"), "\(plan.stderr)")
+
+        // Bound to NVIDIA's driver, which carries the scrubber, the same GPU boots.
+        let nvidia = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--firmware-root", RealFirmware.root, "-s", "41:00.0"])
+        #expect(nvidia.status == 0 && nvidia.stdout.contains("[ok] vgpu-boot    nvidia can boot the GSP in vGPU mode: 535.113.01"), "\(nvidia.stdout)")
     }
 
     /// A firmware root that does not exist or is a plain file, and a devices directory with no

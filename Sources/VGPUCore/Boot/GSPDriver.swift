@@ -13,6 +13,17 @@ public enum GSPDriver: String, Sendable, Codable, CaseIterable, CustomStringConv
     /// (it must come from a firmware file).
     case novaCore = "nova-core"
 
+    /// Whose rules boot a GPU bound to the kernel driver `name` (sysfs `driver` link): nouveau's and
+    /// nova-core's own; NVIDIA's for the nvidia module and for an unbound or passthrough (vfio-pci)
+    /// GPU, which NVIDIA's driver would take when the host is set up for vGPU.
+    public static func booting(kernelDriver name: String?) -> GSPDriver {
+        switch name {
+        case "nouveau": .nouveau
+        case "nova_core", "nova-core": .novaCore
+        default: .nvidia
+        }
+    }
+
     /// The name, as on the command line.
     public var description: String { rawValue }
 

@@ -1,0 +1,39 @@
+import VGPUCore
+import VGPUFirmware
+
+/// The probe's `vgpu-boot` readiness check: could the GPU's driver boot the GSP in vGPU mode with the
+/// firmware on disk?
+///
+/// It makes the plan `vgpu-probe plan -s SLOT --vgpu` makes (the bound driver's rules, the board's
+/// framebuffer, the module's default release), so the probe and the plan cannot disagree: a requirement
+/// the plan finds unmet (nouveau on AD10x needs a scrubber file 535.113.01 does not ship) fails this check.
+enum VGPUBootCheck {
+    /// The check's name in the report.
+    static let name = "vgpu-boot"
+
+    /// The check for `chip` of `module` on the board with PCI `deviceID`, bound to `kernelDriver`;
+    /// `verifier` reads the firmware (parsing is enough: the `firmware` check judges the digests).
+    static func judge(module: any ArchitectureModule, chip: Chip, deviceID: UInt16?, kernelDriver: String?,
+                      verifier: FirmwareVerifier) -> HostReport.Check
+    {
+        let driver = GSPDriver.booting(kernelDriver: kernelDriver)
+        guard let id = deviceID, let board = (module as? any BoardCatalog)?.board(deviceID: id) else {
+            return .init(name: name, ok: false, detail: "not checked: this build does not know the board's framebuffer size "
+                + "('vgpu-probe plan --chip \(chip.name.lowercased()) --fb-size SIZE --vgpu' plans it)", skipped: true)
+        }
+        do {
+            let (plan, _, _) = try BootPlanning.bootPlan(module: module, chip: chip, release: module.defaultRelease, framebuffer: board.framebuffer,
+                                                         mode: .vgpu(override: nil), driver: driver, vga: nil, verifier: verifier)
+            if let unmet = plan.unmetRequirements.first {
+                return .init(name: name, ok: false, detail: "\(driver) cannot boot the GSP in vGPU mode: \(unmet)")
+            }
+            return .init(name: name, ok: true, detail: "\(driver) can boot the GSP in vGPU mode: \(plan.release), "
+                + "\(Sizes.describe(plan.heap.size)) heap for \(plan.heap.vfPartitionCount) VF partitions"
+                + (plan.heap.requiresScrubber ? ", scrubber run first" : ""))
+        } catch .firmware {
+            return .init(name: name, ok: false, detail: "cannot be judged: the firmware does not verify (see firmware)")
+        } catch {
+            return .init(name: name, ok: false, detail: "no vGPU-mode boot plan: \(error)")
+        }
+    }
+}
