@@ -35,11 +35,14 @@ public struct SysfsSnapshot {
     /// through a link (`OutputDirectory`); each file gets its source's permission bits, never looser
     /// than 0644, and a config space read past the 64 bytes everyone may read is written 0600.
     ///
-    /// - Parameter registers: identity registers read for some functions, written as `resource0` stand-ins.
+    /// - Parameters:
+    ///   - registers: identity registers read for some functions, written as `resource0` stand-ins.
+    ///   - sysfsRoot: the root whose `module/<driver>/version` files are copied for the functions'
+    ///     drivers (the probe reports the driver's version from there); nil copies none.
     /// - Returns: how many files were written.
     @discardableResult
     public func write(_ functions: [PCIFunction], from devicesDirectory: String, to output: String,
-                      registers: [PCIAddress: IdentityRegisters] = [:]) throws(Failure) -> Int
+                      registers: [PCIAddress: IdentityRegisters] = [:], sysfsRoot: String? = nil) throws(Failure) -> Int
     {
         var written = 0
         do {
@@ -84,6 +87,13 @@ public struct SysfsSnapshot {
                 if let pf = f.physicalFunction {
                     try target.symlink("physfn", to: "../\(pf)")
                 }
+            }
+            let drivers = Set(functions.compactMap(\.driver)).filter(DriverVersions.isModuleName).sorted()
+            for driver in drivers {
+                guard let root = sysfsRoot, case .success(let bytes) = reader.read("\(root)/module/\(driver)/version", limit: DriverVersions.limit)
+                else { continue }
+                try top.subdirectory("module/\(driver)").write("version", bytes, mode: 0o644)
+                written += 1
             }
         } catch {
             throw Failure(description: "cannot write the snapshot: \(error)")

@@ -31,7 +31,7 @@ public enum BootPlanText {
             }
         }
         if let e = r.engines {
-            out += "\nEngines (\(e.numbering) numbering, LAST 0x\(String(e.last, radix: 16))): \(e.engines.joined(separator: ", "))\n  bitmap \(e.bitmap.joined(separator: " "))\n"
+            out += "\nEngines (\(e.numbering) numbering, LAST 0x\(String(e.last, radix: 16))): \(e.engines.map(\.description).joined(separator: ", "))\n  bitmap \(e.bitmap.joined(separator: " "))\n"
         }
         out += "\nBoot steps:\n"
         for (i, s) in p.steps.enumerated() { out += step(i + 1, s) }

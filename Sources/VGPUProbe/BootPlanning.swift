@@ -23,9 +23,9 @@ public enum BootPlanning {
         public init() {}
     }
 
-    /// The document `plan --json` prints (schema `vgpukit.plan/1`).
+    /// The document `plan --json` prints (schema `vgpukit.plan/2`).
     public struct Report: Sendable, Codable, Equatable {
-        public static let schemaID = "vgpukit.plan/1"
+        public static let schemaID = "vgpukit.plan/2"
         public let schema: String
         /// The GPU planned for, when chosen with -s.
         public let address: String?

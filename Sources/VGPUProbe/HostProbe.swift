@@ -152,6 +152,7 @@ public struct HostProbe {
         // Only NVIDIA's functions are reported; the rest (bridges, NICs) are counted, not read.
         let scan = SysfsScanner(devicesDirectory: devices, reader: reader, depth: .devicesOf(vendor: Self.nvidia)).scan(onEach: prefetch)
         if scan.functions.isEmpty && scan.warnings.isEmpty { throw .noDevices(devices) }
+        let driverVersions = DriverVersions(root: options.sysfsRoot, reader: reader)
         let byAddress = Dictionary(scan.functions.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         // Only the names the report shows are decoded from pci.ids: those of the NVIDIA physical functions.
         let named = Set(scan.functions.compactMap { f in
@@ -173,14 +174,15 @@ public struct HostProbe {
             }
             if let ids = options.ids, !ids.matches(vendor: f.vendor, device: f.device) { continue }
             drafts.append(draft(f, devices: devices, byAddress: byAddress, names: names, verifier: verifier, parser: parser, reader: reader,
-                                options: options, selectedVF: selectedVF))
+                                driverVersions: driverVersions, options: options, selectedVF: selectedVF))
         }
         // Every report is drafted before any firmware verdict is awaited: the prefetch may still be
         // hashing, and only the firmware and readiness parts depend on it.
         return DraftedReport(drafts: drafts, verifier: verifier, cache: cache) { [drafts, others] verdicts in
-            HostReport(schema: HostReport.schemaID, sysfsRoot: options.sysfsRoot, firmwareRoot: options.firmwareRoot,
-                       gpus: zip(drafts, verdicts).map { $0.finish($1) }, otherNVIDIAFunctions: others,
-                       warnings: scan.warnings, functionsScanned: scan.functions.count)
+            let gpus = zip(drafts, verdicts).map { $0.finish($1) }
+            return HostReport(schema: HostReport.schemaID, sysfsRoot: options.sysfsRoot, firmwareRoot: options.firmwareRoot,
+                              gpus: gpus, otherNVIDIAFunctions: others, warnings: scan.warnings, functionsScanned: scan.functions.count,
+                              counts: .init(gpus: gpus.count, ready: gpus.filter(\.readiness.ready).count))
         }
     }
 
@@ -207,7 +209,7 @@ public struct HostProbe {
     }
 
     private func draft(_ f: PCIFunction, devices: String, byAddress: [PCIAddress: PCIFunction], names: PCIIDDatabase?,
-                        verifier: FirmwareVerifier, parser: FirmwareVerifier, reader: any SysfsReader, options: Options,
+                        verifier: FirmwareVerifier, parser: FirmwareVerifier, reader: any SysfsReader, driverVersions: DriverVersions, options: Options,
                         selectedVF: String? = nil) -> Draft
     {
         var diagnostics = (selectedVF.map { ["-s: " + $0] } ?? []) + f.diagnostics.map(\.description)
@@ -222,10 +224,10 @@ public struct HostProbe {
                 case .success(let id):
                     if let found = registry.select(chipID: id) {
                         owner = found
-                        identity = .init(source: "BOOT_42", boot0: hex8(regs.boot0), boot42: hex8(regs.boot42), note: "chip id \(id)")
+                        identity = .init(source: "BOOT_42", boot0: regs.boot0, boot42: regs.boot42, note: "chip id \(id)")
                     } else {
                         bar0Note = "BOOT_42 chip id \(id) (\(id.architecture?.description ?? "unknown architecture")) is not supported by any module"
-                        identity = .init(source: "none", boot0: hex8(regs.boot0), boot42: hex8(regs.boot42), note: bar0Note)
+                        identity = .init(source: "none", boot0: regs.boot0, boot42: regs.boot42, note: bar0Note)
                     }
                 case .failure(let why):
                     bar0Note = why.description
@@ -251,7 +253,7 @@ public struct HostProbe {
         }
 
         let bars = f.resources.filter { $0.index < 6 && $0.size > 0 }.map {
-            HostReport.BAR(index: $0.index, start: hex($0.start), size: $0.size, kind: $0.isIO ? "io" : ($0.is64Bit ? "mem64" : "mem32"),
+            HostReport.BAR(index: $0.index, start: $0.start, size: $0.size, kind: $0.isIO ? "io" : ($0.is64Bit ? "mem64" : "mem32"),
                            prefetchable: $0.isPrefetchable)
         }
         let sriov = sriovSummary(f)
@@ -283,6 +285,9 @@ public struct HostProbe {
         let vfInfo = sriov == nil ? nil : VFInfoReport.make(module: owner?.module, sriov: f.sriovValues)
         let engines = EngineReport.make(module: owner?.module, chip: owner?.chip, release: nil)
         let creatableTypes = creatable.map { CreatableTypesReport.make(vf: $0.0, offered: $0.1, catalogue: catalogue) }
+        let board = f.device.flatMap { id in (owner?.module as? any BoardCatalog)?.board(deviceID: id) }
+            .map { HostReport.Board(name: $0.name, framebuffer: $0.framebuffer) }
+        let driverVersion = f.driver.flatMap { driverVersions.version(of: $0) }
         let bootCheck = owner.map { owner in
             options.verifyFirmware
                 ? VGPUBootCheck.judge(module: owner.module, chip: owner.chip, deviceID: f.device, kernelDriver: f.driver, verifier: parser)
@@ -295,8 +300,8 @@ public struct HostProbe {
                 address: f.address.description, vendorID: hex4(f.vendor), deviceID: hex4(f.device), name: name,
                 subsystem: f.subsystemVendor.map { "\(hex4($0)):\(hex4(f.subsystemDevice))" }, revision: f.revision.map { hex2($0) },
                 classCode: f.classCode.map(hex6), chip: owner?.chip.name, architecture: owner?.chip.architecture?.description,
-                module: owner?.module.name, identity: identity, driver: f.driver, iommuGroup: f.iommuGroup, numaNode: f.numaNode,
-                runtimeStatus: f.runtimeStatus, link: f.linkSpeed.map { s in f.linkWidth.map { "\(s) x\($0)" } ?? s },
+                module: owner?.module.name, board: board, identity: identity, driver: f.driver, driverVersion: driverVersion,
+                iommuGroup: f.iommuGroup, numaNode: f.numaNode, runtimeStatus: f.runtimeStatus, link: HostReport.Link(f),
                 bars: bars, sriov: sriov, firmware: firmware,
                 vfInfo: vfInfo, engines: engines,
                 vgpuTypes: readiness.checks.first(where: { $0.name == "sriov" })?.ok == true ? hostable : nil,

@@ -1,11 +1,15 @@
 import VGPUCore
 import VGPUHost
 
-/// The document `vgpu-probe --json` prints (schema `vgpukit.probe/1`, docs/cli.md): per physical
-/// NVIDIA GPU what it is, what the driver would load, and whether the host is ready for vGPU.
+/// The document `vgpu-probe --json` prints (schema `vgpukit.probe/2`, schemas/probe.schema.json): per
+/// physical NVIDIA GPU what it is, what the driver would load, and whether the host is ready for vGPU.
+///
+/// Values, not prose: addresses, sizes, offsets and register values are JSON integers (bytes for
+/// sizes); ids stay the hex strings lspci prints; only `detail`, `note`, `findings` and `diagnostics`
+/// are sentences, for people.
 public struct HostReport: Sendable, Codable, Equatable {
-    /// JSON schema identifier.
-    public static let schemaID = "vgpukit.probe/1"
+    /// JSON schema identifier (2: values instead of formatted strings, board, counts, driver version).
+    public static let schemaID = "vgpukit.probe/2"
     /// Always `schemaID`.
     public let schema: String
     /// The sysfs root scanned and the firmware root used.
@@ -18,6 +22,13 @@ public struct HostReport: Sendable, Codable, Equatable {
     public let warnings: [String]
     /// How many PCI functions the scan read.
     public let functionsScanned: Int
+    /// How many GPUs were reported, and how many of them are ready.
+    public let counts: Counts
+
+    /// GPUs reported and ready.
+    public struct Counts: Sendable, Codable, Equatable {
+        public let gpus: Int, ready: Int
+    }
 
     /// True when there is at least one GPU and every GPU is ready with no diagnostics.
     public var ok: Bool { !gpus.isEmpty && gpus.allSatisfy { $0.readiness.ready } }
@@ -33,10 +44,15 @@ public struct HostReport: Sendable, Codable, Equatable {
         public let classCode: String?
         /// The chip, its architecture and the module that owns it; nil when unidentified.
         public let chip: String?, architecture: String?, module: String?
+        /// The board, from the module's tables; nil when they do not list the device id.
+        public let board: Board?
         /// How the chip was identified, and the registers when read.
         public let identity: Identity
-        public let driver: String?, iommuGroup: Int?, numaNode: Int?, runtimeStatus: String?
-        public let link: String?
+        /// The bound kernel driver and its version (`/sys/module/<driver>/version`) when it has one.
+        public let driver: String?, driverVersion: String?
+        public let iommuGroup: Int?, numaNode: Int?, runtimeStatus: String?
+        /// The negotiated PCIe link; nil when sysfs does not say.
+        public let link: Link?
         /// BARs 0-5 in use.
         public let bars: [BAR]
         /// SR-IOV as the PF reports it; nil when it has no SR-IOV capability.
@@ -59,11 +75,27 @@ public struct HostReport: Sendable, Codable, Equatable {
         public let diagnostics: [String]
     }
 
+    /// A board from the module's tables.
+    public struct Board: Sendable, Codable, Equatable {
+        public let name: String
+        /// Framebuffer in bytes.
+        public let framebuffer: UInt64
+    }
+
+    /// A negotiated PCIe link.
+    public struct Link: Sendable, Codable, Equatable {
+        /// Transfer rate per lane in GT/s (`current_link_speed`), nil when the kernel says "Unknown".
+        public let gtPerSecond: Double?
+        /// Lanes (`current_link_width`).
+        public let width: Int?
+    }
+
     /// Chip identification.
     public struct Identity: Sendable, Codable, Equatable {
         /// `BOOT_42`, `pci-id-table`, or `none`.
         public let source: String
-        public let boot0: String?, boot42: String?
+        /// NV_PMC_BOOT_0 and NV_PMC_BOOT_42 as read from BAR0.
+        public let boot0: UInt32?, boot42: UInt32?
         /// Why BAR0 was not used, or what it said.
         public let note: String?
     }
@@ -71,7 +103,8 @@ public struct HostReport: Sendable, Codable, Equatable {
     /// One BAR in use.
     public struct BAR: Sendable, Codable, Equatable {
         public let index: Int
-        public let start: String
+        /// Bus address and size in bytes.
+        public let start: UInt64
         public let size: UInt64
         /// `mem32`, `mem64`, `io`; `prefetchable` separately.
         public let kind: String
@@ -130,5 +163,16 @@ public struct HostReport: Sendable, Codable, Equatable {
         public let address: String
         public let driver: String?
         public let iommuGroup: Int?
+    }
+}
+
+extension HostReport.Link {
+    /// The link sysfs describes for `f`; nil when it gives neither speed nor width.
+    ///
+    /// `current_link_speed` reads `16.0 GT/s PCIe` (older kernels `8 GT/s`), or `Unknown` with no link.
+    init?(_ f: PCIFunction) {
+        guard f.linkSpeed != nil || f.linkWidth != nil else { return nil }
+        gtPerSecond = f.linkSpeed.flatMap { $0.split(separator: " ").first.flatMap { Double($0) } }.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
+        width = f.linkWidth
     }
 }

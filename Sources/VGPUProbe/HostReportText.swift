@@ -9,15 +9,18 @@ public enum HostReportText {
             out += "\n\(g.address)  \(g.name) [\(g.vendorID):\(g.deviceID)]" + (g.revision.map { " (rev \($0))" } ?? "") + "\n"
             let chip = g.chip.map { "\($0) (\(g.architecture ?? "?"), \(g.module ?? "?") support)" } ?? "not covered by this build"
             out += "  chip          \(chip), identified by \(g.identity.source)"
-            if g.identity.source == "BOOT_42", let b = g.identity.boot42 { out += " = \(b)" }
+            if g.identity.source == "BOOT_42", let b = g.identity.boot42 { out += " = \(hex8(b))" }
             out += "\n"
             if let note = g.identity.note, g.identity.source != "BOOT_42" { out += "                \(note)\n" }
-            var host = ["driver \(g.driver ?? "none")", "IOMMU group \(g.iommuGroup.map(String.init) ?? "none")"]
+            if let b = g.board { out += "  board         \(b.name), \(size(b.framebuffer)) framebuffer\n" }
+            var host = ["driver \(g.driver.map { d in g.driverVersion.map { "\(d) \($0)" } ?? d } ?? "none")", "IOMMU group \(g.iommuGroup.map(String.init) ?? "none")"]
             if let n = g.numaNode { host.append("NUMA \(n)") }
-            if let l = g.link { host.append("link \(l)") }
+            if let l = g.link {
+                host.append("link " + [l.gtPerSecond.map { "\($0) GT/s PCIe" }, l.width.map { "x\($0)" }].compactMap { $0 }.joined(separator: " "))
+            }
             if let s = g.runtimeStatus { host.append("power \(s)") }
             out += "  host          " + host.joined(separator: ", ") + "\n"
-            out += "  BARs          " + g.bars.map { "\($0.index): \(size($0.size)) \($0.kind)\($0.prefetchable ? " pref" : "") @\($0.start)" }.joined(separator: "; ") + "\n"
+            out += "  BARs          " + g.bars.map { "\($0.index): \(size($0.size)) \($0.kind)\($0.prefetchable ? " pref" : "") @\(hex($0.start))" }.joined(separator: "; ") + "\n"
             if let s = g.sriov {
                 out += "  SR-IOV        \(s.enabledVFs)/\(s.totalVFs) VFs enabled, offset \(s.firstVFOffset.map(String.init) ?? "?"), stride \(s.vfStride.map(String.init) ?? "?"), VF device \(s.vfDeviceID ?? "?")"
                 out += s.capabilityOffset.map { " (capability at 0x\(String($0, radix: 16)))" } ?? " (from sriov_* files)"

@@ -4,9 +4,9 @@ import VGPUManager
 /// `vgpu-probe simulate`: runs a plan's steps on a simulated host and reports each step and the final
 /// allocation map.
 public enum Simulation {
-    /// The document `simulate --json` prints (schema `vgpukit.simulation/1`).
+    /// The document `simulate --json` prints (schema `vgpukit.simulation/2`).
     public struct Report: Sendable, Equatable, Codable {
-        public static let schemaID = "vgpukit.simulation/1"
+        public static let schemaID = "vgpukit.simulation/2"
         public let schema: String
         public let plan: String
         public let host: SimulatedHost.Description

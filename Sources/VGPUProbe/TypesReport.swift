@@ -3,7 +3,7 @@ import VGPUHost
 
 /// `vgpu-probe types`: a board's vGPU types with their capacity, and optionally a placement.
 public struct TypesReport: Sendable, Codable, Equatable {
-    public static let schemaID = "vgpukit.types/1"
+    public static let schemaID = "vgpukit.types/2"
     public let schema: String
     public let board: String
     public let pciDeviceID: String

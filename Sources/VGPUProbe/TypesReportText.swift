@@ -22,7 +22,7 @@ public enum TypesReportText {
         for row in rows { out += row.enumerated().map { pad($0.element, widths[$0.offset]) }.joined(separator: "  ") + "\n" }
         if let p = r.placement {
             out += "\nPlacement: \(p.placedCount) of \(p.placements.count) placed; FB \(p.framebufferUsedMiB) MiB used, \(p.framebufferFreeMiB) free; "
-            out += "channels \(p.channelsUsed) used, \(p.channelsFree) free; VFs \(p.vfsUsed) used\(p.vfsFree >= 0 ? ", \(p.vfsFree) free" : "")\n"
+            out += "channels \(p.channelsUsed) used, \(p.channelsFree) free; VFs \(p.vfsUsed) used\(p.vfsFree.map { ", \($0) free" } ?? "")\n"
             // Runs of the same outcome for the same type are one line ("5-12"), so eight identical
             // refusals read as one.
             var i = 0

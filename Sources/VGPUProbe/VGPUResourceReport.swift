@@ -20,11 +20,21 @@ public struct VFInfoReport: Sendable, Codable, Equatable {
 
 /// The vGPU engine bitmap of a chip at a release, and the chidOffset array for a channel base.
 public struct EngineReport: Sendable, Codable, Equatable {
+    /// One engine: `gr0` with NV2080_ENGINE_TYPE 1.
+    public struct Engine: Sendable, Codable, Equatable, CustomStringConvertible {
+        public let name: String
+        /// NV2080_ENGINE_TYPE in the report's numbering.
+        public let type: UInt32
+        /// `gr0 0x1`, as the text shows it.
+        public var description: String { "\(name) 0x\(String(type, radix: 16))" }
+    }
+
     /// `r535` or `r570` numbering.
     public let numbering: String
-    /// `gr0 0x1`, `copy0 0x9`, ...
-    public let engines: [String]
-    /// The bitmap as 64-bit words in hex.
+    /// The engines in bitmap order.
+    public let engines: [Engine]
+    /// The bitmap as 64-bit words, each as 16 hex digits: a bit set, which a JSON number (a double in
+    /// most readers) could not carry past bit 52.
     public let bitmap: [String]
     /// NV2080_ENGINE_TYPE_LAST of the numbering.
     public let last: UInt32
@@ -36,7 +46,7 @@ public struct EngineReport: Sendable, Codable, Equatable {
         let numbering = NV2080Engine.Numbering.of(release)
         guard let bitmap = try? EngineBitmap(inventory.engines, numbering: numbering) else { return nil }
         let names = inventory.engines.compactMap { e in
-            NV2080Engine.type(e.kind, e.instance, in: numbering).map { "\(e.kind.rawValue)\(e.instance) 0x\(String($0, radix: 16))" }
+            NV2080Engine.type(e.kind, e.instance, in: numbering).map { Engine(name: "\(e.kind.rawValue)\(e.instance)", type: UInt32($0)) }
         }
         return EngineReport(numbering: numbering.rawValue, engines: names, bitmap: bitmap.words.map { "0x" + pad0(String($0, radix: 16), 16) },
                             last: numbering.last)

@@ -28,8 +28,14 @@ public struct HostableType: Sendable, Codable, Equatable {
 public struct CreatableTypesReport: Sendable, Codable, Equatable {
     /// The VF the list was read from.
     public let vf: String
-    /// `1153 NVIDIA L40S-12Q`, in the driver's order.
-    public let types: [String]
+    /// The types in the driver's order.
+    public let types: [CreatableType]
+
+    /// One line of `creatable_vgpu_types`: `1153 : NVIDIA L40S-12Q`.
+    public struct CreatableType: Sendable, Codable, Equatable {
+        public let id: Int
+        public let name: String
+    }
     /// Where driver and catalogue disagree.
     public let differences: [String]
 
@@ -54,6 +60,6 @@ public struct CreatableTypesReport: Sendable, Codable, Equatable {
         } else {
             differences.append("no catalogue for this board to compare with")
         }
-        return CreatableTypesReport(vf: vf.description, types: offered.map { "\($0.id) \($0.name)" }, differences: differences)
+        return CreatableTypesReport(vf: vf.description, types: offered.map { CreatableType(id: Int($0.id), name: $0.name) }, differences: differences)
     }
 }

@@ -62,7 +62,7 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Also run the boot and unload on a simulated GPU and show each step.")
     var simulate = false
 
-    @Flag(name: .long, help: "Print the plan as JSON (schema vgpukit.plan/1).")
+    @Flag(name: .long, help: "Print the plan as JSON (schema vgpukit.plan/2).")
     var json = false
 
     @OptionGroup var global: GlobalOptions

@@ -52,7 +52,7 @@ struct ProbeCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not verify firmware (skips hashing).")
     var noFirmware = false
 
-    @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.probe/1, see docs/cli.md).")
+    @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.probe/2, see docs/cli.md).")
     var json = false
 
     @Flag(name: [.customShort("q"), .long], help: "One line per GPU: address, name, chip, and 'ready' or the first failed check.")

@@ -55,7 +55,7 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var firmware: FirmwareRootOption
 
-    @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.simulation/1).")
+    @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.simulation/2).")
     var json = false
 
     @OptionGroup var global: GlobalOptions

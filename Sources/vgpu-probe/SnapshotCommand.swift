@@ -54,7 +54,7 @@ struct SnapshotCommand: ParsableCommand {
             }
         }
         do {
-            let count = try SysfsSnapshot(reader: reader).write(chosen, from: devices, to: output, registers: registers)
+            let count = try SysfsSnapshot(reader: reader).write(chosen, from: devices, to: output, registers: registers, sysfsRoot: sysfsRoot)
             logger.debug("snapshot written", metadata: ["files": "\(count)"])
             Output.print("wrote \(chosen.count) PCI function(s), \(count) file(s) to \(output)\n")
         } catch {

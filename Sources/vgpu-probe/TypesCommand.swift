@@ -39,7 +39,7 @@ struct TypesCommand: ParsableCommand {
     @Flag(name: .long, help: "Allow vGPUs of different sizes on one GPU (NVIDIA's mixed-size mode).")
     var mixedSizes = false
 
-    @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.types/1).")
+    @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.types/2).")
     var json = false
 
     @OptionGroup var global: GlobalOptions

@@ -252,7 +252,7 @@ struct HostileInputTests {
     @Test func terminalControlsFromSysfsAreEscaped() throws {
         let dir = try ScratchDirectory("hostile")
         let host = try Self.copyOfHost(in: dir)
-        try "\u{1b}[32mready YES\u{1b}[0m\r\n".write(toFile: host.pf + "/current_link_speed", atomically: false, encoding: .utf8)
+        try "\u{1b}[32mready YES\u{1b}[0m\r\n".write(toFile: host.pf + "/power/runtime_status", atomically: false, encoding: .utf8)
         let r = try Self.run(["--sysfs-root", host.root, "--no-firmware"])
         #expect(!r.stdout.utf8.contains(0x1b) && !r.stdout.utf8.contains(0x0d))
         #expect(r.stdout.contains("\\x1b[32mready YES"), "\(r.stdout)")

@@ -18,7 +18,7 @@ struct PlanCommandTests {
     @Test func bareMetalNumbersFromTheRealFirmware() throws {
         let r = try plan(["--chip", "ad102", "--fb-size", "48G", "--json"])
         #expect(r.status == 0)
-        #expect(r.doc?["schema"] as? String == "vgpukit.plan/1")
+        #expect(r.doc?["schema"] as? String == "vgpukit.plan/2")
         let p = r.doc?["plan"] as? [String: Any]
         #expect((p?["heap"] as? [String: Any])?["size"] as? UInt64 == 129 << 20)
         #expect(layout(r.doc, "wpr2")?["start"] as? UInt64 == 0xbf5700000)

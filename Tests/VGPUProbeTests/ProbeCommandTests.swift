@@ -17,7 +17,7 @@ struct ProbeCommandTests {
         let run = try probe("l40-two-gpus", ["--json"])
         #expect(run.status == 1, "the second L40 has no VFs enabled")
         let doc = try json(run)
-        #expect(doc["schema"] as? String == "vgpukit.probe/1")
+        #expect(doc["schema"] as? String == "vgpukit.probe/2")
         #expect(doc["functionsScanned"] as? Int == 41)
         let gpus = try #require(doc["gpus"] as? [[String: Any]])
         #expect(gpus.map { $0["address"] as? String } == ["0000:41:00.0", "0000:c1:00.0"])
@@ -83,6 +83,6 @@ struct AmpereHostTests {
         #expect(gpu["module"] as? String == "ampere")
         #expect((gpu["identity"] as? [String: Any])?["source"] as? String == "BOOT_42")
         #expect((gpu["vgpuTypes"] as? [[String: Any]])?.first { $0["name"] as? String == "NVIDIA A40-12Q" }?["fits"] as? Int == 4)
-        #expect((gpu["engines"] as? [String: Any])?["engines"] as? [String] != nil)
+        #expect(((gpu["engines"] as? [String: Any])?["engines"] as? [[String: Any]])?.first?["name"] as? String == "gr0")
     }
 }

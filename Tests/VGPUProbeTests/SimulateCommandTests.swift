@@ -17,7 +17,7 @@ struct SimulateCommandTests {
     @Test func theIssuesExampleOnAnL40S() throws {
         let r = try simulate(["--plan", Self.plans + "/l40s-fill-and-refill.json", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.doc?["schema"] as? String == "vgpukit.simulation/1" && r.doc?["ok"] as? Bool == true)
+        #expect(r.doc?["schema"] as? String == "vgpukit.simulation/2" && r.doc?["ok"] as? Bool == true)
         let steps = try #require(r.doc?["steps"] as? [[String: Any]])
         #expect(steps.map { $0["step"] as? String } == ["create 4 x 12Q", "create 1 x 1Q", "destroy #2, #4", "create 8 x 3Q"])
         #expect(steps.allSatisfy { $0["met"] as? Bool == true })

@@ -22,7 +22,7 @@ struct VGPUResourceCommandTests {
         #expect(vf["hex"] as? String == expected)
         let engines = try #require(pf["engines"] as? [String: Any])
         #expect(engines["numbering"] as? String == "r535")
-        #expect((engines["engines"] as? [String])?.count == 19)
+        #expect((engines["engines"] as? [[String: Any]])?.count == 19)
     }
 
     @Test func unprivilegedHostGetsTheSameVFInfoFromSysfs() throws {
@@ -45,7 +45,8 @@ struct VGPUResourceCommandTests {
         #expect(types.count == 30)
         #expect(types.first { $0["name"] as? String == "NVIDIA L40S-12Q" }?["fits"] as? Int == 4)
         let creatable = try #require(l40s["creatableTypes"] as? [String: Any])
-        #expect((creatable["types"] as? [String])?.first == "1145 NVIDIA L40S-1B")
+        let first = (creatable["types"] as? [[String: Any]])?.first
+        #expect(first?["id"] as? Int == 1145 && first?["name"] as? String == "NVIDIA L40S-1B")
         let differences = creatable["differences"] as? [String] ?? []
         #expect(differences.count == 1 && differences[0].contains("C-series"))
     }
@@ -93,7 +94,7 @@ struct VGPUResourceCommandTests {
     @Test func typesCommand() throws {
         let (status, doc) = try json(["types", "--board", "L40S", "--json"])
         #expect(status == 0)
-        #expect(doc["schema"] as? String == "vgpukit.types/1")
+        #expect(doc["schema"] as? String == "vgpukit.types/2")
         let rows = try #require(doc["types"] as? [[String: Any]])
         #expect(rows.count == 30)
         let q12 = try #require(rows.first { ($0["type"] as? [String: Any])?["name"] as? String == "NVIDIA L40S-12Q" })

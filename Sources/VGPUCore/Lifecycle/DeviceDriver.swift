@@ -35,4 +35,13 @@ public struct DeviceID: Hashable, Comparable, Sendable, Codable, CustomStringCon
 
     /// `device 3`.
     public var description: String { "device \(rawValue)" }
+
+    /// Encoded as its number (`3`), not as an object around it.
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(UInt64.self) }
+
+    /// Encodes the number.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }

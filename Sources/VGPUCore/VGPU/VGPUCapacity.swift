@@ -48,8 +48,8 @@ public struct VGPUCapacityPlan: Sendable, Equatable, Codable {
     public let placements: [Placement]
     /// Totals of what was placed.
     public let vfsUsed: Int, framebufferUsedMiB: Int, channelsUsed: Int
-    /// What is left (`vfsFree` -1 when the VF count is unknown).
-    public let vfsFree: Int, framebufferFreeMiB: Int, channelsFree: Int
+    /// What is left; `vfsFree` is nil when the VF count is unknown.
+    public let vfsFree: Int?, framebufferFreeMiB: Int, channelsFree: Int
 
     /// How many were placed.
     public var placedCount: Int { placements.filter(\.placed).count }
@@ -111,7 +111,7 @@ public enum VGPUCapacityPlanner {
         }
         let (vfLimit, usedVFs, usedFB, usedChannels) = (budget.vfLimit, budget.usedVFs, budget.usedFB, budget.usedChannels)
         return VGPUCapacityPlan(board: catalogue.board, policy: policy, placements: placements, vfsUsed: usedVFs, framebufferUsedMiB: usedFB,
-                                channelsUsed: usedChannels, vfsFree: vfLimit == Int.max ? -1 : vfLimit - usedVFs, framebufferFreeMiB: catalogue.framebufferMiB - usedFB,
+                                channelsUsed: usedChannels, vfsFree: vfLimit == Int.max ? nil : vfLimit - usedVFs, framebufferFreeMiB: catalogue.framebufferMiB - usedFB,
                                 channelsFree: policy.vgpuChannels - usedChannels)
     }
 
