@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian bookworm machine for VGPUKit:
 #   1. installs the build, test and benchmark dependencies from Debian (libelf-dev, pkg-config, pciutils,
-#      pci.ids, openssl, hyperfine, binutils, and GNU time for the benchmarks' peak RSS);
+#      pci.ids, openssl, hyperfine, binutils, GNU time for the benchmarks' peak RSS, and python3-jsonschema
+#      unless a python3 already has jsonschema);
 #   2. fetches NVIDIA's GSP firmware from Debian's non-free-firmware component into .firmware/
 #      (firmware-nvidia-graphics from bookworm-backports: nvidia/<chip>/gsp/*-535.113.01.bin;
 #       firmware-nvidia-gsp from bookworm: nvidia/535.261.03/gsp_*.bin).
@@ -29,6 +30,13 @@ if [ ${#need[@]} -gt 0 ]; then
     say "installing ${need[*]}"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# The JSON Schema validator the tests use (schemas/, scripts/validate_json.py): any python3 that has
+# it will do; otherwise Debian's.
+if ! python3 -c 'import jsonschema' 2>/dev/null && ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+    say "installing python3-jsonschema"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-jsonschema >/dev/null
 fi
 command -v swift >/dev/null || { say "swift is not on PATH (this project needs Swift 6)"; exit 1; }
 

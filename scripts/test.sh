@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (README, .ci/run):
-#   1. swift test                                   the suite
+#   1. swift test                                   the suite, keeping every JSON document its runs print
+#      scripts/validate_json.py                     ... and validating them all against schemas/
 #   2. swift test --sanitize=address                the suite again under AddressSanitizer + LeakSanitizer
 #   3. swift test --sanitize=thread --filter ...   the concurrent suites (device core, vGPU manager, firmware hashing, rendering ahead) under ThreadSanitizer
 #   4. scripts/fuzz.sh                              every fuzz target for a short bounded time
@@ -9,14 +10,22 @@ set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+documents=$(mktemp -d)
+trap 'rm -rf "$log" "$documents"' EXIT
 
-swift test 2>&1 | tee "$log"
+VGPUKIT_JSON_CAPTURE=$documents swift test 2>&1 | tee "$log"
 suite=${PIPESTATUS[0]}
 summary=$(grep -E 'Test run with [0-9]+ tests?' "$log" | tail -1)
 passed=$(sed -nE 's/.*Test run with ([0-9]+) tests?.* passed.*/\1/p' <<< "$summary")
 failed=0
 [ "$suite" -eq 0 ] || failed=1
+
+echo "== every JSON document the suite printed, against schemas/"
+python=python3
+python3 -c 'import jsonschema' 2>/dev/null || python=/usr/bin/python3
+"$python" scripts/validate_json.py "$documents"
+schemas=$?
+[ "$schemas" -eq 0 ] || failed=$((failed + 1))
 
 echo "== the suite under AddressSanitizer (suppressions: .asan-suppressions, .lsan-suppressions)"
 ASAN_OPTIONS=suppressions=$repo/.asan-suppressions LSAN_OPTIONS=suppressions=$repo/.lsan-suppressions \
@@ -35,6 +44,6 @@ bash scripts/fuzz.sh "${VGPUKIT_FUZZ_SECONDS:-20}"
 fuzz=$?
 [ "$fuzz" -eq 0 ] || failed=$((failed + 1))
 
-echo "suite exit $suite, address sanitizer exit $asan, thread sanitizer exit $tsan, fuzzing exit $fuzz"
+echo "suite exit $suite, schemas exit $schemas, address sanitizer exit $asan, thread sanitizer exit $tsan, fuzzing exit $fuzz"
 echo "tests: ${passed:-0} passed, $failed failed"
 [ "$failed" -eq 0 ]

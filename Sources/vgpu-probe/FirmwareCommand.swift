@@ -60,7 +60,7 @@ struct FirmwareCommand: ParsableCommand {
                 Output.error(error.description)
                 throw Output.exit(.findings)
             }
-            if json { try Output.json(image) } else { Output.print(FirmwareInventoryText.describe(.gsp(image)).joined(separator: "\n") + "\n") }
+            if json { try Output.json(ELFDocument(file: image)) } else { Output.print(FirmwareInventoryText.describe(.gsp(image)).joined(separator: "\n") + "\n") }
             return
         }
         let registry = try Output.registry()
@@ -93,4 +93,12 @@ struct FirmwareCommand: ParsableCommand {
         logger.debug("digests", metadata: ["hashed": "\(verifier.hashed)", "from-cache": "\(verifier.cached)"])
         if !inventory.ok { throw Output.exit(.findings) }
     }
+}
+
+/// The document `firmware --elf FILE --json` prints (schema `vgpukit.elf/1`): the image as read.
+struct ELFDocument: Encodable {
+    /// Always `vgpukit.elf/1`.
+    let schema = "vgpukit.elf/1"
+    /// What libelf showed of the file.
+    let file: GSPFirmwareImage
 }

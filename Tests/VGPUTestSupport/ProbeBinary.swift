@@ -70,8 +70,23 @@ public enum ProbeBinary {
         group.wait()
         process.waitUntilExit()
         let timedOut = killed.load(ordering: .relaxed)
+        if executable == "vgpu-probe" { JSONCapture.keep(outData) }
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self), timedOut: timedOut,
                       crashed: !timedOut && process.terminationReason == .uncaughtSignal)
+    }
+}
+
+/// Keeps every JSON document the suite's `vgpu-probe` runs print, in `$VGPUKIT_JSON_CAPTURE` when set:
+/// scripts/test.sh validates them all against schemas/ afterwards, so no document kind or corner a
+/// test reaches escapes its schema.
+public enum JSONCapture {
+    static let directory = ProcessInfo.processInfo.environment["VGPUKIT_JSON_CAPTURE"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// Writes `output` to the capture directory when it is a document (a JSON object with a schema).
+    static func keep(_ output: Data) {
+        guard let directory, output.first == UInt8(ascii: "{"),
+              (try? JSONSerialization.jsonObject(with: output) as? [String: Any])?["schema"] is String else { return }
+        try? output.write(to: URL(fileURLWithPath: directory).appendingPathComponent(UUID().uuidString + ".json"))
     }
 }

@@ -63,6 +63,26 @@ public enum GSPHeapMode: Sendable, Equatable, Codable {
     case bareMetal
     /// vGPU host: the fixed default, or an override inside the allowed range.
     case vgpu(override: UInt64?)
+
+    private enum CodingKeys: String, CodingKey { case vgpu, heapOverride }
+
+    /// Decodes `{"vgpu": Bool, "heapOverride"?: bytes}`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self = try c.decode(Bool.self, forKey: .vgpu) ? .vgpu(override: try c.decodeIfPresent(UInt64.self, forKey: .heapOverride)) : .bareMetal
+    }
+
+    /// Encodes `{"vgpu": false}` or `{"vgpu": true, "heapOverride"?: bytes}`: two values, where the
+    /// synthesized form was `{"bareMetal": {}}` or `{"vgpu": {}}`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .bareMetal: try c.encode(false, forKey: .vgpu)
+        case .vgpu(let override):
+            try c.encode(true, forKey: .vgpu)
+            try c.encodeIfPresent(override, forKey: .heapOverride)
+        }
+    }
 }
 
 /// The sized heap and how it was reached.

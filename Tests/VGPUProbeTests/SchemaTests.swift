@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import VGPUTestSupport
+
+/// Every document kind validates against its schema in schemas/ with a real validator (Python's
+/// `jsonschema`), over every fixture host, chip and board; and the validator does fail a document that
+/// breaks its schema. (scripts/test.sh also validates every document the rest of the suite prints.)
+@Suite(.enabled(if: SchemaValidator.python != nil, "no python3 with the jsonschema module (scripts/setup.sh installs python3-jsonschema)"))
+struct SchemaTests {
+    static let validator = SchemaValidator.script
+
+    /// The command lines whose documents are validated: each kind, with and without firmware, with
+    /// placements, simulations and failures.
+    static var commandLines: [[String]] {
+        let hosts = ["l40-two-gpus", "mixed", "a40", "l4", "t4", "rtx4090", "l40-suspended", "l40-unprivileged", "no-nvidia"]
+        let fw = ["--firmware-root", RealFirmware.root]
+        var lines = hosts.flatMap { [["--sysfs-root", FixtureHosts.root($0), "--json"] + fw, ["--sysfs-root", FixtureHosts.root($0), "--json", "--no-firmware"]] }
+        lines += [["firmware", "--json"] + fw, ["firmware", "--json", "--no-digest"] + fw, ["firmware", "--json", "--release", "535.261.03"] + fw,
+                  ["firmware", "--json", "--elf", RealFirmware.path("nvidia/ad102/gsp/gsp-535.113.01.bin")]]
+        for chip in ["ad102", "ad104", "ga100", "ga102"] {
+            lines += [["plan", "--json", "--chip", chip, "--fb-size", "24G"] + fw, ["plan", "--json", "--chip", chip, "--fb-size", "48G", "--vgpu", "--simulate"] + fw,
+                      ["plan", "--json", "--chip", chip, "--fb-size", "48G", "--vgpu", "--driver", "nouveau", "--simulate"] + fw]
+        }
+        lines += [["plan", "--json", "-s", "41:00.0", "--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--vgpu"] + fw]
+        for board in ["L40", "L40S", "L4", "A40", "RTX 6000 Ada"] { lines += [["types", "--json", "--board", board], ["types", "--json", "--board", board, "--place", "2x12Q,4x3Q"]] }
+        lines += [["types", "--json", "-s", "86:00.0", "--sysfs-root", FixtureHosts.root("mixed")]]
+        let plans = RealFirmware.packageRoot.appendingPathComponent("docs/plans").path
+        for plan in ["l40s-fill-and-refill.json", "failures-and-unwinding.json"] { lines += [["simulate", "--json", "--plan", plans + "/" + plan, "--board", "L40S"] + fw] }
+        // Failures: the error document.
+        lines += [["--json", "--sysfs-root", "/nonexistent"], ["plan", "--json", "--chip", "zz", "--fb-size", "1G"], ["firmwre", "--json"]]
+        return lines
+    }
+
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func everyDocumentKindValidates() throws {
+        let dir = try ScratchDirectory("schemas")
+        var kinds = Set<String>()
+        for (n, line) in Self.commandLines.enumerated() {
+            let r = try ProbeBinary.run(line)
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(line): \(r.stderr)")
+            kinds.insert(doc["schema"] as? String ?? "none")
+            _ = try dir.write("doc-\(n).json", Array(r.stdout.utf8))
+        }
+        #expect(kinds == ["vgpukit.probe/2", "vgpukit.firmware/1", "vgpukit.elf/1", "vgpukit.plan/2", "vgpukit.types/2", "vgpukit.simulation/2", "vgpukit.error/1"])
+        let result = try Oracle.run(try #require(SchemaValidator.python), [Self.validator, dir.path])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.contains("\(Self.commandLines.count) document(s), 0 error(s)"), "\(result.output)")
+    }
+
+    /// A BAR start as a string (probe/1's encoding), a missing count, an unknown check name and an
+    /// unknown schema version are each refused: the schemas constrain what they describe.
+    @Test func theValidatorRefusesBrokenDocuments() throws {
+        let dir = try ScratchDirectory("schemas-broken")
+        let good = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--no-firmware", "--json"]).stdout
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(good.utf8)) as? [String: Any])
+        func variant(_ name: String, _ change: (inout [String: Any]) -> Void) throws -> String {
+            var copy = doc
+            change(&copy)
+            return try dir.write(name + ".json", Array(try JSONSerialization.data(withJSONObject: copy)))
+        }
+        func firstGPU(_ d: inout [String: Any], _ change: (inout [String: Any]) -> Void) {
+            var gpus = d["gpus"] as! [[String: Any]]
+            change(&gpus[0])
+            d["gpus"] = gpus
+        }
+        let python = try #require(SchemaValidator.python)
+        #expect(try Oracle.run(python, [Self.validator, try variant("good") { _ in }]).status == 0)
+        let broken = [
+            try variant("bar-start-string") { d in firstGPU(&d) { g in var bars = g["bars"] as! [[String: Any]]; bars[0]["start"] = "0xb0000000"; g["bars"] = bars } },
+            try variant("no-counts") { d in d["counts"] = nil },
+            try variant("unknown-check") { d in firstGPU(&d) { g in var r = g["readiness"] as! [String: Any]; var c = r["checks"] as! [[String: Any]]; c[0]["name"] = "module"; r["checks"] = c; g["readiness"] = r } },
+            try variant("old-schema") { d in d["schema"] = "vgpukit.probe/1" },
+        ]
+        for file in broken {
+            let r = try Oracle.run(python, [Self.validator, file])
+            #expect(r.status != 0, "\(file) validated: \(r.output)")
+        }
+    }
+}
+
+/// scripts/validate_json.py and a Python to run it.
+enum SchemaValidator {
+    /// A Python that has `jsonschema`.
+    static let python: String? = ["python3", "/usr/bin/python3"].first { (try? Oracle.run($0, ["-c", "import jsonschema"]).status) == 0 }
+    static let script = RealFirmware.packageRoot.appendingPathComponent("scripts/validate_json.py").path
+}
