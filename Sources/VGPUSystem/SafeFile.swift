@@ -111,6 +111,25 @@ public enum SafeFile {
         return bytes.count > limit ? .failure(.tooLarge(limit: limit)) : .success(bytes)
     }
 
+    /// Reads standard input to its end, refusing more than `limit` bytes: for an input the user pipes in
+    /// on purpose (`--plan -`), so, unlike a named file, a pipe is expected and waited on; a short read
+    /// does not end it, only end of file does.
+    public static func standardInput(limit: Int) -> Result<[UInt8], SafeFileError> {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n: Int
+            do {
+                n = try buffer.withUnsafeMutableBytes { try FileDescriptor.standardInput.read(into: $0, retryOnInterrupt: true) }
+            } catch {
+                return .failure(.system(error as? Errno ?? .ioError))
+            }
+            if n == 0 { return .success(bytes) }
+            bytes += buffer[..<n]
+            if bytes.count > limit { return .failure(.tooLarge(limit: limit)) }
+        }
+    }
+
     /// Opens and reads a whole regular file of at most `limit` bytes.
     public static func contents(of path: String, in directory: Int32 = AT_FDCWD, confined: Bool = false, limit: Int) -> Result<[UInt8], SafeFileError> {
         openRegular(path, in: directory, confined: confined).flatMap { opened in

@@ -22,6 +22,14 @@ struct FirmwareCommand: ParsableCommand {
             nvidia/535.261.03/gsp_*.bin. scripts/setup.sh fetches both into .firmware/.
 
             Exit status 1 when any required file is missing or wrong.
+
+            Examples:
+              # every chip's firmware in /lib/firmware
+              vgpu-probe firmware
+              # AD102's at NVIDIA's 535.261.03 layout, without hashing
+              vgpu-probe firmware --chip ad102 --release 535.261.03 --no-digest
+              # one GSP image's ELF sections, like readelf -S
+              vgpu-probe firmware --elf /lib/firmware/nvidia/ad102/gsp/gsp-535.113.01.bin
             """
     )
 

@@ -23,10 +23,14 @@ struct PlanCommand: ParsableCommand {
             takes 48G, 49152M, 48GiB or 0xc00000000.
 
             Examples:
-              vgpu-probe plan --chip ad102 --fb-size 48G --firmware-root .firmware
+              # bare metal, an AD102 with 48 GiB
+              vgpu-probe plan --chip ad102 --fb-size 48G
+              # vGPU mode, as JSON
               vgpu-probe plan --chip ad102 --fb-size 48G --vgpu --json
-              vgpu-probe plan -s 41:00.0 --vgpu            FB size from the board (L40: 48 GiB)
-              vgpu-probe plan --chip ad104 --fb-size 24G --simulate   and boot it on a simulated GPU
+              # this host's GPU at 41:00.0 in vGPU mode, FB size from the board (L40: 48 GiB)
+              vgpu-probe plan -s 41:00.0 --vgpu
+              # and boot it on a simulated GPU
+              vgpu-probe plan --chip ad104 --fb-size 24G --simulate
             """
     )
 

@@ -29,9 +29,14 @@ struct ProbeCommand: ParsableCommand {
             command line; 66 the sysfs root has no PCI devices directory.
 
             Examples:
-              vgpu-probe                                      this host
-              vgpu-probe -s 41:00.0 --json                    one GPU, as JSON
-              vgpu-probe --sysfs-root Tests/Fixtures/hosts/l40-two-gpus --firmware-root .firmware
+              # this host
+              vgpu-probe
+              # one GPU, as JSON
+              vgpu-probe -s 41:00.0 --json
+              # one line per GPU, for a fleet's logs
+              vgpu-probe -q
+              # a host captured with 'vgpu-probe snapshot' (firmware not checked)
+              vgpu-probe snapshot --output gpu-host && vgpu-probe --sysfs-root gpu-host --no-firmware
             """
     )
 

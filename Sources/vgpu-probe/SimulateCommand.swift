@@ -35,13 +35,19 @@ struct SimulateCommand: ParsableCommand {
             or the host cannot be simulated (firmware missing); 64 bad plan or command line; 66 no plan file.
 
             Examples:
-              vgpu-probe simulate --plan docs/plans/l40s-fill-and-refill.json
-              vgpu-probe simulate --plan docs/plans/failures-and-unwinding.json \\
-                  -s 41:00.0 --sysfs-root Tests/Fixtures/hosts/l40-two-gpus --json
+              # four 12Q vGPUs on an L40S; a 1Q is then refused (one size at a time)
+              echo '{"schema": "vgpukit.simulation-plan/1", "board": "L40S",
+                "steps": [{"create": "12Q", "count": 4},
+                          {"create": "1Q", "expect": "refused"}]}' |
+                vgpu-probe simulate --plan -
+              # on this host's GPU at 41:00.0 (its SR-IOV layout and BAR1), as JSON
+              echo '{"schema": "vgpukit.simulation-plan/1",
+                "steps": [{"create": "12Q", "count": 4}]}' |
+                vgpu-probe simulate --plan - -s 41:00.0 --json
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The plan file (JSON, schema vgpukit.simulation-plan/1).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("The plan file (JSON, schema vgpukit.simulation-plan/1); - reads standard input.", valueName: "file"))
     var plan: String
 
     @Option(name: .long, help: ArgumentHelp("Board to simulate (L40S, 26b9, ...), instead of the plan's.", valueName: "name"))
@@ -70,7 +76,9 @@ struct SimulateCommand: ParsableCommand {
         let registry = try Output.registry()
         // Size-checked on the opened file before it is read; a FIFO or device is refused, not waited on.
         let data: Data
-        switch SafeFile.contents(of: plan, limit: SimulationPlan.maximumEncodedSize) {
+        let read = plan == "-" ? SafeFile.standardInput(limit: SimulationPlan.maximumEncodedSize)
+                               : SafeFile.contents(of: plan, limit: SimulationPlan.maximumEncodedSize)
+        switch read {
         case .success(let bytes): data = Data(bytes)
         case .failure(.tooLarge(let limit)):
             Output.error("\(plan): the file exceeds the \(limit)-byte limit for a plan")

@@ -18,7 +18,8 @@ struct SnapshotCommand: ParsableCommand {
             followed when writing. Files keep their source's permissions, never looser than 0644.
 
             Example:
-              sudo vgpu-probe snapshot --output /tmp/gpu-host && tar czf gpu-host.tgz -C /tmp gpu-host
+              # capture this host for a bug report
+              sudo vgpu-probe snapshot --output gpu-host && tar czf gpu-host.tgz gpu-host
             """
     )
 

@@ -15,9 +15,12 @@ struct TypesCommand: ParsableCommand {
             type's max instances. In NVIDIA's default equal-size mode all vGPUs on a GPU have one size.
 
             Examples:
+              # an L40S's types and how many of each fit
               vgpu-probe types --board L40S
-              vgpu-probe types --board L40S --place 4x12Q,2x6Q        shows which fit and why not
-              vgpu-probe types -s 86:00.0 --sysfs-root Tests/Fixtures/hosts/mixed --json
+              # which of these fit together, and why not
+              vgpu-probe types --board L40S --place 4x12Q,2x6Q
+              # this host's GPU at 41:00.0, as JSON
+              vgpu-probe types -s 41:00.0 --json
             """
     )
 

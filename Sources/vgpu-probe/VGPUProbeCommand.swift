@@ -18,9 +18,12 @@ struct VGPUProbeCommand: ParsableCommand {
             could not be written whole (full file system, closed standard output).
 
             Examples:
-              vgpu-probe                                   report this host's GPUs and vGPU readiness
-              vgpu-probe firmware --chip ad102             verify AD102's GSP firmware in /lib/firmware
-              vgpu-probe firmware --firmware-root .firmware --json
+              # report this host's GPUs and vGPU readiness
+              vgpu-probe
+              # verify AD102's GSP firmware in /lib/firmware
+              vgpu-probe firmware --chip ad102
+              # every chip's, as JSON
+              vgpu-probe firmware --json
             """,
         subcommands: [ProbeCommand.self, FirmwareCommand.self, PlanCommand.self, TypesCommand.self, SimulateCommand.self, SnapshotCommand.self],
         defaultSubcommand: ProbeCommand.self
