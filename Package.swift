@@ -33,6 +33,8 @@ let cTargets: [Target] = [
     ),
     // The system calls Swift cannot make directly (openat2 for opens confined to a root).
     .target(name: "CVGPUSystem"),
+    // zlib, found through pkg-config: the gzip stream of the snapshot archive.
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 ]
 
 // MARK: - Framework
@@ -42,7 +44,7 @@ let frameworkTargets: [Target] = [
     .target(name: "VGPUCore"),
     // Safe input files: regular files only (never a FIFO or device), opened without blocking, confined
     // to a root where asked, read with one bounded loop.
-    .target(name: "VGPUSystem", dependencies: ["CVGPUSystem", systemPackage]),
+    .target(name: "VGPUSystem", dependencies: ["CVGPUSystem", "CZlib", systemPackage]),
     // Firmware file formats: the libelf-backed GSP image reader and NVIDIA's bin containers. Nothing
     // else (no Foundation, no crypto), so a tool that only reads images stays small and starts fast.
     .target(name: "VGPUFirmwareFormats", dependencies: ["CLibELF", "VGPUSystem", systemPackage]),

@@ -30,10 +30,10 @@ public struct SysfsSnapshot {
     /// A snapshotter reading through `reader`.
     public init(reader: any SysfsReader = LiveSysfs()) { self.reader = reader }
 
-    /// Writes `functions` (read from `devicesDirectory`) into the new directory `output` (its parent
-    /// must exist; it must not). Everything is written relative to held directory descriptors, never
-    /// through a link (`OutputDirectory`); each file gets its source's permission bits, never looser
-    /// than 0644, and a config space read past the 64 bytes everyone may read is written 0600.
+    /// Writes `functions` (read from `devicesDirectory`) into `top`, a directory this run created.
+    /// Everything is written relative to held directory descriptors, never through a link
+    /// (`OutputDirectory`); each file gets its source's permission bits, never looser than 0644, and a
+    /// config space read past the 64 bytes everyone may read is written 0600.
     ///
     /// - Parameters:
     ///   - registers: identity registers read for some functions, written as `resource0` stand-ins.
@@ -41,12 +41,11 @@ public struct SysfsSnapshot {
     ///     drivers (the probe reports the driver's version from there); nil copies none.
     /// - Returns: how many files were written.
     @discardableResult
-    public func write(_ functions: [PCIFunction], from devicesDirectory: String, to output: String,
+    public func write(_ functions: [PCIFunction], from devicesDirectory: String, into top: OutputDirectory,
                       registers: [PCIAddress: IdentityRegisters] = [:], sysfsRoot: String? = nil) throws(Failure) -> Int
     {
         var written = 0
         do {
-            let top = try OutputDirectory.create(output)
             let devices = try top.subdirectory("bus/pci/devices")
             for f in functions {
                 let source = "\(devicesDirectory)/\(f.address)"

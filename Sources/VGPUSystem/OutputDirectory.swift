@@ -20,14 +20,35 @@ public final class OutputDirectory {
         public var description: String { "\(path): \(problem)" }
     }
 
+    /// What was written under the top directory, in order, relative to it: so the same tree can be
+    /// archived without reading it back.
+    public enum Entry: Equatable, Sendable {
+        case directory(String)
+        case file(String, [UInt8], mode: mode_t)
+        case symlink(String, target: String)
+    }
+
+    /// The journal shared by a top directory and its subdirectories.
+    private final class Journal { var entries: [Entry] = [] }
+
     /// The path it was opened as, for messages.
     public let path: String
     private let fd: Int32
+    /// This directory's path relative to the top ("" for the top).
+    private let relative: String
+    private let journal: Journal
 
-    private init(path: String, fd: Int32) {
+    private init(path: String, fd: Int32, relative: String, journal: Journal) {
         self.path = path
         self.fd = fd
+        self.relative = relative
+        self.journal = journal
     }
+
+    /// Everything written under the top directory so far, in order.
+    public var entries: [Entry] { journal.entries }
+
+    private func relativePath(_ name: String) -> String { relative.isEmpty ? name : relative + "/" + name }
 
     deinit { close(fd) }
 
@@ -40,13 +61,31 @@ public final class OutputDirectory {
         }
         let raw = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard raw >= 0 else { throw Failure(path: path, problem: "cannot open the new directory: \(Errno(rawValue: errno))") }
-        return OutputDirectory(path: path, fd: raw)
+        return OutputDirectory(path: path, fd: raw, relative: "", journal: Journal())
+    }
+
+    /// Writes the new file `path` (it must not exist; a link there is not followed) holding `bytes`:
+    /// an output beside a directory, such as its archive.
+    public static func writeNewFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(Failure) {
+        let raw = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard raw >= 0 else {
+            let code = errno
+            throw Failure(path: path, problem: code == EEXIST ? "already exists" : Errno(rawValue: code).description)
+        }
+        let file = FileDescriptor(rawValue: raw)
+        do {
+            _ = try file.writeAll(bytes)
+            try file.close()
+        } catch {
+            try? file.close()
+            throw Failure(path: path, problem: "\(error)")
+        }
     }
 
     /// The subdirectory at `relative` (components separated by `/`), made where missing. An existing
     /// component is entered only if it is a real directory, never through a link.
     public func subdirectory(_ relative: String) throws(Failure) -> OutputDirectory {
-        var current = (path: path, fd: dup(fd))
+        var current = (path: path, fd: dup(fd), relative: self.relative)
         guard current.fd >= 0 else { throw Failure(path: path, problem: Errno(rawValue: errno).description) }
         for component in relative.split(separator: "/") where component != "." {
             let name = String(component)
@@ -55,18 +94,21 @@ public final class OutputDirectory {
                 close(current.fd)
                 throw Failure(path: shown, problem: "'..' is not allowed")
             }
-            if mkdirat(current.fd, name, 0o755) != 0 && errno != EEXIST {
+            let made = mkdirat(current.fd, name, 0o755) == 0
+            if !made && errno != EEXIST {
                 let code = errno
                 close(current.fd)
                 throw Failure(path: shown, problem: Errno(rawValue: code).description)
             }
+            let nextRelative = current.relative.isEmpty ? name : current.relative + "/" + name
+            if made { journal.entries.append(.directory(nextRelative)) }
             let next = openat(current.fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             let code = errno
             close(current.fd)
             guard next >= 0 else { throw Failure(path: shown, problem: "cannot enter: \(Errno(rawValue: code))") }
-            current = (shown, next)
+            current = (shown, next, nextRelative)
         }
-        return OutputDirectory(path: current.path, fd: current.fd)
+        return OutputDirectory(path: current.path, fd: current.fd, relative: current.relative, journal: journal)
     }
 
     /// Writes a new file `name` holding `bytes`, with permissions `mode` (refused if `name` exists).
@@ -82,6 +124,7 @@ public final class OutputDirectory {
             try? file.close()
             throw Failure(path: shown, problem: "\(error)")
         }
+        journal.entries.append(.file(relativePath(name), bytes, mode: mode))
     }
 
     /// Makes the symbolic link `name` pointing at `target` (refused if `name` exists).
@@ -89,5 +132,20 @@ public final class OutputDirectory {
         guard symlinkat(target, fd, name) == 0 else {
             throw Failure(path: "\(path)/\(name)", problem: Errno(rawValue: errno).description)
         }
+        journal.entries.append(.symlink(relativePath(name), target: target))
+    }
+
+    /// A tar archive of everything written, each entry under `top/` (the archive of a bug report).
+    public func tarArchive(top: String) throws(TarArchive.Failure) -> [UInt8] {
+        var tar = TarArchive()
+        try tar.addDirectory(top)
+        for entry in journal.entries {
+            switch entry {
+            case .directory(let p): try tar.addDirectory(top + "/" + p)
+            case .file(let p, let bytes, let mode): try tar.addFile(top + "/" + p, bytes, mode: Int(mode))
+            case .symlink(let p, let target): try tar.addSymlink(top + "/" + p, to: target)
+            }
+        }
+        return tar.finished
     }
 }

@@ -1,38 +1,70 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import VGPUCore
+import VGPUFirmware
 import VGPUHost
 import VGPUProbe
+import VGPUSystem
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// `vgpu-probe snapshot`: copy what the probe reads into a tree `--sysfs-root` accepts.
+/// `vgpu-probe snapshot`: the host as the probe sees it, for a bug report: the sysfs files the probe
+/// reads as a tree `--sysfs-root` accepts, the probe's own report, and one archive of both.
 struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
-        abstract: "Copy the sysfs files the probe reads, for NVIDIA functions, into a new directory.",
+        abstract: "Capture the host for a bug report: the sysfs files the probe reads, its report, and an archive.",
         discussion: """
-            The copy is a tree that `vgpu-probe --sysfs-root DIR` and `lspci -A linux-sysfs -O \
-            sysfs.path=DIR/bus/pci` read, so a bug report can carry the host as the probe saw it. Files \
-            are copied byte for byte; links (driver, iommu_group, virtfnN, physfn) are recreated. BAR0 is \
-            not copied: when the identity registers can be read (root, device not suspended) a 4 KiB \
-            resource0 holding only BOOT_0 and BOOT_42 is written. Run as root to capture config space past \
-            64 bytes. DIR must not exist (its parent must); nothing is written outside it, and no link is \
-            followed when writing. Files keep their source's permissions, never looser than 0644.
+            Writes the new directory DIR and DIR.tar.gz (neither may exist; the parent must):
+
+              DIR/bus, DIR/devices, DIR/kernel, DIR/module   the sysfs files the probe reads, \
+            for NVIDIA functions: a tree `vgpu-probe --sysfs-root DIR` and `lspci -A linux-sysfs -O \
+            sysfs.path=DIR/bus/pci` read
+              DIR/vgpukit/probe.json      the probe's report (schema vgpukit.probe/2)
+              DIR/vgpukit/firmware.json   the firmware listing (vgpukit.firmware/1, sizes and versions, not hashed)
+              DIR/vgpukit/about.json      vgpu-probe's version, the kernel, the bound drivers and their \
+            versions (vgpukit.snapshot/1)
+              DIR.tar.gz                  all of DIR, to attach to the report
+
+            Files are copied byte for byte; links (driver, iommu_group, virtfnN, physfn) are recreated. \
+            BAR0 is not copied: when the identity registers can be read (root, device not suspended) a \
+            4 KiB resource0 holding only BOOT_0 and BOOT_42 is written. Run as root to capture config \
+            space past 64 bytes. Nothing is written outside DIR and DIR.tar.gz, and no link is followed \
+            when writing. Files keep their source's permissions, never looser than 0644.
+
+            Exit status: 0 written; 1 the host has no NVIDIA function (nothing is written), or DIR or \
+            DIR.tar.gz exists or cannot be written; 66 the sysfs root has no PCI devices directory.
 
             Example:
-              # capture this host for a bug report
-              sudo vgpu-probe snapshot --output gpu-host && tar czf gpu-host.tgz gpu-host
+              # capture this host for a bug report (attach gpu-host.tar.gz)
+              sudo vgpu-probe snapshot --output gpu-host
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("New directory to write the snapshot into.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("New directory to write the snapshot into (DIR.tar.gz is written beside it).", valueName: "dir"))
     var output: String
 
     @Option(name: .long, help: ArgumentHelp("sysfs root to read.", valueName: "dir"))
     var sysfsRoot = "/sys"
 
+    @OptionGroup var firmware: FirmwareRootOption
+
+    @Flag(name: .long, help: "Do not verify firmware for the report (the listing is still written).")
+    var noFirmware = false
+
     @Flag(name: .long, help: "Copy every PCI function, not only NVIDIA's.")
     var all = false
 
     @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if output.isEmpty { throw ValidationError("--output needs a directory name") }
+    }
 
     func run() throws {
         let logger = global.makeLogger()
@@ -54,13 +86,85 @@ struct SnapshotCommand: ParsableCommand {
                 registers[f.address] = r
             }
         }
-        do {
-            let count = try SysfsSnapshot(reader: reader).write(chosen, from: devices, to: output, registers: registers, sysfsRoot: sysfsRoot)
-            logger.debug("snapshot written", metadata: ["files": "\(count)"])
-            Output.print("wrote \(chosen.count) PCI function(s), \(count) file(s) to \(output)\n")
-        } catch {
-            Output.error(error.description)
+        let directory = String(output.reversed().drop { $0 == "/" }.reversed())
+        let archive = directory + ".tar.gz"
+        // Both outputs must be new: refuse before writing either (the archive is created with O_EXCL
+        // too, so a file appearing in between is still refused).
+        var status = stat()
+        if lstat(archive, &status) == 0 {
+            Output.error("cannot write the snapshot: \(archive): already exists; name a new directory")
             throw Output.exit(.findings)
         }
+        do {
+            let top = try OutputDirectory.create(directory)
+            let count = try SysfsSnapshot(reader: reader).write(chosen, from: devices, into: top, registers: registers, sysfsRoot: sysfsRoot)
+            try writeReport(into: top.subdirectory("vgpukit"), functions: chosen, reader: reader)
+            let name = directory.split(separator: "/").last.map(String.init) ?? directory
+            try OutputDirectory.writeNewFile(archive, try Gzip.compress(try top.tarArchive(top: name)))
+            logger.debug("snapshot written", metadata: ["files": "\(count)", "archive": "\(archive)"])
+            Output.print("wrote \(chosen.count) PCI function(s), \(count) file(s) and the probe's report to \(directory), and \(archive)\n")
+        } catch {
+            Output.error("cannot write the snapshot: \(error)")
+            throw Output.exit(.findings)
+        }
+    }
+
+    /// The probe's report, the firmware listing and `about.json`, into `DIR/vgpukit`.
+    private func writeReport(into directory: OutputDirectory, functions: [PCIFunction], reader: any SysfsReader) throws {
+        let registry = try Output.registry()
+        let root = FirmwareRoot(path: firmware.firmwareRoot)
+        var options = HostProbe.Options()
+        options.sysfsRoot = sysfsRoot
+        options.firmwareRoot = firmware.firmwareRoot
+        options.verifyFirmware = !noFirmware && root.unusable == nil
+        options.digestCache = nil
+        var about = SnapshotAbout.make(sysfsRoot: sysfsRoot, firmwareRoot: firmware.firmwareRoot, functions: functions, reader: reader)
+        if !noFirmware, let why = root.unusable { about.notes.append("firmware root \(firmware.firmwareRoot) \(why): the report does not check firmware") }
+        do {
+            try directory.write("probe.json", Array(try JSONOutput.encode(try HostProbe(registry: registry).run(options))))
+        } catch {
+            about.notes.append("probe: \(error)")
+        }
+        if let listing = try? FirmwareInventory.make(registry: registry, chip: nil, release: nil, verifier: FirmwareVerifier(root: root, verifiesDigests: false)) {
+            try directory.write("firmware.json", Array(try JSONOutput.encode(listing)))
+        }
+        try directory.write("about.json", Array(try JSONOutput.encode(about)))
+    }
+}
+
+/// `DIR/vgpukit/about.json` (schema `vgpukit.snapshot/1`): what a bug report needs besides the tree.
+struct SnapshotAbout: Encodable {
+    /// Always `vgpukit.snapshot/1`.
+    let schema = "vgpukit.snapshot/1"
+    /// `vgpu-probe 0.1.0 (commit ...)`.
+    let vgpuProbe: String
+    /// The roots the snapshot read.
+    let sysfsRoot: String, firmwareRoot: String
+    /// The running kernel (`/proc/sys/kernel/osrelease`, `/proc/version`); nil where unreadable.
+    let kernelRelease: String?, kernelVersion: String?
+    /// Each driver bound to a captured function, with its version where sysfs shows one.
+    let drivers: [Driver]
+    /// What the report could not include, and why.
+    var notes: [String] = []
+
+    /// A bound driver.
+    struct Driver: Encodable {
+        let name: String
+        let version: String?
+        /// How many captured functions it drives.
+        let functions: Int
+    }
+
+    static func make(sysfsRoot: String, firmwareRoot: String, functions: [PCIFunction], reader: any SysfsReader) -> SnapshotAbout {
+        func line(_ path: String) -> String? {
+            guard case .success(let bytes) = SafeFile.contents(of: path, limit: 4096) else { return nil }
+            let text = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first.map(String.init)
+            return text.map(TerminalText.escaped)
+        }
+        let versions = DriverVersions(root: sysfsRoot, reader: reader)
+        let counts = Dictionary(functions.compactMap(\.driver).map { ($0, 1) }, uniquingKeysWith: +)
+        return SnapshotAbout(vgpuProbe: VersionText.headline, sysfsRoot: sysfsRoot, firmwareRoot: firmwareRoot,
+                             kernelRelease: line("/proc/sys/kernel/osrelease"), kernelVersion: line("/proc/version"),
+                             drivers: counts.keys.sorted().map { Driver(name: $0, version: versions.version(of: $0), functions: counts[$0] ?? 0) })
     }
 }

@@ -46,4 +46,46 @@ struct SnapshotCommandTests {
         #expect(run.status == 1 && run.stderr.contains("no NVIDIA PCI functions"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.file("snap")))
     }
+
+    /// A snapshot is a bug report in one archive: GNU tar extracts DIR.tar.gz to exactly the tree; the
+    /// tree carries the probe's own JSON (the same document the probe prints for the host), the
+    /// firmware listing, and about.json with the running kernel (as uname says) and the bound driver's
+    /// version (as its module file says). Each validates against its schema. (main: the tree only.)
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func aSnapshotIsABugReport() throws {
+        let dir = try ScratchDirectory("snapshot-report")
+        let host = FixtureHosts.root("l40-two-gpus")
+        let out = dir.file("gpu-host")
+        let run = try ProbeBinary.run(["snapshot", "--sysfs-root", host, "--firmware-root", RealFirmware.root, "--output", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        try FileManager.default.createDirectory(atPath: dir.file("x"), withIntermediateDirectories: false)
+        #expect(try Oracle.run("tar", ["-xzf", out + ".tar.gz", "-C", dir.file("x")]).status == 0)
+        let diff = try Oracle.run("diff", ["-r", "--no-dereference", out, dir.file("x/gpu-host")])
+        #expect(diff.status == 0, "the archive differs from the tree: \(diff.output)")
+
+        let probe = try ProbeBinary.run(["--sysfs-root", host, "--firmware-root", RealFirmware.root, "--json", "--no-cache"])
+        let captured = try String(contentsOfFile: out + "/vgpukit/probe.json", encoding: .utf8)
+        #expect(captured == probe.stdout)
+        let about = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/vgpukit/about.json"))) as? [String: Any])
+        #expect(about["kernelRelease"] as? String == (try Oracle.run("uname", ["-r"]).output.trimmingCharacters(in: .newlines)))
+        let drivers = try #require(about["drivers"] as? [[String: Any]])
+        let version = try String(contentsOfFile: host + "/module/nvidia/version", encoding: .utf8).trimmingCharacters(in: .newlines)
+        #expect(drivers.map { $0["name"] as? String } == ["nvidia"] && drivers.first?["version"] as? String == version)
+        #expect(FileManager.default.fileExists(atPath: out + "/vgpukit/firmware.json"))
+        if let python = SchemaValidator.python {
+            let r = try Oracle.run(python, [SchemaValidator.script, out + "/vgpukit"])
+            #expect(r.status == 0 && r.output.contains("3 document(s), 0 error(s)"), "\(r.output)")
+        }
+        // The snapshot of a snapshot finds the same GPUs (the report files do not disturb the tree).
+        #expect(NSArray(array: try gpus(out)).isEqual(to: try gpus(host)))
+    }
+
+    /// An existing DIR.tar.gz is refused before anything is written.
+    @Test func refusesAnExistingArchive() throws {
+        let dir = try ScratchDirectory("snapshot")
+        _ = try dir.write("snap.tar.gz", [1])
+        let run = try ProbeBinary.run(["snapshot", "--sysfs-root", FixtureHosts.root("l4"), "--output", dir.file("snap")])
+        #expect(run.status == 1 && run.stderr.contains("snap.tar.gz: already exists"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("snap")))
+    }
 }
