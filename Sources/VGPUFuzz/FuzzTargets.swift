@@ -87,7 +87,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         let files = ["vendor", "device", "class", "subsystem_vendor", "subsystem_device", "revision", "config", "resource",
                      "sriov_totalvfs", "sriov_numvfs", "sriov_offset", "sriov_stride", "sriov_vf_device", "numa_node",
                      "power/runtime_status", "current_link_speed", "current_link_width", "nvidia/creatable_vgpu_types",
-                     "driver", "iommu_group", "physfn", "virtfn0"]
+                     "driver", "iommu_group", "physfn", "virtfn0", "nvidia/current_vgpu_type"]
         let chunks = bytes.split(separator: 0, maxSplits: files.count - 1, omittingEmptySubsequences: false).map(Array.init)
         var contents: [String: [UInt8]] = [:]
         for (file, chunk) in zip(files, chunks) { contents[file] = chunk }
@@ -103,7 +103,7 @@ extension FuzzTarget {
     static let probePFFiles = ["vendor", "device", "class", "subsystem_vendor", "subsystem_device", "revision", "config", "resource",
                                "sriov_totalvfs", "sriov_numvfs", "sriov_offset", "sriov_stride", "sriov_vf_device", "numa_node",
                                "power/runtime_status", "current_link_speed", "current_link_width", "iommu_group", "driver", "resource0"]
-    static let probeVFFiles = ["vendor", "device", "class", "driver", "iommu_group", "nvidia/creatable_vgpu_types"]
+    static let probeVFFiles = ["vendor", "device", "class", "driver", "iommu_group", "nvidia/creatable_vgpu_types", "nvidia/current_vgpu_type"]
     /// Modules, loaded once per process.
     static let registry: ModuleRegistry? = try? BuiltInModules.registry()
 

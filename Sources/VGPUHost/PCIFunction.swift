@@ -36,6 +36,9 @@ public struct PCIFunction: Sendable, Codable, Equatable {
     public var runtimeStatus: String?
     /// NVIDIA's vGPU host driver: `nvidia/creatable_vgpu_types` of a VF, as (id, name).
     public var creatableVGPUTypes: [CreatableVGPUType]?
+    /// NVIDIA's vGPU host driver: the type id in `nvidia/current_vgpu_type` of a VF, 0 when the VF hosts
+    /// no vGPU; nil when the file is absent.
+    public var currentVGPUType: Int?
     /// Negotiated link speed text and width.
     public var linkSpeed: String?, linkWidth: Int?
     /// Fields that could not be read or parsed, with the reason.

@@ -180,6 +180,11 @@ public struct SysfsScanner: Sendable {
                     diagnostics.append(FieldDiagnostic(field: "nvidia/creatable_vgpu_types", problem: "'\(line)' is not '<id> : <name>'"))
                 }
             }
+            if entries.contains("nvidia"), let id = decimal("nvidia/current_vgpu_type") {
+                if id >= 0 { f.currentVGPUType = id } else {
+                    diagnostics.append(FieldDiagnostic(field: "nvidia/current_vgpu_type", problem: "'\(id)' is not a vGPU type id"))
+                }
+            }
         }
 
         f.vendor = hex("vendor", UInt16.self)

@@ -17,6 +17,7 @@ public struct SysfsSnapshot {
         "vendor", "device", "class", "subsystem_vendor", "subsystem_device", "revision", "config", "resource",
         "sriov_totalvfs", "sriov_numvfs", "sriov_offset", "sriov_stride", "sriov_vf_device",
         "numa_node", "power/runtime_status", "current_link_speed", "current_link_width", "nvidia/creatable_vgpu_types",
+        "nvidia/current_vgpu_type",
     ]
 
     /// Why a snapshot could not be written.

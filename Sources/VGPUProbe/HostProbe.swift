@@ -263,7 +263,9 @@ public struct HostProbe {
                 diagnostics.append("virtfn -> \(address): no such function in the tree (dangling link)")
                 continue
             }
-            vfs.append(HostReport.VF(address: address.description, driver: vf.driver, iommuGroup: vf.iommuGroup))
+            var entry = HostReport.VF(address: address.description, driver: vf.driver, iommuGroup: vf.iommuGroup)
+            if let id = vf.currentVGPUType, id > 0 { entry.vgpu = .init(id: id, name: nil) }
+            vfs.append(entry)
             diagnostics += vf.diagnostics.filter { $0.field != "config" }.map { "\(address): \($0)" }
         }
 
@@ -279,12 +281,27 @@ public struct HostProbe {
             chipFirmware.map { HostReport.Firmware(release: release.description, ok: true, files: $0.files.files.count, findings: []) }
         }
         let catalogue = f.device.flatMap { id in (owner?.module as? any VGPUTypeProviding)?.catalogue(deviceID: id) }
-        let creatable = f.virtualFunctions.lazy.compactMap { a in byAddress[a]?.creatableVGPUTypes.map { (a, $0) } }.first
+        // The vGPUs that exist count against what still fits; an id the catalogue lacks is said, not guessed.
+        var existing: [VGPUType] = []
+        for (n, vf) in vfs.enumerated() {
+            guard let id = vf.vgpu?.id else { continue }
+            let type = catalogue?.types.first { $0.id == id }
+            vfs[n].vgpu = .init(id: id, name: type?.name)
+            if let type { existing.append(type) } else if catalogue != nil {
+                diagnostics.append("\(vf.address): hosts vGPU type \(id), which the \(catalogue?.board ?? "") catalogue does not list; capacities leave it out")
+            }
+        }
+        // The list of a free VF: one that hosts a vGPU can create none.
+        let creatable = f.virtualFunctions.lazy.compactMap { a in
+            byAddress[a].flatMap { vf in (vf.currentVGPUType ?? 0) == 0 ? vf.creatableVGPUTypes.map { (a, $0) } : nil }
+        }.first
         let name = f.device.flatMap { names?.name(vendor: Self.nvidia, device: $0) } ?? "NVIDIA device \(hex4(f.device))"
-        let hostable = catalogue.map { HostableType.all($0, vfs: sriov?.totalVFs, policy: options.policy) }
+        let hostable = catalogue.map { HostableType.all($0, vfs: sriov?.totalVFs, policy: options.policy, existing: existing) }
         let vfInfo = sriov == nil ? nil : VFInfoReport.make(module: owner?.module, sriov: f.sriovValues)
         let engines = EngineReport.make(module: owner?.module, chip: owner?.chip, release: nil)
-        let creatableTypes = creatable.map { CreatableTypesReport.make(vf: $0.0, offered: $0.1, catalogue: catalogue) }
+        // With vGPUs in use the driver offers only what still fits beside them; compare with that.
+        let stillCreatable = existing.isEmpty ? nil : hostable?.filter { $0.fits > 0 }.map(\.name)
+        let creatableTypes = creatable.map { CreatableTypesReport.make(vf: $0.0, offered: $0.1, catalogue: catalogue, stillCreatable: stillCreatable) }
         let board = f.device.flatMap { id in (owner?.module as? any BoardCatalog)?.board(deviceID: id) }
             .map { HostReport.Board(name: $0.name, framebuffer: $0.framebuffer) }
         let driverVersion = f.driver.flatMap { driverVersions.version(of: $0) }

@@ -163,6 +163,14 @@ public struct HostReport: Sendable, Codable, Equatable {
         public let address: String
         public let driver: String?
         public let iommuGroup: Int?
+        /// The vGPU it hosts (`nvidia/current_vgpu_type`), nil when none or when the driver does not say.
+        public var vgpu: VGPUInUse? = nil
+    }
+
+    /// A vGPU that exists on a VF: its type id, and name when the board's catalogue lists the id.
+    public struct VGPUInUse: Sendable, Codable, Equatable {
+        public let id: Int
+        public let name: String?
     }
 }
 

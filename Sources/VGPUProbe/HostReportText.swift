@@ -66,6 +66,11 @@ public enum HostReportText {
                 if let lo = groups.min(), let hi = groups.max() { out += ", IOMMU groups \(lo)...\(hi)" }
                 let drivers = Set(g.vfs.map { $0.driver ?? "none" }).sorted()
                 out += ", driver \(drivers.joined(separator: "/"))\n"
+                let inUse = g.vfs.compactMap(\.vgpu)
+                if !inUse.isEmpty {
+                    let byType = Dictionary(grouping: inUse) { $0.name ?? "type \($0.id)" }.map { "\($0.key) x\($0.value.count)" }.sorted()
+                    out += "  vGPUs         \(inUse.count) in use (\(byType.joined(separator: ", "))), \(g.vfs.count - inUse.count) VFs free; the types above count what more fits\n"
+                }
                 if verbose { for vf in g.vfs { out += "                \(vf.address) driver \(vf.driver ?? "none") group \(vf.iommuGroup.map(String.init) ?? "none")\n" } }
             }
             let shown = verbose ? g.diagnostics : Array(g.diagnostics.prefix(5))

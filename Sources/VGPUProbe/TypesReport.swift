@@ -13,6 +13,8 @@ public struct TypesReport: Sendable, Codable, Equatable {
     public let vfs: Int?
     /// The GPU, with -s.
     public let address: String?
+    /// With -s: the VFs that host a vGPU already; capacities and placements count them first.
+    public let inUse: [HostReport.VF]?
     public let policy: VGPUResourcePolicy
     public let types: [Row]
     /// The requested placement, with --place.
@@ -49,6 +51,8 @@ public struct TypesReport: Sendable, Codable, Equatable {
         var catalogue: VGPUTypeCatalogue?
         var vfs: Int?
         var address: String?
+        var inUse: [HostReport.VF]?
+        var existing: [VGPUType] = []
         if let slot {
             let gpu: HostReport.GPU
             switch HostProbe.gpu(at: slot, sysfsRoot: sysfsRoot, registry: registry) {
@@ -61,17 +65,21 @@ public struct TypesReport: Sendable, Codable, Equatable {
             if let reason = gpu.readiness.checks.first(where: { $0.name == "sriov" && !$0.ok })?.detail { throw .gpu("\(gpu.address): \(reason)") }
             vfs = gpu.sriov?.totalVFs
             address = gpu.address
+            inUse = gpu.vfs.filter { $0.vgpu != nil }
+            existing = (inUse ?? []).compactMap { vf in catalogue?.types.first { $0.id == vf.vgpu?.id } }
         } else if let board {
             catalogue = providers.lazy.compactMap { $0.catalogue(board: board) }.first
         }
         guard let c = catalogue else {
             throw .unknownBoard(board ?? "", known: providers.flatMap(\.vgpuBoards))
         }
-        let capacity = HostableType.all(c, vfs: vfs, policy: policy)
+        let capacity = HostableType.all(c, vfs: vfs, policy: policy, existing: existing)
         var placement: VGPUCapacityPlan?
-        if let place { placement = VGPUCapacityPlanner.place(try Self.parsePlacement(place, c), on: c, vfs: vfs, policy: policy) }
+        if let place {
+            placement = VGPUCapacityPlanner.place(try Self.parsePlacement(place, c), on: c, vfs: vfs, policy: policy, existing: existing)
+        }
         return TypesReport(schema: schemaID, board: c.board, pciDeviceID: c.pciDeviceID, chip: c.chip, framebufferMiB: c.framebufferMiB,
-                           vfs: vfs ?? c.maxVFs, address: address, policy: policy,
+                           vfs: vfs ?? c.maxVFs, address: address, inUse: inUse, policy: policy,
                            types: zip(c.types, capacity).map { Row(type: $0, capacity: $1) }, placement: placement, sources: c.sources,
                            driverRelease: c.driverRelease)
     }

@@ -5,7 +5,13 @@ public enum TypesReportText {
         if let a = r.address { out += ", GPU \(a)" }
         out += ", VFs \(r.vfs.map(String.init) ?? "unknown")"
         out += "; VMMU segment \(r.policy.vmmuSegmentMiB) MiB, \(r.policy.vgpuChannels) vGPU channels"
-        out += r.policy.equalSizeOnly ? ", equal-size mode\n\n" : ", mixed sizes allowed\n\n"
+        out += r.policy.equalSizeOnly ? ", equal-size mode\n" : ", mixed sizes allowed\n"
+        if let inUse = r.inUse, !inUse.isEmpty {
+            // What exists counts first: "fits" below is how many more.
+            out += "in use: \(inUse.count) vGPU(s): " + inUse.map { "\($0.vgpu?.name ?? "type \($0.vgpu?.id ?? 0)") on \($0.address)" }.joined(separator: ", ")
+            out += "; 'fits' counts what more fits beside them\n"
+        }
+        out += "\n"
         let header = ["id", "type", "FB", "heap", "heads", "max res", "max", "FB/vGPU", "chan", "fits", "next one fails on"]
         var rows: [[String]] = [header]
         for row in r.types {

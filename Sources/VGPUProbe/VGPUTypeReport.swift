@@ -14,10 +14,11 @@ public struct HostableType: Sendable, Codable, Equatable {
     public let framebufferPerVGPUMiB: Int
     public let channelsPerVGPU: Int
 
-    /// Every type of `catalogue` with its capacity under `policy`, given `vfs` VFs when known.
-    static func all(_ catalogue: VGPUTypeCatalogue, vfs: Int?, policy: VGPUResourcePolicy) -> [HostableType] {
+    /// Every type of `catalogue` with its capacity under `policy`, given `vfs` VFs when known and the
+    /// vGPUs `existing` on the GPU (`fits` is then how many more).
+    static func all(_ catalogue: VGPUTypeCatalogue, vfs: Int?, policy: VGPUResourcePolicy, existing: [VGPUType] = []) -> [HostableType] {
         catalogue.types.map { t in
-            let fill = VGPUCapacityPlanner.fill(t, on: catalogue, vfs: vfs, policy: policy)
+            let fill = VGPUCapacityPlanner.fill(t, on: catalogue, vfs: vfs, policy: policy, existing: existing)
             return HostableType(name: t.name, id: t.id, series: t.series, framebufferMiB: t.framebufferMiB, fits: fill.count, limit: fill.limit,
                                 framebufferPerVGPUMiB: policy.framebuffer(for: t), channelsPerVGPU: policy.channels(for: t))
         }
@@ -39,7 +40,9 @@ public struct CreatableTypesReport: Sendable, Codable, Equatable {
     /// Where driver and catalogue disagree.
     public let differences: [String]
 
-    static func make(vf: PCIAddress, offered: [CreatableVGPUType], catalogue: VGPUTypeCatalogue?) -> CreatableTypesReport {
+    /// - Parameter stillCreatable: with vGPUs in use, the catalogue types that still fit beside them
+    ///   (the driver offers no others); nil on an empty GPU.
+    static func make(vf: PCIAddress, offered: [CreatableVGPUType], catalogue: VGPUTypeCatalogue?, stillCreatable: [String]? = nil) -> CreatableTypesReport {
         var differences: [String] = []
         if let catalogue {
             for o in offered {
@@ -50,10 +53,11 @@ public struct CreatableTypesReport: Sendable, Codable, Equatable {
                 }
             }
             let offeredNames = Set(offered.map(\.name))
-            for t in catalogue.types where t.id != nil && !offeredNames.contains(t.name) {
+            let expected = stillCreatable.map(Set.init)
+            for t in catalogue.types where t.id != nil && !offeredNames.contains(t.name) && expected?.contains(t.name) ?? true {
                 differences.append("catalogue type \(t.name) (id \(t.id ?? 0)) is not offered by the driver now")
             }
-            let unlistedC = catalogue.types.filter { $0.id == nil && !offeredNames.contains($0.name) }
+            let unlistedC = catalogue.types.filter { $0.id == nil && !offeredNames.contains($0.name) && expected?.contains($0.name) ?? true }
             if !unlistedC.isEmpty {
                 differences.append("\(unlistedC.count) catalogue type(s) without a published id are not offered (\(unlistedC.map(\.profile).joined(separator: ", "))): C-series ships with NVIDIA AI Enterprise's vGPU manager")
             }

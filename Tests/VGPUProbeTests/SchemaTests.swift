@@ -12,7 +12,7 @@ struct SchemaTests {
     /// The command lines whose documents are validated: each kind, with and without firmware, with
     /// placements, simulations and failures.
     static var commandLines: [[String]] {
-        let hosts = ["l40-two-gpus", "mixed", "a40", "l4", "t4", "rtx4090", "l40-suspended", "l40-unprivileged", "no-nvidia"]
+        let hosts = ["l40-two-gpus", "mixed", "a40", "l4", "t4", "rtx4090", "l40-suspended", "l40-unprivileged", "no-nvidia", "l40s-in-use"]
         let fw = ["--firmware-root", RealFirmware.root]
         var lines = hosts.flatMap { [["--sysfs-root", FixtureHosts.root($0), "--json"] + fw, ["--sysfs-root", FixtureHosts.root($0), "--json", "--no-firmware"]] }
         lines += [["firmware", "--json"] + fw, ["firmware", "--json", "--no-digest"] + fw, ["firmware", "--json", "--release", "535.261.03"] + fw,
@@ -23,7 +23,8 @@ struct SchemaTests {
         }
         lines += [["plan", "--json", "-s", "41:00.0", "--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--vgpu"] + fw]
         for board in ["L40", "L40S", "L4", "A40", "RTX 6000 Ada"] { lines += [["types", "--json", "--board", board], ["types", "--json", "--board", board, "--place", "2x12Q,4x3Q"]] }
-        lines += [["types", "--json", "-s", "86:00.0", "--sysfs-root", FixtureHosts.root("mixed")]]
+        lines += [["types", "--json", "-s", "86:00.0", "--sysfs-root", FixtureHosts.root("mixed")],
+                  ["types", "--json", "-s", "41:00.0", "--sysfs-root", FixtureHosts.root("l40s-in-use"), "--place", "3x12Q"]]
         let plans = RealFirmware.packageRoot.appendingPathComponent("docs/plans").path
         for plan in ["l40s-fill-and-refill.json", "failures-and-unwinding.json"] { lines += [["simulate", "--json", "--plan", plans + "/" + plan, "--board", "L40S"] + fw] }
         // Failures: the error document.

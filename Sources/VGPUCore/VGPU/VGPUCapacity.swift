@@ -45,6 +45,8 @@ public struct VGPUCapacityPlan: Sendable, Equatable, Codable {
 
     public let board: String
     public let policy: VGPUResourcePolicy
+    /// The vGPUs already on the GPU (type names), counted before the requested ones.
+    public let existing: [String]
     public let placements: [Placement]
     /// Totals of what was placed.
     public let vfsUsed: Int, framebufferUsedMiB: Int, channelsUsed: Int
@@ -84,6 +86,17 @@ public enum VGPUCapacityPlanner {
             else { nil }
         }
 
+        /// Accounts for the vGPUs already on the GPU, whatever the rules would say of them now (they
+        /// exist), and returns how many of each type there are.
+        mutating func takeExisting(_ existing: [VGPUType]) -> [String: Int] {
+            var counts: [String: Int] = [:]
+            for type in existing {
+                take(type, framebuffer: policy.framebuffer(for: type), channels: policy.channels(for: type))
+                counts[type.name, default: 0] += 1
+            }
+            return counts
+        }
+
         /// Accounts for one more vGPU of `type`.
         mutating func take(_ type: VGPUType, framebuffer fb: Int, channels ch: Int) {
             usedVFs += 1
@@ -93,12 +106,13 @@ public enum VGPUCapacityPlanner {
         }
     }
 
-    /// Places `requested` (type names, in order) on `catalogue`'s board with `vfs` VFs available.
+    /// Places `requested` (type names, in order) on `catalogue`'s board with `vfs` VFs available, after
+    /// the vGPUs `existing` already on it.
     public static func place(_ requested: [VGPUType], on catalogue: VGPUTypeCatalogue, vfs: Int? = nil,
-                             policy: VGPUResourcePolicy = VGPUResourcePolicy()) -> VGPUCapacityPlan
+                             policy: VGPUResourcePolicy = VGPUResourcePolicy(), existing: [VGPUType] = []) -> VGPUCapacityPlan
     {
         var budget = Budget(catalogue: catalogue, policy: policy, vfs: vfs)
-        var counts: [String: Int] = [:]
+        var counts = budget.takeExisting(existing)
         var placements: [VGPUCapacityPlan.Placement] = []
         for type in requested {
             let fb = policy.framebuffer(for: type), ch = policy.channels(for: type)
@@ -110,23 +124,24 @@ public enum VGPUCapacityPlanner {
             placements.append(.init(type: type.name, placed: reason == nil, reason: reason))
         }
         let (vfLimit, usedVFs, usedFB, usedChannels) = (budget.vfLimit, budget.usedVFs, budget.usedFB, budget.usedChannels)
-        return VGPUCapacityPlan(board: catalogue.board, policy: policy, placements: placements, vfsUsed: usedVFs, framebufferUsedMiB: usedFB,
+        return VGPUCapacityPlan(board: catalogue.board, policy: policy, existing: existing.map(\.name), placements: placements, vfsUsed: usedVFs, framebufferUsedMiB: usedFB,
                                 channelsUsed: usedChannels, vfsFree: vfLimit == Int.max ? nil : vfLimit - usedVFs, framebufferFreeMiB: catalogue.framebufferMiB - usedFB,
                                 channelsFree: policy.vgpuChannels - usedChannels)
     }
 
-    /// How many vGPUs of `type` alone fit, and why one more does not. The same rule as `place` with
-    /// `maxInstances + 1` of the type, counted without building a plan (the probe asks this for every
-    /// type of every GPU).
+    /// How many more vGPUs of `type` fit beside `existing` (alone on an empty GPU), and why one more
+    /// does not. The same rule as `place` with `maxInstances + 1` of the type, counted without building
+    /// a plan (the probe asks this for every type of every GPU).
     public static func fill(_ type: VGPUType, on catalogue: VGPUTypeCatalogue, vfs: Int? = nil,
-                            policy: VGPUResourcePolicy = VGPUResourcePolicy()) -> (count: Int, limit: String)
+                            policy: VGPUResourcePolicy = VGPUResourcePolicy(), existing: [VGPUType] = []) -> (count: Int, limit: String)
     {
         var budget = Budget(catalogue: catalogue, policy: policy, vfs: vfs)
+        let already = budget.takeExisting(existing)[type.name, default: 0]
         let fb = policy.framebuffer(for: type), ch = policy.channels(for: type)
         var count = 0
         // Ends by the type's maximum at the latest: every placement counts towards it.
         while true {
-            if let reason = budget.refusal(type, placed: count, framebuffer: fb, channels: ch) { return (count, reason) }
+            if let reason = budget.refusal(type, placed: already + count, framebuffer: fb, channels: ch) { return (count, reason) }
             budget.take(type, framebuffer: fb, channels: ch)
             count += 1
         }

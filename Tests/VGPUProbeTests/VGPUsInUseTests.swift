@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import VGPUTestSupport
+
+/// `types` and the probe plan beside the vGPUs that exist (`nvidia/current_vgpu_type` of each VF), not
+/// only for an empty GPU (main: an L40S hosting two 12Q vGPUs was said to fit four more).
+struct VGPUsInUseTests {
+    static let host = FixtureHosts.root("l40s-in-use")
+
+    static func json(_ arguments: [String]) throws -> [String: Any] {
+        let r = try ProbeBinary.run(arguments + ["--json"])
+        return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
+    }
+
+    /// The probe names each VF's vGPU (as the fixture's current_vgpu_type files say) and counts what
+    /// more fits: NVIDIA's L40S-12Q allows 4 per GPU, two exist, so 2; other sizes none (equal-size mode).
+    @Test func theProbeCountsWhatExists() throws {
+        let gpu = try #require((try Self.json(["--sysfs-root", Self.host, "--no-firmware"])["gpus"] as? [[String: Any]])?.first)
+        let vfs = try #require(gpu["vfs"] as? [[String: Any]])
+        for vf in vfs {
+            let address = try #require(vf["address"] as? String)
+            let current = try String(contentsOfFile: Self.host + "/bus/pci/devices/\(address)/nvidia/current_vgpu_type", encoding: .utf8)
+            let id = Int(current.trimmingCharacters(in: .newlines)) ?? -1
+            let vgpu = vf["vgpu"] as? [String: Any]
+            #expect((vgpu?["id"] as? Int ?? 0) == id, "\(address)")
+            if id == 1153 { #expect(vgpu?["name"] as? String == "NVIDIA L40S-12Q") }
+        }
+        let types = try #require(gpu["vgpuTypes"] as? [[String: Any]])
+        func fits(_ name: String) -> Int? { types.first { $0["name"] as? String == name }?["fits"] as? Int }
+        #expect(fits("NVIDIA L40S-12Q") == 2 && fits("NVIDIA L40S-12A") == 2)
+        #expect(fits("NVIDIA L40S-6Q") == 0 && fits("NVIDIA L40S-48Q") == 0)
+        // The driver's list on a free VF is what still fits, so nothing differs but the unpublished C-series.
+        let creatable = try #require(gpu["creatableTypes"] as? [String: Any])
+        #expect(creatable["vf"] as? String == "0000:41:00.6")
+        #expect((creatable["differences"] as? [String])?.allSatisfy { $0.contains("C-series") } == true, "\(creatable)")
+    }
+
+    /// `types -s` plans a placement after the existing vGPUs: two more 12Q fit, a third does not.
+    @Test func typesPlacesBesideWhatExists() throws {
+        let doc = try Self.json(["types", "-s", "41:00.0", "--sysfs-root", Self.host, "--place", "3x12Q"])
+        #expect((doc["inUse"] as? [[String: Any]])?.count == 2)
+        let placement = try #require(doc["placement"] as? [String: Any])
+        #expect(placement["existing"] as? [String] == ["NVIDIA L40S-12Q", "NVIDIA L40S-12Q"])
+        let placed = try #require(placement["placements"] as? [[String: Any]]).map { $0["placed"] as? Bool }
+        #expect(placed == [true, true, false])
+        #expect((placement["placements"] as? [[String: Any]])?.last?["reason"] as? String == "NVIDIA L40S-12Q allows at most 4 per GPU")
+        let text = try ProbeBinary.run(["types", "-s", "41:00.0", "--sysfs-root", Self.host])
+        #expect(text.stdout.contains("in use: 2 vGPU(s): NVIDIA L40S-12Q on 0000:41:00.4, NVIDIA L40S-12Q on 0000:41:00.5"), "\(text.stdout)")
+    }
+}
