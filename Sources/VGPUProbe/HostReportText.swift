@@ -54,7 +54,7 @@ public enum HostReportText {
             }
             if let c = g.creatableTypes {
                 out += "  driver offers \(c.types.count) type(s) on \(c.vf)" + (c.differences.isEmpty ? ", matching the catalogue\n" : ":\n")
-                for d in c.differences { out += "                ~ \(d)\n" }
+                for d in c.differences { out += "                - \(d)\n" }
             }
             if let fw = g.firmware { out += "  firmware      \(fw.release): \(fw.ok ? "ok (\(fw.files) files verified)" : "PROBLEMS")\n" }
             let unchecked = g.readiness.notChecked.map { " (not checked: \($0.joined(separator: ", ")))" } ?? ""

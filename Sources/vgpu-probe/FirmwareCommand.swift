@@ -58,6 +58,10 @@ struct FirmwareCommand: ParsableCommand {
         if let release, FirmwareRelease(release) == nil {
             throw ValidationError("--release '\(release)' is not a release number like 535.113.01")
         }
+        if elf != nil, chip != nil || release != nil || noDigest || digestCache.verifyAll || digestCache.noCache {
+            throw ValidationError("--elf lists one file; --chip, --release, --no-digest, --verify-all and --no-cache apply to verifying a firmware root")
+        }
+        if noDigest && digestCache.verifyAll { throw ValidationError("--verify-all hashes every file and --no-digest hashes none: give one") }
     }
 
     func run() throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import VGPUFirmware
+import VGPUProbe
 
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {
@@ -54,4 +55,27 @@ enum LoggingBootstrap {
             return handler
         }
     }
+}
+
+/// `-s SLOT` and `--sysfs-root DIR` of the commands that act on one GPU of the host (plan, types,
+/// simulate): one definition, one validation.
+struct GPUSelection: ParsableArguments {
+    @Option(name: .customShort("s", allowingJoined: true),
+            help: ArgumentHelp("The GPU at [[domain:]bus:]dev.fn of the host (lspci's and nvidia-smi's forms; a VF's address names its GPU).",
+                               valueName: "slot"))
+    var slot: String?
+
+    @Option(name: .long, help: ArgumentHelp("sysfs root to find the GPU of -s in (default: /sys).", valueName: "dir"))
+    var sysfsRoot: String?
+
+    func validate() throws {
+        if let slot, let why = SlotSelector.problem(with: slot) { throw ValidationError(why) }
+        if sysfsRoot != nil && slot == nil { throw ValidationError("--sysfs-root applies with -s only") }
+    }
+
+    /// The selector, once validated.
+    var selector: SlotSelector? { slot.flatMap(SlotSelector.init) }
+
+    /// The sysfs root to read.
+    var root: String { sysfsRoot ?? ProbeCommand.defaultSysfsRoot }
 }

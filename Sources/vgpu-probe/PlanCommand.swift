@@ -37,11 +37,7 @@ struct PlanCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Chip to plan for (ad102, ...).", valueName: "chip"))
     var chip: String?
 
-    @Option(name: .customShort("s", allowingJoined: true), help: ArgumentHelp("Plan for the GPU at this address of the host instead.", valueName: "slot"))
-    var slot: String?
-
-    @Option(name: .long, help: ArgumentHelp("sysfs root, with -s.", valueName: "dir"))
-    var sysfsRoot = "/sys"
+    @OptionGroup var gpu: GPUSelection
 
     @Option(name: .long, help: ArgumentHelp("VRAM size (48G, 49152M, 0xc00000000).", valueName: "size"))
     var fbSize: String?
@@ -72,13 +68,12 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard (chip == nil) != (slot == nil) else { throw ValidationError("give exactly one of --chip or -s") }
+        guard (chip == nil) != (gpu.slot == nil) else { throw ValidationError("give exactly one of --chip or -s") }
         if chip != nil && fbSize == nil { throw ValidationError("--chip needs --fb-size") }
         if let fbSize, Sizes.parse(fbSize) == nil { throw ValidationError("--fb-size '\(fbSize)' is not a size like 48G or 0xc00000000") }
         if let heap, Sizes.parse(heap) == nil { throw ValidationError("--heap '\(heap)' is not a size like 600M") }
         if heap != nil && !vgpu { throw ValidationError("--heap applies to --vgpu plans only") }
         if let release, FirmwareRelease(release) == nil { throw ValidationError("--release '\(release)' is not a release like 535.113.01") }
-        if let slot, let why = SlotSelector.problem(with: slot) { throw ValidationError(why) }
         if let vgaRegister, UInt32(vgaRegister.hasPrefix("0x") ? String(vgaRegister.dropFirst(2)) : vgaRegister, radix: 16) == nil {
             throw ValidationError("--vga-register '\(vgaRegister)' is not a 32-bit hex value")
         }
@@ -89,8 +84,8 @@ struct PlanCommand: ParsableCommand {
         let registry = try Output.registry()
         var request = BootPlanning.Request()
         request.chip = chip
-        request.slot = slot.flatMap(SlotSelector.init)
-        request.sysfsRoot = sysfsRoot
+        request.slot = gpu.selector
+        request.sysfsRoot = gpu.root
         request.framebufferSize = fbSize.flatMap(Sizes.parse)
         request.vgpu = vgpu
         request.heapOverride = heap.flatMap(Sizes.parse)

@@ -53,11 +53,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Board to simulate (L40S, 26b9, ...), instead of the plan's.", valueName: "name"))
     var board: String?
 
-    @Option(name: .customShort("s", allowingJoined: true), help: ArgumentHelp("Simulate the GPU at this address of --sysfs-root (its SR-IOV layout and BAR1).", valueName: "slot"))
-    var slot: String?
-
-    @Option(name: .long, help: ArgumentHelp("sysfs root, with -s.", valueName: "dir"))
-    var sysfsRoot = "/sys"
+    @OptionGroup var gpu: GPUSelection
 
     @OptionGroup var firmware: FirmwareRootOption
 
@@ -67,8 +63,7 @@ struct SimulateCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if board != nil && slot != nil { throw ValidationError("give at most one of --board or -s") }
-        if let slot, let why = SlotSelector.problem(with: slot) { throw ValidationError(why) }
+        if board != nil && gpu.slot != nil { throw ValidationError("give at most one of --board or -s") }
     }
 
     func run() throws {
@@ -93,9 +88,9 @@ struct SimulateCommand: ParsableCommand {
             throw Output.exit(.usage)
         }
         var request = SimulatedHost.Request()
-        request.board = board ?? (slot == nil ? script.board : nil)
-        request.slot = slot.flatMap(SlotSelector.init)
-        request.sysfsRoot = sysfsRoot
+        request.board = board ?? (gpu.slot == nil ? script.board : nil)
+        request.slot = gpu.selector
+        request.sysfsRoot = gpu.root
         request.firmwareRoot = firmware.firmwareRoot
         request.policy = VGPUResourcePolicy(vmmuSegmentMiB: script.vmmuSegmentMiB ?? 256, equalSizeOnly: !(script.mixedSizes ?? false))
         if request.board == nil && request.slot == nil {

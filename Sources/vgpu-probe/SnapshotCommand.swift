@@ -63,7 +63,7 @@ struct SnapshotCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if output.isEmpty { throw ValidationError("--output needs a directory name") }
+        if output.isEmpty { throw ValidationError("--output: an empty path names no directory") }
     }
 
     func run() throws {

@@ -27,11 +27,7 @@ struct TypesCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Board name (L40, L40S, L4, L20, RTX6000-Ada) or PCI device id.", valueName: "name"))
     var board: String?
 
-    @Option(name: .customShort("s", allowingJoined: true), help: ArgumentHelp("Use the board of the GPU at this address (and its VF count).", valueName: "slot"))
-    var slot: String?
-
-    @Option(name: .long, help: ArgumentHelp("sysfs root, with -s.", valueName: "dir"))
-    var sysfsRoot = "/sys"
+    @OptionGroup var gpu: GPUSelection
 
     @Option(name: .long, help: ArgumentHelp("vGPUs to place in order, e.g. 4x12Q,8x3Q.", valueName: "spec"))
     var place: String?
@@ -48,9 +44,8 @@ struct TypesCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard (board == nil) != (slot == nil) else { throw ValidationError("give exactly one of --board or -s") }
+        guard (board == nil) != (gpu.slot == nil) else { throw ValidationError("give exactly one of --board or -s") }
         guard [32, 64, 128, 256, 512].contains(vmmuSegment) else { throw ValidationError("--vmmu-segment must be 32, 64, 128, 256 or 512") }
-        if let slot, let why = SlotSelector.problem(with: slot) { throw ValidationError(why) }
     }
 
     func run() throws {
@@ -58,7 +53,7 @@ struct TypesCommand: ParsableCommand {
         let registry = try Output.registry()
         let report: TypesReport
         do {
-            report = try TypesReport.make(registry: registry, board: board, slot: slot.flatMap(SlotSelector.init), sysfsRoot: sysfsRoot,
+            report = try TypesReport.make(registry: registry, board: board, slot: gpu.selector, sysfsRoot: gpu.root,
                                           policy: VGPUResourcePolicy(vmmuSegmentMiB: vmmuSegment, equalSizeOnly: !mixedSizes), place: place)
         } catch {
             Output.error(error.description)

@@ -81,4 +81,19 @@ struct CommandLineHabitsTests {
         #expect(plain.stdout.contains("engines       19 (r535)\n"))
         #expect(verbose.stdout.contains(rawVFInfo) && verbose.stdout.contains("bitmap 0x0008784038783e02"), "\(verbose.stdout)")
     }
+
+    /// Contradictory or inapplicable flags are refused with exit 64 and say why (main: silently ignored).
+    @Test(arguments: [
+        (["firmware", "--elf", "x.bin", "--chip", "ad102"], "--elf lists one file"),
+        (["firmware", "--no-digest", "--verify-all"], "give one"),
+        (["--no-firmware", "--verify-all"], "give one"),
+        (["types", "--board", "L40", "--sysfs-root", "/sys"], "--sysfs-root applies with -s only"),
+        (["plan", "--chip", "ad102", "--fb-size", "48G", "--sysfs-root", "/sys"], "--sysfs-root applies with -s only"),
+        (["simulate", "--plan", "-", "--board", "L40S", "--sysfs-root", "/sys"], "--sysfs-root applies with -s only"),
+        (["plan", "--chip", "ad102", "--fb-size", "48G", "--heap", "600M"], "--heap applies to --vgpu plans only"),
+    ])
+    func contradictoryFlagsAreRefused(arguments: [String], why: String) throws {
+        let r = try ProbeBinary.run(arguments)
+        #expect(r.status == 64 && r.stderr.contains(why), "\(arguments): \(r.stderr)")
+    }
 }

@@ -12,7 +12,7 @@ struct SchemaTests {
     /// The command lines whose documents are validated: each kind, with and without firmware, with
     /// placements, simulations and failures.
     static var commandLines: [[String]] {
-        let hosts = ["l40-two-gpus", "mixed", "a40", "l4", "t4", "rtx4090", "l40-suspended", "l40-unprivileged", "no-nvidia", "l40s-in-use"]
+        let hosts = FixtureHosts.all
         let fw = ["--firmware-root", RealFirmware.root]
         var lines = hosts.flatMap { [["--sysfs-root", FixtureHosts.root($0), "--json"] + fw, ["--sysfs-root", FixtureHosts.root($0), "--json", "--no-firmware"]] }
         lines += [["firmware", "--json"] + fw, ["firmware", "--json", "--no-digest"] + fw, ["firmware", "--json", "--release", "535.261.03"] + fw,
