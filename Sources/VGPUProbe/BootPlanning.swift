@@ -103,7 +103,7 @@ public enum BootPlanning {
             (module, chip, address) = (found.module, found.chip, gpu.address)
             boundDriver = GSPDriver.booting(kernelDriver: gpu.driver)
             vfInfo = gpu.vfInfo
-            if let id = UInt16(gpu.deviceID, radix: 16), let board = (module as? any BoardCatalog)?.board(deviceID: id) {
+            if let id = gpu.deviceID.flatMap({ UInt16($0, radix: 16) }), let board = (module as? any BoardCatalog)?.board(deviceID: id) {
                 boardName = board.name
                 fb = fb ?? board.framebuffer
             }

@@ -314,8 +314,8 @@ public struct HostProbe {
             let readiness = judge(owner: owner, identity: identity, sriov: sriov, function: f, firmware: firmware, verify: options.verifyFirmware,
                                   bootCheck: bootCheck)
             return HostReport.GPU(
-                address: f.address.description, vendorID: hex4(f.vendor), deviceID: hex4(f.device), name: name,
-                subsystem: f.subsystemVendor.map { "\(hex4($0)):\(hex4(f.subsystemDevice))" }, revision: f.revision.map { hex2($0) },
+                address: f.address.description, vendorID: hex4(f.vendor), deviceID: f.device.map { hex4($0) }, name: name,
+                subsystem: f.subsystemVendor.flatMap { v in f.subsystemDevice.map { "\(hex4(v)):\(hex4($0))" } }, revision: f.revision.map { hex2($0) },
                 classCode: f.classCode.map(hex6), chip: owner?.chip.name, architecture: owner?.chip.architecture?.description,
                 module: owner?.module.name, board: board, identity: identity, driver: f.driver, driverVersion: driverVersion,
                 iommuGroup: f.iommuGroup, numaNode: f.numaNode, runtimeStatus: f.runtimeStatus, link: HostReport.Link(f),

@@ -36,7 +36,8 @@ public struct HostReport: Sendable, Codable, Equatable {
     /// One physical GPU.
     public struct GPU: Sendable, Codable, Equatable {
         public let address: String
-        public let vendorID: String, deviceID: String
+        /// lspci's hex; the device id is nil when sysfs did not give one (the text shows `????`).
+        public let vendorID: String, deviceID: String?
         /// pci.ids name, or `NVIDIA device 26b9` when pci.ids does not list it.
         public let name: String
         public let subsystem: String?

@@ -71,7 +71,7 @@ public enum SimulatedHost {
             case .success(let found): gpu = found
             case .failure(let why): throw .gpu(why.description)
             }
-            guard let id = UInt16(gpu.deviceID, radix: 16), let c = providers.lazy.compactMap({ $0.catalogue(deviceID: id) }).first else {
+            guard let id = gpu.deviceID.flatMap({ UInt16($0, radix: 16) }), let c = providers.lazy.compactMap({ $0.catalogue(deviceID: id) }).first else {
                 throw .gpu("\(gpu.address) (\(gpu.name)) has no vGPU type catalogue")
             }
             guard let sriov = gpu.sriov, sriov.totalVFs > 0, let fields = gpu.vfInfo?.fields else {

@@ -59,7 +59,7 @@ public struct TypesReport: Sendable, Codable, Equatable {
             case .success(let found): gpu = found
             case .failure(let why): throw .gpu(why.description)
             }
-            guard let id = UInt16(gpu.deviceID, radix: 16) else { throw .gpu("\(gpu.address): device id unreadable") }
+            guard let id = gpu.deviceID.flatMap({ UInt16($0, radix: 16) }) else { throw .gpu("\(gpu.address): device id unreadable") }
             catalogue = providers.lazy.compactMap { $0.catalogue(deviceID: id) }.first
             guard catalogue != nil else { throw .gpu("\(gpu.address) (\(gpu.name)) has no vGPU type catalogue") }
             if let reason = gpu.readiness.checks.first(where: { $0.name == "sriov" && !$0.ok })?.detail { throw .gpu("\(gpu.address): \(reason)") }
