@@ -92,18 +92,18 @@ public enum BootPlanning {
         var vfInfo: VFInfoReport?
         var boundDriver: GSPDriver?
         if let slot = request.slot {
-            let gpu: HostReport.GPU
+            let gpu: ProbedGPU
             switch HostProbe.gpu(at: slot, sysfsRoot: request.sysfsRoot, registry: registry) {
             case .success(let found): gpu = found
             case .failure(let why): throw .gpuNotFound(why.description)
             }
-            guard let name = gpu.chip, let found = registry.module(forChipNamed: name) else {
+            guard let owner = gpu.owner else {
                 throw .unsupported("\(gpu.address): \(gpu.identity.note ?? "chip not identified")")
             }
-            (module, chip, address) = (found.module, found.chip, gpu.address)
-            boundDriver = GSPDriver.booting(kernelDriver: gpu.driver)
+            (module, chip, address) = (owner.module, owner.chip, gpu.address.description)
+            boundDriver = gpu.bootingDriver
             vfInfo = gpu.vfInfo
-            if let id = gpu.deviceID.flatMap({ UInt16($0, radix: 16) }), let board = (module as? any BoardCatalog)?.board(deviceID: id) {
+            if let board = gpu.board {
                 boardName = board.name
                 fb = fb ?? board.framebuffer
             }

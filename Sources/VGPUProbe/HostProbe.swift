@@ -125,14 +125,64 @@ public struct HostProbe {
         }
     }
 
-    /// Scans, starts hashing each GPU's firmware as the scan meets it, and drafts every report.
-    private func draftReport(_ options: Options) throws(Failure) -> DraftedReport {
-        let reader = reader(for: options)
+    /// A scanned host: its devices directory, the functions read, and the GPUs chosen by the options.
+    private struct ScannedHost {
+        let devices: String
+        let scan: SysfsScanner.Result
+        let byAddress: [PCIAddress: PCIFunction]
+        /// The NVIDIA display functions that are not VFs and pass -s and -d, with the note -s earns
+        /// when it named one of their VFs.
+        let gpus: [(function: PCIFunction, selectedVF: String?)]
+        /// Other NVIDIA functions (audio, USB-C), as one line each.
+        let others: [String]
+        /// pci.ids, loaded for the GPUs' names only.
+        let names: PCIIDDatabase?
+    }
+
+    /// Scans the sysfs root (calling `prefetch` on each function as it is read) and chooses the GPUs.
+    private func scanHost(_ options: Options, reader: any SysfsReader, prefetch: (@Sendable (PCIFunction) -> Void)?) throws(Failure) -> ScannedHost {
         guard let devices = SysfsScanner.devicesDirectory(root: options.sysfsRoot, reader: reader) else {
             throw .noDevicesDirectory(options.sysfsRoot)
         }
+        // Only NVIDIA's functions are reported; the rest (bridges, NICs) are counted, not read.
+        let scan = SysfsScanner(devicesDirectory: devices, reader: reader, depth: .devicesOf(vendor: Self.nvidia)).scan(onEach: prefetch)
+        if scan.functions.isEmpty && scan.warnings.isEmpty { throw .noDevices(devices) }
+        var gpus: [(PCIFunction, String?)] = [], others: [String] = []
+        for f in scan.functions where f.vendor == Self.nvidia && !f.isVirtualFunction {
+            guard (f.classCode ?? 0) >> 16 == 0x03 else {
+                others.append("\(f.address) [\(hex4(f.vendor)):\(hex4(f.device))] class \(f.classCode.map { hex6($0) } ?? "?")")
+                continue
+            }
+            // -s may name a VF: the report is then its PF's, and says so.
+            var selectedVF: String?
+            if let slot = options.slot, !slot.matches(f.address) {
+                guard let n = f.virtualFunctions.firstIndex(where: slot.matches) else { continue }
+                selectedVF = "\(f.virtualFunctions[n]) is VF \(n + 1) of \(f.address): the report is the PF's"
+            }
+            if let ids = options.ids, !ids.matches(vendor: f.vendor, device: f.device) { continue }
+            gpus.append((f, selectedVF))
+        }
+        // Only the names the report shows are decoded from pci.ids: those of the NVIDIA physical functions.
+        let named = Set(gpus.compactMap { gpu in gpu.0.device.map { UInt32(Self.nvidia) << 16 | UInt32($0) } })
+        return ScannedHost(devices: devices, scan: scan, byAddress: Dictionary(scan.functions.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a }),
+                           gpus: gpus, others: others,
+                           names: PCIIDDatabase.load(path: options.pciIDsPath, vendors: [Self.nvidia], devices: named, reader: reader))
+    }
+
+    /// The GPUs the options select, discovered but neither named from pci.ids nor judged: what the
+    /// commands that act on one GPU start from.
+    public func gpus(_ options: Options) throws(Failure) -> [ProbedGPU] {
+        let reader = reader(for: options)
+        let host = try scanHost(options, reader: reader, prefetch: nil)
+        return host.gpus.map { discover($0.function, in: host, reader: reader, options: options, selectedVF: $0.selectedVF) }
+    }
+
+    /// Scans, starts hashing each GPU's firmware as the scan meets it, and drafts every report.
+    private func draftReport(_ options: Options) throws(Failure) -> DraftedReport {
+        let reader = reader(for: options)
         // One rule for roots in every command: a root that cannot be used is a 66, not a report of
         // every file "missing".
+        if SysfsScanner.devicesDirectory(root: options.sysfsRoot, reader: reader) == nil { throw .noDevicesDirectory(options.sysfsRoot) }
         if options.verifyFirmware, let why = FirmwareRoot(path: options.firmwareRoot).unusable {
             throw .firmwareRootUnusable(options.firmwareRoot, why)
         }
@@ -149,39 +199,19 @@ public struct HostProbe {
         if options.verifyFirmware {
             prefetch = { [registry] f in Self.prefetchFirmware(f, registry: registry, verifier: verifier, options: options) }
         }
-        // Only NVIDIA's functions are reported; the rest (bridges, NICs) are counted, not read.
-        let scan = SysfsScanner(devicesDirectory: devices, reader: reader, depth: .devicesOf(vendor: Self.nvidia)).scan(onEach: prefetch)
-        if scan.functions.isEmpty && scan.warnings.isEmpty { throw .noDevices(devices) }
+        let host = try scanHost(options, reader: reader, prefetch: prefetch)
         let driverVersions = DriverVersions(root: options.sysfsRoot, reader: reader)
-        let byAddress = Dictionary(scan.functions.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
-        // Only the names the report shows are decoded from pci.ids: those of the NVIDIA physical functions.
-        let named = Set(scan.functions.compactMap { f in
-            f.vendor == Self.nvidia && !f.isVirtualFunction ? f.device.map { UInt32(Self.nvidia) << 16 | UInt32($0) } : nil
-        })
-        let names = PCIIDDatabase.load(path: options.pciIDsPath, vendors: [Self.nvidia], devices: named, reader: reader)
-        var drafts: [Draft] = []
-        var others: [String] = []
-        for f in scan.functions where f.vendor == Self.nvidia && !f.isVirtualFunction {
-            guard (f.classCode ?? 0) >> 16 == 0x03 else {
-                others.append("\(f.address) [\(hex4(f.vendor)):\(hex4(f.device))] class \(f.classCode.map { hex6($0) } ?? "?")")
-                continue
-            }
-            // -s may name a VF: the report is then its PF's, and says so.
-            var selectedVF: String?
-            if let slot = options.slot, !slot.matches(f.address) {
-                guard let n = f.virtualFunctions.firstIndex(where: slot.matches) else { continue }
-                selectedVF = "\(f.virtualFunctions[n]) is VF \(n + 1) of \(f.address): the report is the PF's"
-            }
-            if let ids = options.ids, !ids.matches(vendor: f.vendor, device: f.device) { continue }
-            drafts.append(draft(f, devices: devices, byAddress: byAddress, names: names, verifier: verifier, parser: parser, reader: reader,
-                                driverVersions: driverVersions, options: options, selectedVF: selectedVF))
+        let drafts = host.gpus.map { gpu in
+            draft(discover(gpu.function, in: host, reader: reader, options: options, selectedVF: gpu.selectedVF),
+                  verifier: verifier, parser: parser, driverVersions: driverVersions, options: options)
         }
         // Every report is drafted before any firmware verdict is awaited: the prefetch may still be
         // hashing, and only the firmware and readiness parts depend on it.
-        return DraftedReport(drafts: drafts, verifier: verifier, cache: cache) { [drafts, others] verdicts in
+        return DraftedReport(drafts: drafts, verifier: verifier, cache: cache) { [drafts] verdicts in
             let gpus = zip(drafts, verdicts).map { $0.finish($1) }
             return HostReport(schema: HostReport.schemaID, sysfsRoot: options.sysfsRoot, firmwareRoot: options.firmwareRoot,
-                              gpus: gpus, otherNVIDIAFunctions: others, warnings: scan.warnings, functionsScanned: scan.functions.count,
+                              gpus: gpus, otherNVIDIAFunctions: host.others, warnings: host.scan.warnings,
+                              functionsScanned: host.scan.functions.count,
                               counts: .init(gpus: gpus.count, ready: gpus.filter(\.readiness.ready).count))
         }
     }
@@ -208,14 +238,41 @@ public struct HostProbe {
         let finish: (HostReport.Firmware?) -> HostReport.GPU
     }
 
-    private func draft(_ f: PCIFunction, devices: String, byAddress: [PCIAddress: PCIFunction], names: PCIIDDatabase?,
-                        verifier: FirmwareVerifier, parser: FirmwareVerifier, reader: any SysfsReader, driverVersions: DriverVersions, options: Options,
-                        selectedVF: String? = nil) -> Draft
-    {
+    /// Discovers one GPU: its identity (BOOT_42, else the module id tables), owner, board, SR-IOV, VFs
+    /// and the vGPUs on them.
+    private func discover(_ f: PCIFunction, in host: ScannedHost, reader: any SysfsReader, options: Options, selectedVF: String?) -> ProbedGPU {
         var diagnostics = (selectedVF.map { ["-s: " + $0] } ?? []) + f.diagnostics.map(\.description)
-        // Identity: BOOT_42 when BAR0 can be read, else the module id tables.
+        let (owner, identity) = identify(f, devices: host.devices, reader: reader, options: options)
+        let catalogue = f.device.flatMap { id in (owner?.module as? any VGPUTypeProviding)?.catalogue(deviceID: id) }
+        var vfs: [ProbedGPU.VirtualFunction] = []
+        for address in f.virtualFunctions {
+            guard let vf = host.byAddress[address] else {
+                diagnostics.append("virtfn -> \(address): no such function in the tree (dangling link)")
+                continue
+            }
+            diagnostics += vf.diagnostics.filter { $0.field != "config" }.map { "\(address): \($0)" }
+            // The vGPUs that exist count against what still fits; an id the catalogue lacks is said, not guessed.
+            var vgpu: (id: Int, type: VGPUType?)?
+            if let id = vf.currentVGPUType, id > 0 {
+                vgpu = (id, catalogue?.types.first { $0.id == id })
+                if vgpu?.type == nil, let catalogue {
+                    diagnostics.append("\(address): hosts vGPU type \(id), which the \(catalogue.board) catalogue does not list; capacities leave it out")
+                }
+            }
+            vfs.append(.init(function: vf, vgpu: vgpu))
+        }
+        let summary = Self.sriovSummary(f)
+        let name = f.device.flatMap { host.names?.name(vendor: Self.nvidia, device: $0) } ?? "NVIDIA device \(hex4(f.device))"
+        return ProbedGPU(function: f, name: name, owner: owner, identity: identity,
+                         board: f.device.flatMap { id in (owner?.module as? any BoardCatalog)?.board(deviceID: id) },
+                         catalogue: catalogue, sriov: SRIOVState(f, summary: summary), vfs: vfs,
+                         vfInfo: summary == nil ? nil : VFInfoReport.make(module: owner?.module, sriov: f.sriovValues), diagnostics: diagnostics)
+    }
+
+    /// The chip: from BOOT_42 when BAR0 can be read, else from the modules' PCI id tables.
+    private func identify(_ f: PCIFunction, devices: String, reader: any SysfsReader, options: Options) -> (ProbedGPU.Owner?, HostReport.Identity) {
         var identity = HostReport.Identity(source: "none", boot0: nil, boot42: nil, note: nil)
-        var owner: (module: any ArchitectureModule, chip: Chip)?
+        var owner: ProbedGPU.Owner?
         var bar0Note: String?
         if options.readBAR0 {
             switch BAR0Identity.read(directory: "\(devices)/\(f.address)", runtimeStatus: f.runtimeStatus, reader: reader) {
@@ -223,7 +280,7 @@ public struct HostProbe {
                 switch regs.chipID() {
                 case .success(let id):
                     if let found = registry.select(chipID: id) {
-                        owner = found
+                        owner = .init(module: found.module, chip: found.chip)
                         identity = .init(source: "BOOT_42", boot0: regs.boot0, boot42: regs.boot42, note: "chip id \(id)")
                     } else {
                         bar0Note = "BOOT_42 chip id \(id) (\(id.architecture?.description ?? "unknown architecture")) is not supported by any module"
@@ -241,34 +298,31 @@ public struct HostProbe {
         }
         // A decoded BOOT_42 is authoritative: an unknown chip stays unsupported. Only when BAR0 gave no
         // chip id does the PCI device-id table decide.
-        let boot42Decoded = identity.boot42 != nil
-        if owner == nil && !boot42Decoded {
+        if owner == nil && identity.boot42 == nil {
             if let device = f.device, let found = registry.select(pciDeviceID: device) {
-                owner = found
+                owner = .init(module: found.module, chip: found.chip)
                 identity = .init(source: "pci-id-table", boot0: identity.boot0, boot42: identity.boot42, note: bar0Note)
             } else {
                 identity = .init(source: "none", boot0: identity.boot0, boot42: identity.boot42,
                                  note: [bar0Note, "no module claims device id \(hex4(f.device))"].compactMap { $0 }.joined(separator: "; "))
             }
         }
+        return (owner, identity)
+    }
 
+    /// The report of a discovered GPU, but for its firmware verdict.
+    private func draft(_ gpu: ProbedGPU, verifier: FirmwareVerifier, parser: FirmwareVerifier,
+                       driverVersions: DriverVersions, options: Options) -> Draft
+    {
+        let f = gpu.function, owner = gpu.owner
         let bars = f.resources.filter { $0.index < 6 && $0.size > 0 }.map {
             HostReport.BAR(index: $0.index, start: $0.start, size: $0.size, kind: $0.isIO ? "io" : ($0.is64Bit ? "mem64" : "mem32"),
                            prefetchable: $0.isPrefetchable)
         }
-        let sriov = sriovSummary(f)
-        var vfs: [HostReport.VF] = []
-        for address in f.virtualFunctions {
-            guard let vf = byAddress[address] else {
-                diagnostics.append("virtfn -> \(address): no such function in the tree (dangling link)")
-                continue
-            }
-            var entry = HostReport.VF(address: address.description, driver: vf.driver, iommuGroup: vf.iommuGroup)
-            if let id = vf.currentVGPUType, id > 0 { entry.vgpu = .init(id: id, name: nil) }
-            vfs.append(entry)
-            diagnostics += vf.diagnostics.filter { $0.field != "config" }.map { "\(address): \($0)" }
+        let vfs = gpu.vfs.map { vf in
+            HostReport.VF(address: vf.function.address.description, driver: vf.function.driver, iommuGroup: vf.function.iommuGroup,
+                          vgpu: vf.vgpu.map { HostReport.VGPUInUse(id: $0.id, name: $0.type?.name) })
         }
-
         let release = owner?.module.defaultRelease
         let chipFirmware = options.verifyFirmware ? owner.flatMap { $0.module.firmware(for: $0.chip, release: $0.module.defaultRelease) } : nil
         let firmware = { () -> HostReport.Firmware? in
@@ -280,30 +334,16 @@ public struct HostProbe {
         let firmwareIfVerified = release.flatMap { release in
             chipFirmware.map { HostReport.Firmware(release: release.description, ok: true, files: $0.files.files.count, findings: []) }
         }
-        let catalogue = f.device.flatMap { id in (owner?.module as? any VGPUTypeProviding)?.catalogue(deviceID: id) }
-        // The vGPUs that exist count against what still fits; an id the catalogue lacks is said, not guessed.
-        var existing: [VGPUType] = []
-        for (n, vf) in vfs.enumerated() {
-            guard let id = vf.vgpu?.id else { continue }
-            let type = catalogue?.types.first { $0.id == id }
-            vfs[n].vgpu = .init(id: id, name: type?.name)
-            if let type { existing.append(type) } else if catalogue != nil {
-                diagnostics.append("\(vf.address): hosts vGPU type \(id), which the \(catalogue?.board ?? "") catalogue does not list; capacities leave it out")
-            }
-        }
         // The list of a free VF: one that hosts a vGPU can create none.
-        let creatable = f.virtualFunctions.lazy.compactMap { a in
-            byAddress[a].flatMap { vf in (vf.currentVGPUType ?? 0) == 0 ? vf.creatableVGPUTypes.map { (a, $0) } : nil }
+        let creatable = gpu.vfs.lazy.compactMap { vf in
+            vf.vgpu == nil ? vf.function.creatableVGPUTypes.map { (vf.function.address, $0) } : nil
         }.first
-        let name = f.device.flatMap { names?.name(vendor: Self.nvidia, device: $0) } ?? "NVIDIA device \(hex4(f.device))"
-        let hostable = catalogue.map { HostableType.all($0, vfs: sriov?.totalVFs, policy: options.policy, existing: existing) }
-        let vfInfo = sriov == nil ? nil : VFInfoReport.make(module: owner?.module, sriov: f.sriovValues)
+        let existing = gpu.existingVGPUs
+        let hostable = gpu.catalogue.map { HostableType.all($0, vfs: gpu.sriov.summary?.totalVFs, policy: options.policy, existing: existing) }
         let engines = EngineReport.make(module: owner?.module, chip: owner?.chip, release: nil)
         // With vGPUs in use the driver offers only what still fits beside them; compare with that.
         let stillCreatable = existing.isEmpty ? nil : hostable?.filter { $0.fits > 0 }.map(\.name)
-        let creatableTypes = creatable.map { CreatableTypesReport.make(vf: $0.0, offered: $0.1, catalogue: catalogue, stillCreatable: stillCreatable) }
-        let board = f.device.flatMap { id in (owner?.module as? any BoardCatalog)?.board(deviceID: id) }
-            .map { HostReport.Board(name: $0.name, framebuffer: $0.framebuffer) }
+        let creatableTypes = creatable.map { CreatableTypesReport.make(vf: $0.0, offered: $0.1, catalogue: gpu.catalogue, stillCreatable: stillCreatable) }
         let driverVersion = f.driver.flatMap { driverVersions.version(of: $0) }
         let bootCheck = owner.map { owner in
             options.verifyFirmware
@@ -311,23 +351,23 @@ public struct HostProbe {
                 : HostReport.Check(name: VGPUBootCheck.name, ok: false, detail: "not checked (--no-firmware)", skipped: true)
         }
         return Draft(firmware: firmware, firmwareIfVerified: firmwareIfVerified) { [self] firmware in
-            let readiness = judge(owner: owner, identity: identity, sriov: sriov, function: f, firmware: firmware, verify: options.verifyFirmware,
-                                  bootCheck: bootCheck)
+            let readiness = judge(gpu, firmware: firmware, verify: options.verifyFirmware, bootCheck: bootCheck)
             return HostReport.GPU(
-                address: f.address.description, vendorID: hex4(f.vendor), deviceID: f.device.map { hex4($0) }, name: name,
+                address: f.address.description, vendorID: hex4(f.vendor), deviceID: f.device.map { hex4($0) }, name: gpu.name,
                 subsystem: f.subsystemVendor.flatMap { v in f.subsystemDevice.map { "\(hex4(v)):\(hex4($0))" } }, revision: f.revision.map { hex2($0) },
                 classCode: f.classCode.map(hex6), chip: owner?.chip.name, architecture: owner?.chip.architecture?.description,
-                module: owner?.module.name, board: board, identity: identity, driver: f.driver, driverVersion: driverVersion,
+                module: owner?.module.name, board: gpu.board.map { HostReport.Board(name: $0.name, framebuffer: $0.framebuffer) },
+                identity: gpu.identity, driver: f.driver, driverVersion: driverVersion,
                 iommuGroup: f.iommuGroup, numaNode: f.numaNode, runtimeStatus: f.runtimeStatus, link: HostReport.Link(f),
-                bars: bars, sriov: sriov, firmware: firmware,
-                vfInfo: vfInfo, engines: engines,
-                vgpuTypes: readiness.checks.first(where: { $0.name == "sriov" })?.ok == true ? hostable : nil,
-                creatableTypes: creatableTypes, readiness: readiness, vfs: vfs, diagnostics: diagnostics)
+                bars: bars, sriov: gpu.sriov.summary, firmware: firmware,
+                vfInfo: gpu.vfInfo, engines: engines,
+                vgpuTypes: gpu.sriov.usable == nil ? nil : hostable,
+                creatableTypes: creatableTypes, readiness: readiness, vfs: vfs, diagnostics: gpu.diagnostics)
         }
     }
 
     /// SR-IOV from the decoded capability when config was readable, else from the sriov_* files.
-    private func sriovSummary(_ f: PCIFunction) -> HostReport.SRIOV? {
+    static func sriovSummary(_ f: PCIFunction) -> HostReport.SRIOV? {
         let total: Int
         let perVF: (Int) -> [HostReport.VFBAR] = { total in
             guard total > 0 else { return [] }
@@ -348,42 +388,30 @@ public struct HostProbe {
     }
 
     /// The readiness checks; the GPU is ready when every one passes.
-    private func judge(owner: (module: any ArchitectureModule, chip: Chip)?, identity: HostReport.Identity, sriov: HostReport.SRIOV?,
-                       function f: PCIFunction, firmware: HostReport.Firmware?, verify: Bool, bootCheck: HostReport.Check?) -> HostReport.Readiness
-    {
+    private func judge(_ gpu: ProbedGPU, firmware: HostReport.Firmware?, verify: Bool, bootCheck: HostReport.Check?) -> HostReport.Readiness {
+        let f = gpu.function
         var checks: [HostReport.Check] = []
-        if let owner {
-            checks.append(.init(name: "support", ok: true, detail: "\(owner.chip.name) is covered by this build's \(owner.module.name) support (identified by \(identity.source))"))
+        if let owner = gpu.owner {
+            checks.append(.init(name: "support", ok: true, detail: "\(owner.chip.name) is covered by this build's \(owner.module.name) support (identified by \(gpu.identity.source))"))
         } else {
             // The tool's limit, not a fault of the GPU: say so, and that the rest of the checks still describe the host.
             checks.append(.init(name: "support", ok: false,
-                                detail: "not covered by this build of vgpu-probe (the GPU may be fine): \(identity.note ?? "chip not identified")"))
+                                detail: "not covered by this build of vgpu-probe (the GPU may be fine): \(gpu.identity.note ?? "chip not identified")"))
         }
-        let sriovProblems = f.sriovProblems
-        var sriovUsable = false
-        switch sriov {
-        case _ where !sriovProblems.isEmpty:
-            checks.append(.init(name: "sriov", ok: false, detail: "SR-IOV values are inconsistent: " + sriovProblems.joined(separator: "; ")))
-        case nil:
-            checks.append(.init(name: "sriov", ok: false, detail: "no SR-IOV capability: this GPU cannot host vGPUs"))
-        case let s? where s.totalVFs == 0:
-            checks.append(.init(name: "sriov", ok: false, detail: "SR-IOV capability reports TotalVFs 0"))
-        case let s? where s.vfDeviceID == "0000":
-            checks.append(.init(name: "sriov", ok: false, detail: "SR-IOV VF device id is 0: the VFs are unusable"))
-        case let s?:
-            sriovUsable = true
+        switch gpu.sriov {
+        case .usable(let s):
             checks.append(.init(name: "sriov", ok: true, detail: "SR-IOV capable: \(s.totalVFs) VFs, VF device \(s.vfDeviceID ?? "?") (from \(s.source))"))
-        }
-        let enabled = sriov?.enabledVFs ?? 0
-        if !sriovProblems.isEmpty {
-            checks.append(.init(name: "vfs-enabled", ok: false, detail: "cannot be judged: the SR-IOV values are inconsistent"))
-        } else if sriov == nil || sriov?.totalVFs == 0 || sriov?.vfDeviceID == "0000" {
-            // No remedy can work on a board without usable VFs: name none.
-            checks.append(.init(name: "vfs-enabled", ok: false, detail: "no VFs: this GPU has no usable SR-IOV (see sriov)"))
-        } else {
+            let enabled = s.enabledVFs
             checks.append(.init(name: "vfs-enabled", ok: enabled > 0,
                                 detail: enabled > 0 ? "\(enabled) VFs enabled"
                                     : "no VFs enabled: with NVIDIA's vGPU host driver run 'sriov-manage -e \(f.address)'; otherwise write the count to \(f.address)/sriov_numvfs"))
+        case .inconsistent:
+            checks.append(.init(name: "sriov", ok: false, detail: gpu.sriov.problem ?? ""))
+            checks.append(.init(name: "vfs-enabled", ok: false, detail: "cannot be judged: the SR-IOV values are inconsistent"))
+        case .absent, .noVFs, .unusableVFDevice:
+            checks.append(.init(name: "sriov", ok: false, detail: gpu.sriov.problem ?? ""))
+            // No remedy can work on a board without usable VFs: name none.
+            checks.append(.init(name: "vfs-enabled", ok: false, detail: "no VFs: this GPU has no usable SR-IOV (see sriov)"))
         }
         checks.append(.init(name: "iommu", ok: f.iommuGroup != nil,
                             detail: f.iommuGroup.map { "IOMMU group \($0)" } ?? "no IOMMU group: enable the IOMMU (intel_iommu=on / amd_iommu) for device assignment"))
@@ -397,7 +425,7 @@ public struct HostProbe {
             checks.append(.init(name: "firmware", ok: false, detail: "no firmware manifest for this chip"))
         }
         // Booting in vGPU mode is a question only for a GPU that can host vGPUs at all.
-        if let bootCheck, sriovUsable { checks.append(bootCheck) }
+        if let bootCheck, gpu.sriov.usable != nil { checks.append(bootCheck) }
         // A skipped check neither passes nor fails: the verdict is over the checks made, and says which
         // were not.
         let skipped = checks.filter { $0.skipped == true }.map(\.name)
@@ -412,21 +440,21 @@ func hex8(_ v: UInt32) -> String { "0x" + pad0(String(v, radix: 16), 8) }
 func pad0(_ s: String, _ n: Int) -> String { String(repeating: "0", count: max(0, n - s.count)) + s }
 
 extension HostProbe {
-    /// The one GPU `slot` selects under `sysfsRoot`, probed without firmware verification: what the
-    /// commands that take -s start from. Fails with a sentence for the user.
-    static func gpu(at slot: SlotSelector, sysfsRoot: String, registry: ModuleRegistry) -> Result<HostReport.GPU, SlotLookupFailure> {
+    /// The one GPU `slot` selects under `sysfsRoot`, discovered without firmware verification: what
+    /// the commands that take -s start from. Fails with a sentence for the user.
+    public static func gpu(at slot: SlotSelector, sysfsRoot: String, registry: ModuleRegistry) -> Result<ProbedGPU, SlotLookupFailure> {
         var options = Options()
         options.sysfsRoot = sysfsRoot
         options.slot = slot
         options.verifyFirmware = false
-        let report: HostReport
-        do { report = try HostProbe(registry: registry).run(options) } catch { return .failure(.init(description: error.description)) }
-        guard let gpu = report.gpus.first else { return .failure(.init(description: "no NVIDIA GPU matches -s under \(sysfsRoot)")) }
+        let gpus: [ProbedGPU]
+        do { gpus = try HostProbe(registry: registry).gpus(options) } catch { return .failure(.init(description: error.description)) }
+        guard let gpu = gpus.first else { return .failure(.init(description: "no NVIDIA GPU matches -s under \(sysfsRoot)")) }
         return .success(gpu)
     }
 }
 
 /// Why -s found no GPU.
-struct SlotLookupFailure: Error, CustomStringConvertible {
-    let description: String
+public struct SlotLookupFailure: Error, CustomStringConvertible {
+    public let description: String
 }

@@ -66,24 +66,22 @@ public enum SimulatedHost {
         var totalVFs: Int?, offset = 4, stride = 1, bar1: UInt64?
         var vfInfo: GSPVFInfo?
         if let slot = request.slot {
-            let gpu: HostReport.GPU
+            let gpu: ProbedGPU
             switch HostProbe.gpu(at: slot, sysfsRoot: request.sysfsRoot, registry: registry) {
             case .success(let found): gpu = found
             case .failure(let why): throw .gpu(why.description)
             }
-            guard let id = gpu.deviceID.flatMap({ UInt16($0, radix: 16) }), let c = providers.lazy.compactMap({ $0.catalogue(deviceID: id) }).first else {
-                throw .gpu("\(gpu.address) (\(gpu.name)) has no vGPU type catalogue")
-            }
-            guard let sriov = gpu.sriov, sriov.totalVFs > 0, let fields = gpu.vfInfo?.fields else {
+            guard let c = gpu.catalogue else { throw .gpu("\(gpu.address) (\(gpu.name)) has no vGPU type catalogue") }
+            guard let sriov = gpu.sriov.summary, sriov.totalVFs > 0, let fields = gpu.vfInfo?.fields else {
                 throw .gpu("\(gpu.address) (\(gpu.name)) cannot host vGPUs: \(gpu.vfInfo?.unavailable ?? "no SR-IOV capability")")
             }
             catalogue = c
-            pf = PCIAddress(gpu.address) ?? defaultPF
+            pf = gpu.address
             source = "sysfs"
             totalVFs = sriov.totalVFs
             offset = sriov.firstVFOffset ?? offset
             stride = sriov.vfStride ?? stride
-            bar1 = gpu.bars.first { $0.index == 1 }?.size
+            bar1 = gpu.function.resources.first { $0.index == 1 && $0.size > 0 }?.size
             vfInfo = fields
         } else if let board = request.board {
             catalogue = providers.lazy.compactMap { $0.catalogue(board: board) }.first

@@ -54,19 +54,22 @@ public struct TypesReport: Sendable, Codable, Equatable {
         var inUse: [HostReport.VF]?
         var existing: [VGPUType] = []
         if let slot {
-            let gpu: HostReport.GPU
+            let gpu: ProbedGPU
             switch HostProbe.gpu(at: slot, sysfsRoot: sysfsRoot, registry: registry) {
             case .success(let found): gpu = found
             case .failure(let why): throw .gpu(why.description)
             }
-            guard let id = gpu.deviceID.flatMap({ UInt16($0, radix: 16) }) else { throw .gpu("\(gpu.address): device id unreadable") }
-            catalogue = providers.lazy.compactMap { $0.catalogue(deviceID: id) }.first
+            guard gpu.function.device != nil else { throw .gpu("\(gpu.address): device id unreadable") }
+            catalogue = gpu.catalogue
             guard catalogue != nil else { throw .gpu("\(gpu.address) (\(gpu.name)) has no vGPU type catalogue") }
-            if let reason = gpu.readiness.checks.first(where: { $0.name == "sriov" && !$0.ok })?.detail { throw .gpu("\(gpu.address): \(reason)") }
-            vfs = gpu.sriov?.totalVFs
-            address = gpu.address
-            inUse = gpu.vfs.filter { $0.vgpu != nil }
-            existing = (inUse ?? []).compactMap { vf in catalogue?.types.first { $0.id == vf.vgpu?.id } }
+            if let reason = gpu.sriov.problem { throw .gpu("\(gpu.address): \(reason)") }
+            vfs = gpu.sriov.summary?.totalVFs
+            address = gpu.address.description
+            inUse = gpu.vfs.compactMap { vf in
+                vf.vgpu.map { HostReport.VF(address: vf.function.address.description, driver: vf.function.driver, iommuGroup: vf.function.iommuGroup,
+                                            vgpu: .init(id: $0.id, name: $0.type?.name)) }
+            }
+            existing = gpu.existingVGPUs
         } else if let board {
             catalogue = providers.lazy.compactMap { $0.catalogue(board: board) }.first
         }

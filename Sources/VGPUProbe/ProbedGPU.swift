@@ -1,0 +1,99 @@
+import VGPUCore
+import VGPUHost
+
+/// What discovery knows of one physical NVIDIA GPU, as typed values: the function the scan read, the
+/// module and chip that own it, its board, SR-IOV state, VFs and the vGPUs on them.
+///
+/// The probe's report (`HostReport.GPU`) is rendered from it, and the commands that act on one GPU
+/// (`plan -s`, `types -s`, `simulate -s`) take it from `HostProbe.gpu(at:)`: nothing reads a report
+/// back into values.
+public struct ProbedGPU: Sendable {
+    /// The module and chip that own a GPU.
+    public struct Owner: Sendable {
+        public let module: any ArchitectureModule
+        public let chip: Chip
+    }
+
+    /// One enabled VF.
+    public struct VirtualFunction: Sendable {
+        public let function: PCIFunction
+        /// The vGPU it hosts (`nvidia/current_vgpu_type`): the type id, and the type when the board's
+        /// catalogue lists it.
+        public let vgpu: (id: Int, type: VGPUType?)?
+    }
+
+    /// The PF as the scan read it.
+    public let function: PCIFunction
+    /// pci.ids' name (`AD102GL [L40]`), or `NVIDIA device 26b5` when pci.ids does not list it.
+    public let name: String
+    /// Who owns it; nil when this build does not cover the chip.
+    public let owner: Owner?
+    /// How the chip was identified.
+    public let identity: HostReport.Identity
+    /// The board, from the owner's tables.
+    public let board: Board?
+    /// The board's vGPU types, when the owner has a catalogue for it.
+    public let catalogue: VGPUTypeCatalogue?
+    /// SR-IOV as the function reports it, judged once (`SRIOVState`).
+    public let sriov: SRIOVState
+    /// The enabled VFs whose functions the scan found, in VF order.
+    public let vfs: [VirtualFunction]
+    /// GSP_VF_INFO the driver would send, or why it cannot (nil without SR-IOV or a module).
+    public let vfInfo: VFInfoReport?
+    /// What could not be read or does not add up, for the report's diagnostics.
+    public let diagnostics: [String]
+
+    /// The PCI address.
+    public var address: PCIAddress { function.address }
+
+    /// The vGPUs that exist on its VFs and whose types the catalogue lists.
+    public var existingVGPUs: [VGPUType] { vfs.compactMap { $0.vgpu?.type } }
+
+    /// Whose rules would boot its GSP: those of the driver it is bound to.
+    public var bootingDriver: GSPDriver { GSPDriver.booting(kernelDriver: function.driver) }
+}
+
+/// A GPU's SR-IOV, judged by one rule (used by the readiness checks, `types -s` and `simulate -s`).
+public enum SRIOVState: Sendable, Equatable {
+    /// No SR-IOV capability: the GPU cannot host vGPUs.
+    case absent
+    /// The values contradict each other (`PCIFunction.sriovProblems`).
+    case inconsistent(HostReport.SRIOV?, [String])
+    /// TotalVFs is 0.
+    case noVFs(HostReport.SRIOV)
+    /// The VF device id is 0: the VFs are unusable.
+    case unusableVFDevice(HostReport.SRIOV)
+    /// SR-IOV the driver can use.
+    case usable(HostReport.SRIOV)
+
+    /// Judges `f`'s SR-IOV, summarised as `summary`.
+    init(_ f: PCIFunction, summary: HostReport.SRIOV?) {
+        let problems = f.sriovProblems
+        if !problems.isEmpty { self = .inconsistent(summary, problems); return }
+        guard let s = summary else { self = .absent; return }
+        if s.totalVFs == 0 { self = .noVFs(s) } else if s.vfDeviceID == "0000" { self = .unusableVFDevice(s) } else { self = .usable(s) }
+    }
+
+    /// The values, when the GPU has SR-IOV at all.
+    public var summary: HostReport.SRIOV? {
+        switch self {
+        case .absent: nil
+        case .inconsistent(let s, _): s
+        case .noVFs(let s), .unusableVFDevice(let s), .usable(let s): s
+        }
+    }
+
+    /// The usable values, or nil.
+    public var usable: HostReport.SRIOV? { if case .usable(let s) = self { s } else { nil } }
+
+    /// Why the GPU cannot host vGPUs through SR-IOV; nil when it can.
+    public var problem: String? {
+        switch self {
+        case .absent: "no SR-IOV capability: this GPU cannot host vGPUs"
+        case .inconsistent(_, let problems): "SR-IOV values are inconsistent: " + problems.joined(separator: "; ")
+        case .noVFs: "SR-IOV capability reports TotalVFs 0"
+        case .unusableVFDevice: "SR-IOV VF device id is 0: the VFs are unusable"
+        case .usable: nil
+        }
+    }
+}
