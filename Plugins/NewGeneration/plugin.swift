@@ -98,7 +98,8 @@ enum Templates {
             }
         }
 
-        extension \(name)Module: GSPHeapSizing, VFInfoProviding, EngineInventoryProviding {
+        // What every module must answer (ArchitectureModule requires it; conformance checks it).
+        extension \(name)Module {
             /// TODO: the family's heap parameters (VGPUHAL has GA102 LIBOS3 and TU102 LIBOS2).
             public func heapParameters(for chip: Chip, release: FirmwareRelease) -> GSPHeapParameters? { nil }
 

@@ -9,7 +9,7 @@ enum AD102Engines {
     ])
 }
 
-extension AdaModule: EngineInventoryProviding, VFInfoProviding {
+extension AdaModule {
     /// Every AD10x chip: the AD102 table.
     public func engineInventory(for chip: Chip) -> EngineInventory? {
         chips.contains(chip) ? AD102Engines.inventory : nil

@@ -1,7 +1,7 @@
 import VGPUCore
 import VGPUHAL
 
-extension AdaModule: GSPHeapSizing {
+extension AdaModule {
     /// Every AD10x chip uses the GA102 (LIBOS3) parameters; AD10x alone has scrubber ucode, so its
     /// heap may outgrow the 256 MiB pre-scrubbed top of FB (the scrubber then runs before booter_load).
     public func heapParameters(for chip: Chip, release: FirmwareRelease) -> GSPHeapParameters? {

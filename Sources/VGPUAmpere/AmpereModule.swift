@@ -49,7 +49,7 @@ public struct AmpereModule: ArchitectureModule {
     static func isGA100(_ chip: Chip) -> Bool { chip.id.rawValue == 0x170 }
 }
 
-extension AmpereModule: GSPHeapSizing, VFInfoProviding, EngineInventoryProviding, VGPUTypeProviding, EmbeddedCatalogueHolding, BoardCatalog {
+extension AmpereModule: VGPUTypeProviding, EmbeddedCatalogueHolding, BoardCatalog {
     /// GA100: TU102's LIBOS2 numbers (nouveau's ga100 GSP uses r535_rm_tu102), with no limit on the
     /// pre-scrubbed FB and no FRTS in NVIDIA's driver (`kgspGetPrescrubbedTopFbSize_604eb7`,
     /// `kgspGetFrtsSize_4a4dee`); GA10x: GA102's LIBOS3, 256 MiB pre-scrubbed, no scrubber ucode.

@@ -113,13 +113,11 @@ public enum Conformance {
         }
 
         // heap, layout, meta: for every chip and release the module sizes.
-        let heapSizing = module as? any GSPHeapSizing
-        if heapSizing == nil { fail("heap", "the module does not implement GSPHeapSizing") }
         let boards = module as? any BoardCatalog
         for chip in module.chips {
             for release in module.supportedReleases {
-                guard let p = heapSizing?.heapParameters(for: chip, release: release) else {
-                    if heapSizing != nil { fail("heap", "no heap parameters for \(chip.name) at \(release)") }
+                guard let p = module.heapParameters(for: chip, release: release) else {
+                    fail("heap", "no heap parameters for \(chip.name) at \(release)")
                     continue
                 }
                 checkHeap(chip: chip, release: release, parameters: p, smallestBoard: boards.flatMap { smallestFramebuffer($0, module) }, fail: fail)
@@ -127,25 +125,23 @@ public enum Conformance {
         }
 
         // vf-info: a typical SR-IOV layout encodes to 40 bytes and round-trips.
-        if let provider = module as? any VFInfoProviding {
+        do {
             let sample = SRIOVValues(totalVFs: 32, numVFs: 0, firstVFOffset: 4, vfStride: 1, vfDeviceID: 0x1234, vfBARs: [
                 .init(index: 0, address: 0xb108_0000, is64Bit: false), .init(index: 1, address: 0x210_0000_0000, is64Bit: true),
                 .init(index: 3, address: 0x220_0000_0000, is64Bit: true)])
             do {
-                let info = try provider.vfInfo(for: sample)
+                let info = try module.vfInfo(for: sample)
                 let bytes = info.encode()
                 if bytes.count != GSPVFInfo.size || GSPVFInfo.decode(bytes) != info { fail("vf-info", "GSP_VF_INFO does not round-trip") }
             } catch {
                 fail("vf-info", "a standard SR-IOV layout is refused: \(error)")
             }
-        } else {
-            fail("vf-info", "the module does not implement VFInfoProviding")
         }
 
         // engines: every chip's engines exist in each supported release's numbering, below LAST.
-        if let provider = module as? any EngineInventoryProviding {
+        do {
             for chip in module.chips {
-                guard let inventory = provider.engineInventory(for: chip) else { fail("engines", "no engine inventory for \(chip.name)"); continue }
+                guard let inventory = module.engineInventory(for: chip) else { fail("engines", "no engine inventory for \(chip.name)"); continue }
                 for release in module.supportedReleases {
                     do {
                         let bitmap = try EngineBitmap(inventory.engines, numbering: .of(release))
@@ -155,8 +151,6 @@ public enum Conformance {
                     }
                 }
             }
-        } else {
-            fail("engines", "the module does not implement EngineInventoryProviding")
         }
 
         // vgpu-types: catalogues validate, belong to the module's chips, and every type fits its board.

@@ -143,7 +143,7 @@ public enum BootPlanning {
     static func bootPlan(module: any ArchitectureModule, chip: Chip, release: FirmwareRelease, framebuffer: UInt64, mode: GSPHeapMode,
                          driver: GSPDriver, vga: UInt32?, verifier: FirmwareVerifier) throws(Failure) -> (GSPBootPlan, GSPHeapParameters, [String])
     {
-        guard let sizing = module as? any GSPHeapSizing, let parameters = sizing.heapParameters(for: chip, release: release) else {
+        guard let parameters = module.heapParameters(for: chip, release: release) else {
             throw .unsupported("module \(module.name) has no GSP heap parameters for \(chip.name) at \(release)")
         }
         let (inputs, files) = try firmwareInputs(module: module, chip: chip, release: release, verifier: verifier, framebuffer: framebuffer, vga: vga)

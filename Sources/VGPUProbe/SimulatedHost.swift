@@ -92,7 +92,7 @@ public enum SimulatedHost {
         guard let c = catalogue else { throw .board("name a board or a GPU (-s)") }
         guard let (module, chip) = registry.module(forChipNamed: c.chip) else { throw .setup("no module owns \(c.chip)") }
         let release = module.defaultRelease
-        guard let inventory = (module as? any EngineInventoryProviding)?.engineInventory(for: chip) else {
+        guard let inventory = module.engineInventory(for: chip) else {
             throw .setup("module \(module.name) has no engine table for \(chip.name)")
         }
         let engines: EngineBitmap

@@ -8,9 +8,9 @@ public struct VFInfoReport: Sendable, Codable, Equatable {
 
     /// VF info for `sriov` through the module, when it provides VF info.
     static func make(module: (any ArchitectureModule)?, sriov: SRIOVValues?) -> VFInfoReport? {
-        guard let provider = module as? any VFInfoProviding else { return nil }
+        guard let module else { return nil }
         do {
-            let info = try provider.vfInfo(for: sriov)
+            let info = try module.vfInfo(for: sriov)
             return VFInfoReport(fields: info, hex: info.encode().map { pad0(String($0, radix: 16), 2) }.joined(), unavailable: nil)
         } catch {
             return VFInfoReport(fields: nil, hex: nil, unavailable: error.description)
@@ -41,8 +41,8 @@ public struct EngineReport: Sendable, Codable, Equatable {
 
     /// The report for `chip`'s engines through the module, when it lists them.
     static func make(module: (any ArchitectureModule)?, chip: Chip?, release: FirmwareRelease?) -> EngineReport? {
-        guard let chip, let provider = module as? any EngineInventoryProviding, let inventory = provider.engineInventory(for: chip),
-              let release = release ?? module?.defaultRelease else { return nil }
+        guard let chip, let module, let inventory = module.engineInventory(for: chip) else { return nil }
+        let release = release ?? module.defaultRelease
         let numbering = NV2080Engine.Numbering.of(release)
         guard let bitmap = try? EngineBitmap(inventory.engines, numbering: numbering) else { return nil }
         let names = inventory.engines.compactMap { e in

@@ -6,7 +6,7 @@ import VGPUCore
 /// The conformance suite must fail a broken module, naming the check and the module.
 struct ConformanceCatchesTests {
     /// A module with one defect of each kind the suite looks for.
-    struct Broken: ArchitectureModule, GSPHeapSizing {
+    struct Broken: ArchitectureModule {
         let name = "broken"
         // GA102's id under an Ada-like name, plus a chip from another architecture.
         let chips = [Chip(name: "GA102", id: ChipID(rawValue: 0x172)), Chip(name: "TU104", id: ChipID(rawValue: 0x164))]
@@ -20,6 +20,9 @@ struct ConformanceCatchesTests {
             p.clientAllocation = 0
             return p
         }
+        // Refuses a standard SR-IOV layout, and has no engine table.
+        func vfInfo(for sriov: SRIOVValues?) throws(VFInfoError) -> GSPVFInfo { throw .missingMemoryBARs(found: 0) }
+        func engineInventory(for chip: Chip) -> EngineInventory? { nil }
     }
 
     @Test func brokenModuleFailsNamedChecks() throws {

@@ -9,6 +9,9 @@ struct RegistryTests {
         var deviceIDRanges: [DeviceIDRange]
         var firmwareManifest = FirmwareManifest(schemaVersion: 1, architecture: "x", releases: [])
         var defaultRelease = FirmwareRelease("1.0")!
+        // Registration looks at names and ids only: no heap or engines.
+        func heapParameters(for chip: Chip, release: FirmwareRelease) -> GSPHeapParameters? { nil }
+        func engineInventory(for chip: Chip) -> EngineInventory? { nil }
     }
 
     static let a = Chip(name: "AD102", id: ChipID(rawValue: 0x192))

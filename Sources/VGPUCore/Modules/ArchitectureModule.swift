@@ -2,9 +2,10 @@
 ///
 /// A module is data plus small functions: its chips, the PCI device ids that fall back to them when
 /// BAR0 cannot be read, and its firmware manifest. The core never tests for a particular chip; it asks
-/// the module. Later subsystems (GSP heap sizing, boot planning, VF info, engines) are separate protocols
-/// a module also conforms to.
-public protocol ArchitectureModule: Sendable {
+/// the module. What every generation must answer (GSP heap sizing, GSP_VF_INFO, the engine inventory:
+/// the conformance suite checks each) is required here; what a chip may lack (a board catalogue, vGPU
+/// type catalogues) stays a separate protocol asked with `as?`.
+public protocol ArchitectureModule: GSPHeapSizing, VFInfoProviding, EngineInventoryProviding {
     /// Lower-case module name, also the manifest's `architecture` (`ada`).
     var name: String { get }
     /// The chips this module owns, each with the id `NV_PMC_BOOT_42` reports.
