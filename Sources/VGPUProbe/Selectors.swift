@@ -12,15 +12,9 @@ public struct SlotSelector: Sendable, Equatable {
 
     private init() {}
 
-    /// What is wrong with `text` as a selector, naming the part ("device 0x20 > 0x1f"); nil when it parses.
-    public static func problem(with text: String) -> String? {
-        if case .failure(let bad) = parse(text) { return "-s '\(text)': \(bad.why) (expected [[domain:]bus:][dev][.fn] in hex)" }
-        return nil
-    }
-
     /// The selector, or why not. Accepts every form operators paste: `41:00.0`, `0000:41:00.0` and
     /// nvidia-smi's `00000000:41:00.0`.
-    static func parse(_ text: String) -> Result<SlotSelector, Bad> {
+    public static func parse(_ text: String) -> Result<SlotSelector, Bad> {
         var s = SlotSelector()
         var parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard (1...3).contains(parts.count) else { return .failure(Bad(why: "\(parts.count - 1) colons; at most 2")) }
@@ -43,8 +37,8 @@ public struct SlotSelector: Sendable, Equatable {
         return .success(s)
     }
 
-    /// Why a selector does not parse.
-    struct Bad: Error { let why: String }
+    /// Why a selector does not parse: the part and what is wrong with it ("device 0x20 > 0x1f").
+    public struct Bad: Error { public let why: String }
 
     /// True when `a` matches every part given.
     public func matches(_ a: PCIAddress) -> Bool {

@@ -38,8 +38,9 @@ struct FirmwareCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Check only this chip (ad102, AD104, ...). Default: every supported chip.", valueName: "chip"))
     var chip: String?
 
-    @Option(name: .long, help: ArgumentHelp("Firmware release to check (535.113.01, 535.261.03). Default: the module's default release.", valueName: "release"))
-    var release: String?
+    @Option(name: .long, help: ArgumentHelp("Firmware release to check (535.113.01, 535.261.03). Default: the module's default release.", valueName: "release"),
+            transform: ArgumentValue.release)
+    var release: FirmwareRelease?
 
     @Option(name: .long, help: ArgumentHelp("Instead: open this one GSP ELF image through libelf and list its sections (like readelf -S).", valueName: "file"))
     var elf: String?
@@ -55,9 +56,6 @@ struct FirmwareCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if let release, FirmwareRelease(release) == nil {
-            throw ValidationError("--release '\(release)' is not a release number like 535.113.01")
-        }
         if elf != nil, chip != nil || release != nil || noDigest || digestCache.verifyAll || digestCache.noCache {
             throw ValidationError("--elf lists one file; --chip, --release, --no-digest, --verify-all and --no-cache apply to verifying a firmware root")
         }
@@ -85,7 +83,7 @@ struct FirmwareCommand: ParsableCommand {
         logger.debug("verifying firmware", metadata: ["root": "\(firmware.firmwareRoot)", "chip": "\(chip ?? "all")"])
         let inventory: FirmwareInventory
         do {
-            inventory = try FirmwareInventory.make(registry: registry, chip: chip, release: release.flatMap { FirmwareRelease($0) },
+            inventory = try FirmwareInventory.make(registry: registry, chip: chip, release: release,
                                                    verifier: verifier)
         } catch {
             Output.error(error.description)

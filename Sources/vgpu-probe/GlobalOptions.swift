@@ -9,10 +9,7 @@ struct GlobalOptions: ParsableArguments {
     var verbose = false
 
     /// Sends swift-log output to standard error, at debug level with --verbose, warnings otherwise.
-    func makeLogger() -> Logger { Self.makeLogger(verbose: verbose) }
-
-    /// The same, for a command line read without the parser (`PlainProbeLine`).
-    static func makeLogger(verbose: Bool) -> Logger {
+    func makeLogger() -> Logger {
         let level: Logger.Level = verbose ? .debug : .warning
         LoggingBootstrap.once(level: level)
         var logger = Logger(label: "vgpu-probe")
@@ -26,7 +23,7 @@ struct FirmwareRootOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Directory that holds nvidia/... firmware.", valueName: "dir"))
     var firmwareRoot = Self.defaultRoot
 
-    /// Where distributions install firmware; also what `PlainProbeLine` takes when none is given.
+    /// Where distributions install firmware.
     static let defaultRoot = "/lib/firmware"
 }
 
@@ -62,19 +59,16 @@ enum LoggingBootstrap {
 struct GPUSelection: ParsableArguments {
     @Option(name: .customShort("s", allowingJoined: true),
             help: ArgumentHelp("The GPU at [[domain:]bus:]dev.fn of the host (lspci's and nvidia-smi's forms; a VF's address names its GPU).",
-                               valueName: "slot"))
-    var slot: String?
+                               valueName: "slot"),
+            transform: ArgumentValue.slot)
+    var slot: SlotSelector?
 
     @Option(name: .long, help: ArgumentHelp("sysfs root to find the GPU of -s in (default: /sys).", valueName: "dir"))
     var sysfsRoot: String?
 
     func validate() throws {
-        if let slot, let why = SlotSelector.problem(with: slot) { throw ValidationError(why) }
         if sysfsRoot != nil && slot == nil { throw ValidationError("--sysfs-root applies with -s only") }
     }
-
-    /// The selector, once validated.
-    var selector: SlotSelector? { slot.flatMap(SlotSelector.init) }
 
     /// The sysfs root to read.
     var root: String { sysfsRoot ?? ProbeCommand.defaultSysfsRoot }

@@ -41,7 +41,7 @@ enum ModulePreload {
     }
 
     /// The registry: waits for the load under way, or loads now, on the calling thread, if none was
-    /// started (a `PlainProbeLine` has nothing to do meanwhile).
+    /// started.
     static func registry() throws(BuiltInModuleError) -> ModuleRegistry {
         guard started.load(ordering: .acquiring) else { return try BuiltInModules.registry() }
         loaded.wait()

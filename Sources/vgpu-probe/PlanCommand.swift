@@ -39,23 +39,26 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var gpu: GPUSelection
 
-    @Option(name: .long, help: ArgumentHelp("VRAM size (48G, 49152M, 0xc00000000).", valueName: "size"))
-    var fbSize: String?
+    @Option(name: .long, help: ArgumentHelp("VRAM size (48G, 49152M, 0xc00000000).", valueName: "size"), transform: ArgumentValue.byteSize)
+    var fbSize: UInt64?
 
     @Flag(name: .long, help: "Plan for a vGPU host (fixed heap, 32 VF partitions).")
     var vgpu = false
 
-    @Option(name: .long, help: ArgumentHelp("vGPU heap override inside the release's range (with --vgpu).", valueName: "size"))
-    var heap: String?
+    @Option(name: .long, help: ArgumentHelp("vGPU heap override inside the release's range (with --vgpu).", valueName: "size"),
+            transform: ArgumentValue.byteSize)
+    var heap: UInt64?
 
-    @Option(name: .long, help: ArgumentHelp("Firmware release (default: the module's, 535.113.01 for Ada).", valueName: "release"))
-    var release: String?
+    @Option(name: .long, help: ArgumentHelp("Firmware release (default: the module's, 535.113.01 for Ada).", valueName: "release"),
+            transform: ArgumentValue.release)
+    var release: FirmwareRelease?
 
     @Option(name: .long, help: ArgumentHelp("Follow this driver's rules where drivers differ: nvidia (FRTS per chip, none on GA100; the AD10x scrubber built in) nouveau or nova-core (FRTS 1 MiB on every chip; the scrubber from a firmware file). Default: with -s, nouveau when the GPU is bound to it; else nvidia.", valueName: "driver"))
     var driver: GSPDriver?
 
-    @Option(name: .long, help: ArgumentHelp("Value of NV_PDISP_VGA_WORKSPACE_BASE (0x625f04) on a GPU with display.", valueName: "hex"))
-    var vgaRegister: String?
+    @Option(name: .long, help: ArgumentHelp("Value of NV_PDISP_VGA_WORKSPACE_BASE (0x625f04) on a GPU with display.", valueName: "hex"),
+            transform: ArgumentValue.hex32)
+    var vgaRegister: UInt32?
 
     @OptionGroup var firmware: FirmwareRootOption
 
@@ -70,13 +73,7 @@ struct PlanCommand: ParsableCommand {
     func validate() throws {
         guard (chip == nil) != (gpu.slot == nil) else { throw ValidationError("give exactly one of --chip or -s") }
         if chip != nil && fbSize == nil { throw ValidationError("--chip needs --fb-size") }
-        if let fbSize, Sizes.parse(fbSize) == nil { throw ValidationError("--fb-size '\(fbSize)' is not a size like 48G or 0xc00000000") }
-        if let heap, Sizes.parse(heap) == nil { throw ValidationError("--heap '\(heap)' is not a size like 600M") }
         if heap != nil && !vgpu { throw ValidationError("--heap applies to --vgpu plans only") }
-        if let release, FirmwareRelease(release) == nil { throw ValidationError("--release '\(release)' is not a release like 535.113.01") }
-        if let vgaRegister, UInt32(vgaRegister.hasPrefix("0x") ? String(vgaRegister.dropFirst(2)) : vgaRegister, radix: 16) == nil {
-            throw ValidationError("--vga-register '\(vgaRegister)' is not a 32-bit hex value")
-        }
     }
 
     func run() throws {
@@ -84,16 +81,16 @@ struct PlanCommand: ParsableCommand {
         let registry = try Output.registry()
         var request = BootPlanning.Request()
         request.chip = chip
-        request.slot = gpu.selector
+        request.slot = gpu.slot
         request.sysfsRoot = gpu.root
-        request.framebufferSize = fbSize.flatMap(Sizes.parse)
+        request.framebufferSize = fbSize
         request.vgpu = vgpu
-        request.heapOverride = heap.flatMap(Sizes.parse)
-        request.release = release.flatMap { FirmwareRelease($0) }
+        request.heapOverride = heap
+        request.release = release
         request.firmwareRoot = firmware.firmwareRoot
         request.simulate = simulate
         request.driver = driver
-        request.vgaWorkspaceRegister = vgaRegister.flatMap { UInt32($0.hasPrefix("0x") ? String($0.dropFirst(2)) : $0, radix: 16) }
+        request.vgaWorkspaceRegister = vgaRegister
         let report: BootPlanning.Report
         do { report = try BootPlanning.plan(request, registry: registry) } catch {
             Output.error(error.description)

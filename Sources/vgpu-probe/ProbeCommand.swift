@@ -45,11 +45,12 @@ struct ProbeCommand: ParsableCommand {
 
     @OptionGroup var firmware: FirmwareRootOption
 
-    @Option(name: .customShort("s", allowingJoined: true), help: ArgumentHelp("Only GPUs at [[domain:]bus:][dev][.fn], as lspci -s.", valueName: "slot"))
-    var slot: String?
+    @Option(name: .customShort("s", allowingJoined: true), help: ArgumentHelp("Only GPUs at [[domain:]bus:][dev][.fn], as lspci -s.", valueName: "slot"),
+            transform: ArgumentValue.slot)
+    var slot: SlotSelector?
 
-    @Option(name: .short, help: ArgumentHelp("Only GPUs with [vendor]:[device] ids, as lspci -d.", valueName: "ids"))
-    var device: String?
+    @Option(name: .short, help: ArgumentHelp("Only GPUs with [vendor]:[device] ids, as lspci -d.", valueName: "ids"), transform: ArgumentValue.ids)
+    var device: IDSelector?
 
     @Option(name: .long, help: ArgumentHelp("pci.ids database for device names.", valueName: "file"))
     var pciIds = Self.defaultPCIIDs
@@ -68,8 +69,6 @@ struct ProbeCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if let slot, let why = SlotSelector.problem(with: slot) { throw ValidationError(why) }
-        if let device, IDSelector(device) == nil { throw ValidationError("-d '\(device)' is not [vendor]:[device] in hex") }
         if noFirmware && digestCache.verifyAll { throw ValidationError("--verify-all hashes the firmware and --no-firmware skips it: give one") }
         if quiet && (json || global.verbose) { throw ValidationError("-q prints one line per GPU; it does not combine with --json or -v") }
     }
@@ -80,51 +79,35 @@ struct ProbeCommand: ParsableCommand {
         case text(String)
     }
 
-    /// HostProbe's own defaults, for both the parser and `PlainProbeLine`.
+    /// HostProbe's own defaults.
     static let defaultSysfsRoot = HostProbe.Options().sysfsRoot
     static let defaultPCIIDs = HostProbe.Options().pciIDsPath
 
-    /// The probe's options for these command-line values: the one place they are turned into options,
-    /// for the parsed command and for a `PlainProbeLine`. Nil when a selector does not parse (`validate`
-    /// rejects those).
-    static func hostProbeOptions(sysfsRoot: String, firmwareRoot: String, pciIDs: String, slot: String?, device: String?,
-                                 noFirmware: Bool, noCache: Bool, verifyAll: Bool) -> HostProbe.Options? {
-        // Contradictory flags are the parser's to refuse (validate), so a plain line defers to it.
-        if noFirmware && verifyAll { return nil }
+    /// This command line's probe options: the one place they are made.
+    var hostProbeOptions: HostProbe.Options {
         var options = HostProbe.Options()
         options.sysfsRoot = sysfsRoot
-        options.firmwareRoot = firmwareRoot
-        options.pciIDsPath = pciIDs
-        options.pciIDsRequired = pciIDs != defaultPCIIDs
-        if let slot { guard let s = SlotSelector(slot) else { return nil }; options.slot = s }
-        if let device { guard let d = IDSelector(device) else { return nil }; options.ids = d }
+        options.firmwareRoot = firmware.firmwareRoot
+        options.pciIDsPath = pciIds
+        options.pciIDsRequired = pciIds != Self.defaultPCIIDs
+        options.slot = slot
+        options.ids = device
         options.verifyFirmware = !noFirmware
-        options.digestCache = noCache ? nil : DigestCache.defaultLocation
-        options.verifyAll = verifyAll
+        options.digestCache = digestCache.location
+        options.verifyAll = digestCache.verifyAll
         return options
     }
 
-    /// This command line's probe options.
-    var hostProbeOptions: HostProbe.Options? {
-        Self.hostProbeOptions(sysfsRoot: sysfsRoot, firmwareRoot: firmware.firmwareRoot, pciIDs: pciIds, slot: slot, device: device,
-                              noFirmware: noFirmware, noCache: digestCache.noCache, verifyAll: digestCache.verifyAll)
-    }
-
+    /// Probes and writes the report.
     func run() throws {
-        guard let options = hostProbeOptions else { throw Output.exit(.usage) }  // unreachable: validate() checked the selectors
-        try Self.probe(options, json: json, verbose: global.verbose, quiet: quiet, commandLine: "parsed by swift-argument-parser")
-    }
-
-    /// Probes and writes the report: the parsed command's work, and what `main` runs directly for a
-    /// `PlainProbeLine`. `commandLine` says which, in the --verbose log.
-    static func probe(_ options: HostProbe.Options, json: Bool, verbose: Bool, quiet: Bool = false, commandLine: String) throws(ExitCode) {
-        let logger = GlobalOptions.makeLogger(verbose: verbose)
+        let options = hostProbeOptions
+        let logger = global.makeLogger()
         let registry = try Output.registry()
-        logger.debug("probing", metadata: ["sysfs": "\(options.sysfsRoot)", "firmware": "\(options.firmwareRoot)",
-                                          "command-line": "\(commandLine)"])
+        logger.debug("probing", metadata: ["sysfs": "\(options.sysfsRoot)", "firmware": "\(options.firmwareRoot)"])
         if let cache = options.digestCache { logger.debug("digest cache \(cache.path): \(cache.readOnlyReason ?? "read and written")") }
         // Rendered by the probe, which can do it while the firmware is still being hashed.
         let report: HostReport, rendering: Rendering, renderedAhead: Bool
+        let (json, quiet, verbose) = (json, quiet, global.verbose)
         do {
             (report, rendering, renderedAhead) = try HostProbe(registry: registry).run(options) { report in
                 json ? .json(Result { try JSONOutput.encode(report) })

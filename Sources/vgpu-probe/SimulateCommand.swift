@@ -89,7 +89,7 @@ struct SimulateCommand: ParsableCommand {
         }
         var request = SimulatedHost.Request()
         request.board = board ?? (gpu.slot == nil ? script.board : nil)
-        request.slot = gpu.selector
+        request.slot = gpu.slot
         request.sysfsRoot = gpu.root
         request.firmwareRoot = firmware.firmwareRoot
         request.policy = VGPUResourcePolicy(vmmuSegmentMiB: script.vmmuSegmentMiB ?? 256, equalSizeOnly: !(script.mixedSizes ?? false))

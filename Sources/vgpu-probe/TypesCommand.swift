@@ -53,7 +53,7 @@ struct TypesCommand: ParsableCommand {
         let registry = try Output.registry()
         let report: TypesReport
         do {
-            report = try TypesReport.make(registry: registry, board: board, slot: gpu.selector, sysfsRoot: gpu.root,
+            report = try TypesReport.make(registry: registry, board: board, slot: gpu.slot, sysfsRoot: gpu.root,
                                           policy: VGPUResourcePolicy(vmmuSegmentMiB: vmmuSegment, equalSizeOnly: !mixedSizes), place: place)
         } catch {
             Output.error(error.description)

@@ -29,23 +29,14 @@ struct VGPUProbeCommand: ParsableCommand {
         defaultSubcommand: ProbeCommand.self
     )
 
-    /// Runs a plain probe line at once (`PlainProbeLine`); otherwise starts loading the built-in modules
-    /// on another core (when the command will need them), then parses and runs the command.
+    /// Starts loading the built-in modules on another core (when the command will need them), then
+    /// parses and runs the command.
     static func main() {
         Output.checkStandardOutput()
         let arguments = Array(CommandLine.arguments.dropFirst())
         Output.expectJSON(arguments.contains("--json"))
         if arguments == ["--version"] {
             do { Output.print(VersionText.render(try Output.registry())) } catch { fail(error) }
-            Output.finish()
-            return
-        }
-        if let line = PlainProbeLine(arguments) {
-            do {
-                try ProbeCommand.probe(line.options, json: line.json, verbose: line.verbose, commandLine: "read directly")
-            } catch {
-                fail(error)
-            }
             Output.finish()
             return
         }
