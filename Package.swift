@@ -6,6 +6,17 @@
 
 import PackageDescription
 
+// MARK: - GPU generations
+//
+// One name per generation, one line each: a generation is the folder Sources/VGPU<Name>/ (its module,
+// chips, HALs, firmware-manifests/ and vgpu-types/) and Tests/VGPU<Name>Tests/. Adding a name here is all
+// Package.swift needs; the targets below, VGPUProbe's dependencies and its built-in module list
+// (EmbedBuiltInModules) follow from it. `swift package new-generation` scaffolds the two folders.
+let generations = [
+    "Ada",
+    "Ampere",
+]
+
 // MARK: - Dependencies
 //
 // Each one is the well-kept library for a job we would otherwise hand-write
@@ -64,22 +75,21 @@ let frameworkTargets: [Target] = [
     .target(name: "VGPUManager", dependencies: ["VGPUCore", "VGPUSimulator"]),
     // The probe's report model and renderers; depends on the registry, not on concrete modules,
     // except for the one built-in module list in BuiltInModules.swift.
-    .target(name: "VGPUProbe", dependencies: ["VGPUCore", "VGPUSystem", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUSimulator", "VGPUManager", "VGPUAda", "VGPUAmpere", logging]),
+    .target(name: "VGPUProbe",
+            dependencies: ["VGPUCore", "VGPUSystem", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUSimulator", "VGPUManager", logging]
+                + generations.map { .target(name: "VGPU\($0)") },
+            plugins: ["EmbedBuiltInModules"]),
 ]
 
 // MARK: - Architecture modules
 //
-// One target per GPU generation. Each embeds its manifest from firmware-manifests/ at build time.
+// One target per GPU generation, from `generations`. Each embeds its firmware-manifests/ and vgpu-types/
+// folders at build time (EmbedFirmwareManifest).
 
-let architectureTargets: [Target] = [
-    .target(name: "VGPUAmpere", dependencies: ["VGPUCore", "VGPUHAL"], exclude: ["vgpu-types"], plugins: ["EmbedFirmwareManifest"]),
-    .target(
-        name: "VGPUAda",
-        dependencies: ["VGPUCore", "VGPUHAL"],
-        exclude: ["vgpu-types"],
-        plugins: ["EmbedFirmwareManifest"]
-    ),
-]
+let architectureTargets: [Target] = generations.map { name in
+    .target(name: "VGPU\(name)", dependencies: ["VGPUCore", "VGPUHAL"], exclude: ["firmware-manifests", "vgpu-types"],
+            plugins: ["EmbedFirmwareManifest"])
+}
 
 // MARK: - Executables and plugins
 
@@ -97,6 +107,8 @@ let toolTargets: [Target] = [
     // Build-time helper for EmbedBuildInfo: the commit HEAD names, read from .git without running git.
     .executableTarget(name: "embed-build-info", path: "Plugins/EmbedBuildInfoTool"),
     .plugin(name: "EmbedBuildInfo", capability: .buildTool(), dependencies: ["embed-build-info"]),
+    // Writes VGPUProbe's built-in module list from its dependencies (the generations).
+    .plugin(name: "EmbedBuiltInModules", capability: .buildTool()),
     .plugin(
         name: "EmbedFirmwareManifest",
         capability: .buildTool(),
@@ -107,21 +119,24 @@ let toolTargets: [Target] = [
         name: "NewGeneration",
         capability: .command(
             intent: .custom(verb: "new-generation", description: "Scaffold a GPU generation module, its manifest and conformance tests"),
-            permissions: [.writeToPackageDirectory(reason: "writes Sources/VGPU<Name>/, firmware-manifests/<name>.json and Tests/VGPU<Name>Tests/")]
+            permissions: [.writeToPackageDirectory(reason: "writes Sources/VGPU<Name>/ and Tests/VGPU<Name>Tests/")]
         )
     ),
 ]
 
 // MARK: - Tests
 
-let testTargets: [Target] = [
-    .testTarget(name: "VGPUAmpereTests", dependencies: ["VGPUAmpere", "VGPUTestSupport"]),
+// Each generation's tests: its conformance line and its own checks.
+let generationTestTargets: [Target] = generations.map { name in
+    .testTarget(name: "VGPU\(name)Tests", dependencies: [.target(name: "VGPU\(name)"), "VGPUConformance", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"])
+}
+
+let testTargets: [Target] = generationTestTargets + [
     // Locating the real firmware root and building malformed inputs; shared by the test targets.
     .target(name: "VGPUTestSupport", dependencies: ["VGPUConformance"], path: "Tests/VGPUTestSupport"),
     .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore", "VGPUTestSupport"]),
     .testTarget(name: "VGPUSystemTests", dependencies: ["VGPUSystem", "VGPUTestSupport"]),
     .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmwareFormats", "VGPUFirmware", "VGPUTestSupport"]),
-    .testTarget(name: "VGPUAdaTests", dependencies: ["VGPUAda", "VGPUConformance", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"]),
     .testTarget(name: "VGPUBootTests", dependencies: ["VGPUCore", "VGPUHAL", "VGPUSimulator", "VGPUAda", "VGPUAmpere", "VGPUProbe", "VGPUTestSupport"]),
     .testTarget(name: "VGPUCorpusTests", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"], exclude: []),
     .testTarget(name: "VGPUHostTests", dependencies: ["VGPUHost", "VGPUTestSupport"]),
@@ -142,12 +157,10 @@ let package = Package(
         .library(name: "VGPUFirmwareFormats", targets: ["VGPUFirmwareFormats"]),
         .library(name: "VGPUFirmware", targets: ["VGPUFirmware"]),
         .library(name: "VGPUHost", targets: ["VGPUHost"]),
-        .library(name: "VGPUAda", targets: ["VGPUAda"]),
-        .library(name: "VGPUAmpere", targets: ["VGPUAmpere"]),
         .library(name: "VGPUProbe", targets: ["VGPUProbe"]),
         .library(name: "VGPUSimulator", targets: ["VGPUSimulator"]),
         .library(name: "VGPUManager", targets: ["VGPUManager"]),
-    ],
+    ] + generations.map { .library(name: "VGPU\($0)", targets: ["VGPU\($0)"]) },
     dependencies: dependencies,
     targets: cTargets + frameworkTargets + architectureTargets + toolTargets + testTargets,
     swiftLanguageModes: [.v6]

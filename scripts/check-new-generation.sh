@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs the new-generation plugin in a temporary copy of the package, applies the Package.swift lines it
-# prints, and builds the new module: proof that the scaffold compiles. Leaves the real package untouched.
+# Proves that a GPU generation is one folder: runs the new-generation plugin in a clean copy of the
+# package, adds the one line it prints to Package.swift's `generations`, builds, runs the new module's
+# conformance suite (a scaffold fails it: its TODOs, listed), and prints every path changed outside
+# Sources/VGPU<Name>/ and Tests/VGPU<Name>Tests/. Passes when the build succeeds and that list is
+# exactly Package.swift, with one line added. Leaves the real package untouched.
 #
 # usage: scripts/check-new-generation.sh [NAME] [CHIPS]     (default: Hopper gh100=0x180)
 set -euo pipefail
@@ -10,20 +13,38 @@ chips=${2:-gh100=0x180}
 work=$(mktemp -d "${TMPDIR:-/tmp}/vgpukit-newgen.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 # Tracked and untracked-but-not-ignored files: what a clone of the working tree would have.
-(cd "$repo" && git ls-files -z --cached --others --exclude-standard) | (cd "$repo" && xargs -0 cp -P --parents -t "$work")
+(cd "$repo" && git ls-files -z --cached --others --exclude-standard) | (cd "$repo" && xargs -0 cp -P --parents -t "$work" 2>/dev/null || true)
 cd "$work"
+git init -q && git add -A && git -c user.name=check -c user.email=check@localhost commit -qm before
 swift package --allow-writing-to-package-directory new-generation --name "$name" --chips "$chips" > plugin.out
 cat plugin.out
-python3 - "$name" <<'PY'
-import re, sys
-name = sys.argv[1]
-out = open("plugin.out").read()
-target = re.search(r'^\s*(\.target\(name: "VGPU%s".*\),)\s*$' % name, out, re.M).group(1)
-test = re.search(r'^\s*(\.testTarget\(name: "VGPU%sTests".*\),)\s*$' % name, out, re.M).group(1)
+line=$(grep -E '^\s+"'"$name"'",\s*$' plugin.out | head -1)
+[ -n "$line" ] || { echo "new-generation: the plugin printed no generations line" >&2; exit 1; }
+python3 - "$line" <<'PY'
+import sys
 p = open("Package.swift").read()
-p = p.replace("let architectureTargets: [Target] = [", "let architectureTargets: [Target] = [\n    " + target, 1)
-p = p.replace("let testTargets: [Target] = [", "let testTargets: [Target] = [\n    " + test, 1)
+anchor = "let generations = [\n"
+assert anchor in p, "Package.swift has no generations list"
+p = p.replace(anchor, anchor + sys.argv[1].rstrip() + "\n", 1)
 open("Package.swift", "w").write(p)
 PY
+rm plugin.out
 swift build --target "VGPU$name" 2>&1 | tail -3
-echo "new-generation: VGPU$name scaffold builds"
+swift build --target VGPUProbe 2>&1 | tail -1
+echo "== conformance of the scaffold (its TODOs)"
+swift test --filter "VGPU${name}Tests" > "$work.test" 2>&1 || true
+grep -oE '\[[a-z0-9]+\] [a-z-]+: .*' "$work.test" | sort -u | head -20 | sed 's/^/  /' || true
+grep -E 'Test run with|error:' "$work.test" | tail -3
+rm -f "$work.test"
+echo "== paths changed outside Sources/VGPU$name/ and Tests/VGPU${name}Tests/"
+git add -A
+outside=$(git diff --cached --name-only | grep -vE "^(Sources/VGPU$name|Tests/VGPU${name}Tests)/" || true)
+echo "${outside:-(none)}"
+added=$(git diff --cached --numstat -- Package.swift | awk '{print $1 "+" $2 "-"}')
+echo "Package.swift: $added"
+if [ "$outside" = "Package.swift" ] && [ "$added" = "1+0-" ]; then
+    echo "new-generation: VGPU$name builds; outside its two folders only Package.swift changed, by one line"
+else
+    echo "new-generation: FAILED: more than Package.swift's one line changed outside the generation's folders" >&2
+    exit 1
+fi

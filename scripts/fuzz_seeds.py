@@ -32,7 +32,7 @@ for i, dev in enumerate(sorted(glob.glob(os.path.join(repo, "Tests/Fixtures/host
         p = os.path.join(dev, f)
         chunks.append(open(p, "rb").read().replace(b"\0", b"") if os.path.isfile(p) and f != "config" else b"")
     put("sysfs", "device-%02d" % i, b"\0".join(chunks))
-for path in glob.glob(os.path.join(repo, "firmware-manifests", "*.json")) + glob.glob(os.path.join(repo, "Sources", "*", "vgpu-types", "*.json")) + glob.glob(os.path.join(repo, "docs", "plans", "*.json")):
+for path in glob.glob(os.path.join(repo, "Sources", "*", "firmware-manifests", "*.json")) + glob.glob(os.path.join(repo, "Sources", "*", "vgpu-types", "*.json")) + glob.glob(os.path.join(repo, "docs", "plans", "*.json")):
     put("manifest", os.path.basename(os.path.dirname(path)) + "-" + os.path.basename(path), open(path, "rb").read())
 meta = bytearray(256)
 struct.pack_into("<QQ", meta, 0, 0xdc3aae21371a60b3, 1)

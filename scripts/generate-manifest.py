@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes firmware-manifests/<architecture>.json from the real firmware files.
+"""Writes Sources/VGPU<Architecture>/firmware-manifests/<architecture>.json from the real firmware files.
 
 Sizes, SHA-256 digests and `.fwversion` are read from the files under the firmware root (the one
 scripts/setup.sh fills), so the manifest records what Debian actually ships. Re-run it only when
@@ -115,7 +115,9 @@ def main():
             "chips": chips,
         })
     manifest = {"schemaVersion": 1, "architecture": args.architecture, "releases": releases}
-    out = os.path.join(repo, "firmware-manifests", args.architecture + ".json")
+    # A generation's manifest lives in its module's folder (docs/adding-a-generation.md).
+    module = "VGPU" + args.architecture[0].upper() + args.architecture[1:]
+    out = os.path.join(repo, "Sources", module, "firmware-manifests", args.architecture + ".json")
     with open(out, "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")

@@ -91,7 +91,7 @@ recipe("huge-num-apps", "booter", BT, "hs_load_header_v2.num_apps", "invalidValu
 recipe("app-outside-payload", "booter", BT, "hs_load_header_v2.app[0].offset", "outOfBounds", [(word(7) + 24, 4, 0x1000000)])
 
 # --- manifests and catalogues: the real files, edited -------------------------------------------
-ada = open(os.path.join(repo, "firmware-manifests", "ada.json")).read()
+ada = open(os.path.join(repo, "Sources", "VGPUAda", "firmware-manifests", "ada.json")).read()
 l40s = open(os.path.join(repo, "Sources", "VGPUAda", "vgpu-types", "l40s.json")).read()
 sha = json.loads(ada)["releases"][0]["chips"][0]["files"][0]["sha256"]
 gsp = json.loads(ada)["releases"][0]["chips"][0]["files"][0]["path"]

@@ -1,44 +1,37 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds an architecture module's data files into the module at build time.
+/// Embeds a generation's data files into its module at build time; both live in the module's folder,
+/// so a generation is one folder (docs/adding-a-generation.md):
 ///
-/// - The firmware manifest's one home is `firmware-manifests/<architecture>.json` at the top of the
-///   package (module `VGPUAda` embeds `ada.json`) -> `EmbeddedFirmwareManifest.files`.
-/// - vGPU type catalogues live in the module's own `vgpu-types/` folder (excluded from its sources)
-///   -> `EmbeddedVGPUTypes.files`.
+/// - `Sources/VGPU<Gen>/firmware-manifests/*.json` -> `EmbeddedFirmwareManifest.files` (its firmware
+///   manifest; the format is firmware-manifests/schema.json at the top of the package);
+/// - `Sources/VGPU<Gen>/vgpu-types/*.json` -> `EmbeddedVGPUTypes.files` (vGPU type catalogues).
 ///
-/// Embedding keeps `vgpu-probe` a single self-contained binary (it can be copied to a GPU host).
+/// Both folders are excluded from the target's sources (Package.swift). Embedding keeps `vgpu-probe` a
+/// single self-contained binary (it can be copied to a GPU host).
 @main
 struct EmbedFirmwareManifest: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let tool = try context.tool(named: "embed-manifest").url
-        let architecture = target.name.hasPrefix("VGPU") ? String(target.name.dropFirst(4)).lowercased() : target.name.lowercased()
-        let manifest = context.package.directoryURL.appending(path: "firmware-manifests").appending(path: "\(architecture).json")
-        let manifestOutput = context.pluginWorkDirectoryURL.appending(path: "EmbeddedFirmwareManifest.swift")
-        var commands: [Command] = [
-            .buildCommand(
-                displayName: "Embedding firmware-manifests/\(architecture).json into \(target.name)",
-                executable: tool,
-                arguments: [manifestOutput.path(percentEncoded: false), "EmbeddedFirmwareManifest", "firmware-manifests",
-                            manifest.path(percentEncoded: false)],
-                inputFiles: [manifest],
-                outputFiles: [manifestOutput]
-            ),
+        return [
+            embed(folder: "firmware-manifests", as: "EmbeddedFirmwareManifest", what: "firmware manifest(s)", tool: tool, context: context, target: target),
+            embed(folder: "vgpu-types", as: "EmbeddedVGPUTypes", what: "vGPU type catalogue(s)", tool: tool, context: context, target: target),
         ]
-        let typesDirectory = target.directoryURL.appending(path: "vgpu-types")
-        let typeFiles = ((try? FileManager.default.contentsOfDirectory(atPath: typesDirectory.path(percentEncoded: false))) ?? [])
-            .filter { $0.hasSuffix(".json") }.sorted().map { typesDirectory.appending(path: $0) }
-        let typesOutput = context.pluginWorkDirectoryURL.appending(path: "EmbeddedVGPUTypes.swift")
-        commands.append(
-            .buildCommand(
-                displayName: "Embedding \(typeFiles.count) vGPU type catalogue(s) into \(target.name)",
-                executable: tool,
-                arguments: [typesOutput.path(percentEncoded: false), "EmbeddedVGPUTypes", "Sources/\(target.name)/vgpu-types"]
-                    + typeFiles.map { $0.path(percentEncoded: false) },
-                inputFiles: typeFiles,
-                outputFiles: [typesOutput]
-            ))
-        return commands
+    }
+
+    /// The command that turns `folder`'s JSON files into the Swift enum `name`.
+    private func embed(folder: String, as name: String, what: String, tool: URL, context: PluginContext, target: Target) -> Command {
+        let directory = target.directoryURL.appending(path: folder)
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path(percentEncoded: false))) ?? [])
+            .filter { $0.hasSuffix(".json") }.sorted().map { directory.appending(path: $0) }
+        let output = context.pluginWorkDirectoryURL.appending(path: name + ".swift")
+        return .buildCommand(
+            displayName: "Embedding \(files.count) \(what) into \(target.name)",
+            executable: tool,
+            arguments: [output.path(percentEncoded: false), name, "Sources/\(target.name)/\(folder)"] + files.map { $0.path(percentEncoded: false) },
+            inputFiles: files,
+            outputFiles: [output]
+        )
     }
 }

@@ -3,9 +3,10 @@ import PackagePlugin
 
 /// `swift package --allow-writing-to-package-directory new-generation --name Hopper --chips gh100=0x180`
 ///
-/// Scaffolds a GPU generation: the module folder `Sources/VGPU<Name>/`, its manifest
-/// `firmware-manifests/<name>.json`, and a test target that runs the conformance suite; then prints the
-/// Package.swift and BuiltInModules lines to add. It writes only new files and refuses to overwrite.
+/// Scaffolds a GPU generation as its two folders: `Sources/VGPU<Name>/` (the module with its chips by
+/// name, `firmware-manifests/<name>.json`, `vgpu-types/`) and `Tests/VGPU<Name>Tests/` (the conformance
+/// line); then prints the one line to add to Package.swift's `generations`. Nothing else changes: the
+/// targets and the built-in module list follow from that line. It writes only new files.
 @main
 struct NewGeneration: CommandPlugin {
     func performCommand(context: PluginContext, arguments: [String]) throws {
@@ -31,7 +32,8 @@ struct NewGeneration: CommandPlugin {
         let root = context.package.directoryURL
         let files: [(String, String)] = [
             ("Sources/VGPU\(name)/\(name)Module.swift", Templates.module(name: name, lower: lower, chips: chips)),
-            ("firmware-manifests/\(lower).json", Templates.manifest(lower: lower)),
+            ("Sources/VGPU\(name)/firmware-manifests/\(lower).json", Templates.manifest(lower: lower)),
+            ("Sources/VGPU\(name)/vgpu-types/README.md", Templates.typesReadme(name: name)),
             ("Tests/VGPU\(name)Tests/\(name)ConformanceTests.swift", Templates.tests(name: name)),
         ]
         for (path, _) in files where FileManager.default.fileExists(atPath: root.appending(path: path).path(percentEncoded: false)) {
@@ -45,15 +47,10 @@ struct NewGeneration: CommandPlugin {
         }
         print("""
 
-            Add to Package.swift, in architectureTargets:
-                .target(name: "VGPU\(name)", dependencies: ["VGPUCore", "VGPUHAL"], plugins: ["EmbedFirmwareManifest"]),
-            and in testTargets:
-                .testTarget(name: "VGPU\(name)Tests", dependencies: ["VGPU\(name)", "VGPUTestSupport"]),
-            Add VGPU\(name) to VGPUProbe's dependencies, and to Sources/VGPUProbe/BuiltInModules.swift:
-                import VGPU\(name)
-                try \(name)Module(),
+            Add one line to Package.swift's generations list:
+                "\(name)",
             Then fill in, guided by the conformance suite (swift test --filter VGPU\(name)Tests):
-              firmware-manifests/\(lower).json  (scripts/generate-manifest.py \(lower), after adding it there)
+              Sources/VGPU\(name)/firmware-manifests/\(lower).json  (scripts/generate-manifest.py \(lower), after adding it there)
               the PCI id blocks, heap parameters, engine inventory and boards in \(name)Module.swift
             docs/adding-a-generation.md walks through each step.
             """)
@@ -76,10 +73,10 @@ enum Templates {
         /// Scaffolded by the new-generation plugin. Each TODO is a fact to take from public sources
         /// (GSP-FACTS, nouveau, nova-core, pci.ids); the conformance suite checks them.
         public struct \(name)Module: ArchitectureModule {
-            /// The dies and the ids NV_PMC_BOOT_42 reports for them.
-            public static let chips: [Chip] = [
-        \(chips.map { "        Chip(name: \"\($0.name)\", id: ChipID(rawValue: \($0.id)))," }.joined(separator: "\n"))
-            ]
+            /// The dies and the ids NV_PMC_BOOT_42 reports for them, by name.
+        \(chips.map { "    public static let \($0.name.lowercased()) = Chip(name: \"\($0.name)\", id: ChipID(rawValue: \($0.id)))" }.joined(separator: "\n"))
+            /// All of them, in id order.
+            public static let chips = [\(chips.map { $0.name.lowercased() }.joined(separator: ", "))]
 
             /// TODO: PCI device-id blocks per die, checked against pci.ids by the conformance suite.
             public static let deviceIDRanges: [DeviceIDRange] = []
@@ -117,6 +114,16 @@ enum Templates {
           "architecture": "\(lower)",
           "releases": []
         }
+
+        """
+    }
+
+    static func typesReadme(name: String) -> String {
+        """
+        # \(name) vGPU type catalogues
+
+        One JSON file per board that supports vGPU (format: Sources/VGPUAda/vgpu-types/*.json, checked by
+        VGPUTypeCatalogue.validate), embedded at build time. None yet.
 
         """
     }

@@ -5,23 +5,24 @@ import VGPUCore
 /// Ada boots like GA102 (booter path, LIBOS3, the `_ad10x` signature in the GA10x-family GSP image);
 /// its chips, PCI id blocks and firmware manifest live here and nowhere else.
 public struct AdaModule: ArchitectureModule {
-    /// The AD10x dies with the ids `NV_PMC_BOOT_42` reports (GSP-FACTS section 1).
-    public static let chips: [Chip] = [
-        Chip(name: "AD102", id: ChipID(rawValue: 0x192)),
-        Chip(name: "AD103", id: ChipID(rawValue: 0x193)),
-        Chip(name: "AD104", id: ChipID(rawValue: 0x194)),
-        Chip(name: "AD106", id: ChipID(rawValue: 0x196)),
-        Chip(name: "AD107", id: ChipID(rawValue: 0x197)),
-    ]
+    /// The AD10x dies with the ids `NV_PMC_BOOT_42` reports (GSP-FACTS section 1), by name, as
+    /// nova-core's `Chipset`.
+    public static let ad102 = Chip(name: "AD102", id: ChipID(rawValue: 0x192))
+    public static let ad103 = Chip(name: "AD103", id: ChipID(rawValue: 0x193))
+    public static let ad104 = Chip(name: "AD104", id: ChipID(rawValue: 0x194))
+    public static let ad106 = Chip(name: "AD106", id: ChipID(rawValue: 0x196))
+    public static let ad107 = Chip(name: "AD107", id: ChipID(rawValue: 0x197))
+    /// All of them, in id order.
+    public static let chips = [ad102, ad103, ad104, ad106, ad107]
 
     /// NVIDIA allocates PCI device ids to dies in blocks of 0x80; pci.ids names the die in each entry,
     /// and a test checks this table against every AD10x entry there. Audio functions (0x22ba) lie outside.
     public static let deviceIDRanges: [DeviceIDRange] = [
-        DeviceIDRange(0x2680...0x26ff, chips[0]),
-        DeviceIDRange(0x2700...0x277f, chips[1]),
-        DeviceIDRange(0x2780...0x27ff, chips[2]),
-        DeviceIDRange(0x2800...0x287f, chips[3]),
-        DeviceIDRange(0x2880...0x28ff, chips[4]),
+        DeviceIDRange(0x2680...0x26ff, ad102),
+        DeviceIDRange(0x2700...0x277f, ad103),
+        DeviceIDRange(0x2780...0x27ff, ad104),
+        DeviceIDRange(0x2800...0x287f, ad106),
+        DeviceIDRange(0x2880...0x28ff, ad107),
     ]
 
     /// `ada`.

@@ -9,25 +9,25 @@ import VGPUHAL
 /// from nouveau's chip table. Two families: GA100 boots the TU10x-family LIBOS2 image with its own
 /// `.fwsignature_ga100`; GA10x boots GA102's LIBOS3 image with `.fwsignature_ga10x`.
 public struct AmpereModule: ArchitectureModule {
-    /// The dies and the ids NV_PMC_BOOT_42 reports for them.
-    public static let chips: [Chip] = [
-        Chip(name: "GA100", id: ChipID(rawValue: 0x170)),
-        Chip(name: "GA102", id: ChipID(rawValue: 0x172)),
-        Chip(name: "GA103", id: ChipID(rawValue: 0x173)),
-        Chip(name: "GA104", id: ChipID(rawValue: 0x174)),
-        Chip(name: "GA106", id: ChipID(rawValue: 0x176)),
-        Chip(name: "GA107", id: ChipID(rawValue: 0x177)),
-    ]
+    /// The dies and the ids NV_PMC_BOOT_42 reports for them, by name, as nova-core's `Chipset`.
+    public static let ga100 = Chip(name: "GA100", id: ChipID(rawValue: 0x170))
+    public static let ga102 = Chip(name: "GA102", id: ChipID(rawValue: 0x172))
+    public static let ga103 = Chip(name: "GA103", id: ChipID(rawValue: 0x173))
+    public static let ga104 = Chip(name: "GA104", id: ChipID(rawValue: 0x174))
+    public static let ga106 = Chip(name: "GA106", id: ChipID(rawValue: 0x176))
+    public static let ga107 = Chip(name: "GA107", id: ChipID(rawValue: 0x177))
+    /// All of them, in id order.
+    public static let chips = [ga100, ga102, ga103, ga104, ga106, ga107]
 
     /// NVIDIA's per-die blocks. GA102's ends at 0x227f: above it lie HD audio functions (0x228b GA104,
     /// 0x228e GA106, 0x22ba AD102). 0x1af1 (A100 NVSwitch) and 0x1aef (GA102 audio) lie outside all blocks.
     public static let deviceIDRanges: [DeviceIDRange] = [
-        DeviceIDRange(0x2080...0x20ff, chips[0]),
-        DeviceIDRange(0x2200...0x227f, chips[1]),
-        DeviceIDRange(0x2400...0x247f, chips[2]),
-        DeviceIDRange(0x2480...0x24ff, chips[3]),
-        DeviceIDRange(0x2500...0x257f, chips[4]),
-        DeviceIDRange(0x2580...0x25ff, chips[5]),
+        DeviceIDRange(0x2080...0x20ff, ga100),
+        DeviceIDRange(0x2200...0x227f, ga102),
+        DeviceIDRange(0x2400...0x247f, ga103),
+        DeviceIDRange(0x2480...0x24ff, ga104),
+        DeviceIDRange(0x2500...0x257f, ga106),
+        DeviceIDRange(0x2580...0x25ff, ga107),
     ]
 
     public let name = "ampere"
@@ -38,7 +38,7 @@ public struct AmpereModule: ArchitectureModule {
     /// A40 and A10 (Sources/VGPUAmpere/vgpu-types), decoded on use.
     public let embeddedCatalogues: EmbeddedCatalogues
 
-    /// Loads the module with its embedded manifest (firmware-manifests/ampere.json) and catalogues.
+    /// Loads the module with its embedded manifest (Sources/VGPUAmpere/firmware-manifests/) and catalogues.
     public init() throws(ManifestError) {
         let data = try ModuleData.load(module: "ampere", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
                                        typeFiles: EmbeddedVGPUTypes.files, defaultRelease: "535.113.01")
@@ -46,7 +46,7 @@ public struct AmpereModule: ArchitectureModule {
     }
 
     /// GA100 is the one LIBOS2 (TU10x-family) chip of the generation.
-    static func isGA100(_ chip: Chip) -> Bool { chip.id.rawValue == 0x170 }
+    static func isGA100(_ chip: Chip) -> Bool { chip == ga100 }
 }
 
 extension AmpereModule: VGPUTypeProviding, EmbeddedCatalogueHolding, BoardCatalog {

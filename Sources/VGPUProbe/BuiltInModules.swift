@@ -1,10 +1,8 @@
-import VGPUAda
-import VGPUAmpere
 import VGPUCore
 
-/// The architecture modules compiled into this build: the one place the probe names concrete modules.
-///
-/// Adding a generation adds one line here (the new-generation plugin prints it).
+/// The architecture modules compiled into this build. Which ones is Package.swift's `generations` list:
+/// the EmbedBuiltInModules plugin writes `GeneratedModules` from VGPUProbe's dependencies, so no source
+/// file names a concrete module.
 public enum BuiltInModules {
     /// Loads every built-in module and registers them, in selection order.
     ///
@@ -12,14 +10,7 @@ public enum BuiltInModules {
     ///   the same chip or device ids: build defects the module tests catch, reported here without a trap.
     public static func registry() throws(BuiltInModuleError) -> ModuleRegistry {
         let modules: [any ArchitectureModule]
-        do {
-            modules = [
-                try AdaModule(),
-                try AmpereModule(),
-            ]
-        } catch {
-            throw .manifest(error)
-        }
+        do { modules = try GeneratedModules.all() } catch { throw .manifest(error) }
         do {
             return try ModuleRegistry(modules: modules)
         } catch {

@@ -16,7 +16,8 @@ struct FirmwareCommand: ParsableCommand {
             size, SHA-256, .fwversion and signature section. It then shows what was parsed: ELF sections \
             (read through libelf), the RISC-V bootloader descriptor, and the booter HS headers.
 
-            The manifests are firmware-manifests/*.json in the source tree, built into the binary. \
+            Each generation's manifest is built into the binary (in the source tree: \
+            Sources/VGPU<Gen>/firmware-manifests/). \
             Debian ships the files in non-free-firmware: firmware-nvidia-graphics (bookworm-backports) \
             for nvidia/<chip>/gsp/*-535.113.01.bin, firmware-nvidia-gsp (bookworm) for \
             nvidia/535.261.03/gsp_*.bin. scripts/setup.sh fetches both into .firmware/.

@@ -17,7 +17,7 @@ struct EmbeddedCataloguesTests {
         return EmbeddedFile(name: relative, fields: fields ?? read, json: text)
     }
 
-    static func manifest() throws -> [EmbeddedFile] { [try file("firmware-manifests/ada.json")] }
+    static func manifest() throws -> [EmbeddedFile] { [try file("Sources/VGPUAda/firmware-manifests/ada.json")] }
 
     @Test func aLookupDecodesOnlyTheCatalogueAskedFor() throws {
         let ada = try AdaModule()

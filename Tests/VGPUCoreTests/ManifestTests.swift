@@ -32,12 +32,17 @@ struct ManifestTests {
 
     @Test("the bundled manifests validate")
     func bundledManifests() throws {
-        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("firmware-manifests")
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") && $0 != "schema.json" }
-        #expect(!files.isEmpty)
-        for f in files {
-            let m = try FirmwareManifest.load(try Data(contentsOf: dir.appendingPathComponent(f)), name: f)
+        // Each generation's, in Sources/VGPU<Gen>/firmware-manifests/.
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources")
+        let files = try FileManager.default.contentsOfDirectory(atPath: sources.path).flatMap { module in
+            let dir = sources.appendingPathComponent(module).appendingPathComponent("firmware-manifests")
+            return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }.map { dir.appendingPathComponent($0) }
+        }
+        #expect(files.count >= 2)
+        for url in files {
+            let f = url.lastPathComponent
+            let m = try FirmwareManifest.load(try Data(contentsOf: url), name: f)
             #expect(m.architecture + ".json" == f)
         }
     }

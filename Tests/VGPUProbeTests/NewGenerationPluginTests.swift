@@ -9,9 +9,10 @@ struct NewGenerationPluginTests {
         let (output, status) = try Oracle.run("bash", [script, "Blackwell", "gb202=0x1b2,gb203=0x1b3"])
         #expect(status == 0, "\(output.suffix(2000))")
         #expect(output.contains("wrote Sources/VGPUBlackwell/BlackwellModule.swift"))
-        #expect(output.contains("wrote firmware-manifests/blackwell.json"))
+        #expect(output.contains("wrote Sources/VGPUBlackwell/firmware-manifests/blackwell.json"))
         #expect(output.contains("wrote Tests/VGPUBlackwellTests/BlackwellConformanceTests.swift"))
-        #expect(output.contains("try BlackwellModule(),"))
-        #expect(output.contains("new-generation: VGPUBlackwell scaffold builds"))
+        // A generation is its two folders and one line of Package.swift, nothing else.
+        #expect(output.contains("== paths changed outside Sources/VGPUBlackwell/ and Tests/VGPUBlackwellTests/\nPackage.swift\nPackage.swift: 1+0-"))
+        #expect(output.contains("new-generation: VGPUBlackwell builds; outside its two folders only Package.swift changed, by one line"))
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 
 /// A firmware manifest: for one architecture, which files each chip needs at each release, with their
 /// sizes, SHA-256 digests and expected contents. The format is documented in docs/manifest-format.md
-/// and firmware-manifests/schema.json; the files themselves live in firmware-manifests/.
+/// and firmware-manifests/schema.json; each generation's file lives in Sources/VGPU<Gen>/firmware-manifests/.
 public struct FirmwareManifest: Sendable, Codable, Equatable {
     /// The only schema version this code reads.
     public static let supportedSchemaVersion = 1

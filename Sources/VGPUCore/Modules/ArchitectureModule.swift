@@ -12,7 +12,7 @@ public protocol ArchitectureModule: GSPHeapSizing, VFInfoProviding, EngineInvent
     var chips: [Chip] { get }
     /// Blocks of PCI device ids (vendor 0x10de) NVIDIA allocated to each die: the fallback identity.
     var deviceIDRanges: [DeviceIDRange] { get }
-    /// The module's firmware manifest (embedded from firmware-manifests/ at build time).
+    /// The module's firmware manifest (embedded from its folder's firmware-manifests/ at build time).
     var firmwareManifest: FirmwareManifest { get }
     /// The release used when the user names none.
     var defaultRelease: FirmwareRelease { get }

@@ -21,7 +21,7 @@ public struct ModuleData: Sendable {
                             defaultRelease: String? = nil) throws(ManifestError) -> ModuleData
     {
         guard let embedded = manifestFiles.first else {
-            throw ManifestError(manifest: "firmware-manifests/\(module).json", field: "$", problem: "was not embedded")
+            throw ManifestError(manifest: "firmware-manifests/\(module).json", field: "$", problem: "was not embedded (the module's firmware-manifests/ folder is empty)")
         }
         let manifest = try FirmwareManifest.load(Data(embedded.json.utf8), name: embedded.name)
         guard manifest.architecture == module else {
