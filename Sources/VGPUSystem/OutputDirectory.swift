@@ -67,10 +67,15 @@ public final class OutputDirectory {
     /// Writes the new file `path` (it must not exist; a link there is not followed) holding `bytes`:
     /// an output beside a directory, such as its archive.
     public static func writeNewFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(Failure) {
-        let raw = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        try create(path, bytes, shownAs: path) { openat(AT_FDCWD, path, $0, mode) }
+    }
+
+    /// Creates a file with `open` (given the flags: new, never through a link) and writes `bytes` whole.
+    private static func create(_ path: String, _ bytes: [UInt8], shownAs shown: String, open: (Int32) -> Int32) throws(Failure) {
+        let raw = open(O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
         guard raw >= 0 else {
             let code = errno
-            throw Failure(path: path, problem: code == EEXIST ? "already exists" : Errno(rawValue: code).description)
+            throw Failure(path: shown, problem: code == EEXIST ? "already exists" : Errno(rawValue: code).description)
         }
         let file = FileDescriptor(rawValue: raw)
         do {
@@ -78,7 +83,7 @@ public final class OutputDirectory {
             try file.close()
         } catch {
             try? file.close()
-            throw Failure(path: path, problem: "\(error)")
+            throw Failure(path: shown, problem: "\(error)")
         }
     }
 
@@ -113,17 +118,7 @@ public final class OutputDirectory {
 
     /// Writes a new file `name` holding `bytes`, with permissions `mode` (refused if `name` exists).
     public func write(_ name: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(Failure) {
-        let shown = "\(path)/\(name)"
-        let raw = openat(fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard raw >= 0 else { throw Failure(path: shown, problem: Errno(rawValue: errno).description) }
-        let file = FileDescriptor(rawValue: raw)
-        do {
-            _ = try file.writeAll(bytes)
-            try file.close()
-        } catch {
-            try? file.close()
-            throw Failure(path: shown, problem: "\(error)")
-        }
+        try Self.create(name, bytes, shownAs: "\(path)/\(name)") { openat(fd, name, $0, mode) }
         journal.entries.append(.file(relativePath(name), bytes, mode: mode))
     }
 
