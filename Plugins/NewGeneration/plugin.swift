@@ -102,6 +102,9 @@ enum Templates {
 
             /// TODO: the engines of each chip (nouveau's chip table).
             public func engineInventory(for chip: Chip) -> EngineInventory? { nil }
+
+            /// TODO: the boot path of each chip (VGPUHAL: TU102BootHAL for the booter path).
+            public func bootHAL(for chip: Chip) -> (any GSPBootHAL)? { nil }
         }
 
         """

@@ -50,6 +50,12 @@ public struct AmpereModule: ArchitectureModule {
 }
 
 extension AmpereModule: VGPUTypeProviding, EmbeddedCatalogueHolding, BoardCatalog {
+    /// GA100 and GA10x boot through the booter on SEC2, as TU102 introduced (nouveau's ga100 and ga102
+    /// GSP ops use tu102's boot).
+    public func bootHAL(for chip: Chip) -> (any GSPBootHAL)? {
+        chips.contains(chip) ? TU102BootHAL() : nil
+    }
+
     /// GA100: TU102's LIBOS2 numbers (nouveau's ga100 GSP uses r535_rm_tu102), with no limit on the
     /// pre-scrubbed FB and no FRTS in NVIDIA's driver (`kgspGetPrescrubbedTopFbSize_604eb7`,
     /// `kgspGetFrtsSize_4a4dee`); GA10x: GA102's LIBOS3, 256 MiB pre-scrubbed, no scrubber ucode.

@@ -115,12 +115,16 @@ public enum Conformance {
         // heap, layout, meta: for every chip and release the module sizes.
         let boards = module as? any BoardCatalog
         for chip in module.chips {
+            guard let hal = module.bootHAL(for: chip) else {
+                fail("boot", "no boot path (GSPBootHAL) for \(chip.name)")
+                continue
+            }
             for release in module.supportedReleases {
                 guard let p = module.heapParameters(for: chip, release: release) else {
                     fail("heap", "no heap parameters for \(chip.name) at \(release)")
                     continue
                 }
-                checkHeap(chip: chip, release: release, parameters: p, smallestBoard: boards.flatMap { smallestFramebuffer($0, module) }, fail: fail)
+                checkHeap(chip: chip, release: release, parameters: p, hal: hal, smallestBoard: boards.flatMap { smallestFramebuffer($0, module) }, fail: fail)
             }
         }
 
@@ -174,7 +178,7 @@ public enum Conformance {
 
     /// Heap monotonic and inside [min, max]; layout aligned and ordered from the smallest board (or
     /// 1 GiB) to 192 GiB; the meta round-trips.
-    static func checkHeap(chip: Chip, release: FirmwareRelease, parameters p: GSPHeapParameters, smallestBoard: UInt64?,
+    static func checkHeap(chip: Chip, release: FirmwareRelease, parameters p: GSPHeapParameters, hal: any GSPBootHAL, smallestBoard: UInt64?,
                           fail: (String, String) -> Void)
     {
         let start = max(smallestBoard ?? Sizes.GiB, Sizes.GiB)
@@ -197,7 +201,7 @@ public enum Conformance {
                     // The planner builds the WPR2 layout and runs its alignment and order checks.
                     let inputs = GSPBootInputs(framebufferSize: fb, bootloaderSize: 0x8000, bootloaderCodeOffset: 0x4800, bootloaderDataOffset: 0x800,
                                                bootloaderManifestOffset: 0, appVersion: 0, imageSize: 0x2448000, signatureSize: 4096)
-                    let plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: mode, inputs: inputs, parameters: p)
+                    let plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: mode, inputs: inputs, parameters: p, hal: hal)
                     if (try? GspFwWprMeta.decode(plan.metaBytes, variant: plan.metaVariant)) != plan.meta {
                         fail("meta", "\(chip.name) \(release): GspFwWprMeta does not round-trip")
                     }

@@ -147,9 +147,10 @@ public enum BootPlanning {
             throw .unsupported("module \(module.name) has no GSP heap parameters for \(chip.name) at \(release)")
         }
         let (inputs, files) = try firmwareInputs(module: module, chip: chip, release: release, verifier: verifier, framebuffer: framebuffer, vga: vga)
+        guard let hal = module.bootHAL(for: chip) else { throw .unsupported("module \(module.name) has no boot path for \(chip.name)") }
         let scrubberFile = module.firmware(for: chip, release: release)?.files.files.contains(where: { $0.role == .scrubber }) ?? false
         do {
-            let plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: mode, inputs: inputs, parameters: parameters,
+            let plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: mode, inputs: inputs, parameters: parameters, hal: hal,
                                                driver: driver, scrubberFileShipped: scrubberFile)
             return (plan, parameters, files)
         } catch { throw .plan(error) }

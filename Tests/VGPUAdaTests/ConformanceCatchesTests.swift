@@ -23,12 +23,13 @@ struct ConformanceCatchesTests {
         // Refuses a standard SR-IOV layout, and has no engine table.
         func vfInfo(for sriov: SRIOVValues?) throws(VFInfoError) -> GSPVFInfo { throw .missingMemoryBARs(found: 0) }
         func engineInventory(for chip: Chip) -> EngineInventory? { nil }
+        func bootHAL(for chip: Chip) -> (any GSPBootHAL)? { nil }
     }
 
     @Test func brokenModuleFailsNamedChecks() throws {
         let failures = Conformance.failures(of: Broken(), others: [try AdaModule()])
         let checks = Set(failures.map(\.check))
-        #expect(checks.isSuperset(of: ["chip-ids", "registry", "pci-ids", "manifest", "vf-info", "engines"]))
+        #expect(checks.isSuperset(of: ["chip-ids", "registry", "pci-ids", "manifest", "vf-info", "engines", "boot"]))
         #expect(failures.allSatisfy { $0.module == "broken" && $0.description.hasPrefix("[broken] \($0.check): ") })
         #expect(failures.contains { $0.check == "registry" && $0.message.contains("already claimed by module ada") })
         #expect(failures.contains { $0.check == "pci-ids" && $0.message.contains("2684") })

@@ -102,7 +102,7 @@ struct NVIDIAVectorTests {
     /// The whole meta of every chip the modules know, at every FB size, bare metal and vGPU, by NVIDIA's
     /// rules (and nouveau's where they differ: GA100's FRTS).
     @Test func layoutsOfEveryChip() throws {
-        let modules: [any ArchitectureModule & GSPHeapSizing] = [try AdaModule(), try AmpereModule()]
+        let modules: [any ArchitectureModule] = [try AdaModule(), try AmpereModule()]
         #expect(!Self.vectors.layouts.isEmpty)
         for l in Self.vectors.layouts {
             let release = try #require(FirmwareRelease(l.tag))
@@ -111,7 +111,7 @@ struct NVIDIAVectorTests {
             let inputs = GSPBootInputs(framebufferSize: l.fbGiB * Sizes.GiB, bootloaderSize: l.bootloaderSize, bootloaderCodeOffset: 0,
                                        bootloaderDataOffset: 0, bootloaderManifestOffset: 0, appVersion: 0, imageSize: l.imageSize, signatureSize: 0)
             let plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: l.vgpu ? .vgpu(override: nil) : .bareMetal, inputs: inputs,
-                                               parameters: p, driver: try #require(GSPDriver(rawValue: l.driver)))
+                                               parameters: p, hal: try #require(module.bootHAL(for: chip)), driver: try #require(GSPDriver(rawValue: l.driver)))
             let what = "\(l.chip) \(l.fbGiB) GiB \(l.vgpu ? "vGPU" : "bare metal") \(l.driver)"
             let ours = Dictionary(uniqueKeysWithValues: GspFwWprMeta.u64Fields.map { ($0.name, plan.meta[keyPath: $0.path]) })
             for (name, expected) in l.meta {

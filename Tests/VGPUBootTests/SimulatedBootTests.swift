@@ -21,7 +21,7 @@ struct SimulatedBootTests {
     }
 
     func gpu(_ faults: Set<SimulatedGPU.Fault> = [], heap: GSPHeapParameters? = nil) throws -> SimulatedGPU {
-        let params = try #require(try AdaModule().heapParameters(for: AdaModule.chips[0], release: Self.release))
+        let params = try #require(try AdaModule().heapParameters(for: AdaModule.ad102, release: Self.release))
         return SimulatedGPU(boot0: 0x1920_00a1, boot42: 0x192a_1000, firmware: .init(release: Self.release, heap: heap ?? params), faults: faults)
     }
 
@@ -151,7 +151,8 @@ struct SimulatedBootTests {
                                    bootloaderManifestOffset: real.meta.bootloaderManifestOffset, appVersion: 0,
                                    imageSize: real.meta.sizeOfRadix3Elf, signatureSize: real.meta.sizeOfSignature)
         let skipped = try GSPBootPlanner.plan(chip: "AD102", release: Self.release, mode: .vgpu(override: nil), inputs: inputs,
-                                              parameters: params, driver: .nouveau, scrubberFileShipped: false)
+                                              parameters: params, hal: try #require(try AdaModule().bootHAL(for: AdaModule.ad102)),
+                                              driver: .nouveau, scrubberFileShipped: false)
         #expect(skipped.heap.requiresScrubber && !skipped.steps.contains { $0.phase == "scrubber" })
         #expect(skipped.unmetRequirements.first?.contains("scrubber-535.113.01.bin") == true)
         let sim = try gpu()

@@ -12,6 +12,7 @@ struct RegistryTests {
         // Registration looks at names and ids only: no heap or engines.
         func heapParameters(for chip: Chip, release: FirmwareRelease) -> GSPHeapParameters? { nil }
         func engineInventory(for chip: Chip) -> EngineInventory? { nil }
+        func bootHAL(for chip: Chip) -> (any GSPBootHAL)? { nil }
     }
 
     static let a = Chip(name: "AD102", id: ChipID(rawValue: 0x192))

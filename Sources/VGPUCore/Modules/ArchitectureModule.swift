@@ -2,8 +2,8 @@
 ///
 /// A module is data plus small functions: its chips, the PCI device ids that fall back to them when
 /// BAR0 cannot be read, and its firmware manifest. The core never tests for a particular chip; it asks
-/// the module. What every generation must answer (GSP heap sizing, GSP_VF_INFO, the engine inventory:
-/// the conformance suite checks each) is required here; what a chip may lack (a board catalogue, vGPU
+/// the module. What every generation must answer (its boot path, GSP heap sizing, GSP_VF_INFO, the
+/// engine inventory: the conformance suite checks each) is required here; what a chip may lack (a board catalogue, vGPU
 /// type catalogues) stays a separate protocol asked with `as?`.
 public protocol ArchitectureModule: GSPHeapSizing, VFInfoProviding, EngineInventoryProviding {
     /// Lower-case module name, also the manifest's `architecture` (`ada`).
@@ -16,6 +16,8 @@ public protocol ArchitectureModule: GSPHeapSizing, VFInfoProviding, EngineInvent
     var firmwareManifest: FirmwareManifest { get }
     /// The release used when the user names none.
     var defaultRelease: FirmwareRelease { get }
+    /// How `chip`'s GSP boots and its FB is laid out (`GSPBootHAL`), or nil when the module does not own it.
+    func bootHAL(for chip: Chip) -> (any GSPBootHAL)?
 }
 
 extension ArchitectureModule {

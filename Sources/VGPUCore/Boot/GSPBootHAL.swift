@@ -1,0 +1,27 @@
+/// How a chip's GSP is booted, and how its firmware is laid out at the top of FB: one implementation
+/// per boot path, named after the first chip that introduced it and chosen per chip by its generation
+/// (`ArchitectureModule.bootHAL(for:)`), as nova-core's `gsp/hal.rs` and `fb/hal.rs` do.
+///
+/// Turing to Ada boot through the booter on SEC2 (`TU102BootHAL`, VGPUHAL); Hopper and Blackwell
+/// through the FSP with an FMC image and a chain-of-trust message, with their own FB terms: each is a
+/// conformance of its own, and the planner (`GSPBootPlanner`) works through this protocol only.
+public protocol GSPBootHAL: Sendable {
+    /// `TU102 booter` and the like, for plans and messages.
+    var name: String { get }
+
+    /// The regions fixed from the end of FB down to the GSP image, before the heap is sized.
+    func layoutTop(_ input: WPR2LayoutInput) throws(WPR2LayoutError) -> WPR2Layout.Top
+
+    /// The whole layout, the heap size now known.
+    func layout(_ input: WPR2LayoutInput) throws(WPR2LayoutError) -> WPR2Layout
+
+    /// GspFwWprMeta for a layout, field by field as the driver fills it.
+    func meta(layout: WPR2Layout, heap: GSPHeapPlan, inputs: GSPBootInputs, sysmem: SysmemPlacement) -> GspFwWprMeta
+
+    /// The ordered boot steps.
+    func bootSteps(heap: GSPHeapPlan, layout: WPR2Layout, inputs: GSPBootInputs, sysmem: SysmemPlacement, mode: GSPHeapMode,
+                   driver: GSPDriver, scrubberAvailable: Bool) -> [GSPBootStep]
+
+    /// The ordered unload steps.
+    func unloadSteps() -> [GSPBootStep]
+}
