@@ -70,9 +70,9 @@ let frameworkTargets: [Target] = [
     .target(name: "VGPUHost", dependencies: ["VGPUCore", "VGPUSystem", systemPackage]),
     // A simulated GPU (registers, falcons, DMA memory, a GSP that checks its meta) for boot runs.
     .target(name: "VGPUSimulator", dependencies: ["VGPUCore"]),
-    // vGPU life cycle over the simulated GPU: the device core's hooks, FB/channel/BAR1/VF allocation,
-    // the bootload and teardown controls, unwinding on failure.
-    .target(name: "VGPUManager", dependencies: ["VGPUCore", "VGPUSimulator"]),
+    // vGPU life cycle over a GSPRMChannel (the simulator's, or a device's): the device core's hooks,
+    // FB/channel/BAR1/VF allocation, the bootload and teardown controls, unwinding on failure.
+    .target(name: "VGPUManager", dependencies: ["VGPUCore"]),
     // The probe's report model and renderers; depends on the registry, not on concrete modules,
     // except for the one built-in module list in BuiltInModules.swift.
     .target(name: "VGPUProbe",

@@ -1,13 +1,12 @@
 import VGPUCore
-import VGPUSimulator
 
-/// Everything the manager allocates from, with the simulated GPU and its GSP-RM session: one value,
+/// Everything the manager allocates from, with the GPU's GSP-RM channel: one value,
 /// kept behind one lock (`VGPUHardware`), so no VF, FB range, BAR1 window or channel can be handed out
 /// twice whatever the tasks calling in.
 struct VGPUHostState {
     let configuration: VGPUManagerConfiguration
-    let gpu: SimulatedGPU
-    let runner: GSPBootRunner
+    /// GSP-RM, BAR1 and the VF count of the GPU (the simulator's, or a device's).
+    let channel: any GSPRMChannel
     var framebuffer: RangeAllocator
     var channels: RangeAllocator
     var bar1: RangeAllocator
@@ -25,10 +24,9 @@ struct VGPUHostState {
     /// Armed host-side create faults, with how many times each is armed.
     var armed: [VGPUCreateStep: Int] = [:]
 
-    init(configuration: VGPUManagerConfiguration, gpu: SimulatedGPU, runner: GSPBootRunner) {
+    init(configuration: VGPUManagerConfiguration, channel: any GSPRMChannel) {
         self.configuration = configuration
-        self.gpu = gpu
-        self.runner = runner
+        self.channel = channel
         framebuffer = RangeAllocator(0..<configuration.vgpuFramebufferSize)
         channels = RangeAllocator(configuration.vgpuChannels)
         bar1 = RangeAllocator(0..<configuration.bar1Size)
@@ -112,7 +110,7 @@ struct VGPUHostState {
         guard let window = bar1.allocate(size: heapSize, alignment: VGPUManagerConfiguration.bar1Alignment) else {
             throw .step(.mapHeap, "BAR1 has no \(heapMiB) MiB window left (largest free \(bar1.largestFree >> 20) MiB of \(c.bar1Size >> 20) MiB)")
         }
-        guard gpu.mapBAR1(offset: window.lowerBound, fb: heap.lowerBound, size: heapSize) else {
+        guard channel.mapBAR1(offset: window.lowerBound, fb: heap.lowerBound, size: heapSize) else {
             bar1.free(window)
             throw .step(.mapHeap, "the GPU refused the BAR1 window at 0x\(String(window.lowerBound, radix: 16))")
         }
@@ -120,7 +118,7 @@ struct VGPUHostState {
 
         try injected(.clearLogs)
         let logs = VGPUManagerConfiguration.initTaskLogOffset
-        guard gpu.writeBAR1(window.lowerBound + logs, [UInt8](repeating: 0, count: Int(2 * VGPUManagerConfiguration.taskLogSize))) else {
+        guard channel.writeBAR1(window.lowerBound + logs, [UInt8](repeating: 0, count: Int(2 * VGPUManagerConfiguration.taskLogSize))) else {
             throw .step(.clearLogs, "the task logs are not inside the BAR1 window")
         }
 
@@ -141,7 +139,7 @@ struct VGPUHostState {
             vgpuTaskLogOffset: initLog + VGPUManagerConfiguration.taskLogSize, vgpuTaskLogSize: VGPUManagerConfiguration.taskLogSize)
         let bytes: [UInt8]
         do { bytes = try parameters.encode(.of(c.engines.numbering)) } catch { throw .step(.bootload, error.description) }
-        if take(.bootload) { gpu.failNextControl(VGPUControl.bootload.command, status: NVStatus.invalidArgument) }
+        if take(.bootload) { (channel as? any GSPRMFaultInjection)?.failNextControl(VGPUControl.bootload.command, status: NVStatus.invalidArgument) }
         switch run(.bootload, bytes) {
         case .ok: done.bootedGfid = gfid
         case .refused(let why): throw .step(.bootload, why)
@@ -152,7 +150,7 @@ struct VGPUHostState {
         }
 
         try injected(.confirmBoot)
-        let line = gpu.readBAR1(window.lowerBound + logs, 256).map { String(decoding: $0.prefix { $0 != 0 && $0 != 0x0a }, as: UTF8.self) } ?? ""
+        let line = channel.readBAR1(window.lowerBound + logs, 256).map { String(decoding: $0.prefix { $0 != 0 && $0 != 0x0a }, as: UTF8.self) } ?? ""
         guard line.contains("gfid \(gfid) ") else {
             throw .step(.confirmBoot, "the init-task log reads '\(line)', not the plugin task's start for gfid \(gfid)")
         }
@@ -193,7 +191,7 @@ struct VGPUHostState {
     /// Runs a control on GSP-RM.
     private func run(_ control: VGPUControl, _ params: [UInt8]) -> ControlOutcome {
         do {
-            let answer = try runner.control(GSPRMControl(command: control.command, params: params))
+            let answer = try channel.control(GSPRMControl(command: control.command, params: params))
             return answer.status == NVStatus.ok ? .ok : .refused("GSP-RM answered \(control.rawValue) with \(NVStatus.describe(answer.status))")
         } catch {
             return .lost("\(control.rawValue): \(error)")
@@ -220,7 +218,7 @@ struct VGPUHostState {
             steps.append(.init(step: .freeChannels, ok: !quarantined, detail: quarantined ? "quarantined" : nil))
         }
         if let w = done.bar1 {
-            gpu.unmapBAR1(offset: w.lowerBound)
+            channel.unmapBAR1(offset: w.lowerBound)
             bar1.free(w)
             steps.append(.init(step: .unmapHeap, ok: true, detail: nil))
         }

@@ -1,8 +1,8 @@
 import VGPUCore
-import VGPUSimulator
 
-/// Creates and destroys vGPUs on one simulated GPU, with the device core owning each vGPU's life cycle
-/// and this manager supplying only the hooks (`VGPUDriver`).
+/// Creates and destroys vGPUs on one GPU, with the device core owning each vGPU's life cycle and this
+/// manager supplying only the hooks (`VGPUDriver`). It reaches the GPU through a `GSPRMChannel` only:
+/// the simulator's, or a device backend's.
 ///
 /// Safe to use from many tasks at once: the core serialises references, and every allocation and
 /// GSP-RM call happens under one lock.
@@ -13,37 +13,22 @@ public final class VGPUManager: Sendable {
     public let core: DeviceCore<VGPUDriver>
     private let hardware: VGPUHardware
 
-    private init(configuration: VGPUManagerConfiguration, hardware: VGPUHardware) {
-        self.configuration = configuration
-        self.hardware = hardware
-        core = DeviceCore(driver: VGPUDriver(host: hardware))
-    }
-
-    /// Boots GSP-RM in vGPU mode on a simulated GPU of `chipID` following `plan`, and returns its manager.
+    /// A manager for the GPU behind `channel`, whose GSP-RM already runs in vGPU mode (booted by the
+    /// backend: `SimulatedGSPChannel.boot` for the simulator). Checks the configuration against the
+    /// GSP's region of FB (`wpr2Start`: the bottom of what GSP-RM reserved).
     ///
-    /// The plan's FB must reach above the vGPU FB: NVIDIA's profile sizes, which the capacity model
-    /// allocates, add up to the whole board, so the simulation gives the host's own region (WPR2, GSP
-    /// heap) room above it (docs/vgpu-lifecycle.md).
-    public static func boot(_ configuration: VGPUManagerConfiguration, plan: GSPBootPlan, heapParameters: GSPHeapParameters,
-                            chipID: ChipID, systemInfo: [UInt8] = []) throws(VGPUManagerError) -> VGPUManager
-    {
-        guard case .vgpu = plan.mode else { throw .configuration("the boot plan is bare metal; vGPUs need a vGPU plan (plan --vgpu)") }
-        let c = configuration
-        guard c.vgpuFramebufferSize <= plan.layout.nonWPRHeap.start else {
-            throw .configuration("the vGPU FB (\(c.vgpuFramebufferSize >> 20) MiB) reaches into the GSP's region at 0x\(String(plan.layout.nonWPRHeap.start, radix: 16))")
+    /// The FB must reach above the vGPU FB: NVIDIA's profile sizes, which the capacity model allocates,
+    /// add up to the whole board, so the simulation gives the host's own region (WPR2, GSP heap) room
+    /// above it (docs/vgpu-lifecycle.md).
+    public init(configuration c: VGPUManagerConfiguration, channel: sending any GSPRMChannel, gspReservedStart: UInt64) throws(VGPUManagerError) {
+        guard c.vgpuFramebufferSize <= gspReservedStart else {
+            throw .configuration("the vGPU FB (\(c.vgpuFramebufferSize >> 20) MiB) reaches into the GSP's region at 0x\(String(gspReservedStart, radix: 16))")
         }
         guard c.totalVFs >= 1, c.vfAddress(c.totalVFs) != nil else { throw .configuration("totalVFs \(c.totalVFs) VFs do not fit after PF \(c.pf)") }
         guard [32, 64, 128, 256, 512].contains(c.policy.vmmuSegmentMiB) else { throw .configuration("vmmuSegmentMiB must be 32, 64, 128, 256 or 512") }
-        let boot42 = UInt32(chipID.rawValue) << 20 | 0xa1000
-        let gpu = SimulatedGPU(boot0: boot42 & 0x1ff0_0000 | 0xa1, boot42: boot42, firmware: .init(release: plan.release, heap: heapParameters))
-        gpu.configureVGPU(.init(totalVFs: c.totalVFs, pf: c.pf, firstVFOffset: c.firstVFOffset, vfStride: c.vfStride,
-                                vgpuFramebufferSize: c.vgpuFramebufferSize, vmmuSegmentSize: UInt64(c.policy.vmmuSegmentMiB) * Sizes.MiB,
-                                vgpuChannels: UInt32(c.policy.hostChannels)..<UInt32(c.policy.totalChannels), bar1Size: c.bar1Size))
-        let runner = GSPBootRunner(hardware: gpu)
-        do { try runner.boot(plan, systemInfo: systemInfo) } catch {
-            throw .boot(error.description + (gpu.lastRejection.map { " (\($0))" } ?? ""))
-        }
-        return VGPUManager(configuration: c, hardware: VGPUHardware(VGPUHostState(configuration: c, gpu: gpu, runner: runner)))
+        configuration = c
+        hardware = VGPUHardware(VGPUHostState(configuration: c, channel: channel))
+        core = DeviceCore(driver: VGPUDriver(host: hardware))
     }
 
     /// Enables `count` VFs (sriov_numvfs); 0 disables them. Changing a non-zero count needs 0 first, and
@@ -52,7 +37,7 @@ public final class VGPUManager: Sendable {
         try hardware.state.withLock { (s) throws(VGPUManagerError) in
             guard s.instances.isEmpty, s.quarantine.isEmpty else { throw .enableVFs(requested: count, reason: "vGPUs exist (or are quarantined)") }
             guard count <= s.configuration.totalVFs else { throw .enableVFs(requested: count, reason: "TotalVFs is \(s.configuration.totalVFs)") }
-            guard s.gpu.setEnabledVFs(count) else { throw .enableVFs(requested: count, reason: "\(s.enabledVFs) are enabled: write 0 first") }
+            guard s.channel.setEnabledVFs(count) else { throw .enableVFs(requested: count, reason: "\(s.enabledVFs) are enabled: write 0 first") }
             s.enabledVFs = count
         }
     }
@@ -83,13 +68,15 @@ public final class VGPUManager: Sendable {
     /// Live vGPUs, by id.
     public var instances: [VGPUInstance] { hardware.state.withLock { $0.instances.values.sorted { $0.id < $1.id } } }
 
-    /// Arms a one-shot failure for the next create or destroy.
+    /// Arms a one-shot failure for the next create or destroy. GSP-RM's refusals need a channel that
+    /// can fail on request (`GSPRMFaultInjection`, the simulator); on another the call does nothing.
     public func inject(_ fault: VGPUFault) {
         hardware.state.withLock { s in
+            let faults = s.channel as? any GSPRMFaultInjection
             switch fault {
             case .create(let step): s.armed[step, default: 0] += 1
-            case .refuse(let control): s.gpu.failNextControl(control.command, status: NVStatus.invalidState)
-            case .unanswered(let control): s.gpu.silenceNextControl(control.command)
+            case .refuse(let control): faults?.failNextControl(control.command, status: NVStatus.invalidState)
+            case .unanswered(let control): faults?.silenceNextControl(control.command)
             }
         }
     }
@@ -100,16 +87,10 @@ public final class VGPUManager: Sendable {
     /// How many times the release hook ran per id (for the once-only check in tests).
     var releaseRuns: [DeviceID: Int] { hardware.state.withLock { $0.releaseRuns } }
 
-    /// The map, the live vGPUs, and GSP-RM's tasks and BAR1 windows, read under one lock: a consistent
-    /// view for checks while other tasks create and destroy.
-    func snapshot() -> (map: VGPUAllocationMap, instances: [VGPUInstance], tasks: [UInt32: SimulatedGPU.PluginTask], windows: [Range<UInt64>]) {
-        hardware.state.withLock { s in
-            (VGPUAllocationMap(s), s.instances.values.sorted { $0.id < $1.id }, s.gpu.pluginTasks,
-             s.gpu.bar1Windows.map { $0.offset..<$0.offset + $0.size })
-        }
+    /// The map and the live vGPUs with the channel, read under one lock: a consistent view for checks
+    /// against GSP-RM's own while other tasks create and destroy. `body` must not call back into the
+    /// manager, nor drop a vGPU reference: the lock is not recursive.
+    public func inspect<R: Sendable>(_ body: (VGPUAllocationMap, [VGPUInstance], any GSPRMChannel) -> R) -> R {
+        hardware.state.withLock { s in body(VGPUAllocationMap(s), s.instances.values.sorted { $0.id < $1.id }, s.channel) }
     }
-
-    /// Reads the simulated GPU under the manager's lock (for checks against GSP-RM's own view).
-    /// `body` must not call back into the manager, nor drop a vGPU reference: the lock is not recursive.
-    public func inspectGPU<R: Sendable>(_ body: (SimulatedGPU) -> R) -> R { hardware.state.withLock { body($0.gpu) } }
 }

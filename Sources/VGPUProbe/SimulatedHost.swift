@@ -1,6 +1,7 @@
 import VGPUCore
 import VGPUHost
 import VGPUManager
+import VGPUSimulator
 
 /// Sets up a vGPU manager on a simulated GPU of a real board: its catalogue and engines from the
 /// architecture module, a vGPU boot plan from the real firmware, and the PF's SR-IOV and BAR1 facts
@@ -121,5 +122,29 @@ public enum SimulatedHost {
                                       framebufferMiB: c.framebufferMiB, policy: request.policy, gspHeapSize: plan.plan.heap.size,
                                       wpr2Start: plan.plan.layout.wpr2.start)
         return (manager, description)
+    }
+}
+
+extension VGPUManager {
+    /// A manager over a simulated GPU of `chipID`, booted in vGPU mode by `plan` (the simulator's
+    /// `GSPRMChannel`): what `simulate` and the tests run on.
+    public static func boot(_ configuration: VGPUManagerConfiguration, plan: GSPBootPlan, heapParameters: GSPHeapParameters,
+                            chipID: ChipID, systemInfo: [UInt8] = []) throws(VGPUManagerError) -> VGPUManager
+    {
+        guard case .vgpu = plan.mode else { throw .configuration("the boot plan is bare metal; vGPUs need a vGPU plan (plan --vgpu)") }
+        let c = configuration
+        let host = SimulatedGPU.VGPUHost(totalVFs: c.totalVFs, pf: c.pf, firstVFOffset: c.firstVFOffset, vfStride: c.vfStride,
+                                         vgpuFramebufferSize: c.vgpuFramebufferSize, vmmuSegmentSize: UInt64(c.policy.vmmuSegmentMiB) * Sizes.MiB,
+                                         vgpuChannels: UInt32(c.policy.hostChannels)..<UInt32(c.policy.totalChannels), bar1Size: c.bar1Size)
+        let channel: SimulatedGSPChannel
+        do {
+            channel = try SimulatedGSPChannel.boot(chipID: chipID, host: host, plan: plan, heapParameters: heapParameters, systemInfo: systemInfo)
+        } catch { throw .boot(error.description) }
+        return try VGPUManager(configuration: c, channel: channel, gspReservedStart: plan.layout.nonWPRHeap.start)
+    }
+
+    /// The simulated GPU behind a manager made by `boot`, read under the manager's lock.
+    public func inspectGPU<R: Sendable>(_ body: (SimulatedGPU) -> R) -> R? {
+        inspect { _, _, channel in (channel as? SimulatedGSPChannel).map { body($0.gpu) } }
     }
 }

@@ -70,3 +70,14 @@ enum ManagerFixture {
             && tasks.isEmpty && windows.isEmpty
     }
 }
+
+extension VGPUManager {
+    /// The map, the live vGPUs, and GSP-RM's plugin tasks and BAR1 windows on the simulated GPU, read under
+    /// one lock (the fixture's managers are all simulated: `VGPUManager.boot`).
+    func snapshot() -> (map: VGPUAllocationMap, instances: [VGPUInstance], tasks: [UInt32: SimulatedGPU.PluginTask], windows: [Range<UInt64>]) {
+        inspect { map, live, channel in
+            let gpu = (channel as? SimulatedGSPChannel)?.gpu
+            return (map, live, gpu?.pluginTasks ?? [:], gpu?.bar1Windows.map { $0.offset..<$0.offset + $0.size } ?? [])
+        }
+    }
+}

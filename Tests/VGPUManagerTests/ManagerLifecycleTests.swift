@@ -60,7 +60,7 @@ struct ManagerLifecycleTests {
         let reference = try m.open(v.id)
         #expect(reference.state == v)
         #expect(try m.destroy(v.id) == nil, "deferred")
-        #expect(m.inspectGPU { $0.pluginTasks[v.gfid]?.phase } == .running)
+        #expect(m.inspectGPU { $0.pluginTasks[v.gfid]?.phase } == SimulatedGPU.PluginTask.Phase.running)
         #expect(throws: VGPUManagerError.lifecycle(.alreadyUnregistered(v.id))) { _ = try m.destroy(v.id) }
         reference.close()
         #expect(m.teardown(of: v.id)?.quarantined == false)
