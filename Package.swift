@@ -137,7 +137,10 @@ let testTargets: [Target] = generationTestTargets + [
     .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore", "VGPUTestSupport"]),
     .testTarget(name: "VGPUSystemTests", dependencies: ["VGPUSystem", "VGPUTestSupport"]),
     .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmwareFormats", "VGPUFirmware", "VGPUTestSupport"]),
-    .testTarget(name: "VGPUBootTests", dependencies: ["VGPUCore", "VGPUHAL", "VGPUSimulator", "VGPUAda", "VGPUAmpere", "VGPUProbe", "VGPUTestSupport"]),
+    // The HAL tables and boot paths, against NVIDIA's own values (Tests/Fixtures/nvidia-vectors.json).
+    .testTarget(name: "VGPUHALTests", dependencies: ["VGPUCore", "VGPUHAL", "VGPUAda", "VGPUAmpere", "VGPUTestSupport"]),
+    // The simulated GPU: its GSP queues, and boots of real plans on it.
+    .testTarget(name: "VGPUSimulatorTests", dependencies: ["VGPUCore", "VGPUSimulator", "VGPUAda", "VGPUProbe", "VGPUTestSupport"]),
     .testTarget(name: "VGPUCorpusTests", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"], exclude: []),
     .testTarget(name: "VGPUHostTests", dependencies: ["VGPUHost", "VGPUTestSupport"]),
     .testTarget(name: "VGPUManagerTests", dependencies: ["VGPUManager", "VGPUProbe", "VGPUSimulator", "VGPUTestSupport"]),
