@@ -82,9 +82,23 @@ public enum SafeFile {
         // A sysfs attribute says 4096 bytes whatever it holds; anything else bigger than the limit (a sparse
         // 1 TiB file) is refused before a byte is read.
         if opened.size > Int64(max(limit, 4096)) { return .failure(.tooLarge(limit: limit)) }
+        return read(opened.descriptor, sizeHint: opened.size, limit: limit, shortReadEnds: true)
+    }
+
+    /// Reads standard input to its end, refusing more than `limit` bytes: for an input the user pipes in
+    /// on purpose (`--plan -`), so, unlike a named file, a pipe is expected and waited on; a short read
+    /// does not end it, only end of file does.
+    public static func standardInput(limit: Int) -> Result<[UInt8], SafeFileError> {
+        read(.standardInput, sizeHint: -1, limit: limit, shortReadEnds: false)
+    }
+
+    /// The one read loop: fills a buffer sized from `sizeHint` (when below the limit) or the limit,
+    /// growing in doubling steps, until end of file, or the first short read when `shortReadEnds`.
+    private static func read(_ descriptor: FileDescriptor, sizeHint: Int64, limit: Int, shortReadEnds: Bool) -> Result<[UInt8], SafeFileError> {
         var capacity = limit + 1
-        if limit > 4096, opened.size >= 0, opened.size < Int64(limit) { capacity = max(Int(opened.size), 4096) + 1 }
+        if limit > 4096, sizeHint >= 0, sizeHint < Int64(limit) { capacity = max(Int(sizeHint), 4096) + 1 }
         var bytes: [UInt8] = []
+        var ended = false
         while true {
             var failure: Errno?
             let start = bytes.count
@@ -93,9 +107,10 @@ public enum SafeFile {
                 while count < buffer.count {
                     do {
                         let asked = buffer.count - count
-                        let n = try opened.descriptor.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])))
+                        let n = try descriptor.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])),
+                                                    retryOnInterrupt: true)
                         count += n
-                        if n < asked { break }
+                        if n == 0 || (shortReadEnds && n < asked) { ended = true; break }
                     } catch {
                         failure = error as? Errno ?? .ioError
                         break
@@ -105,29 +120,10 @@ public enum SafeFile {
             if let failure { return .failure(.system(failure)) }
             if bytes.isEmpty { bytes = chunk } else { bytes += chunk }
             // Full but under the limit: the file grew past its stat size; read on in doubling steps.
-            guard bytes.count == capacity, capacity <= limit else { break }
+            guard !ended, bytes.count == capacity, capacity <= limit else { break }
             capacity = capacity > limit / 2 ? limit + 1 : capacity * 2
         }
         return bytes.count > limit ? .failure(.tooLarge(limit: limit)) : .success(bytes)
-    }
-
-    /// Reads standard input to its end, refusing more than `limit` bytes: for an input the user pipes in
-    /// on purpose (`--plan -`), so, unlike a named file, a pipe is expected and waited on; a short read
-    /// does not end it, only end of file does.
-    public static func standardInput(limit: Int) -> Result<[UInt8], SafeFileError> {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let n: Int
-            do {
-                n = try buffer.withUnsafeMutableBytes { try FileDescriptor.standardInput.read(into: $0, retryOnInterrupt: true) }
-            } catch {
-                return .failure(.system(error as? Errno ?? .ioError))
-            }
-            if n == 0 { return .success(bytes) }
-            bytes += buffer[..<n]
-            if bytes.count > limit { return .failure(.tooLarge(limit: limit)) }
-        }
     }
 
     /// Opens and reads a whole regular file of at most `limit` bytes.

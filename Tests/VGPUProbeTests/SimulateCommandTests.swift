@@ -101,4 +101,18 @@ struct SimulateCommandTests {
         let r = try simulate(["--plan", path])
         #expect(r.status == 64 && r.stderr.contains("exceeds the 1048576-byte limit"))
     }
+
+    /// `--plan -` reads the plan from standard input, to its end, and refuses more than a plan may hold
+    /// (exit 64) rather than reading without bound.
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func aPlanOnStandardInput() throws {
+        let plan = #"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "12Q", "count": 4}]}"#
+        let ok = try ProbeBinary.run(["simulate", "--plan", "-", "--firmware-root", RealFirmware.root, "--json"], standardInput: Data(plan.utf8))
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any])
+        #expect(doc["created"] as? Int == 4)
+        let huge = try ProbeBinary.run(["simulate", "--plan", "-", "--firmware-root", RealFirmware.root], deadline: 20,
+                                       standardInput: Data(repeating: 0x20, count: 3 << 20))
+        #expect(huge.status == 64 && huge.stderr.contains("exceeds the 1048576-byte limit"), "\(huge.stderr)")
+    }
 }

@@ -35,9 +35,10 @@ public enum ProbeBinary {
     /// - Parameters:
     ///   - deadline: seconds after which the process is killed and the result marked `timedOut`.
     ///   - standardOutput: where stdout goes instead of being captured (`/dev/full`, a closed pipe).
+    ///   - standardInput: bytes piped to the process, then end of file.
     public static func run(_ arguments: [String], executable: String = "vgpu-probe",
                            environment: [String: String]? = nil, deadline: Double? = nil,
-                           standardOutput: FileHandle? = nil) throws -> Result {
+                           standardOutput: FileHandle? = nil, standardInput: Data? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable == "vgpu-probe" ? path : path(of: executable))
         process.arguments = arguments
@@ -48,7 +49,19 @@ public enum ProbeBinary {
         let out = Pipe(), err = Pipe()
         process.standardOutput = standardOutput ?? out
         process.standardError = err
+        let input = Pipe()
+        if standardInput != nil { process.standardInput = input }
         try process.run()
+        if let standardInput {
+            // From another thread: a large input must not block this one while the child has not read it.
+            // A child that stops reading closes the pipe: the write then fails with EPIPE instead of
+            // SIGPIPE ending the test process.
+            signal(SIGPIPE, SIG_IGN)
+            DispatchQueue.global().async {
+                try? input.fileHandleForWriting.write(contentsOf: standardInput)
+                try? input.fileHandleForWriting.close()
+            }
+        }
         if standardOutput != nil { try out.fileHandleForWriting.close() }
         let killed = Atomic<Bool>(false)
         if let deadline {
