@@ -84,8 +84,8 @@ public enum HostReportText {
         return out
     }
 
-    /// One line per GPU (`-q`): address, name, chip, and `ready` or the first failed check with its
-    /// detail, for a fleet's logs and a quick look.
+    /// One line per GPU (`-q`): address, board (pci.ids' name when the module's tables lack it), chip,
+    /// and `ready` or the first failed check with its detail, for a fleet's logs and a quick look.
     public static func renderLines(_ r: HostReport) -> String {
         r.gpus.map { g in
             let verdict: String
@@ -96,7 +96,7 @@ public enum HostReportText {
             } else {
                 verdict = "NOT ready"
             }
-            return "\(g.address)  \(g.name)  \(g.chip ?? "-")  \(verdict)\n"
+            return "\(g.address)  \(g.board?.name ?? g.name)  \(g.chip ?? "-")  \(verdict)\n"
         }.joined()
     }
 

@@ -61,7 +61,7 @@ struct ProbeCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.probe/2, see docs/cli.md).")
     var json = false
 
-    @Flag(name: [.customShort("q"), .long], help: "One line per GPU: address, name, chip, and 'ready' or the first failed check.")
+    @Flag(name: [.customShort("q"), .long], help: "One line per GPU: address, board, chip, and 'ready' or the first failed check.")
     var quiet = false
 
     @OptionGroup var digestCache: DigestCacheOptions

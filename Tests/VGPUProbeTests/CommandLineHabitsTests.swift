@@ -48,8 +48,11 @@ struct CommandLineHabitsTests {
         #expect(r.status == 1, "the second L40 has no VFs enabled")
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.count == 2)
-        #expect(lines.first?.hasPrefix("0000:41:00.0  AD102GL [L40]  AD102  ready (not checked: firmware, vgpu-boot)") == true, "\(r.stdout)")
-        #expect(lines.last?.hasPrefix("0000:c1:00.0  AD102GL [L40]  AD102  NOT ready: vfs-enabled: no VFs enabled") == true)
+        #expect(lines.first?.hasPrefix("0000:41:00.0  L40  AD102  ready (not checked: firmware, vgpu-boot)") == true, "\(r.stdout)")
+        #expect(lines.last?.hasPrefix("0000:c1:00.0  L40  AD102  NOT ready: vfs-enabled: no VFs enabled") == true)
+        // Without a board in the module's tables, pci.ids' name stands in.
+        let t4 = try ProbeBinary.run(["-q", "--sysfs-root", FixtureHosts.root("t4"), "--no-firmware"])
+        #expect(t4.stdout.hasPrefix("0000:3b:00.0  TU104GL [Tesla T4]  -  NOT ready: support: not covered"), "\(t4.stdout)")
         #expect(try ProbeBinary.run(["-q", "--json"]).status == 64)
     }
 
