@@ -139,11 +139,17 @@ public struct HostProbe {
         let names: PCIIDDatabase?
     }
 
-    /// Scans the sysfs root (calling `prefetch` on each function as it is read) and chooses the GPUs.
-    private func scanHost(_ options: Options, reader: any SysfsReader, prefetch: (@Sendable (PCIFunction) -> Void)?) throws(Failure) -> ScannedHost {
+    /// The sysfs root's PCI devices directory.
+    private func devicesDirectory(_ options: Options, reader: any SysfsReader) throws(Failure) -> String {
         guard let devices = SysfsScanner.devicesDirectory(root: options.sysfsRoot, reader: reader) else {
             throw .noDevicesDirectory(options.sysfsRoot)
         }
+        return devices
+    }
+
+    /// Scans `devices` (calling `prefetch` on each function as it is read) and chooses the GPUs.
+    private func scanHost(_ devices: String, options: Options, reader: any SysfsReader,
+                          prefetch: (@Sendable (PCIFunction) -> Void)?) throws(Failure) -> ScannedHost {
         // Only NVIDIA's functions are reported; the rest (bridges, NICs) are counted, not read.
         let scan = SysfsScanner(devicesDirectory: devices, reader: reader, depth: .devicesOf(vendor: Self.nvidia)).scan(onEach: prefetch)
         if scan.functions.isEmpty && scan.warnings.isEmpty { throw .noDevices(devices) }
@@ -169,11 +175,11 @@ public struct HostProbe {
                            names: PCIIDDatabase.load(path: options.pciIDsPath, vendors: [Self.nvidia], devices: named, reader: reader))
     }
 
-    /// The GPUs the options select, discovered but neither named from pci.ids nor judged: what the
-    /// commands that act on one GPU start from.
+    /// The GPUs the options select, discovered and named but not judged (no firmware is read): what
+    /// the commands that act on one GPU start from.
     public func gpus(_ options: Options) throws(Failure) -> [ProbedGPU] {
         let reader = reader(for: options)
-        let host = try scanHost(options, reader: reader, prefetch: nil)
+        let host = try scanHost(try devicesDirectory(options, reader: reader), options: options, reader: reader, prefetch: nil)
         return host.gpus.map { discover($0.function, in: host, reader: reader, options: options, selectedVF: $0.selectedVF) }
     }
 
@@ -182,7 +188,7 @@ public struct HostProbe {
         let reader = reader(for: options)
         // One rule for roots in every command: a root that cannot be used is a 66, not a report of
         // every file "missing".
-        if SysfsScanner.devicesDirectory(root: options.sysfsRoot, reader: reader) == nil { throw .noDevicesDirectory(options.sysfsRoot) }
+        let devices = try devicesDirectory(options, reader: reader)
         if options.verifyFirmware, let why = FirmwareRoot(path: options.firmwareRoot).unusable {
             throw .firmwareRootUnusable(options.firmwareRoot, why)
         }
@@ -199,7 +205,7 @@ public struct HostProbe {
         if options.verifyFirmware {
             prefetch = { [registry] f in Self.prefetchFirmware(f, registry: registry, verifier: verifier, options: options) }
         }
-        let host = try scanHost(options, reader: reader, prefetch: prefetch)
+        let host = try scanHost(devices, options: options, reader: reader, prefetch: prefetch)
         let driverVersions = DriverVersions(root: options.sysfsRoot, reader: reader)
         let drafts = host.gpus.map { gpu in
             draft(discover(gpu.function, in: host, reader: reader, options: options, selectedVF: gpu.selectedVF),
@@ -319,10 +325,7 @@ public struct HostProbe {
             HostReport.BAR(index: $0.index, start: $0.start, size: $0.size, kind: $0.isIO ? "io" : ($0.is64Bit ? "mem64" : "mem32"),
                            prefetchable: $0.isPrefetchable)
         }
-        let vfs = gpu.vfs.map { vf in
-            HostReport.VF(address: vf.function.address.description, driver: vf.function.driver, iommuGroup: vf.function.iommuGroup,
-                          vgpu: vf.vgpu.map { HostReport.VGPUInUse(id: $0.id, name: $0.type?.name) })
-        }
+        let vfs = gpu.vfs.map(HostReport.VF.init)
         let release = owner?.module.defaultRelease
         let chipFirmware = options.verifyFirmware ? owner.flatMap { $0.module.firmware(for: $0.chip, release: $0.module.defaultRelease) } : nil
         let firmware = { () -> HostReport.Firmware? in

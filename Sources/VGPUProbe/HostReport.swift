@@ -185,3 +185,11 @@ extension HostReport.Link {
         width = f.linkWidth
     }
 }
+
+extension HostReport.VF {
+    /// A discovered VF as the reports show it.
+    init(_ vf: ProbedGPU.VirtualFunction) {
+        self.init(address: vf.function.address.description, driver: vf.function.driver, iommuGroup: vf.function.iommuGroup,
+                  vgpu: vf.vgpu.map { HostReport.VGPUInUse(id: $0.id, name: $0.type?.name) })
+    }
+}

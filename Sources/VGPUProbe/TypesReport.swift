@@ -65,10 +65,7 @@ public struct TypesReport: Sendable, Codable, Equatable {
             if let reason = gpu.sriov.problem { throw .gpu("\(gpu.address): \(reason)") }
             vfs = gpu.sriov.summary?.totalVFs
             address = gpu.address.description
-            inUse = gpu.vfs.compactMap { vf in
-                vf.vgpu.map { HostReport.VF(address: vf.function.address.description, driver: vf.function.driver, iommuGroup: vf.function.iommuGroup,
-                                            vgpu: .init(id: $0.id, name: $0.type?.name)) }
-            }
+            inUse = gpu.vfs.filter { $0.vgpu != nil }.map(HostReport.VF.init)
             existing = gpu.existingVGPUs
         } else if let board {
             catalogue = providers.lazy.compactMap { $0.catalogue(board: board) }.first

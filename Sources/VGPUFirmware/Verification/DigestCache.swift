@@ -57,17 +57,17 @@ public final class DigestCache: Sendable {
     public struct Location: Sendable, Equatable {
         /// The cache file.
         public let path: String
-        /// False: the file is read when present and never written.
-        public let writable: Bool
         /// Why it is read-only, for --verbose; nil when writable.
         public let readOnlyReason: String?
+        /// False: the file is read when present and never written.
+        public var writable: Bool { readOnlyReason == nil }
 
         /// A cache the caller chose: written unless `readOnly`.
         public init(path: String, readOnly: Bool = false) {
             self.init(path: path, readOnlyReason: readOnly ? "read-only as asked" : nil)
         }
 
-        init(path: String, readOnlyReason: String?) { (self.path, writable, self.readOnlyReason) = (path, readOnlyReason == nil, readOnlyReason) }
+        init(path: String, readOnlyReason: String?) { (self.path, self.readOnlyReason) = (path, readOnlyReason) }
     }
 
     /// `$VGPUKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/vgpukit`, else `$HOME/.cache/vgpukit`; file
