@@ -17,8 +17,9 @@ def put(kind, name, data):
 
 put("elf", "gsp-ad10x", gsp_elf())
 put("elf", "gsp-570", gsp_elf(b"570.144\0", (b"gh100",)))
-for path in glob.glob(os.path.join(root, "nvidia", "*", "gsp", "*-535.113.01.bin")):
-    if os.path.getsize(path) < 100_000:
+# Every small container of both releases: bootloaders, booters, the 570 scrubber and gen_bootloader.
+for path in glob.glob(os.path.join(root, "nvidia", "*", "gsp", "*-535.113.01.bin")) + glob.glob(os.path.join(root, "nvidia", "*", "gsp", "*-570.144.bin")):
+    if os.path.getsize(path) < 100_000 and not os.path.islink(path):
         chip = path.split(os.sep)[-3]
         put("bin", chip + "-" + os.path.basename(path), open(path, "rb").read())
 for i, path in enumerate(sorted(glob.glob(os.path.join(repo, "Tests/Fixtures/hosts/*/bus/pci/devices/*/config")))[:24]):

@@ -22,6 +22,16 @@ LINUX_FIRMWARE_FILES = [
     ("booter_unload", "nvidia/{chip}/gsp/booter_unload-{v}.bin"),
 ]
 
+# Files a chip needs on top of the four, from 570 on: AD10x's FB scrubber (run before booter_load
+# when the heap outgrows the pre-scrubbed top of FB) and the falcon generic bootloader that TU10x,
+# TU11x and GA100 use to load their SEC2 ucode.
+SCRUBBER = [("scrubber", "nvidia/{chip}/gsp/scrubber-{v}.bin")]
+GEN_BOOTLOADER = [("gen_bootloader", "nvidia/{chip}/gsp/gen_bootloader-{v}.bin")]
+
+# The package both linux-firmware releases are taken from (scripts/setup.sh); the 535.113.01 files in it
+# are byte for byte those of bookworm-backports' 20250410-2~bpo12+1.
+GRAPHICS = {"package": "firmware-nvidia-graphics", "suite": "trixie-backports"}
+
 # What each architecture needs. The chip list and signature family are facts of the architecture;
 # the paths follow the two published layouts (GSP-FACTS.md section 2).
 ARCHITECTURES = {
@@ -29,13 +39,8 @@ ARCHITECTURES = {
         "chips": ["ad102", "ad103", "ad104", "ad106", "ad107"],
         "family": {"*": "ad10x"},
         "releases": [
-            {
-                "version": "535.113.01",
-                "layout": "linux-firmware",
-                "package": "firmware-nvidia-graphics",
-                "suite": "bookworm-backports",
-                "files": LINUX_FIRMWARE_FILES,
-            },
+            {"version": "535.113.01", "layout": "linux-firmware", **GRAPHICS, "files": LINUX_FIRMWARE_FILES},
+            {"version": "570.144", "layout": "linux-firmware", **GRAPHICS, "files": LINUX_FIRMWARE_FILES + SCRUBBER},
             {
                 # NVIDIA's driver layout ships only the GSP image; the bootloader and booters are
                 # built into NVIDIA's kernel module, so they are not files here.
@@ -52,13 +57,9 @@ ARCHITECTURES = {
         # GA100 boots the TU10x-family (LIBOS2) image with its own signature; GA10x the GA102 image.
         "family": {"ga100": "ga100", "*": "ga10x"},
         "releases": [
-            {
-                "version": "535.113.01",
-                "layout": "linux-firmware",
-                "package": "firmware-nvidia-graphics",
-                "suite": "bookworm-backports",
-                "files": LINUX_FIRMWARE_FILES,
-            },
+            {"version": "535.113.01", "layout": "linux-firmware", **GRAPHICS, "files": LINUX_FIRMWARE_FILES},
+            {"version": "570.144", "layout": "linux-firmware", **GRAPHICS, "files": LINUX_FIRMWARE_FILES,
+             "extra": {"ga100": GEN_BOOTLOADER}},
             {
                 "version": "535.261.03",
                 "layout": "nvidia-driver",
@@ -96,7 +97,7 @@ def main():
         chips = []
         for chip in arch["chips"]:
             files = []
-            for role, pattern in rel["files"]:
+            for role, pattern in rel["files"] + rel.get("extra", {}).get(chip, []):
                 family = arch["family"].get(chip, arch["family"]["*"])
                 image = "tu10x" if family == "ga100" else "ga10x"
                 rel_path = pattern.format(chip=chip, v=rel["version"], image=image)

@@ -4,8 +4,10 @@
 #      pci.ids, openssl, hyperfine, binutils, GNU time for the benchmarks' peak RSS, and python3-jsonschema
 #      unless a python3 already has jsonschema);
 #   2. fetches NVIDIA's GSP firmware from Debian's non-free-firmware component into .firmware/
-#      (firmware-nvidia-graphics from bookworm-backports: nvidia/<chip>/gsp/*-535.113.01.bin;
-#       firmware-nvidia-gsp from bookworm: nvidia/535.261.03/gsp_*.bin).
+#      (firmware-nvidia-graphics from trixie-backports, 20260916-1~bpo13+1 or a newer revision, falling
+#       back to sid: nvidia/<chip>/gsp/*-535.113.01.bin and *-570.144.bin, tu102 to gb207;
+#       firmware-nvidia-gsp from bookworm: nvidia/535.261.03/gsp_*.bin). The manifests pin each file's
+#      size and SHA-256, not a package version, so any revision that still ships these files will do.
 #
 # The firmware is fetched with a private apt configuration (its own sources list, lists and cache
 # under .firmware/.apt), so the host's /etc/apt is never changed. apt verifies the packages against
@@ -41,28 +43,34 @@ fi
 command -v swift >/dev/null || { say "swift is not on PATH (this project needs Swift 6)"; exit 1; }
 
 # 2. Real GSP firmware from Debian's non-free-firmware component.
-packages=("firmware-nvidia-graphics/bookworm-backports" "firmware-nvidia-gsp/bookworm")
 stamp="$root/.fetched"
-if [ -f "$stamp" ] && [ -e "$root/nvidia/ad102/gsp/gsp-535.113.01.bin" ] && [ -e "$root/nvidia/535.261.03/gsp_ga10x.bin" ]; then
+if [ -f "$stamp" ] && [ -e "$root/nvidia/ad102/gsp/gsp-535.113.01.bin" ] && [ -e "$root/nvidia/ad102/gsp/gsp-570.144.bin" ] \
+   && [ -e "$root/nvidia/535.261.03/gsp_ga10x.bin" ]; then
     say "firmware already in $root ($(tr '\n' ' ' < "$stamp"))"
 else
     apt_dir="$root/.apt"
     mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/debs"
     cat > "$apt_dir/sources.list" <<'LIST'
 deb http://deb.debian.org/debian bookworm non-free-firmware
-deb http://deb.debian.org/debian bookworm-backports non-free-firmware
+deb http://deb.debian.org/debian trixie-backports non-free-firmware
+deb http://deb.debian.org/debian sid non-free-firmware
 LIST
     apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
               -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o "APT::Sandbox::User=root")
-    say "fetching ${packages[*]} (non-free-firmware)"
+    say "fetching firmware-nvidia-graphics (trixie-backports, else sid) and firmware-nvidia-gsp (bookworm)"
     apt-get "${apt_opts[@]}" -qq update
     rm -f "$apt_dir/debs"/*.deb
-    (cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" -qq download "${packages[@]}")
+    (cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" -qq download firmware-nvidia-gsp/bookworm \
+        && { apt-get "${apt_opts[@]}" -qq download firmware-nvidia-graphics/trixie-backports 2>/dev/null \
+             || apt-get "${apt_opts[@]}" -qq download firmware-nvidia-graphics/sid; })
     unpack="$apt_dir/unpack"
     rm -rf "$unpack" && mkdir -p "$unpack"
     for deb in "$apt_dir/debs"/*.deb; do dpkg-deb -x "$deb" "$unpack"; done
-    rm -rf "$root/nvidia"
-    mv "$unpack/lib/firmware/nvidia" "$root/nvidia"
+    # bookworm's packages install under /lib/firmware, trixie's (merged /usr) under /usr/lib/firmware.
+    rm -rf "$root/nvidia" && mkdir -p "$root/nvidia"
+    for dir in "$unpack/lib/firmware/nvidia" "$unpack/usr/lib/firmware/nvidia"; do
+        [ -d "$dir" ] && cp -a "$dir/." "$root/nvidia/"
+    done
     rm -rf "$unpack"
     for deb in "$apt_dir/debs"/*.deb; do dpkg-deb -f "$deb" Package Version | sed 's/^[^:]*: //' | paste -sd=; done > "$stamp"
     rm -f "$apt_dir/debs"/*.deb

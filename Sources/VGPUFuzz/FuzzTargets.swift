@@ -15,7 +15,8 @@ import VGPUProbe
 public enum FuzzTarget: String, CaseIterable, Sendable {
     /// The GSP ELF reader (libelf), through a memory file.
     case elf
-    /// Bin header, RISC-V bootloader descriptor, booter HS headers.
+    /// Bin header, RISC-V bootloader descriptor, booter (and scrubber) HS headers, the falcon generic
+    /// bootloader's descriptor.
     case bin
     /// PCI config space and its capability lists, SR-IOV decoding, VF info.
     case config
@@ -38,6 +39,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .bin:
             _ = try? RISCVBootloader(bytes: bytes, file: "fuzz")
             _ = try? BooterUcode(bytes: bytes, file: "fuzz")
+            _ = try? FalconBootloader(bytes: bytes, file: "fuzz")
         case .config:
             if let c = ConfigSpace(bytes) {
                 var f = PCIFunction(address: PCIAddress(domain: 0, bus: 1, device: 0, function: 0)!)

@@ -54,7 +54,7 @@ public struct TU102BootHAL: GSPBootHAL {
     }
 
     public func bootSteps(heap: GSPHeapPlan, layout: WPR2Layout, inputs: GSPBootInputs, sysmem: SysmemPlacement, mode: GSPHeapMode,
-                          driver: GSPDriver, scrubberAvailable: Bool) -> [GSPBootStep] {
+                          driver: GSPDriver) -> [GSPBootStep] {
         let r = GSPRegisters.self
         let pages = (inputs.imageSize + 4095) / 4096
         var steps: [GSPBootStep] = [
@@ -70,9 +70,8 @@ public struct TU102BootHAL: GSPBootHAL {
         if layout.frts.size > 0 {
             steps.append(.init(phase: "frts", engine: "FWSEC", action: "run FWSEC-FRTS from the VBIOS to carve FRTS", image: "vbios", register: nil, value: nil))
         }
-        if heap.requiresScrubber && scrubberAvailable {
+        if heap.requiresScrubber, let source = heap.scrubber {
             let reserved = layout.framebufferSize - layout.nonWPRHeap.start
-            let source = driver == .nvidia ? "built into the driver" : "the scrubber firmware file"
             steps.append(.init(phase: "scrubber", engine: "SEC2",
                                action: "run the scrubber (\(source); the \(Sizes.describe(reserved)) from gspFwRsvdStart to the end of FB exceed the pre-scrubbed top) and wait for SECURE_SCRATCH_15 bits 31:29 >= 3",
                                image: "scrubber", register: r.secureScratch15, value: 3 << 29))

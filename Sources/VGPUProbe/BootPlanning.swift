@@ -148,10 +148,10 @@ public enum BootPlanning {
         }
         let (inputs, files) = try firmwareInputs(module: module, chip: chip, release: release, verifier: verifier, framebuffer: framebuffer, vga: vga)
         guard let hal = module.bootHAL(for: chip) else { throw .unsupported("module \(module.name) has no boot path for \(chip.name)") }
-        let scrubberFile = module.firmware(for: chip, release: release)?.files.files.contains(where: { $0.role == .scrubber }) ?? false
+        let scrubberFile = module.firmware(for: chip, release: release)?.files.files.first(where: { $0.role == .scrubber })?.path
         do {
             let plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: mode, inputs: inputs, parameters: parameters, hal: hal,
-                                               driver: driver, scrubberFileShipped: scrubberFile)
+                                               driver: driver, scrubberFile: scrubberFile)
             return (plan, parameters, files)
         } catch { throw .plan(error) }
     }

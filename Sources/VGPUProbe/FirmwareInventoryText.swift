@@ -65,6 +65,13 @@ public enum FirmwareInventoryText {
                 "load header v2: os code \(hex(l.osCodeOffset))+\(hex(l.osCodeSize)), os data \(hex(l.osDataOffset))+\(hex(l.osDataSize)), apps "
                     + l.apps.map(\.description).joined(separator: " "),
             ]
+        case .falconBootloader(let b):
+            let d = b.descriptor
+            return [
+                binLine(b.bin),
+                "bl_desc: start_tag \(hex(d.startTag)) (IMEM \(hex(UInt64(d.startTag) << 8))), dmem_load_off \(hex(d.dmemLoadOffset)), "
+                    + "code \(hex(d.codeOffset))+\(hex(d.codeSize)), data \(hex(d.dataOffset))+\(hex(d.dataSize))",
+            ]
         }
     }
 

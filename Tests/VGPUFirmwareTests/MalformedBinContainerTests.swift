@@ -156,4 +156,56 @@ struct MalformedBinContainerTests {
         #expect(e?.field == "hs_header_v2.patch_loc")
         #expect(e?.problem == .truncated(needed: Self.hs + 12, available: Self.hs + 10))
     }
+
+    // MARK: the falcon generic bootloader (gen_bootloader, 570 on)
+
+    func genBootloaderError(_ bytes: [UInt8]) -> FirmwareError? {
+        do { _ = try FalconBootloader(bytes: bytes, file: "gen_bootloader.bin"); return nil } catch { return error }
+    }
+
+    func realGenBootloader() throws -> [UInt8] { try RealFirmware.bytes("nvidia/tu102/gsp/gen_bootloader-570.144.bin") }
+
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func genBootloaderDescriptorTruncated() throws {
+        // The payload moved to the end, so the 24-byte descriptor at 0x18 runs out of file first.
+        var b = Array(try realGenBootloader().prefix(0x18 + 10))
+        put(&b, 16, UInt32(0x18))
+        put(&b, 20, UInt32(0))
+        let e = genBootloaderError(b)
+        #expect(e?.field == "bl_desc.code_off")
+        #expect(e?.problem == .truncated(needed: 0x18 + 12, available: 0x18 + 10))
+    }
+
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func genBootloaderCodeOutsidePayload() throws {
+        var b = try realGenBootloader()
+        put(&b, 0x18 + 12, UInt32(0x301))  // code_size past the 0x300-byte payload
+        let e = genBootloaderError(b)
+        #expect(e?.field == "bl_desc.code_off")
+        #expect(e?.problem == .outOfBounds(offset: 0, size: 0x301, limit: 0x300))
+    }
+
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func genBootloaderDataOverflowsU32() throws {
+        var b = try realGenBootloader()
+        put(&b, 0x18 + 16, UInt32.max)     // data_off + data_size wraps in 32 bits
+        let e = genBootloaderError(b)
+        #expect(e?.field == "bl_desc.data_off")
+        #expect(e?.problem == .outOfBounds(offset: UInt64(UInt32.max), size: 0x100, limit: 0x300))
+    }
+
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func genBootloaderWithoutCode() throws {
+        var b = try realGenBootloader()
+        put(&b, 0x18 + 12, UInt32(0))
+        #expect(genBootloaderError(b)?.field == "bl_desc.code_size")
+    }
+
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func genBootloaderBadMagic() throws {
+        var b = try realGenBootloader()
+        put(&b, 0, UInt32(0x10df))
+        #expect(genBootloaderError(b)?.problem == .badMagic(expected: 0x10de, found: 0x10df))
+    }
 }
+

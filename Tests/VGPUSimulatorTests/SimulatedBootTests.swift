@@ -152,7 +152,7 @@ struct SimulatedBootTests {
                                    imageSize: real.meta.sizeOfRadix3Elf, signatureSize: real.meta.sizeOfSignature)
         let skipped = try GSPBootPlanner.plan(chip: "AD102", release: Self.release, mode: .vgpu(override: nil), inputs: inputs,
                                               parameters: params, hal: try #require(try AdaModule().bootHAL(for: AdaModule.ad102)),
-                                              driver: .nouveau, scrubberFileShipped: false)
+                                              driver: .nouveau, scrubberFile: nil)
         #expect(skipped.heap.requiresScrubber && !skipped.steps.contains { $0.phase == "scrubber" })
         #expect(skipped.unmetRequirements.first?.contains("scrubber-535.113.01.bin") == true)
         let sim = try gpu()

@@ -18,9 +18,9 @@ public protocol GSPBootHAL: Sendable {
     /// GspFwWprMeta for a layout, field by field as the driver fills it.
     func meta(layout: WPR2Layout, heap: GSPHeapPlan, inputs: GSPBootInputs, sysmem: SysmemPlacement) -> GspFwWprMeta
 
-    /// The ordered boot steps.
+    /// The ordered boot steps (the scrubber's among them when `heap.scrubber` says where it comes from).
     func bootSteps(heap: GSPHeapPlan, layout: WPR2Layout, inputs: GSPBootInputs, sysmem: SysmemPlacement, mode: GSPHeapMode,
-                   driver: GSPDriver, scrubberAvailable: Bool) -> [GSPBootStep]
+                   driver: GSPDriver) -> [GSPBootStep]
 
     /// The ordered unload steps.
     func unloadSteps() -> [GSPBootStep]

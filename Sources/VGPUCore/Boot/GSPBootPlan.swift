@@ -118,10 +118,10 @@ public enum GSPBootPlanner {
     /// Plans a boot of `chip` at `release` with `parameters` and `hal` (from the chip's module), by
     /// `driver`'s rules.
     ///
-    /// - Parameter scrubberFileShipped: whether the release's firmware set has a scrubber file for the
-    ///   chip (nouveau loads it from there; NVIDIA's driver carries its own).
+    /// - Parameter scrubberFile: the release's scrubber file for the chip, as its manifest names it
+    ///   (nouveau and nova-core load it from there; NVIDIA's driver carries its own), nil when none ships.
     public static func plan(chip: String, release: FirmwareRelease, mode: GSPHeapMode, inputs: GSPBootInputs,
-                            parameters: GSPHeapParameters, hal: any GSPBootHAL, driver: GSPDriver = .nvidia, scrubberFileShipped: Bool = false,
+                            parameters: GSPHeapParameters, hal: any GSPBootHAL, driver: GSPDriver = .nvidia, scrubberFile: String? = nil,
                             nonWPRHeapSize: UInt64 = Sizes.MiB, sysmem: SysmemPlacement = SysmemPlacement()) throws(Failure) -> GSPBootPlan
     {
         var input = WPR2LayoutInput(framebufferSize: inputs.framebufferSize, vgaWorkspaceRegister: inputs.vgaWorkspaceRegister,
@@ -145,8 +145,9 @@ public enum GSPBootPlanner {
         // Only a chip with scrubber ucode (AD10x) runs it; on one without, a heap this large happens
         // only in vGPU mode, whose default heap NVIDIA returns before the pre-scrub clamp.
         heap.requiresScrubber = beyondPrescrubbed && parameters.hasScrubberUcode
-        let scrubberAvailable = parameters.hasScrubberUcode && (driver == .nvidia || scrubberFileShipped)
-        if heap.requiresScrubber && !scrubberAvailable {
+        let scrubber = parameters.hasScrubberUcode ? (driver == .nvidia ? "built into NVIDIA's driver" : scrubberFile) : nil
+        if heap.requiresScrubber { heap.scrubber = scrubber }
+        if heap.requiresScrubber && scrubber == nil {
             unmet.append("\(described), so the scrubber must run before booter_load, but release \(release) ships no scrubber file for \(chip) (\(driver) would load it from nvidia/\(chip.lowercased())/gsp/scrubber-\(release).bin): without it the GSP hangs at boot")
         } else if beyondPrescrubbed && !parameters.hasScrubberUcode {
             notes.append("\(described) and \(chip) has no scrubber ucode: NVIDIA's open driver stops at this point (kgspAllocateScrubberUcodeImage returns NV_ERR_NOT_SUPPORTED, 535 kernel_gsp.c:2468-2478); how NVIDIA's vGPU host driver prepares this memory is not public")
@@ -154,8 +155,7 @@ public enum GSPBootPlanner {
         let meta = hal.meta(layout: layout, heap: heap, inputs: inputs, sysmem: sysmem)
         return GSPBootPlan(chip: chip, release: release, driver: driver, mode: mode, heap: heap, layout: layout, metaVariant: .of(release),
                            meta: meta, appVersion: inputs.appVersion,
-                           steps: hal.bootSteps(heap: heap, layout: layout, inputs: inputs, sysmem: sysmem, mode: mode, driver: driver,
-                                                scrubberAvailable: scrubberAvailable),
+                           steps: hal.bootSteps(heap: heap, layout: layout, inputs: inputs, sysmem: sysmem, mode: mode, driver: driver),
                            unloadSteps: hal.unloadSteps(), unmetRequirements: unmet, notes: notes)
     }
 

@@ -94,6 +94,10 @@ public struct GSPHeapPlan: Sendable, Equatable, Codable {
     /// True when the scrubber must run before booter_load: `fbSize - gspFwRsvdStart` exceeds the
     /// pre-scrubbed size (known once the layout is; set by the boot planner).
     public var requiresScrubber: Bool
+    /// Where the scrubber that must run comes from, set with `requiresScrubber` when one is at hand:
+    /// `built into NVIDIA's driver`, or the firmware file nouveau and nova-core load
+    /// (`nvidia/ad102/gsp/scrubber-570.144.bin`). Nil when none runs or none is available.
+    public var scrubber: String?
     /// The formula's terms, in order, for display (`os carveout 20 MiB`, ...).
     public let terms: [String]
 }
@@ -130,7 +134,7 @@ public enum GSPHeap {
                 throw .overrideOutOfRange(requested: override, allowed: p.vgpuOverrideRange)
             }
             let size = override ?? p.vgpuDefault
-            return GSPHeapPlan(size: size, vfPartitionCount: p.vgpuPartitionCount, requiresScrubber: false,
+            return GSPHeapPlan(size: size, vfPartitionCount: p.vgpuPartitionCount, requiresScrubber: false, scrubber: nil,
                                terms: [override == nil ? "vGPU default \(Sizes.describe(size))" : "vGPU override \(Sizes.describe(size))"])
         case .bareMetal:
             let gib = (framebuffer + Sizes.GiB - 1) / Sizes.GiB
@@ -146,7 +150,7 @@ public enum GSPHeap {
                 size = limit
                 terms.append("limited to \(Sizes.describe(limit)) to stay in the pre-scrubbed top of FB (no scrubber ucode)")
             }
-            return GSPHeapPlan(size: size, vfPartitionCount: 0, requiresScrubber: false, terms: terms)
+            return GSPHeapPlan(size: size, vfPartitionCount: 0, requiresScrubber: false, scrubber: nil, terms: terms)
         }
     }
 }

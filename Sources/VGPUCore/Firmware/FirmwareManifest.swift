@@ -125,6 +125,8 @@ public struct FirmwareManifest: Sendable, Codable, Equatable {
         case booterUnload = "booter_unload"
         /// The FB scrubber, needed before a heap over 256 MiB (570+).
         case scrubber
+        /// The falcon generic bootloader that loads SEC2 ucode on TU10x, TU11x and GA100 (570+).
+        case genBootloader = "gen_bootloader"
 
         /// The container format files of this role use.
         public var format: FirmwareFormat {
@@ -132,6 +134,7 @@ public struct FirmwareManifest: Sendable, Codable, Equatable {
             case .gsp: .gspELF
             case .bootloader: .riscvBootloader
             case .booterLoad, .booterUnload, .scrubber: .booter
+            case .genBootloader: .falconBootloader
             }
         }
     }
@@ -150,4 +153,6 @@ public enum FirmwareFormat: String, Sendable, Codable {
     case riscvBootloader = "riscv-bootloader"
     /// NVIDIA bin container with an HS v2 header (SEC2 ucode).
     case booter
+    /// NVIDIA bin container with an `nvfw_bl_desc` (the falcon generic bootloader).
+    case falconBootloader = "falcon-bootloader"
 }

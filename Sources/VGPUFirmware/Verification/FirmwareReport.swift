@@ -67,6 +67,8 @@ public enum FirmwareContents: Sendable, Codable, Equatable {
     case bootloader(RISCVBootloader)
     /// A SEC2 booter (or scrubber) container.
     case booter(BooterUcode)
+    /// A falcon generic bootloader container.
+    case falconBootloader(FalconBootloader)
 }
 
 /// Verification of every file one chip needs at one release.
@@ -85,7 +87,7 @@ public struct ChipFirmwareReport: Sendable, Codable, Equatable {
 }
 
 extension FirmwareContents {
-    private enum CodingKeys: String, CodingKey { case format, gsp, bootloader, booter }
+    private enum CodingKeys: String, CodingKey { case format, gsp, bootloader, booter, falconBootloader }
 
     /// `{"format": "gsp-elf", "gsp": {...}}`: a stable, self-describing JSON shape.
     public func encode(to encoder: any Encoder) throws {
@@ -100,6 +102,9 @@ extension FirmwareContents {
         case .booter(let v):
             try c.encode(FirmwareFormat.booter, forKey: .format)
             try c.encode(v, forKey: .booter)
+        case .falconBootloader(let v):
+            try c.encode(FirmwareFormat.falconBootloader, forKey: .format)
+            try c.encode(v, forKey: .falconBootloader)
         }
     }
 
@@ -110,6 +115,7 @@ extension FirmwareContents {
         case .gspELF: self = .gsp(try c.decode(GSPFirmwareImage.self, forKey: .gsp))
         case .riscvBootloader: self = .bootloader(try c.decode(RISCVBootloader.self, forKey: .bootloader))
         case .booter: self = .booter(try c.decode(BooterUcode.self, forKey: .booter))
+        case .falconBootloader: self = .falconBootloader(try c.decode(FalconBootloader.self, forKey: .falconBootloader))
         }
     }
 }

@@ -180,6 +180,10 @@ public final class FirmwareVerifier: @unchecked Sendable {
                 let bytes = try FileAccess.readAll(canonical, limit: Self.maximumContainerSize)
                 facts.size = facts.size ?? UInt64(bytes.count)
                 facts.contents = .booter(try BooterUcode(bytes: bytes, file: canonical))
+            case .falconBootloader:
+                let bytes = try FileAccess.readAll(canonical, limit: Self.maximumContainerSize)
+                facts.size = facts.size ?? UInt64(bytes.count)
+                facts.contents = .falconBootloader(try FalconBootloader(bytes: bytes, file: canonical))
             }
         } catch {
             let kind: FirmwareFinding.Kind = if case .unreadable = error.problem { .unreadable } else { .malformed }
