@@ -13,7 +13,7 @@ struct AdaModuleTests {
 
     @Test func embeddedManifestCoversEveryChipAtEveryRelease() throws {
         let m = try AdaModule()
-        #expect(m.supportedReleases.map(\.description) == ["535.113.01", "535.261.03"])
+        #expect(m.supportedReleases.map(\.description) == ["535.113.01", "570.144", "535.261.03"])
         for release in m.firmwareManifest.releases {
             #expect(release.chips.map(\.chip) == m.chips.map(\.firmwareDirectoryName))
             #expect(release.source.component == "non-free-firmware")

@@ -29,6 +29,28 @@ struct FirmwareCommandTests {
         #expect(run.stderr.isEmpty)
     }
 
+    /// Release 570.144 verifies on every chip of both modules from the fetched root, with the AD10x
+    /// scrubber and GA100's generic bootloader among the files; 535.113.01 still does.
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func bothLinuxFirmwareReleasesVerify() throws {
+        for release in ["570.144", "535.113.01"] {
+            let run = try ProbeBinary.run(["firmware", "--firmware-root", RealFirmware.root, "--release", release, "--json"])
+            #expect(run.status == 0, "\(release): \(run.stderr)")
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let chips = try #require(doc["chips"] as? [[String: Any]])
+            #expect(chips.compactMap { $0["chip"] as? String }.count == 11, "\(release)")
+            let roles = Dictionary(uniqueKeysWithValues: chips.compactMap { c -> (String, [String])? in
+                guard let name = c["chip"] as? String, let files = (c["firmware"] as? [String: Any])?["files"] as? [[String: Any]] else { return nil }
+                for f in files { #expect((f["findings"] as? [Any])?.isEmpty == true, "\(release) \(name) \(f["path"] ?? "")") }
+                return (name, files.compactMap { $0["role"] as? String })
+            })
+            let four = ["gsp", "bootloader", "booter_load", "booter_unload"]
+            #expect(roles["AD104"] == (release == "570.144" ? four + ["scrubber"] : four))
+            #expect(roles["GA100"] == (release == "570.144" ? four + ["gen_bootloader"] : four))
+            #expect(roles["GA102"] == four)
+        }
+    }
+
     @Test func missingFilesExitOneAndNameThePath() throws {
         let dir = try ScratchDirectory()
         try dir.write("nvidia/ad102/gsp/readme", Array("x".utf8))
@@ -49,9 +71,9 @@ struct FirmwareCommandTests {
         #expect(noRoot.status == 66)
         // No partial inventory on failure: the error document, whole.
         #expect(noRoot.stdout.hasPrefix("{") && noRoot.stdout.contains("vgpukit.error/1") && !noRoot.stdout.contains("chips"))
-        let unsupported = try ProbeBinary.run(["firmware", "--chip", "ad102", "--release", "570.144", "--firmware-root", "/"])
+        let unsupported = try ProbeBinary.run(["firmware", "--chip", "ad102", "--release", "580.142", "--firmware-root", "/"])
         #expect(unsupported.status == 64)
-        #expect(unsupported.stderr.contains("535.113.01"))
+        #expect(unsupported.stderr.contains("535.113.01") && unsupported.stderr.contains("570.144"))
     }
 
     @Test func helpTeaches() throws {
