@@ -22,7 +22,13 @@ public struct TU102BootHAL: GSPBootHAL {
     /// 535 driver fills them when it has allocated a CrashCat queue in sysmem (GA10x, AD10x, GH100
     /// without confidential computing; at 570 only GB20x), which this plan does not allocate; nouveau
     /// never fills them.
-    public func meta(layout: WPR2Layout, heap: GSPHeapPlan, inputs: GSPBootInputs, sysmem: SysmemPlacement) -> GspFwWprMeta {
+    ///
+    /// In the 570 encoding NVIDIA's driver sets `flags` to GSP_FW_FLAGS_CLOCK_BOOST (570
+    /// `kernel_gsp_tu102.c:810-823`: the chip's clock-boost property, on for TU1xx to AD10x unless a
+    /// registry key turns it off) and leaves `pmuReservedSize` 0 (only the GH100 path writes it). What
+    /// nouveau's and nova-core's r570 code writes there is not in NVIDIA's sources: 0.
+    public func meta(layout: WPR2Layout, heap: GSPHeapPlan, inputs: GSPBootInputs, sysmem: SysmemPlacement,
+                     variant: GspFwWprMeta.Variant, driver: GSPDriver) -> GspFwWprMeta {
         var m = GspFwWprMeta()
         m.sysmemAddrOfRadix3Elf = sysmem.radix3
         m.sizeOfRadix3Elf = inputs.imageSize
@@ -50,6 +56,7 @@ public struct TU102BootHAL: GSPBootHAL {
         m.vgaWorkspaceOffset = layout.vgaWorkspace.start
         m.vgaWorkspaceSize = layout.vgaWorkspace.size
         m.gspFwHeapVfPartitionCount = heap.vfPartitionCount
+        if variant == .r570 && driver == .nvidia { m.flags = GspFwWprMeta.clockBoostFlag }
         return m
     }
 

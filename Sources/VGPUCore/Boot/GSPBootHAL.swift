@@ -15,8 +15,9 @@ public protocol GSPBootHAL: Sendable {
     /// The whole layout, the heap size now known.
     func layout(_ input: WPR2LayoutInput) throws(WPR2LayoutError) -> WPR2Layout
 
-    /// GspFwWprMeta for a layout, field by field as the driver fills it.
-    func meta(layout: WPR2Layout, heap: GSPHeapPlan, inputs: GSPBootInputs, sysmem: SysmemPlacement) -> GspFwWprMeta
+    /// GspFwWprMeta for a layout, field by field as `driver` fills it in the `variant` encoding.
+    func meta(layout: WPR2Layout, heap: GSPHeapPlan, inputs: GSPBootInputs, sysmem: SysmemPlacement,
+              variant: GspFwWprMeta.Variant, driver: GSPDriver) -> GspFwWprMeta
 
     /// The ordered boot steps (the scrubber's among them when `heap.scrubber` says where it comes from).
     func bootSteps(heap: GSPHeapPlan, layout: WPR2Layout, inputs: GSPBootInputs, sysmem: SysmemPlacement, mode: GSPHeapMode,

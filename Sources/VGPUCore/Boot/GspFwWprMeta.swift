@@ -52,6 +52,8 @@ public struct GspFwWprMeta: Sendable, Equatable, Codable {
     public var partitionUnion: [UInt64] = [0, 0, 0, 0]
     /// 0xf0: VF partition count (0 bare metal, 32 vGPU).
     public var gspFwHeapVfPartitionCount: UInt8 = 0
+    /// GSP_FW_FLAGS_CLOCK_BOOST, bit 0 of `flags` (570 gsp_fw_wpr_meta.h).
+    public static let clockBoostFlag: UInt8 = 1
     /// 0xf1 (570 only): flags.
     public var flags: UInt8 = 0
     /// 0xf4 (570 only): PMU reserved size.
