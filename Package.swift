@@ -15,6 +15,7 @@ import PackageDescription
 let generations = [
     "Ada",
     "Ampere",
+    "Turing",
 ]
 
 // MARK: - Dependencies
@@ -137,8 +138,9 @@ let testTargets: [Target] = generationTestTargets + [
     .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore", "VGPUTestSupport"]),
     .testTarget(name: "VGPUSystemTests", dependencies: ["VGPUSystem", "VGPUTestSupport"]),
     .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmwareFormats", "VGPUFirmware", "VGPUTestSupport"]),
-    // The HAL tables and boot paths, against NVIDIA's own values (Tests/Fixtures/nvidia-vectors.json).
-    .testTarget(name: "VGPUHALTests", dependencies: ["VGPUCore", "VGPUHAL", "VGPUAda", "VGPUAmpere", "VGPUTestSupport"]),
+    // The HAL tables and boot paths, against NVIDIA's own values (Tests/Fixtures/nvidia-vectors.json), for
+    // every built-in generation (VGPUProbe's registry).
+    .testTarget(name: "VGPUHALTests", dependencies: ["VGPUCore", "VGPUHAL", "VGPUAda", "VGPUAmpere", "VGPUProbe", "VGPUTestSupport"]),
     // The simulated GPU: its GSP queues, and boots of real plans on it.
     .testTarget(name: "VGPUSimulatorTests", dependencies: ["VGPUCore", "VGPUSimulator", "VGPUAda", "VGPUProbe", "VGPUTestSupport"]),
     .testTarget(name: "VGPUCorpusTests", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"], exclude: []),

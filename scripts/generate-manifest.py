@@ -52,6 +52,17 @@ ARCHITECTURES = {
             },
         ],
     },
+    "turing": {
+        "chips": ["tu102", "tu104", "tu106", "tu116", "tu117"],
+        # One image (the TU10x-family LIBOS2 image that GA100 also boots), two signature families.
+        "family": {"tu116": "tu11x", "tu117": "tu11x", "*": "tu10x"},
+        "releases": [
+            {"version": "535.113.01", "layout": "linux-firmware", **GRAPHICS, "files": LINUX_FIRMWARE_FILES},
+            {"version": "570.144", "layout": "linux-firmware", **GRAPHICS, "files": LINUX_FIRMWARE_FILES + GEN_BOOTLOADER},
+            {"version": "535.261.03", "layout": "nvidia-driver", "package": "firmware-nvidia-gsp", "suite": "bookworm",
+             "files": [("gsp", "nvidia/{v}/gsp_{image}.bin")]},
+        ],
+    },
     "ampere": {
         "chips": ["ga100", "ga102", "ga103", "ga104", "ga106", "ga107"],
         # GA100 boots the TU10x-family (LIBOS2) image with its own signature; GA10x the GA102 image.
@@ -99,7 +110,7 @@ def main():
             files = []
             for role, pattern in rel["files"] + rel.get("extra", {}).get(chip, []):
                 family = arch["family"].get(chip, arch["family"]["*"])
-                image = "tu10x" if family == "ga100" else "ga10x"
+                image = "tu10x" if family in ("ga100", "tu10x", "tu11x") else "ga10x"
                 rel_path = pattern.format(chip=chip, v=rel["version"], image=image)
                 path = os.path.join(args.firmware_root, rel_path)
                 data = open(path, "rb").read()

@@ -34,6 +34,9 @@ public struct PCIFunction: Sendable, Codable, Equatable {
     public var numaNode: Int?
     /// `power/runtime_status`: active, suspended, ...
     public var runtimeStatus: String?
+    /// The mediated-device types a PF offers (`mdev_supported_types/<type>/`): how NVIDIA's vGPU host
+    /// driver exposes vGPU on Turing, and on later GPUs before vGPU 17. Nil when the directory is absent.
+    public var mediatedDeviceTypes: [MediatedDeviceType]?
     /// NVIDIA's vGPU host driver: `nvidia/creatable_vgpu_types` of a VF, as (id, name).
     public var creatableVGPUTypes: [CreatableVGPUType]?
     /// NVIDIA's vGPU host driver: the type id in `nvidia/current_vgpu_type` of a VF, 0 when the VF hosts
@@ -94,6 +97,28 @@ public struct FieldDiagnostic: Sendable, Codable, Equatable, CustomStringConvert
 
     /// `config: ...`.
     public var description: String { "\(field): \(problem)" }
+}
+
+/// One entry of a PF's `mdev_supported_types/` (drivers/vfio/mdev/mdev_sysfs.c): the directory name
+/// (`nvidia-222`), the `name` attribute (`GRID T4-1B`) and `available_instances`.
+public struct MediatedDeviceType: Sendable, Codable, Equatable, Hashable {
+    /// The directory name, `<driver>-<id>`.
+    public let directoryName: String
+    /// The `name` attribute, when readable.
+    public let name: String?
+    /// How many more the driver can create now, when readable.
+    public let availableInstances: Int?
+
+    /// A type from its parts.
+    public init(directoryName: String, name: String?, availableInstances: Int?) {
+        (self.directoryName, self.name, self.availableInstances) = (directoryName, name, availableInstances)
+    }
+
+    /// NVIDIA's vGPU type id: the number in `nvidia-<id>`.
+    public var nvidiaTypeID: Int? {
+        guard directoryName.hasPrefix("nvidia-"), let id = Int(directoryName.dropFirst(7)), id > 0 else { return nil }
+        return id
+    }
 }
 
 /// One line of NVIDIA's `nvidia/creatable_vgpu_types` (`1153  : NVIDIA L40S-12Q`).

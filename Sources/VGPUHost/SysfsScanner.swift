@@ -100,6 +100,32 @@ public struct SysfsScanner: Sendable {
         var warnings: [String] = []
     }
 
+    /// The most mediated-device types read per function (NVIDIA boards offer under 50); a directory
+    /// with more is cut there and said so.
+    static let mediatedDeviceTypeLimit = 256
+
+    /// The entries of a PF's `mdev_supported_types/`, sorted by name, each with its `name` and
+    /// `available_instances` (read through the function's own readers, so the usual limits apply).
+    private func readMediatedDeviceTypes(in dir: String, text: (String, Int) -> String?,
+                                         decimal: (String) -> Int?) -> ([MediatedDeviceType], [FieldDiagnostic]) {
+        let field = "mdev_supported_types"
+        var problems: [FieldDiagnostic] = []
+        let names: [String]
+        switch reader.directory(dir + "/" + field).list() {
+        case .success(let listed): names = listed.sorted()
+        case .failure(let e): return ([], [FieldDiagnostic(field: field, problem: "\(e)")])
+        }
+        if names.count > Self.mediatedDeviceTypeLimit {
+            problems.append(FieldDiagnostic(field: field, problem: "\(names.count) entries; read the first \(Self.mediatedDeviceTypeLimit)"))
+        }
+        // A name with a slash or a dot-dot is no directory entry the kernel makes: never a path.
+        let types = names.prefix(Self.mediatedDeviceTypeLimit).filter { !$0.contains("/") && $0 != ".." && $0 != "." }.map { name in
+            MediatedDeviceType(directoryName: name, name: text("\(field)/\(name)/name", 256),
+                               availableInstances: decimal("\(field)/\(name)/available_instances"))
+        }
+        return (types, problems)
+    }
+
     /// Reads one function; nil (with a warning) when its directory vanished.
     func read(_ address: PCIAddress, directory dir: String, warnings: inout [String]) -> PCIFunction? {
         var f = PCIFunction(address: address)
@@ -230,6 +256,12 @@ public struct SysfsScanner: Sendable {
                 }
                 f.resources.append(Resource(index: i, start: values[0], end: values[1], flags: values[2]))
             }
+        }
+
+        if entries.contains("mdev_supported_types") {
+            let (types, problems) = readMediatedDeviceTypes(in: dir, text: text, decimal: decimal)
+            f.mediatedDeviceTypes = types
+            diagnostics += problems
         }
 
         if let total = decimal("sriov_totalvfs") {

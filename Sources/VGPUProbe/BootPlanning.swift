@@ -91,6 +91,8 @@ public enum BootPlanning {
         var boardName: String?
         var vfInfo: VFInfoReport?
         var boundDriver: GSPDriver?
+        var boundRelease: FirmwareRelease?
+        let root = FirmwareRoot(path: request.firmwareRoot)
         if let slot = request.slot {
             let gpu: ProbedGPU
             switch HostProbe.gpu(at: slot, sysfsRoot: request.sysfsRoot, registry: registry) {
@@ -102,6 +104,7 @@ public enum BootPlanning {
             }
             (module, chip, address) = (owner.module, owner.chip, gpu.address.description)
             boundDriver = gpu.bootingDriver
+            boundRelease = gpu.firmwareChoice(root: root)?.planRelease(in: owner.module)
             vfInfo = gpu.vfInfo
             if let board = gpu.board {
                 boardName = board.name
@@ -115,8 +118,8 @@ public enum BootPlanning {
             (module, chip) = (found.module, found.chip)
         }
         guard let framebuffer = fb else { throw .noFramebufferSize(chip.name) }
-        let release = request.release ?? module.defaultRelease
-        let verifier = FirmwareVerifier(root: FirmwareRoot(path: request.firmwareRoot))
+        let release = request.release ?? boundRelease ?? module.defaultRelease
+        let verifier = FirmwareVerifier(root: root)
         let (plan, parameters, files) = try bootPlan(module: module, chip: chip, release: release, framebuffer: framebuffer,
                                                      mode: request.vgpu ? .vgpu(override: request.heapOverride) : .bareMetal,
                                                      driver: request.driver ?? boundDriver ?? .nvidia,

@@ -137,6 +137,8 @@ public struct HostProbe {
         let others: [String]
         /// pci.ids, loaded for the GPUs' names only.
         let names: PCIIDDatabase?
+        /// The bound drivers' versions, read once per driver.
+        let driverVersions: DriverVersions
     }
 
     /// The sysfs root's PCI devices directory.
@@ -148,7 +150,7 @@ public struct HostProbe {
     }
 
     /// Scans `devices` (calling `prefetch` on each function as it is read) and chooses the GPUs.
-    private func scanHost(_ devices: String, options: Options, reader: any SysfsReader,
+    private func scanHost(_ devices: String, options: Options, reader: any SysfsReader, driverVersions: DriverVersions,
                           prefetch: (@Sendable (PCIFunction) -> Void)?) throws(Failure) -> ScannedHost {
         // Only NVIDIA's functions are reported; the rest (bridges, NICs) are counted, not read.
         let scan = SysfsScanner(devicesDirectory: devices, reader: reader, depth: .devicesOf(vendor: Self.nvidia)).scan(onEach: prefetch)
@@ -172,14 +174,16 @@ public struct HostProbe {
         let named = Set(gpus.compactMap { gpu in gpu.0.device.map { UInt32(Self.nvidia) << 16 | UInt32($0) } })
         return ScannedHost(devices: devices, scan: scan, byAddress: Dictionary(scan.functions.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a }),
                            gpus: gpus, others: others,
-                           names: PCIIDDatabase.load(path: options.pciIDsPath, vendors: [Self.nvidia], devices: named, reader: reader))
+                           names: PCIIDDatabase.load(path: options.pciIDsPath, vendors: [Self.nvidia], devices: named, reader: reader),
+                           driverVersions: driverVersions)
     }
 
     /// The GPUs the options select, discovered and named but not judged (no firmware is read): what
     /// the commands that act on one GPU start from.
     public func gpus(_ options: Options) throws(Failure) -> [ProbedGPU] {
         let reader = reader(for: options)
-        let host = try scanHost(try devicesDirectory(options, reader: reader), options: options, reader: reader, prefetch: nil)
+        let host = try scanHost(try devicesDirectory(options, reader: reader), options: options, reader: reader,
+                                driverVersions: DriverVersions(root: options.sysfsRoot, reader: reader), prefetch: nil)
         return host.gpus.map { discover($0.function, in: host, reader: reader, options: options, selectedVF: $0.selectedVF) }
     }
 
@@ -201,15 +205,17 @@ public struct HostProbe {
         // The vGPU boot check needs the files' sizes and descriptors, not their digests: parsed while
         // `verifier` hashes, so the check never waits for the hash (and each file is parsed once per run).
         let parser = FirmwareVerifier(root: FirmwareRoot(path: options.firmwareRoot), verifiesDigests: false)
+        let driverVersions = DriverVersions(root: options.sysfsRoot, reader: reader)
         var prefetch: (@Sendable (PCIFunction) -> Void)?
         if options.verifyFirmware {
-            prefetch = { [registry] f in Self.prefetchFirmware(f, registry: registry, verifier: verifier, options: options) }
+            prefetch = { [registry] f in
+                Self.prefetchFirmware(f, registry: registry, verifier: verifier, driverVersions: driverVersions, options: options)
+            }
         }
-        let host = try scanHost(devices, options: options, reader: reader, prefetch: prefetch)
-        let driverVersions = DriverVersions(root: options.sysfsRoot, reader: reader)
+        let host = try scanHost(devices, options: options, reader: reader, driverVersions: driverVersions, prefetch: prefetch)
         let drafts = host.gpus.map { gpu in
             draft(discover(gpu.function, in: host, reader: reader, options: options, selectedVF: gpu.selectedVF),
-                  verifier: verifier, parser: parser, driverVersions: driverVersions, options: options)
+                  verifier: verifier, parser: parser, options: options)
         }
         // Every report is drafted before any firmware verdict is awaited: the prefetch may still be
         // hashing, and only the firmware and readiness parts depend on it.
@@ -222,17 +228,20 @@ public struct HostProbe {
         }
     }
 
-    /// Starts hashing the firmware of a GPU the scan has just read, chosen by its PCI device id, so the
-    /// 38 MB image is hashed while the rest of the host is scanned. Only a head start: the report still
-    /// verifies the firmware of the chip BOOT_42 names, and a file already examined is not read again.
-    static func prefetchFirmware(_ f: PCIFunction, registry: ModuleRegistry, verifier: FirmwareVerifier, options: Options) {
+    /// Starts hashing the firmware the bound driver loads for a GPU the scan has just read, the chip
+    /// chosen by its PCI device id, so the 38 MB image is hashed while the rest of the host is scanned.
+    /// Only a head start: the report still verifies the firmware of the chip BOOT_42 names, and a file
+    /// already examined is not read again.
+    static func prefetchFirmware(_ f: PCIFunction, registry: ModuleRegistry, verifier: FirmwareVerifier, driverVersions: DriverVersions,
+                                 options: Options) {
         guard f.vendor == nvidia, !f.isVirtualFunction, (f.classCode ?? 0) >> 16 == 0x03, let device = f.device,
               options.slot.map({ slot in slot.matches(f.address) || f.virtualFunctions.contains(where: slot.matches) }) ?? true,
               options.ids?.matches(vendor: f.vendor, device: f.device) ?? true,
               let owner = registry.select(pciDeviceID: device),
-              let firmware = owner.module.firmware(for: owner.chip, release: owner.module.defaultRelease)
+              let selection = DriverFirmware.choose(module: owner.module, chip: owner.chip, kernelDriver: f.driver,
+                                                    driverVersion: f.driver.flatMap(driverVersions.version(of:)), root: verifier.root).selection
         else { return }
-        verifier.prefetch(firmware.files.files)
+        verifier.prefetch(selection.files.files, pinned: selection.pinned)
     }
 
     /// A GPU's report but for its firmware verdict: `firmware` waits for the verification (perhaps
@@ -270,9 +279,20 @@ public struct HostProbe {
         let summary = Self.sriovSummary(f)
         let name = f.device.flatMap { host.names?.name(vendor: Self.nvidia, device: $0) } ?? "NVIDIA device \(hex4(f.device))"
         return ProbedGPU(function: f, name: name, owner: owner, identity: identity,
+                         driverVersion: f.driver.flatMap(host.driverVersions.version(of:)),
                          board: f.device.flatMap { id in (owner?.module as? any BoardCatalog)?.board(deviceID: id) },
                          catalogue: catalogue, sriov: SRIOVState(f, summary: summary), vfs: vfs,
-                         vfInfo: summary == nil ? nil : VFInfoReport.make(module: owner?.module, sriov: f.sriovValues), diagnostics: diagnostics)
+                         vfInfo: summary == nil ? nil : Self.vfInfo(f, owner: owner), diagnostics: diagnostics)
+    }
+
+    /// GSP_VF_INFO from the SR-IOV values; on a generation that hosts vGPUs as mediated devices, none
+    /// is sent, and the report says why rather than calling its VFs unusable.
+    static func vfInfo(_ f: PCIFunction, owner: ProbedGPU.Owner?) -> VFInfoReport? {
+        if let owner, owner.module.vgpuInterface(for: owner.chip) == .mediatedDevices {
+            return VFInfoReport(fields: nil, hex: nil,
+                                unavailable: "not sent: \(owner.chip.name) hosts vGPUs as mediated devices on the PF, not on VFs (a VF device id of 0 is normal here)")
+        }
+        return VFInfoReport.make(module: owner?.module, sriov: f.sriovValues)
     }
 
     /// The chip: from BOOT_42 when BAR0 can be read, else from the modules' PCI id tables.
@@ -317,8 +337,7 @@ public struct HostProbe {
     }
 
     /// The report of a discovered GPU, but for its firmware verdict.
-    private func draft(_ gpu: ProbedGPU, verifier: FirmwareVerifier, parser: FirmwareVerifier,
-                       driverVersions: DriverVersions, options: Options) -> Draft
+    private func draft(_ gpu: ProbedGPU, verifier: FirmwareVerifier, parser: FirmwareVerifier, options: Options) -> Draft
     {
         let f = gpu.function, owner = gpu.owner
         let bars = f.resources.filter { $0.index < 6 && $0.size > 0 }.map {
@@ -326,45 +345,44 @@ public struct HostProbe {
                            prefetchable: $0.isPrefetchable)
         }
         let vfs = gpu.vfs.map(HostReport.VF.init)
-        let release = owner?.module.defaultRelease
-        let chipFirmware = options.verifyFirmware ? owner.flatMap { $0.module.firmware(for: $0.chip, release: $0.module.defaultRelease) } : nil
+        let choice = gpu.firmwareChoice(root: verifier.root)
+        let selection = options.verifyFirmware ? choice?.selection : nil
         let firmware = { () -> HostReport.Firmware? in
-            guard let release, let (r, files) = chipFirmware else { return nil }
-            let report = verifier.verify(chip: files, release: r)
-            return .init(release: release.description, ok: report.isOK, files: report.files.count,
-                         findings: report.files.flatMap(\.findings).map(\.message))
+            guard let choice, let s = selection else { return nil }
+            let report = verifier.verify(chip: s.files, release: s.manifestRelease, pinned: s.pinned)
+            return .init(choice, s, ok: report.isOK, findings: report.files.flatMap(\.findings).map(\.message))
         }
-        let firmwareIfVerified = release.flatMap { release in
-            chipFirmware.map { HostReport.Firmware(release: release.description, ok: true, files: $0.files.files.count, findings: []) }
-        }
+        let firmwareIfVerified = choice.flatMap { choice in selection.map { HostReport.Firmware(choice, $0, ok: true, findings: []) } }
         // The list of a free VF: one that hosts a vGPU can create none.
         let creatable = gpu.vfs.lazy.compactMap { vf in
             vf.vgpu == nil ? vf.function.creatableVGPUTypes.map { (vf.function.address, $0) } : nil
         }.first
         let existing = gpu.existingVGPUs
-        let hostable = gpu.catalogue.map { HostableType.all($0, vfs: gpu.sriov.summary?.totalVFs, policy: options.policy, existing: existing) }
+        // On mediated devices no VF count limits placements.
+        let vfLimit = gpu.vgpuInterface == .mediatedDevices ? nil : gpu.sriov.summary?.totalVFs
+        let hostable = gpu.catalogue.map { HostableType.all($0, vfs: vfLimit, policy: options.policy, existing: existing) }
         let engines = EngineReport.make(module: owner?.module, chip: owner?.chip, release: nil)
         // With vGPUs in use the driver offers only what still fits beside them; compare with that.
         let stillCreatable = existing.isEmpty ? nil : hostable?.filter { $0.fits > 0 }.map(\.name)
         let creatableTypes = creatable.map { CreatableTypesReport.make(vf: $0.0, offered: $0.1, catalogue: gpu.catalogue, stillCreatable: stillCreatable) }
-        let driverVersion = f.driver.flatMap { driverVersions.version(of: $0) }
         let bootCheck = owner.map { owner in
             options.verifyFirmware
-                ? VGPUBootCheck.judge(module: owner.module, chip: owner.chip, deviceID: f.device, kernelDriver: f.driver, verifier: parser)
+                ? VGPUBootCheck.judge(module: owner.module, chip: owner.chip, deviceID: f.device, kernelDriver: f.driver,
+                                      release: choice?.planRelease(in: owner.module) ?? owner.module.defaultRelease, verifier: parser)
                 : HostReport.Check(name: VGPUBootCheck.name, ok: false, detail: "not checked (--no-firmware)", skipped: true)
         }
         return Draft(firmware: firmware, firmwareIfVerified: firmwareIfVerified) { [self] firmware in
-            let readiness = judge(gpu, firmware: firmware, verify: options.verifyFirmware, bootCheck: bootCheck)
+            let readiness = judge(gpu, firmware: firmware, choice: choice, verify: options.verifyFirmware, bootCheck: bootCheck)
             return HostReport.GPU(
                 address: f.address.description, vendorID: hex4(f.vendor), deviceID: f.device.map { hex4($0) }, name: gpu.name,
                 subsystem: f.subsystemVendor.flatMap { v in f.subsystemDevice.map { "\(hex4(v)):\(hex4($0))" } }, revision: f.revision.map { hex2($0) },
                 classCode: f.classCode.map(hex6), chip: owner?.chip.name, architecture: owner?.chip.architecture?.description,
                 module: owner?.module.name, board: gpu.board.map { HostReport.Board(name: $0.name, framebuffer: $0.framebuffer) },
-                identity: gpu.identity, driver: f.driver, driverVersion: driverVersion,
+                identity: gpu.identity, driver: f.driver, driverVersion: gpu.driverVersion,
                 iommuGroup: f.iommuGroup, numaNode: f.numaNode, runtimeStatus: f.runtimeStatus, link: HostReport.Link(f),
                 bars: bars, sriov: gpu.sriov.summary, firmware: firmware,
                 vfInfo: gpu.vfInfo, engines: engines,
-                vgpuTypes: gpu.sriov.usable == nil ? nil : hostable,
+                vgpuTypes: gpu.sriov.usable == nil && gpu.vgpuInterface != .mediatedDevices ? nil : hostable,
                 creatableTypes: creatableTypes, readiness: readiness, vfs: vfs, diagnostics: gpu.diagnostics)
         }
     }
@@ -390,8 +408,25 @@ public struct HostProbe {
         return nil
     }
 
+    /// The `mdev-types` check of a GPU that hosts vGPUs as mediated devices on its PF (Turing): in
+    /// place of the SR-IOV checks, whose VF device id of 0 is normal there.
+    static func mediatedDeviceCheck(_ gpu: ProbedGPU) -> HostReport.Check {
+        let chip = gpu.owner?.chip.name ?? "this chip"
+        let nvidia = (gpu.function.mediatedDeviceTypes ?? []).filter { $0.nvidiaTypeID != nil }
+        guard let first = nvidia.first else {
+            return .init(name: "mdev-types", ok: false,
+                         detail: "\(chip) hosts vGPUs as mediated devices on the PF, and \(gpu.address) lists no nvidia-<id> type in mdev_supported_types: "
+                             + "load NVIDIA's vGPU host driver (nvidia) for it, with the IOMMU on")
+        }
+        let available = nvidia.filter { ($0.availableInstances ?? 0) > 0 }.count
+        return .init(name: "mdev-types", ok: true,
+                     detail: "mediated devices on the PF (\(chip) has no SR-IOV vGPU): \(nvidia.count) types in mdev_supported_types, "
+                         + "\(available) with instances available, e.g. \(first.name ?? "?") (\(first.directoryName))")
+    }
+
     /// The readiness checks; the GPU is ready when every one passes.
-    private func judge(_ gpu: ProbedGPU, firmware: HostReport.Firmware?, verify: Bool, bootCheck: HostReport.Check?) -> HostReport.Readiness {
+    private func judge(_ gpu: ProbedGPU, firmware: HostReport.Firmware?, choice: DriverFirmware?, verify: Bool,
+                       bootCheck: HostReport.Check?) -> HostReport.Readiness {
         let f = gpu.function
         var checks: [HostReport.Check] = []
         if let owner = gpu.owner {
@@ -402,6 +437,8 @@ public struct HostProbe {
                                 detail: "not covered by this build of vgpu-probe (the GPU may be fine): \(gpu.identity.note ?? "chip not identified")"))
         }
         switch gpu.sriov {
+        case _ where gpu.vgpuInterface == .mediatedDevices:
+            checks.append(Self.mediatedDeviceCheck(gpu))
         case .usable(let s):
             checks.append(.init(name: "sriov", ok: true, detail: "SR-IOV capable: \(s.totalVFs) VFs, VF device \(s.vfDeviceID ?? "?") (from \(s.source))"))
             let enabled = s.enabledVFs
@@ -421,14 +458,19 @@ public struct HostProbe {
         if !verify {
             checks.append(.init(name: "firmware", ok: false, detail: "not checked (--no-firmware)", skipped: true))
         } else if let firmware {
+            let what = "GSP firmware \(firmware.release), which \(firmware.loader) loads"
+            let how = firmware.pinned ? "present and verified (\(firmware.files) files)" : "present and checked by contents (\(firmware.files) files; no manifest pins its digests)"
             checks.append(.init(name: "firmware", ok: firmware.ok,
-                                detail: firmware.ok ? "GSP firmware \(firmware.release) present and verified (\(firmware.files) files)"
-                                                    : "GSP firmware \(firmware.release): " + firmware.findings.joined(separator: "; ")))
+                                detail: firmware.ok ? "\(what): \(how)" : "\(what): " + firmware.findings.joined(separator: "; ")))
+        } else if case .none(let why)? = choice?.loader {
+            checks.append(.init(name: "firmware", ok: false, detail: why))
+        } else if let why = choice?.unknown {
+            checks.append(.init(name: "firmware", ok: false, detail: why))
         } else {
             checks.append(.init(name: "firmware", ok: false, detail: "no firmware manifest for this chip"))
         }
         // Booting in vGPU mode is a question only for a GPU that can host vGPUs at all.
-        if let bootCheck, gpu.sriov.usable != nil { checks.append(bootCheck) }
+        if let bootCheck, gpu.sriov.usable != nil || gpu.vgpuInterface == .mediatedDevices { checks.append(bootCheck) }
         // A skipped check neither passes nor fails: the verdict is over the checks made, and says which
         // were not.
         let skipped = checks.filter { $0.skipped == true }.map(\.name)

@@ -132,11 +132,34 @@ public struct HostReport: Sendable, Codable, Equatable {
     }
 
     /// Firmware state for the GPU's chip.
+    /// The GSP firmware the bound driver loads (`DriverFirmware`) and how it verified.
     public struct Firmware: Sendable, Codable, Equatable {
+        /// Who loads it: `nvidia 535.261.03`, `nouveau`, `nova-core`.
+        public let loader: String
+        /// The release it loads.
         public let release: String
+        /// True when a manifest pins every file's size and SHA-256; false when they were checked by
+        /// their contents only (a release of NVIDIA's driver no manifest lists).
+        public let pinned: Bool
+        /// The files, relative to the firmware root.
+        public let paths: [String]
         public let ok: Bool
         public let files: Int
         public let findings: [String]
+        /// How the choice was made where the driver alone does not settle it.
+        public var note: String?
+
+        /// The verdict on `selection`, which `choice` made.
+        init(_ choice: DriverFirmware, _ selection: DriverFirmware.Selection, ok: Bool, findings: [String]) {
+            loader = choice.loader.description
+            release = selection.release.description
+            pinned = selection.pinned
+            paths = selection.files.files.map(\.path)
+            self.ok = ok
+            files = selection.files.files.count
+            self.findings = findings
+            note = selection.note
+        }
     }
 
     /// The verdict.

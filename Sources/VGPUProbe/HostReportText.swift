@@ -56,7 +56,14 @@ public enum HostReportText {
                 out += "  driver offers \(c.types.count) type(s) on \(c.vf)" + (c.differences.isEmpty ? ", matching the catalogue\n" : ":\n")
                 for d in c.differences { out += "                - \(d)\n" }
             }
-            if let fw = g.firmware { out += "  firmware      \(fw.release): \(fw.ok ? "ok (\(fw.files) files verified)" : "PROBLEMS")\n" }
+            if let fw = g.firmware {
+                let how = fw.pinned ? "verified" : "checked by contents"
+                out += "  firmware      \(fw.release), as \(fw.loader) loads it: \(fw.ok ? "ok (\(fw.files) files \(how))" : "PROBLEMS")\n"
+                if verbose {
+                    for path in fw.paths { out += "                \(path)\n" }
+                    if let note = fw.note { out += "                \(note)\n" }
+                }
+            }
             let unchecked = g.readiness.notChecked.map { " (not checked: \($0.joined(separator: ", ")))" } ?? ""
             out += "  vGPU ready    \(g.readiness.ready ? "YES" : "NO")\(unchecked)\n"
             for c in g.readiness.checks { out += "    [\(c.skipped == true ? "--" : c.ok ? "ok" : "!!")] \(pad(c.name, 12)) \(c.detail)\n" }

@@ -1,4 +1,5 @@
 import VGPUCore
+import VGPUFirmware
 import VGPUHost
 
 /// What discovery knows of one physical NVIDIA GPU, as typed values: the function the scan read, the
@@ -30,6 +31,8 @@ public struct ProbedGPU: Sendable {
     public let owner: Owner?
     /// How the chip was identified.
     public let identity: HostReport.Identity
+    /// The bound driver's version as sysfs shows it (`module/<driver>/version`), when it does.
+    public let driverVersion: String?
     /// The board, from the owner's tables.
     public let board: Board?
     /// The board's vGPU types, when the owner has a catalogue for it.
@@ -51,6 +54,14 @@ public struct ProbedGPU: Sendable {
 
     /// Whose rules would boot its GSP: those of the driver it is bound to.
     public var bootingDriver: GSPDriver { GSPDriver.booting(kernelDriver: function.driver) }
+
+    /// How it hosts vGPUs: its generation's interface; SR-IOV VFs when no module owns it.
+    public var vgpuInterface: VGPUInterface { owner.map { $0.module.vgpuInterface(for: $0.chip) } ?? .sriovVirtualFunctions }
+
+    /// The GSP firmware its bound driver loads, with files looked up under `root`; nil when no module owns it.
+    func firmwareChoice(root: FirmwareRoot) -> DriverFirmware? {
+        owner.map { DriverFirmware.choose(module: $0.module, chip: $0.chip, kernelDriver: function.driver, driverVersion: driverVersion, root: root) }
+    }
 }
 
 /// A GPU's SR-IOV, judged by one rule (used by the readiness checks, `types -s` and `simulate -s`).

@@ -73,6 +73,9 @@ public enum SimulatedHost {
             case .failure(let why): throw .gpu(why.description)
             }
             guard let c = gpu.catalogue else { throw .gpu("\(gpu.address) (\(gpu.name)) has no vGPU type catalogue") }
+            if gpu.vgpuInterface == .mediatedDevices {
+                throw .gpu("\(gpu.address) (\(gpu.name)) hosts vGPUs as mediated devices on its PF; the simulated life cycle models SR-IOV vGPUs (one per VF) only")
+            }
             guard let sriov = gpu.sriov.summary, sriov.totalVFs > 0, let fields = gpu.vfInfo?.fields else {
                 throw .gpu("\(gpu.address) (\(gpu.name)) cannot host vGPUs: \(gpu.vfInfo?.unavailable ?? "no SR-IOV capability")")
             }

@@ -22,6 +22,9 @@ public struct TypesReport: Sendable, Codable, Equatable {
     public let sources: [String]
     /// The NVIDIA vGPU driver release the catalogue describes.
     public let driverRelease: String?
+    /// With -s: how the GPU hosts vGPUs (`sriov` VFs, or `mdev` mediated devices on the PF, where no VF
+    /// count limits placements).
+    public var vgpuInterface: VGPUInterface?
 
     /// One type with its catalogue facts and its capacity.
     public struct Row: Sendable, Codable, Equatable {
@@ -53,6 +56,7 @@ public struct TypesReport: Sendable, Codable, Equatable {
         var address: String?
         var inUse: [HostReport.VF]?
         var existing: [VGPUType] = []
+        var mediated = false
         if let slot {
             let gpu: ProbedGPU
             switch HostProbe.gpu(at: slot, sysfsRoot: sysfsRoot, registry: registry) {
@@ -62,8 +66,13 @@ public struct TypesReport: Sendable, Codable, Equatable {
             guard gpu.function.device != nil else { throw .gpu("\(gpu.address): device id unreadable") }
             catalogue = gpu.catalogue
             guard catalogue != nil else { throw .gpu("\(gpu.address) (\(gpu.name)) has no vGPU type catalogue") }
-            if let reason = gpu.sriov.problem { throw .gpu("\(gpu.address): \(reason)") }
-            vfs = gpu.sriov.summary?.totalVFs
+            // Mediated devices on the PF (Turing): no VF count limits placements, and the SR-IOV
+            // capability (VF device id 0) is not used.
+            mediated = gpu.vgpuInterface == .mediatedDevices
+            if !mediated {
+                if let reason = gpu.sriov.problem { throw .gpu("\(gpu.address): \(reason)") }
+                vfs = gpu.sriov.summary?.totalVFs
+            }
             address = gpu.address.description
             inUse = gpu.vfs.filter { $0.vgpu != nil }.map(HostReport.VF.init)
             existing = gpu.existingVGPUs
@@ -79,9 +88,9 @@ public struct TypesReport: Sendable, Codable, Equatable {
             placement = VGPUCapacityPlanner.place(try Self.parsePlacement(place, c), on: c, vfs: vfs, policy: policy, existing: existing)
         }
         return TypesReport(schema: schemaID, board: c.board, pciDeviceID: c.pciDeviceID, chip: c.chip, framebufferMiB: c.framebufferMiB,
-                           vfs: vfs ?? c.maxVFs, address: address, inUse: inUse, policy: policy,
+                           vfs: mediated ? nil : vfs ?? c.maxVFs, address: address, inUse: inUse, policy: policy,
                            types: zip(c.types, capacity).map { Row(type: $0, capacity: $1) }, placement: placement, sources: c.sources,
-                           driverRelease: c.driverRelease)
+                           driverRelease: c.driverRelease, vgpuInterface: slot == nil ? nil : mediated ? .mediatedDevices : .sriovVirtualFunctions)
     }
 
     /// `4x12Q,8x3Q` (or `12Q`, `2xL40S-3Q`, `NVIDIA L40S-12Q`) to the list of types to place, in order.

@@ -3,7 +3,7 @@ public enum TypesReportText {
     public static func render(_ r: TypesReport) -> String {
         var out = "\(r.board) (\(r.chip), 10de:\(r.pciDeviceID)), \(r.framebufferMiB / 1024) GiB"
         if let a = r.address { out += ", GPU \(a)" }
-        out += ", VFs \(r.vfs.map(String.init) ?? "unknown")"
+        out += r.vgpuInterface == .mediatedDevices ? ", mediated devices on the PF" : ", VFs \(r.vfs.map(String.init) ?? "unknown")"
         out += "; VMMU segment \(r.policy.vmmuSegmentMiB) MiB, \(r.policy.vgpuChannels) vGPU channels"
         out += r.policy.equalSizeOnly ? ", equal-size mode\n" : ", mixed sizes allowed\n"
         if let inUse = r.inUse, !inUse.isEmpty {

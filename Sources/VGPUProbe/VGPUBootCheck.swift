@@ -5,15 +5,16 @@ import VGPUFirmware
 /// firmware on disk?
 ///
 /// It makes the plan `vgpu-probe plan -s SLOT --vgpu` makes (the bound driver's rules, the board's
-/// framebuffer, the module's default release), so the probe and the plan cannot disagree: a requirement
-/// the plan finds unmet (nouveau on AD10x needs a scrubber file 535.113.01 does not ship) fails this check.
+/// framebuffer, the release `DriverFirmware.planRelease` names), so the probe and the plan cannot
+/// disagree: a requirement the plan finds unmet (nouveau on AD10x at 535.113.01, which ships no scrubber
+/// file) fails this check.
 enum VGPUBootCheck {
     /// The check's name in the report.
     static let name = "vgpu-boot"
 
     /// The check for `chip` of `module` on the board with PCI `deviceID`, bound to `kernelDriver`;
     /// `verifier` reads the firmware (parsing is enough: the `firmware` check judges the digests).
-    static func judge(module: any ArchitectureModule, chip: Chip, deviceID: UInt16?, kernelDriver: String?,
+    static func judge(module: any ArchitectureModule, chip: Chip, deviceID: UInt16?, kernelDriver: String?, release: FirmwareRelease,
                       verifier: FirmwareVerifier) -> HostReport.Check
     {
         let driver = GSPDriver.booting(kernelDriver: kernelDriver)
@@ -22,7 +23,7 @@ enum VGPUBootCheck {
                 + "('vgpu-probe plan --chip \(chip.name.lowercased()) --fb-size SIZE --vgpu' plans it)", skipped: true)
         }
         do {
-            let (plan, _, _) = try BootPlanning.bootPlan(module: module, chip: chip, release: module.defaultRelease, framebuffer: board.framebuffer,
+            let (plan, _, _) = try BootPlanning.bootPlan(module: module, chip: chip, release: release, framebuffer: board.framebuffer,
                                                          mode: .vgpu(override: nil), driver: driver, vga: nil, verifier: verifier)
             if let unmet = plan.unmetRequirements.first {
                 return .init(name: name, ok: false, detail: "\(driver) cannot boot the GSP in vGPU mode: \(unmet)")

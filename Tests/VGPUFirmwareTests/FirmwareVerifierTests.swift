@@ -143,7 +143,7 @@ struct FirmwareVerifierTests {
         let verifier = FirmwareVerifier(root: FirmwareRoot(path: root))
         verifier.prefetch(files)
         let reports = await withTaskGroup(of: [FirmwareFileReport].self) { group in
-            for _ in 0..<8 { group.addTask { files.map(verifier.verify) } }
+            for _ in 0..<8 { group.addTask { files.map { verifier.verify($0) } } }
             return await group.reduce(into: []) { $0.append($1) }
         }
         #expect(reports.count == 8)

@@ -4,6 +4,7 @@ import VGPUAda
 import VGPUAmpere
 import VGPUCore
 import VGPUHAL
+import VGPUProbe
 import VGPUTestSupport
 
 /// VGPUKit against vectors derived from NVIDIA's own sources (Tests/Fixtures/nvidia-vectors.json, written by
@@ -32,16 +33,24 @@ struct NVIDIAVectorTests {
             let vgpu, requiresScrubber: Bool
             let imageSize, bootloaderSize: UInt64
             let meta: [String: UInt64]
+            /// 570's `flags` and `pmuReservedSize`, by NVIDIA's driver.
+            let metaTail: [String: UInt64]?
+        }
+        struct SystemInfo: Decodable {
+            let sizeof, gspVFInfo: Int
         }
         let structs: [String: Structs]
         let heap: [Heap]
         let layouts: [Layout]
+        let systemInfo: [String: SystemInfo]
+        /// Every NV2080_ENGINE_TYPE_* macro per tag, compiled.
+        let engineTypes: [String: [String: UInt64]]
     }
 
     static let vectors: Vectors = {
         let url = RealFirmware.packageRoot.appendingPathComponent("Tests/Fixtures/nvidia-vectors.json")
         guard let data = try? Data(contentsOf: url), let v = try? JSONDecoder().decode(Vectors.self, from: data) else {
-            return Vectors(structs: [:], heap: [], layouts: [])
+            return Vectors(structs: [:], heap: [], layouts: [], systemInfo: [:], engineTypes: [:])
         }
         return v
     }()
@@ -50,7 +59,8 @@ struct NVIDIAVectorTests {
         let v = Self.vectors
         #expect(Set(v.structs.keys) == ["535.113.01", "545.29.06", "550.163.01", "570.144", "580.142"])
         #expect(v.heap.count == 10)
-        let chips = Set((try? AdaModule().chips.map(\.name)) ?? []).union((try? AmpereModule().chips.map(\.name)) ?? [])
+        let chips = Set(((try? BuiltInModules.registry().modules) ?? []).flatMap { $0.chips.map(\.name) })
+        #expect(chips.count == 16)
         #expect(Set(v.layouts.map(\.chip)) == chips)
         #expect(Set(v.layouts.map(\.fbGiB)) == [16, 24, 48, 80, 96, 141])
         #expect(Set(v.layouts.map(\.vgpu)) == [false, true])
@@ -102,7 +112,7 @@ struct NVIDIAVectorTests {
     /// The whole meta of every chip the modules know, at every FB size, bare metal and vGPU, by NVIDIA's
     /// rules (and nouveau's where they differ: GA100's FRTS).
     @Test func layoutsOfEveryChip() throws {
-        let modules: [any ArchitectureModule] = [try AdaModule(), try AmpereModule()]
+        let modules = try BuiltInModules.registry().modules
         #expect(!Self.vectors.layouts.isEmpty)
         for l in Self.vectors.layouts {
             let release = try #require(FirmwareRelease(l.tag))
@@ -122,6 +132,53 @@ struct NVIDIAVectorTests {
                 }
             }
             #expect(plan.heap.requiresScrubber == l.requiresScrubber, "\(what): scrubber")
+            if let tail = l.metaTail {
+                #expect(plan.metaVariant == .r570, "\(what)")
+                #expect(UInt64(plan.meta.flags) == tail["flags"] && UInt64(plan.meta.pmuReservedSize) == tail["pmuReservedSize"], "\(what): 570 tail")
+            }
+        }
+    }
+
+    /// GspSystemInfo's size and where GSP_VF_INFO sits in it, at every tag: the SET_SYSTEM_INFO payload
+    /// this package builds has NVIDIA's size and the VF info at NVIDIA's offset.
+    @Test(arguments: ["535.113.01", "545.29.06", "550.163.01", "570.144", "580.142"])
+    func systemInfoPerTag(tag: String) throws {
+        let nvidia = try #require(Self.vectors.systemInfo[tag])
+        let release = try #require(FirmwareRelease(tag))
+        let info = GSPVFInfo(totalVFs: 32, firstVFOffset: 4, firstVFBar0Address: 0xb108_0000, firstVFBar1Address: 0x2100_0000_0000,
+                             firstVFBar2Address: 0x2200_0000_0000, bar0Is64Bit: false, bar1Is64Bit: true, bar2Is64Bit: true)
+        let payload = GSPSystemInfo.payload(vfInfo: info, release: release)
+        #expect(payload.count == nvidia.sizeof)
+        #expect(Array(payload[nvidia.gspVFInfo..<nvidia.gspVFInfo + GSPVFInfo.size]) == info.encode())
+        #expect(payload.enumerated().allSatisfy { ($0.offset >= nvidia.gspVFInfo && $0.offset < nvidia.gspVFInfo + GSPVFInfo.size) || $0.element == 0 })
+    }
+
+    /// Every engine type this package numbers is NVIDIA's macro of that name at every tag, and LAST is
+    /// NVIDIA's where the numbering is modelled (535, 570, 580). 545 and 550 added reserved placeholders
+    /// only (LAST 0x3f, 0x40) and no engine: the r535 numbering names every engine they have.
+    @Test(arguments: ["535.113.01", "545.29.06", "550.163.01", "570.144", "580.142"])
+    func engineTypesPerTag(tag: String) throws {
+        let macros = try #require(Self.vectors.engineTypes[tag])
+        let numbering = NV2080Engine.Numbering.of(try #require(FirmwareRelease(tag)))
+        let names: [NV2080Engine.Kind: String] = [.gr: "GR", .copy: "COPY", .nvdec: "NVDEC", .nvenc: "NVENC", .sec2: "SEC2",
+                                                 .nvjpeg: "NVJPEG", .ofa: "OFA", .compDecompCopy: "COMP_DECOMP_COPY"]
+        var compared = 0
+        for kind in NV2080Engine.Kind.allCases {
+            for instance in 0..<24 {
+                guard let ours = NV2080Engine.type(kind, instance, in: numbering) else { continue }
+                let base = try #require(names[kind])
+                // SEC2 has no instance suffix; OFA0 is plain OFA at 535.
+                let name = kind == .sec2 ? base : (kind == .ofa && instance == 0 && macros["NV2080_ENGINE_TYPE_OFA0"] == nil ? "OFA" : "\(base)\(instance)")
+                #expect(macros["NV2080_ENGINE_TYPE_" + name] == UInt64(ours), "\(tag) \(name)")
+                compared += 1
+            }
+        }
+        #expect(compared >= 39)
+        let last = try #require(macros["NV2080_ENGINE_TYPE_LAST"])
+        if ["545.29.06", "550.163.01"].contains(tag) {
+            #expect(UInt64(numbering.last) < last)
+        } else {
+            #expect(UInt64(numbering.last) == last, "\(tag)")
         }
     }
 }

@@ -50,9 +50,15 @@ struct CommandLineHabitsTests {
         #expect(lines.count == 2)
         #expect(lines.first?.hasPrefix("0000:41:00.0  L40  AD102  ready (not checked: firmware, vgpu-boot)") == true, "\(r.stdout)")
         #expect(lines.last?.hasPrefix("0000:c1:00.0  L40  AD102  NOT ready: vfs-enabled: no VFs enabled") == true)
-        // Without a board in the module's tables, pci.ids' name stands in.
-        let t4 = try ProbeBinary.run(["-q", "--sysfs-root", FixtureHosts.root("t4"), "--no-firmware"])
-        #expect(t4.stdout.hasPrefix("0000:3b:00.0  TU104GL [Tesla T4]  -  NOT ready: support: not covered"), "\(t4.stdout)")
+        // Without a board in the module's tables, pci.ids' name stands in: a T4 whose device id reads as
+        // the Quadro RTX 6000/8000's, which share 0x1e30 (their boards differ only in the subsystem id).
+        let dir = try ScratchDirectory("quadro")
+        let host = dir.file("host")
+        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("t4"), host]).status == 0)
+        let pf = try #require(FileManager.default.enumerator(atPath: host + "/devices")?.compactMap { $0 as? String }.first { $0.hasSuffix("0000:3b:00.0") })
+        try Data("0x1e30\n".utf8).write(to: URL(fileURLWithPath: host + "/devices/" + pf + "/device"))
+        let quadro = try ProbeBinary.run(["-q", "--sysfs-root", host, "--no-firmware"])
+        #expect(quadro.stdout.hasPrefix("0000:3b:00.0  TU102GL [Quadro RTX 6000/8000]  TU104  "), "\(quadro.stdout)")
         #expect(try ProbeBinary.run(["-q", "--json"]).status == 64)
     }
 

@@ -29,8 +29,8 @@ struct FirmwareCommandTests {
         #expect(run.stderr.isEmpty)
     }
 
-    /// Release 570.144 verifies on every chip of both modules from the fetched root, with the AD10x
-    /// scrubber and GA100's generic bootloader among the files; 535.113.01 still does.
+    /// Release 570.144 verifies on every Turing, Ampere and Ada chip from the fetched root, with the
+    /// AD10x scrubber and the TU1xx/GA100 generic bootloader among the files; 535.113.01 still does.
     @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
     func bothLinuxFirmwareReleasesVerify() throws {
         for release in ["570.144", "535.113.01"] {
@@ -38,7 +38,7 @@ struct FirmwareCommandTests {
             #expect(run.status == 0, "\(release): \(run.stderr)")
             let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
             let chips = try #require(doc["chips"] as? [[String: Any]])
-            #expect(chips.compactMap { $0["chip"] as? String }.count == 11, "\(release)")
+            #expect(chips.compactMap { $0["chip"] as? String }.count == 16, "\(release)")
             let roles = Dictionary(uniqueKeysWithValues: chips.compactMap { c -> (String, [String])? in
                 guard let name = c["chip"] as? String, let files = (c["firmware"] as? [String: Any])?["files"] as? [[String: Any]] else { return nil }
                 for f in files { #expect((f["findings"] as? [Any])?.isEmpty == true, "\(release) \(name) \(f["path"] ?? "")") }
@@ -48,6 +48,7 @@ struct FirmwareCommandTests {
             #expect(roles["AD104"] == (release == "570.144" ? four + ["scrubber"] : four))
             #expect(roles["GA100"] == (release == "570.144" ? four + ["gen_bootloader"] : four))
             #expect(roles["GA102"] == four)
+            #expect(roles["TU117"] == (release == "570.144" ? four + ["gen_bootloader"] : four))
         }
     }
 

@@ -69,11 +69,12 @@ struct PlanCommandTests {
         #expect(small.status == 64 && small.stderr.contains("too small"))
         let driverLayout = try plan(["--chip", "ad102", "--fb-size", "48G", "--release", "535.261.03"])
         #expect(driverLayout.status == 64 && driverLayout.stderr.contains("no bootloader"))
-        #expect(try plan(["-s", "3b:00.0", "--sysfs-root", FixtureHosts.root("t4")]).status == 64)  // Turing: no module
+        #expect(try plan(["-s", "3b:00.0", "--sysfs-root", FixtureHosts.root("no-nvidia")]).status == 1)  // no GPU there
     }
 
-    /// With -s, the plan follows the driver the GPU is bound to: nouveau's rules for a GPU bound to
-    /// nouveau (no scrubber file at 535.113.01, so the vGPU plan fails), NVIDIA's when asked.
+    /// With -s, the plan follows the driver the GPU is bound to: nouveau's rules and the release nouveau
+    /// loads (570.144 when present, whose scrubber file the vGPU plan runs; 535.113.01, which ships no
+    /// scrubber, when asked, so the vGPU plan fails), NVIDIA's when asked.
     @Test func planFollowsTheBoundDriver() throws {
         let dir = try ScratchDirectory("bound-driver")
         let root = dir.file("host")
@@ -84,8 +85,13 @@ struct PlanCommandTests {
         try FileManager.default.removeItem(atPath: link)
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "../../../../bus/pci/drivers/nouveau")
         let bound = try plan(["-s", "41:00.0", "--sysfs-root", root, "--vgpu", "--json"])
-        #expect(bound.status == 1 && bound.stderr.contains("scrubber-535.113.01.bin"), "\(bound.stderr)")
+        #expect(bound.status == 0, "\(bound.stderr)")
+        let heap = (bound.doc?["plan"] as? [String: Any])?["heap"] as? [String: Any]
+        #expect((bound.doc?["plan"] as? [String: Any])?["release"] as? String == "570.144")
+        #expect(heap?["scrubber"] as? String == "nvidia/ad102/gsp/scrubber-570.144.bin")
         #expect((bound.doc?["plan"] as? [String: Any])?["driver"] as? String == "nouveau")
+        let old = try plan(["-s", "41:00.0", "--sysfs-root", root, "--vgpu", "--json", "--release", "535.113.01"])
+        #expect(old.status == 1 && old.stderr.contains("scrubber-535.113.01.bin"), "\(old.stderr)")
         let asked = try plan(["-s", "41:00.0", "--sysfs-root", root, "--vgpu", "--json", "--driver", "nvidia"])
         #expect(asked.status == 0 && (asked.doc?["plan"] as? [String: Any])?["driver"] as? String == "nvidia")
     }

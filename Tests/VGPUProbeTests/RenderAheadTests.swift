@@ -9,7 +9,9 @@ import VGPUTestSupport
 @Suite(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
 struct RenderAheadTests {
     /// The files AD102 boots with, as the module's manifest names them.
-    static let ad102Files = ["gsp", "bootloader", "booter_load", "booter_unload"].map { "nvidia/ad102/gsp/\($0)-535.113.01.bin" }
+    /// The image the fixture's nvidia 535.261.03 loads, and the linux-firmware files its vGPU boot plan reads.
+    static let driverImage = "nvidia/535.261.03/gsp_ga10x.bin"
+    static let ad102Files = [driverImage] + ["gsp", "bootloader", "booter_load", "booter_unload"].map { "nvidia/ad102/gsp/\($0)-535.113.01.bin" }
 
     func probe(firmwareRoot: String, renderAhead: HostProbe.RenderAhead) throws -> (report: HostReport, rendering: Data, renderedAhead: Bool) {
         var options = HostProbe.Options()
@@ -32,11 +34,12 @@ struct RenderAheadTests {
     }
 
     @Test func firmwareThatFailsIsRenderedAgainFromTheVerdicts() throws {
-        // The real files, but one byte of the GSP image flipped: same size, so only the digest can tell.
+        // The real files, but one byte of the GSP image the driver loads flipped: same size, so only the
+        // digest can tell.
         let dir = try ScratchDirectory()
         for relative in Self.ad102Files {
             var bytes = try RealFirmware.bytes(relative)
-            if relative.contains("/gsp-") { bytes[bytes.count / 2] ^= 0x01 }
+            if relative == Self.driverImage { bytes[bytes.count / 2] ^= 0x01 }
             _ = try dir.write(relative, bytes)
         }
         let run = try probe(firmwareRoot: dir.path, renderAhead: .always)
@@ -44,7 +47,7 @@ struct RenderAheadTests {
         #expect(run.report.gpus.count == 2)
         for gpu in run.report.gpus {
             #expect(gpu.firmware?.ok == false)
-            #expect(gpu.firmware?.findings.contains { $0.contains("gsp-535.113.01.bin: sha256 ") && $0.contains("manifest expects") } == true, "\(gpu.firmware?.findings ?? [])")
+            #expect(gpu.firmware?.findings.contains { $0.contains("gsp_ga10x.bin: sha256 ") && $0.contains("manifest expects") } == true, "\(gpu.firmware?.findings ?? [])")
             #expect(gpu.readiness.checks.first { $0.name == "firmware" }?.ok == false)
         }
         #expect(run.rendering == (try JSONOutput.encode(run.report)))

@@ -21,8 +21,9 @@ struct VerdictTests {
     }
 
     /// An L40 bound to nouveau: the vGPU-mode boot needs the AD102 scrubber, which nouveau loads from a
-    /// file that 535.113.01 does not ship. The plan fails, and the probe's `vgpu-boot` check says the
-    /// same (main: the probe called this GPU "vGPU ready YES" while the plan failed).
+    /// file. On a root with 570.144, nouveau loads that release and its scrubber, and the GPU boots; on
+    /// a root with 535.113.01 alone, which ships no scrubber, the plan fails, and the probe's `vgpu-boot`
+    /// check says the same (main once called this GPU "vGPU ready YES" while the plan failed).
     @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
     func anUnmetBootRequirementIsAReadinessCheck() throws {
         let dir = try ScratchDirectory("verdict-nouveau")
@@ -33,12 +34,24 @@ struct VerdictTests {
         try FileManager.default.removeItem(atPath: link)
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "../../../../bus/pci/drivers/nouveau")
 
-        let probe = try ProbeBinary.run(["--sysfs-root", host, "--firmware-root", RealFirmware.root, "-s", "41:00.0"])
+        let both = try ProbeBinary.run(["--sysfs-root", host, "--firmware-root", RealFirmware.root, "-s", "41:00.0"])
+        #expect(both.status == 0, "\(both.stdout)")
+        #expect(both.stdout.contains("firmware      570.144, as nouveau loads it: ok (5 files verified)"), "\(both.stdout)")
+        #expect(both.stdout.contains("[ok] vgpu-boot    nouveau can boot the GSP in vGPU mode: 570.144, 581 MiB heap for 32 VF partitions, scrubber run first"))
+
+        // A root with the 535.113.01 files alone (copied: a link out of a root is refused).
+        let old = dir.file("firmware-535")
+        for name in ["gsp", "bootloader", "booter_load", "booter_unload"] {
+            let relative = "nvidia/ad102/gsp/\(name)-535.113.01.bin"
+            _ = try dir.write("firmware-535/" + relative, try RealFirmware.bytes(relative))
+        }
+        let probe = try ProbeBinary.run(["--sysfs-root", host, "--firmware-root", old, "-s", "41:00.0"])
         #expect(probe.status == 1)
+        #expect(probe.stdout.contains("firmware      535.113.01, as nouveau loads it: ok (4 files verified)"), "\(probe.stdout)")
         #expect(probe.stdout.contains("vGPU ready    NO"), "\(probe.stdout)")
         #expect(probe.stdout.contains("[!!] vgpu-boot    nouveau cannot boot the GSP in vGPU mode: "), "\(probe.stdout)")
         #expect(probe.stdout.contains("ships no scrubber file for AD102"))
-        let plan = try ProbeBinary.run(["plan", "--sysfs-root", host, "--firmware-root", RealFirmware.root, "-s", "41:00.0", "--vgpu"])
+        let plan = try ProbeBinary.run(["plan", "--sysfs-root", host, "--firmware-root", old, "-s", "41:00.0", "--vgpu"])
         #expect(plan.status == 1 && plan.stderr.contains("ships no scrubber file for AD102"), "\(plan.stderr)")
 
         // Bound to NVIDIA's driver, which carries the scrubber, the same GPU boots.

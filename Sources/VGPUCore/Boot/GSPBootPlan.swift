@@ -152,7 +152,7 @@ public enum GSPBootPlanner {
         } else if beyondPrescrubbed && !parameters.hasScrubberUcode {
             notes.append("\(described) and \(chip) has no scrubber ucode: NVIDIA's open driver stops at this point (kgspAllocateScrubberUcodeImage returns NV_ERR_NOT_SUPPORTED, 535 kernel_gsp.c:2468-2478); how NVIDIA's vGPU host driver prepares this memory is not public")
         }
-        let meta = hal.meta(layout: layout, heap: heap, inputs: inputs, sysmem: sysmem)
+        let meta = hal.meta(layout: layout, heap: heap, inputs: inputs, sysmem: sysmem, variant: .of(release), driver: driver)
         return GSPBootPlan(chip: chip, release: release, driver: driver, mode: mode, heap: heap, layout: layout, metaVariant: .of(release),
                            meta: meta, appVersion: inputs.appVersion,
                            steps: hal.bootSteps(heap: heap, layout: layout, inputs: inputs, sysmem: sysmem, mode: mode, driver: driver),

@@ -18,9 +18,14 @@ public protocol ArchitectureModule: GSPHeapSizing, VFInfoProviding, EngineInvent
     var defaultRelease: FirmwareRelease { get }
     /// How `chip`'s GSP boots and its FB is laid out (`GSPBootHAL`), or nil when the module does not own it.
     func bootHAL(for chip: Chip) -> (any GSPBootHAL)?
+    /// How `chip` hosts vGPUs (default: SR-IOV virtual functions).
+    func vgpuInterface(for chip: Chip) -> VGPUInterface
 }
 
 extension ArchitectureModule {
+    /// SR-IOV virtual functions: every generation from Ampere on.
+    public func vgpuInterface(for chip: Chip) -> VGPUInterface { .sriovVirtualFunctions }
+
     /// The releases this module supports: those its manifest describes.
     public var supportedReleases: [FirmwareRelease] { firmwareManifest.releases.map(\.version) }
 

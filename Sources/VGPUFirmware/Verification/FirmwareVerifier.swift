@@ -57,15 +57,18 @@ public final class FirmwareVerifier: @unchecked Sendable {
     }
 
     /// Verifies every file `chip` needs in `release`.
-    public func verify(chip: FirmwareManifest.ChipFiles, release: FirmwareManifest.Release) -> ChipFirmwareReport {
+    ///
+    /// - Parameter pinned: false for files no manifest pins (a release NVIDIA's driver names that no
+    ///   manifest lists): their size and digest are not compared, only what parsing shows.
+    public func verify(chip: FirmwareManifest.ChipFiles, release: FirmwareManifest.Release, pinned: Bool = true) -> ChipFirmwareReport {
         ChipFirmwareReport(chip: chip.chip, release: release.version, source: release.source,
-                           files: chip.files.map(verify))
+                           files: chip.files.map { verify($0, pinned: pinned) })
     }
 
     /// Starts examining `files` in the background and returns at once; a later `verify` of one of them
     /// waits for that result instead of starting over. The probe calls this as soon as its scan meets a
     /// GPU, so hashing a 38 MB image overlaps the rest of the scan and the report.
-    public func prefetch(_ files: [FirmwareManifest.File]) {
+    public func prefetch(_ files: [FirmwareManifest.File], pinned: Bool = true) {
         prefetching.add(1, ordering: .relaxed)
         queue.async {
             defer { self.prefetching.subtract(1, ordering: .relaxed) }
@@ -73,20 +76,21 @@ public final class FirmwareVerifier: @unchecked Sendable {
             // they no longer add that millisecond after the 38 MB image's hash, the probe's critical path.
             for file in files.sorted(by: { $0.size < $1.size }) {
                 if case .inside(let canonical) = self.resolve(file.path) {
-                    _ = self.examine(canonical, role: file.role, expectedSize: UInt64(clamping: file.size), shownAs: "\(self.root.path)/\(file.path)")
+                    _ = self.examine(canonical, role: file.role, expectedSize: pinned ? UInt64(clamping: file.size) : nil,
+                                     shownAs: "\(self.root.path)/\(file.path)")
                 }
             }
         }
     }
 
-    /// Verifies one manifest file.
-    public func verify(_ file: FirmwareManifest.File) -> FirmwareFileReport {
+    /// Verifies one manifest file (`pinned` as for `verify(chip:release:pinned:)`).
+    public func verify(_ file: FirmwareManifest.File, pinned: Bool = true) -> FirmwareFileReport {
         var report = FirmwareFileReport(role: file.role, path: file.path, expectedSize: file.size, expectedSHA256: file.sha256)
         let shown = "\(root.path)/\(file.path)"
         let (resolution, examined) = queue.sync { () -> (FirmwareRoot.Resolution, Examined?) in
             let resolution = resolve(file.path)
             guard case .inside(let canonical) = resolution else { return (resolution, nil) }
-            return (resolution, examine(canonical, role: file.role, expectedSize: UInt64(clamping: file.size), shownAs: shown))
+            return (resolution, examine(canonical, role: file.role, expectedSize: pinned ? UInt64(clamping: file.size) : nil, shownAs: shown))
         }
         let resolved: String
         switch resolution {
@@ -113,10 +117,10 @@ public final class FirmwareVerifier: @unchecked Sendable {
         report.sha256 = facts.sha256
         report.contents = facts.contents
         if let failure = facts.failure { report.findings.append(failure) }
-        if let size = facts.size, size != UInt64(file.size) {
+        if pinned, let size = facts.size, size != UInt64(file.size) {
             report.findings.append(.init(kind: .wrongSize, message: "\(shown): size \(size) bytes, manifest expects \(file.size)"))
         }
-        if let digest = facts.sha256, digest != file.sha256 {
+        if pinned, let digest = facts.sha256, digest != file.sha256 {
             report.findings.append(.init(kind: .wrongDigest, message: "\(shown): sha256 \(digest), manifest expects \(file.sha256)"))
         }
         if case .gsp(let image)? = facts.contents {

@@ -1,9 +1,10 @@
 /// The falcon generic bootloader (`gen_bootloader-<release>.bin`, 570 on, TU10x, TU11x and GA100): a
-/// bin container whose descriptor is nouveau's `nvfw_bl_desc` and whose payload is the falcon code
-/// (loaded into IMEM at `start_tag`) followed by its data (loaded into DMEM at `dmem_load_off`).
+/// bin container whose descriptor is NVIDIA's `RM_FLCN_BL_DESC` (`rmflcnbl.h`; nouveau's
+/// `nvfw_bl_desc`, nova-core's `BootloaderDesc`) and whose payload is the falcon code (loaded into
+/// IMEM, boot vector `start_tag << 8`) followed by its data.
 ///
-/// nouveau's r570 code uses it to load SEC2 ucode (the booters) on the chips whose SEC2 has no
-/// RISC-V core; the Ampere-and-later booters carry their own loader.
+/// nova-core loads it on the chips before GA102 to run FWSEC on the GSP falcon
+/// (`firmware/fwsec/bootloader.rs`); nouveau takes the same 512 code bytes from `acr/bl.bin`.
 public struct FalconBootloader: Equatable, Sendable, Codable {
     /// The container header.
     public let bin: NVBinHeader
@@ -25,7 +26,8 @@ public struct FalconBootloader: Equatable, Sendable, Codable {
 
 /// `nvfw_bl_desc`: six u32 fields.
 public struct FalconBootloaderDescriptor: Equatable, Sendable, Codable {
-    /// Field names in file order, as in nouveau's `include/nvfw/fw.h`.
+    /// Field names in file order, as nouveau names them (`blStartTag`, `blDmemDescLoadOff` and the
+    /// `blImgHeader` code/data pairs in NVIDIA's header).
     public static let fieldNames = ["start_tag", "dmem_load_off", "code_off", "code_size", "data_off", "data_size"]
     /// Encoded size.
     public static let size: UInt64 = 24
