@@ -10,7 +10,7 @@ public enum BootPlanText {
         let mode = if case .vgpu = p.mode { "vGPU" } else { "bare metal" }
         out += ", release \(p.release), \(mode), FB \(Sizes.describe(p.layout.framebufferSize))\n"
         out += "\nHeap: \(Sizes.describe(p.heap.size)) (\(p.heap.terms.joined(separator: "; ")))\n"
-        out += "  VF partition count \(p.heap.vfPartitionCount); scrubber \(p.heap.requiresScrubber ? "required (more than the pre-scrubbed top of FB from gspFwRsvdStart up)" + (p.heap.scrubber.map { ", \($0)" } ?? ", none at hand") : "not needed"); rules of \(p.driver)\n"
+        out += "  VF partition count \(p.heap.vfPartitionCount); scrubber \(p.heap.requiresScrubber ? "required (more than the pre-scrubbed top of FB from gspFwRsvdStart up)" + (p.heap.scrubber.map { ", \($0)" } ?? ", which \(p.driver) cannot run (see the warning)") : "not needed"); rules of \(p.driver)\n"
         for note in p.notes { out += "  note: \(note)\n" }
         out += "\nLayout (top of VRAM down):\n"
         for region in p.layout.regions.reversed() {

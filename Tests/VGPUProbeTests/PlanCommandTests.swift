@@ -44,11 +44,32 @@ struct PlanCommandTests {
         #expect((p?["meta"] as? [String: Any])?["gspFwRsvdStart"] as? UInt64 == 0xbdb200000)
         #expect((r.doc?["warnings"] as? [Any])?.isEmpty == true)
         #expect((r.doc?["simulation"] as? [String: Any])?["ok"] as? Bool == true)
-        // nouveau needs scrubber-535.113.01.bin, which linux-firmware does not ship: the plan fails, says
-        // why on stderr, and the simulated boot fails as the hardware would.
+        // nouveau has no code that runs the scrubber: the plan fails, says why on stderr, and the simulated
+        // boot fails as the hardware would.
         let n = try plan(["--chip", "AD102", "--fb-size", "0xc00000000", "--vgpu", "--json", "--simulate", "--driver", "nouveau"])
         #expect(n.status == 1 && n.stderr.contains("scrubber"))
         #expect((n.doc?["simulation"] as? [String: Any])?["ok"] as? Bool == false)
+    }
+
+    /// Both linux-firmware releases plan on every chip of every module from the real files, bare metal
+    /// and vGPU; the 570 plan uses the 570 files and the 570 meta.
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func everyChipPlansAtBothReleases() throws {
+        let chips = ["tu102", "tu104", "tu106", "tu116", "tu117", "ga100", "ga102", "ga103", "ga104", "ga106", "ga107",
+                     "ad102", "ad103", "ad104", "ad106", "ad107"]
+        for chip in chips {
+            for release in ["535.113.01", "570.144"] {
+                for vgpu in [false, true] {
+                    let r = try plan(["--chip", chip, "--fb-size", "16G", "--release", release, "--json"] + (vgpu ? ["--vgpu"] : []))
+                    #expect(r.status == 0, "\(chip) \(release) vgpu \(vgpu): \(r.stderr)")
+                    let p = r.doc?["plan"] as? [String: Any]
+                    #expect(p?["release"] as? String == release && p?["metaVariant"] as? String == (release == "570.144" ? "r570" : "r535"), "\(chip) \(release)")
+                    let files = r.doc?["firmwareFiles"] as? [String] ?? []
+                    // Resolved paths: the image is the release's (TU10x's 570 bootloader is a link to 535's).
+                    #expect(files.first?.hasSuffix("/gsp-\(release).bin") == true, "\(chip) \(release): \(files)")
+                }
+            }
+        }
     }
 
     @Test func planForAProbedGPUUsesTheBoardSize() throws {
@@ -73,8 +94,8 @@ struct PlanCommandTests {
     }
 
     /// With -s, the plan follows the driver the GPU is bound to: nouveau's rules and the release nouveau
-    /// loads (570.144 when present, whose scrubber file the vGPU plan runs; 535.113.01, which ships no
-    /// scrubber, when asked, so the vGPU plan fails), NVIDIA's when asked.
+    /// loads (570.144 when present), whose vGPU plan fails for want of the scrubber that nouveau has no
+    /// code to run, though 570.144 ships its file; NVIDIA's rules when asked, which run it.
     @Test func planFollowsTheBoundDriver() throws {
         let dir = try ScratchDirectory("bound-driver")
         let root = dir.file("host")
@@ -85,15 +106,16 @@ struct PlanCommandTests {
         try FileManager.default.removeItem(atPath: link)
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "../../../../bus/pci/drivers/nouveau")
         let bound = try plan(["-s", "41:00.0", "--sysfs-root", root, "--vgpu", "--json"])
-        #expect(bound.status == 0, "\(bound.stderr)")
-        let heap = (bound.doc?["plan"] as? [String: Any])?["heap"] as? [String: Any]
+        #expect(bound.status == 1, "\(bound.stderr)")
+        #expect(bound.stderr.contains("nouveau has no code that runs it (linux-firmware ships it as nvidia/ad102/gsp/scrubber-570.144.bin"), "\(bound.stderr)")
         #expect((bound.doc?["plan"] as? [String: Any])?["release"] as? String == "570.144")
-        #expect(heap?["scrubber"] as? String == "nvidia/ad102/gsp/scrubber-570.144.bin")
         #expect((bound.doc?["plan"] as? [String: Any])?["driver"] as? String == "nouveau")
         let old = try plan(["-s", "41:00.0", "--sysfs-root", root, "--vgpu", "--json", "--release", "535.113.01"])
-        #expect(old.status == 1 && old.stderr.contains("scrubber-535.113.01.bin"), "\(old.stderr)")
+        #expect(old.status == 1 && old.stderr.contains("release 535.113.01 ships no scrubber file for AD102"), "\(old.stderr)")
         let asked = try plan(["-s", "41:00.0", "--sysfs-root", root, "--vgpu", "--json", "--driver", "nvidia"])
         #expect(asked.status == 0 && (asked.doc?["plan"] as? [String: Any])?["driver"] as? String == "nvidia")
+        let heap = ((asked.doc?["plan"] as? [String: Any])?["heap"] as? [String: Any])?["scrubber"] as? String
+        #expect(heap == "built into NVIDIA's driver; linux-firmware ships it as nvidia/ad102/gsp/scrubber-570.144.bin", "\(heap ?? "")")
     }
 
     /// GA100 by NVIDIA's rules has no FRTS and no FWSEC-FRTS step; by nouveau's, 1 MiB and the step.

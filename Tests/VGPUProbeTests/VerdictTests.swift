@@ -20,10 +20,11 @@ struct VerdictTests {
         #expect(firmware["skipped"] as? Bool == true && firmware["ok"] as? Bool == false)
     }
 
-    /// An L40 bound to nouveau: the vGPU-mode boot needs the AD102 scrubber, which nouveau loads from a
-    /// file. On a root with 570.144, nouveau loads that release and its scrubber, and the GPU boots; on
-    /// a root with 535.113.01 alone, which ships no scrubber, the plan fails, and the probe's `vgpu-boot`
-    /// check says the same (main once called this GPU "vGPU ready YES" while the plan failed).
+    /// An L40 bound to nouveau: the vGPU-mode boot needs the AD102 scrubber, which nouveau has no code to
+    /// run. On a root with 570.144 nouveau loads that release, which ships the scrubber's file, and still
+    /// cannot boot; on a root with 535.113.01 alone it loads that, and the plan fails the same way. The
+    /// probe's `vgpu-boot` check says what the plan says (main once called this GPU "vGPU ready YES"
+    /// while the plan failed).
     @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
     func anUnmetBootRequirementIsAReadinessCheck() throws {
         let dir = try ScratchDirectory("verdict-nouveau")
@@ -35,9 +36,10 @@ struct VerdictTests {
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "../../../../bus/pci/drivers/nouveau")
 
         let both = try ProbeBinary.run(["--sysfs-root", host, "--firmware-root", RealFirmware.root, "-s", "41:00.0"])
-        #expect(both.status == 0, "\(both.stdout)")
+        #expect(both.status == 1, "\(both.stdout)")
         #expect(both.stdout.contains("firmware      570.144, as nouveau loads it: ok (5 files verified)"), "\(both.stdout)")
-        #expect(both.stdout.contains("[ok] vgpu-boot    nouveau can boot the GSP in vGPU mode: 570.144, 581 MiB heap for 32 VF partitions, scrubber run first"))
+        #expect(both.stdout.contains("[!!] vgpu-boot    nouveau cannot boot the GSP in vGPU mode: the 646 MiB from gspFwRsvdStart"), "\(both.stdout)")
+        #expect(both.stdout.contains("nouveau has no code that runs it (linux-firmware ships it as nvidia/ad102/gsp/scrubber-570.144.bin"))
 
         // A root with the 535.113.01 files alone (copied: a link out of a root is refused).
         let old = dir.file("firmware-535")

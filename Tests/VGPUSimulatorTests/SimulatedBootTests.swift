@@ -142,8 +142,9 @@ struct SimulatedBootTests {
     }
 
     @Test func refusesAVGPUHeapWithoutTheScrubber() throws {
-        // nouveau at 535.113.01 has no scrubber file for AD102: the plan says so, goes without the step,
-        // and the GSP refuses the meta as the hardware would (its check is NVIDIA's rule, not the planner's).
+        // nouveau has no code that runs the AD102 scrubber (and 535.113.01 ships no file of it): the plan
+        // says so, goes without the step, and the GSP refuses the meta as the hardware would (its check is
+        // NVIDIA's rule, not the planner's).
         let params = try #require(try AdaModule().heapParameters(for: AdaModule.chips[0], release: Self.release))
         let real = try plan(vgpu: true)
         let inputs = GSPBootInputs(framebufferSize: 48 * Sizes.GiB, bootloaderSize: real.meta.sizeOfBootloader,
@@ -154,7 +155,8 @@ struct SimulatedBootTests {
                                               parameters: params, hal: try #require(try AdaModule().bootHAL(for: AdaModule.ad102)),
                                               driver: .nouveau, scrubberFile: nil)
         #expect(skipped.heap.requiresScrubber && !skipped.steps.contains { $0.phase == "scrubber" })
-        #expect(skipped.unmetRequirements.first?.contains("scrubber-535.113.01.bin") == true)
+        #expect(skipped.unmetRequirements.first?.contains("nouveau has no code that runs it (release 535.113.01 ships no scrubber file for AD102") == true,
+                "\(skipped.unmetRequirements)")
         let sim = try gpu()
         let runner = GSPBootRunner(hardware: sim)
         #expect(throws: GSPBootError.booterFailed(mailbox0: SimulatedGPU.Rejection.scrubberNotRun.rawValue)) { try runner.boot(skipped) }

@@ -118,8 +118,9 @@ public enum GSPBootPlanner {
     /// Plans a boot of `chip` at `release` with `parameters` and `hal` (from the chip's module), by
     /// `driver`'s rules.
     ///
-    /// - Parameter scrubberFile: the release's scrubber file for the chip, as its manifest names it
-    ///   (nouveau and nova-core load it from there; NVIDIA's driver carries its own), nil when none ships.
+    /// - Parameter scrubberFile: the release's scrubber file for the chip, as its manifest names it, nil
+    ///   when none ships: named in the plan (NVIDIA's driver carries the same ucode in its binary; no
+    ///   other driver runs it yet).
     public static func plan(chip: String, release: FirmwareRelease, mode: GSPHeapMode, inputs: GSPBootInputs,
                             parameters: GSPHeapParameters, hal: any GSPBootHAL, driver: GSPDriver = .nvidia, scrubberFile: String? = nil,
                             nonWPRHeapSize: UInt64 = Sizes.MiB, sysmem: SysmemPlacement = SysmemPlacement()) throws(Failure) -> GSPBootPlan
@@ -145,10 +146,10 @@ public enum GSPBootPlanner {
         // Only a chip with scrubber ucode (AD10x) runs it; on one without, a heap this large happens
         // only in vGPU mode, whose default heap NVIDIA returns before the pre-scrub clamp.
         heap.requiresScrubber = beyondPrescrubbed && parameters.hasScrubberUcode
-        let scrubber = parameters.hasScrubberUcode ? (driver == .nvidia ? "built into NVIDIA's driver" : scrubberFile) : nil
-        if heap.requiresScrubber { heap.scrubber = scrubber }
-        if heap.requiresScrubber && scrubber == nil {
-            unmet.append("\(described), so the scrubber must run before booter_load, but release \(release) ships no scrubber file for \(chip) (\(driver) would load it from nvidia/\(chip.lowercased())/gsp/scrubber-\(release).bin): without it the GSP hangs at boot")
+        let shipped = scrubberFile.map { "linux-firmware ships it as \($0)" } ?? "release \(release) ships no scrubber file for \(chip)"
+        if heap.requiresScrubber && driver.runsScrubber { heap.scrubber = "built into NVIDIA's driver; \(shipped)" }
+        if heap.requiresScrubber && !driver.runsScrubber {
+            unmet.append("\(described), so the scrubber must run before booter_load, but \(driver) has no code that runs it (\(shipped); NVIDIA's firmware extraction for nouveau says \"Not currently used by Nouveau\"): without it the GSP hangs at boot")
         } else if beyondPrescrubbed && !parameters.hasScrubberUcode {
             notes.append("\(described) and \(chip) has no scrubber ucode: NVIDIA's open driver stops at this point (kgspAllocateScrubberUcodeImage returns NV_ERR_NOT_SUPPORTED, 535 kernel_gsp.c:2468-2478); how NVIDIA's vGPU host driver prepares this memory is not public")
         }

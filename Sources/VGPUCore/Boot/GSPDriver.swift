@@ -3,14 +3,16 @@
 /// docs/boot-planning.md has the table of differences, each with its file and line.
 public enum GSPDriver: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
     /// NVIDIA's driver (open-gpu-kernel-modules): FRTS as the chip's HAL says (none on GA100, which
-    /// runs no FWSEC-FRTS); the AD10x scrubber ucode is built into the driver.
+    /// runs no FWSEC-FRTS); the AD10x scrubber ucode is built into the driver, which runs it.
     case nvidia
     /// nouveau: FRTS is 1 MiB, and FWSEC-FRTS runs, on every chip (`tu102_gsp_oneinit`, which GA100
-    /// shares); the scrubber must come as a firmware file, `nvidia/<chip>/gsp/scrubber-<release>.bin`.
+    /// shares); no code of nouveau runs the scrubber: NVIDIA's firmware extraction for nouveau writes
+    /// `scrubber-<release>.bin` with the comment "Not currently used by Nouveau"
+    /// (open-gpu-kernel-modules `nouveau/extract-firmware-nouveau.py`, 570.144 line 494, 580.142 line 772).
     case nouveau
-    /// nova-core: FRTS is 1 MiB on every chip (`FbLayout::new` in drivers/gpu/nova-core/fb.rs); for the
-    /// scrubber no code was found in what we read, so a plan that needs it is treated as nouveau's
-    /// (it must come from a firmware file).
+    /// nova-core: FRTS is 1 MiB on every chip (`FbLayout::new` in drivers/gpu/nova-core/fb.rs); no
+    /// code that runs the scrubber was found in what we read (its vGPU support covers Blackwell GB20x,
+    /// which has none).
     case novaCore = "nova-core"
 
     /// Whose rules boot a GPU bound to the kernel driver `name` (sysfs `driver` link): nouveau's and
@@ -26,6 +28,10 @@ public enum GSPDriver: String, Sendable, Codable, CaseIterable, CustomStringConv
 
     /// The name, as on the command line.
     public var description: String { rawValue }
+
+    /// Whether this driver runs the AD10x scrubber before booter_load: NVIDIA's, from its own binary;
+    /// no other driver has the code (the file linux-firmware ships from 570 waits for one that does).
+    public var runsScrubber: Bool { self == .nvidia }
 
     /// The FRTS size this driver reserves on a chip whose NVIDIA HAL says `nvidiaSize`.
     public func frtsSize(nvidiaSize: UInt64) -> UInt64 {

@@ -94,9 +94,9 @@ public struct GSPHeapPlan: Sendable, Equatable, Codable {
     /// True when the scrubber must run before booter_load: `fbSize - gspFwRsvdStart` exceeds the
     /// pre-scrubbed size (known once the layout is; set by the boot planner).
     public var requiresScrubber: Bool
-    /// Where the scrubber that must run comes from, set with `requiresScrubber` when one is at hand:
-    /// `built into NVIDIA's driver`, or the firmware file nouveau and nova-core load
-    /// (`nvidia/ad102/gsp/scrubber-570.144.bin`). Nil when none runs or none is available.
+    /// Where the scrubber that must run comes from, set with `requiresScrubber` when the driver runs it:
+    /// built into NVIDIA's driver, with the file linux-firmware ships it as
+    /// (`nvidia/ad102/gsp/scrubber-570.144.bin`). Nil when none runs or the driver cannot run it.
     public var scrubber: String?
     /// The formula's terms, in order, for display (`os carveout 20 MiB`, ...).
     public let terms: [String]
