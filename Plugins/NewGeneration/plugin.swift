@@ -72,7 +72,7 @@ enum Templates {
         ///
         /// Scaffolded by the new-generation plugin. Each TODO is a fact to take from public sources
         /// (GSP-FACTS, nouveau, nova-core, pci.ids); the conformance suite checks them.
-        public struct \(name)Module: ArchitectureModule {
+        public struct \(name)Module: GenerationModule {
             /// The dies and the ids NV_PMC_BOOT_42 reports for them, by name.
         \(chips.map { "    public static let \($0.name.lowercased()) = Chip(name: \"\($0.name)\", id: ChipID(rawValue: \($0.id)))" }.joined(separator: "\n"))
             /// All of them, in id order.
@@ -82,16 +82,13 @@ enum Templates {
             public static let deviceIDRanges: [DeviceIDRange] = []
 
             public let name = "\(lower)"
-            public var chips: [Chip] { Self.chips }
-            public var deviceIDRanges: [DeviceIDRange] { Self.deviceIDRanges }
-            public let firmwareManifest: FirmwareManifest
-            public let defaultRelease: FirmwareRelease
+            /// firmware-manifests/\(lower).json and the catalogues in vgpu-types/.
+            public let data: ModuleData
 
-            /// Loads the module with its embedded manifest (firmware-manifests/\(lower).json).
+            /// Loads the module with its embedded manifest and catalogues.
             public init() throws(ManifestError) {
-                let data = try ModuleData.load(module: "\(lower)", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
-                                               typeFiles: EmbeddedVGPUTypes.files)
-                (firmwareManifest, defaultRelease) = (data.manifest, data.defaultRelease)
+                data = try ModuleData.load(module: "\(lower)", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
+                                           typeFiles: EmbeddedVGPUTypes.files)
             }
         }
 

@@ -17,4 +17,4 @@ extension AdaModule {
 }
 
 /// The Ada boards' vGPU types, looked up in the embedded catalogues.
-extension AdaModule: VGPUTypeProviding, EmbeddedCatalogueHolding {}
+extension AdaModule: VGPUTypeProviding {}

@@ -4,7 +4,7 @@ import VGPUCore
 ///
 /// Ada boots like GA102 (booter path, LIBOS3, the `_ad10x` signature in the GA10x-family GSP image);
 /// its chips, PCI id blocks and firmware manifest live here and nowhere else.
-public struct AdaModule: ArchitectureModule {
+public struct AdaModule: GenerationModule {
     /// The AD10x dies with the ids `NV_PMC_BOOT_42` reports (GSP-FACTS section 1), by name, as
     /// nova-core's `Chipset`.
     public static let ad102 = Chip(name: "AD102", id: ChipID(rawValue: 0x192))
@@ -27,24 +27,16 @@ public struct AdaModule: ArchitectureModule {
 
     /// `ada`.
     public let name = "ada"
-    /// AD102...AD107.
-    public var chips: [Chip] { Self.chips }
-    /// The id blocks above.
-    public var deviceIDRanges: [DeviceIDRange] { Self.deviceIDRanges }
-    /// The manifest embedded from firmware-manifests/ada.json.
-    public let firmwareManifest: FirmwareManifest
-    /// 535.113.01, the release in linux-firmware that nouveau loads.
-    public let defaultRelease: FirmwareRelease
-    /// The vGPU type catalogues of the Ada boards that support vGPU (Sources/VGPUAda/vgpu-types), decoded on use.
-    public let embeddedCatalogues: EmbeddedCatalogues
+    /// firmware-manifests/ada.json (default release 535.113.01, the linux-firmware release every kernel
+    /// with GSP support loads) and the catalogues of the Ada boards that support vGPU (vgpu-types/).
+    public let data: ModuleData
 
     /// Loads the module with its embedded manifest.
     ///
     /// - Throws: `ManifestError` if the embedded manifest does not validate (a build defect; the
     ///   module's tests load it, so this cannot ship unnoticed).
     public init() throws(ManifestError) {
-        let data = try ModuleData.load(module: "ada", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
-                                       typeFiles: EmbeddedVGPUTypes.files, defaultRelease: "535.113.01")
-        (firmwareManifest, defaultRelease, embeddedCatalogues) = (data.manifest, data.defaultRelease, data.catalogues)
+        data = try ModuleData.load(module: "ada", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
+                                   typeFiles: EmbeddedVGPUTypes.files, defaultRelease: "535.113.01")
     }
 }

@@ -8,7 +8,7 @@ import VGPUHAL
 /// and nouveau, PCI id blocks checked against pci.ids, heap families from nouveau's r535 code, engines
 /// from nouveau's chip table. Two families: GA100 boots the TU10x-family LIBOS2 image with its own
 /// `.fwsignature_ga100`; GA10x boots GA102's LIBOS3 image with `.fwsignature_ga10x`.
-public struct AmpereModule: ArchitectureModule {
+public struct AmpereModule: GenerationModule {
     /// The dies and the ids NV_PMC_BOOT_42 reports for them, by name, as nova-core's `Chipset`.
     public static let ga100 = Chip(name: "GA100", id: ChipID(rawValue: 0x170))
     public static let ga102 = Chip(name: "GA102", id: ChipID(rawValue: 0x172))
@@ -30,26 +30,22 @@ public struct AmpereModule: ArchitectureModule {
         DeviceIDRange(0x2580...0x25ff, ga107),
     ]
 
+    /// `ampere`.
     public let name = "ampere"
-    public var chips: [Chip] { Self.chips }
-    public var deviceIDRanges: [DeviceIDRange] { Self.deviceIDRanges }
-    public let firmwareManifest: FirmwareManifest
-    public let defaultRelease: FirmwareRelease
-    /// A40 and A10 (Sources/VGPUAmpere/vgpu-types), decoded on use.
-    public let embeddedCatalogues: EmbeddedCatalogues
+    /// firmware-manifests/ampere.json (default release 535.113.01) and the A40 and A10 catalogues.
+    public let data: ModuleData
 
     /// Loads the module with its embedded manifest (Sources/VGPUAmpere/firmware-manifests/) and catalogues.
     public init() throws(ManifestError) {
-        let data = try ModuleData.load(module: "ampere", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
-                                       typeFiles: EmbeddedVGPUTypes.files, defaultRelease: "535.113.01")
-        (firmwareManifest, defaultRelease, embeddedCatalogues) = (data.manifest, data.defaultRelease, data.catalogues)
+        data = try ModuleData.load(module: "ampere", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
+                                   typeFiles: EmbeddedVGPUTypes.files, defaultRelease: "535.113.01")
     }
 
     /// GA100 is the one LIBOS2 (TU10x-family) chip of the generation.
     static func isGA100(_ chip: Chip) -> Bool { chip == ga100 }
 }
 
-extension AmpereModule: VGPUTypeProviding, EmbeddedCatalogueHolding, BoardCatalog {
+extension AmpereModule: VGPUTypeProviding, BoardCatalog {
     /// GA100 and GA10x boot through the booter on SEC2, as TU102 introduced (nouveau's ga100 and ga102
     /// GSP ops use tu102's boot).
     public func bootHAL(for chip: Chip) -> (any GSPBootHAL)? {

@@ -9,7 +9,7 @@ import VGPUHAL
 /// `.fwsignature_tu10x` or `_tu11x`. It hosts vGPU as time-sliced mediated devices on the physical
 /// function, not on SR-IOV virtual functions: a T4 has an SR-IOV capability whose VF device id is 0,
 /// which is normal here (`vgpuInterface`).
-public struct TuringModule: ArchitectureModule {
+public struct TuringModule: GenerationModule {
     /// The dies and the ids NV_PMC_BOOT_42 reports for them, by name, as nova-core's `Chipset`.
     public static let tu102 = Chip(name: "TU102", id: ChipID(rawValue: 0x162))
     public static let tu104 = Chip(name: "TU104", id: ChipID(rawValue: 0x164))
@@ -32,27 +32,19 @@ public struct TuringModule: ArchitectureModule {
 
     /// `turing`.
     public let name = "turing"
-    /// TU102...TU117.
-    public var chips: [Chip] { Self.chips }
-    /// The id blocks above.
-    public var deviceIDRanges: [DeviceIDRange] { Self.deviceIDRanges }
-    /// The manifest embedded from firmware-manifests/turing.json.
-    public let firmwareManifest: FirmwareManifest
-    /// 535.113.01, the release in linux-firmware that nouveau loads on every kernel with GSP support.
-    public let defaultRelease: FirmwareRelease
-    /// The T4's vGPU types (Sources/VGPUTuring/vgpu-types), decoded on use.
-    public let embeddedCatalogues: EmbeddedCatalogues
+    /// firmware-manifests/turing.json (default release 535.113.01, the linux-firmware release every
+    /// kernel with GSP support loads) and the T4's catalogue (vgpu-types/).
+    public let data: ModuleData
 
-    /// Loads the module with its embedded manifest (firmware-manifests/turing.json) and catalogues.
+    /// Loads the module with its embedded manifest and catalogues.
     public init() throws(ManifestError) {
-        let data = try ModuleData.load(module: "turing", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
-                                       typeFiles: EmbeddedVGPUTypes.files, defaultRelease: "535.113.01")
-        (firmwareManifest, defaultRelease, embeddedCatalogues) = (data.manifest, data.defaultRelease, data.catalogues)
+        data = try ModuleData.load(module: "turing", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
+                                   typeFiles: EmbeddedVGPUTypes.files, defaultRelease: "535.113.01")
     }
 }
 
 // What every module must answer (ArchitectureModule requires it; conformance checks it).
-extension TuringModule: VGPUTypeProviding, EmbeddedCatalogueHolding, BoardCatalog {
+extension TuringModule: VGPUTypeProviding, BoardCatalog {
     /// TU102's LIBOS2 numbers for every chip (nouveau's tu102 and tu116 GSP use r535_rm_tu102 and
     /// r570_rm_tu102), with TU102's 256 MiB pre-scrubbed top of FB and 1 MiB FRTS, no scrubber ucode.
     public func heapParameters(for chip: Chip, release: FirmwareRelease) -> GSPHeapParameters? {
