@@ -14,6 +14,16 @@ Nothing here comes from VGPUKit's Swift code:
   (per tag: every object-like NV2080_ENGINE_TYPE_* macro of class/cl2080_notification.h) come from compiling
   the tag's whole src/common + src/nvidia tree with the include paths and defines of its own
   src/nvidia/Makefile, nothing stubbed, and reading the values back from the object file;
+- `bootload` (per tag) comes from the same whole-tree compile of ctrl/ctrl2080/ctrl2080vgpumgrinternal.h: for
+  NV2080_CTRL_CMD_VGPU_MGR_INTERNAL_BOOTLOAD_GSP_VGPU_PLUGIN_TASK, ..._SHUTDOWN_GSP_VGPU_PLUGIN_TASK and
+  ..._VGPU_PLUGIN_CLEANUP (each where the tag defines it): the command value, and of its params struct the
+  sizeof, the members in declaration order (read from the header's text) with offsetof, sizeof and, for
+  arrays, the element count; `macros` holds NV2080_GPU_MAX_ENGINES, NV2080_CTRL_MAX_VMMU_SEGMENTS and
+  NV2080_ENGINE_TYPE_LAST as compiled. The script stops unless chidOffset has NV2080_GPU_MAX_ENGINES ==
+  NV2080_ENGINE_TYPE_LAST entries (the same LAST as `engineTypes`), the guest FB lists
+  NV2080_CTRL_MAX_VMMU_SEGMENTS, and the members lie in order without overlap inside sizeof. Its citations
+  (the #define of each command and bound, each typedef's line, checked like the others) are kept in
+  `bootload` itself, so the top-level `citations` stay as they were;
 - heap constants come from compiling gsp_fw_heap.h (with an empty rmconfig.h: the shipped, non-BULLSEYE
   branch) and printing its macros;
 - per-chip HAL values (layout function, FRTS size, pre-scrubbed size, scrubber ucode and SEC2's secure-scrub
@@ -401,6 +411,94 @@ def engine_types(tag, workdir):
     return dict(zip(names, values))
 
 
+VGPUMGR_H = "src/common/sdk/nvidia/inc/ctrl/ctrl2080/ctrl2080vgpumgrinternal.h"
+# The GSP vGPU plugin task's controls: (key, command macro, params struct); each is taken where the tag defines it.
+PLUGIN_TASK_CONTROLS = [
+    ("bootload", "NV2080_CTRL_CMD_VGPU_MGR_INTERNAL_BOOTLOAD_GSP_VGPU_PLUGIN_TASK",
+     "NV2080_CTRL_VGPU_MGR_INTERNAL_BOOTLOAD_GSP_VGPU_PLUGIN_TASK_PARAMS"),
+    ("shutdown", "NV2080_CTRL_CMD_VGPU_MGR_INTERNAL_SHUTDOWN_GSP_VGPU_PLUGIN_TASK",
+     "NV2080_CTRL_VGPU_MGR_INTERNAL_SHUTDOWN_GSP_VGPU_PLUGIN_TASK_PARAMS"),
+    ("cleanup", "NV2080_CTRL_CMD_VGPU_MGR_INTERNAL_VGPU_PLUGIN_CLEANUP",
+     "NV2080_CTRL_VGPU_MGR_INTERNAL_VGPU_PLUGIN_CLEANUP_PARAMS"),
+]
+# The array bounds of the bootload parameters, and the engine count NVIDIA says NV2080_GPU_MAX_ENGINES must match.
+BOOTLOAD_MACROS = ["NV2080_GPU_MAX_ENGINES", "NV2080_CTRL_MAX_VMMU_SEGMENTS", "NV2080_ENGINE_TYPE_LAST"]
+
+
+def line_of(tag, path, pattern):
+    """'tag path:line' of the first line matching `pattern` (a regex), checked by `cite`."""
+    lines = show(tag, path).split("\n")
+    n = next(i + 1 for i, l in enumerate(lines) if re.search(pattern, l))
+    return cite(tag, path, n, lines[n - 1].strip())
+
+
+def ctrl_members(tag, params):
+    """[(member, array bound or None)] of `typedef struct params { ... } params;` in ctrl2080vgpumgrinternal.h, in
+    declaration order (NV_DECLARE_ALIGNED(type name, n) unwrapped); stops on a declaration it cannot read."""
+    m = re.search(r"typedef\s+struct\s+" + params + r"\s*\{(.*?)\}\s*" + params + r"\s*;", show(tag, VGPUMGR_H), re.S)
+    body = re.sub(r"//[^\n]*|/\*.*?\*/", "", m.group(1), flags=re.S)
+    members = []
+    for decl in (d.strip() for d in body.split(";")):
+        if not decl:
+            continue
+        aligned = re.fullmatch(r"NV_DECLARE_ALIGNED\s*\((.*),\s*\d+\s*\)", decl, re.S)
+        decl = aligned.group(1).strip() if aligned else decl
+        d = re.fullmatch(r"(?:NvU8|NvU16|NvU32|NvU64|NvBool|NvS32|NvS64|NvHandle)\s+(\w+)\s*(?:\[\s*(\w+)\s*\])?", decl)
+        if not d:
+            sys.exit(f"{tag} {VGPUMGR_H}: cannot read the member declaration {decl!r} of {params}")
+        members.append((d.group(1), d.group(2)))
+    return members
+
+
+def plugin_task_controls(tag, workdir):
+    """The GSP vGPU plugin task's controls at `tag`: command numbers, and sizeof / offsetof / sizeof / element
+    count of every member of their params, from ctrl2080vgpumgrinternal.h compiled with the tag's whole tree and
+    Makefile flags (LP64 like GSP-RM's RISC-V; NV_DECLARE_ALIGNED as nvtypes.h defines it)."""
+    text = show(tag, VGPUMGR_H)
+    present = [c for c in PLUGIN_TASK_CONTROLS if re.search(r"^#define " + c[1] + r"\s", text, re.M)]
+    if not present or present[0][0] != "bootload":
+        sys.exit(f"{tag} {VGPUMGR_H}: no {PLUGIN_TASK_CONTROLS[0][1]}")
+    exprs, plan = list(BOOTLOAD_MACROS), []
+    for key, command, params in present:
+        members = ctrl_members(tag, params)
+        plan.append((key, command, params, members))
+        exprs += [command, f"sizeof({params})"]
+        for name, bound in members:
+            exprs += [f"__builtin_offsetof({params}, {name})", f"sizeof((({params} *)0)->{name})"]
+            if bound:
+                exprs.append(f"sizeof((({params} *)0)->{name}) / sizeof((({params} *)0)->{name}[0])")
+    values = iter(compiled_values(tag, workdir, '#include "class/cl2080.h"\n#include "ctrl/ctrl2080/ctrl2080vgpumgrinternal.h"', exprs))
+    macros = {m: next(values) for m in BOOTLOAD_MACROS}
+    out = {"macros": macros, "citations": [line_of(tag, VGPUMGR_H, r"^#define " + m + r"\s") for m in BOOTLOAD_MACROS[:2]]
+           + [line_of(tag, ENGINE_H, r"^\s*#\s*define\s+NV2080_ENGINE_TYPE_LAST\s"), f"{tag} src/nvidia/Makefile (CFLAGS)"]}
+    for key, command, params, members in plan:
+        entry = {"command": command, "value": next(values), "params": params, "sizeof": next(values),
+                 "members": [name for name, _ in members], "offsets": {}, "sizes": {}, "counts": {},
+                 "citations": [line_of(tag, VGPUMGR_H, r"^#define " + command + r"\s"),
+                               line_of(tag, VGPUMGR_H, r"^typedef struct " + params + r"\s*\{")]}
+        end = 0
+        for name, bound in members:
+            entry["offsets"][name], entry["sizes"][name] = next(values), next(values)
+            if bound:
+                entry["counts"][name] = next(values)
+            if entry["offsets"][name] < end:                # declaration order, no overlap
+                sys.exit(f"{tag} {params}: {name} at {entry['offsets'][name]} overlaps the member before it")
+            end = entry["offsets"][name] + entry["sizes"][name]
+        if end > entry["sizeof"]:
+            sys.exit(f"{tag} {params}: members end at {end}, sizeof is {entry['sizeof']}")
+        out[key] = entry
+    b = out["bootload"]
+    # chidOffset has one entry per NV2080 engine type ("Must match NV2080_ENGINE_TYPE_LAST from cl2080.h"), the
+    # guest FB lists one per VMMU segment: stop if NVIDIA's headers ever disagree with that.
+    if not b["counts"]["chidOffset"] == macros["NV2080_GPU_MAX_ENGINES"] == macros["NV2080_ENGINE_TYPE_LAST"]:
+        sys.exit(f"{tag}: chidOffset has {b['counts']['chidOffset']} entries, NV2080_GPU_MAX_ENGINES {macros['NV2080_GPU_MAX_ENGINES']}, "
+                 f"NV2080_ENGINE_TYPE_LAST {macros['NV2080_ENGINE_TYPE_LAST']}")
+    for name in ("guestFbPhysAddrList", "guestFbLengthList"):
+        if b["counts"][name] != macros["NV2080_CTRL_MAX_VMMU_SEGMENTS"]:
+            sys.exit(f"{tag}: {name} has {b['counts'][name]} entries, NV2080_CTRL_MAX_VMMU_SEGMENTS {macros['NV2080_CTRL_MAX_VMMU_SEGMENTS']}")
+    return out
+
+
 def citations_570():
     """The 570.144 rules that differ from 535.113.01 (and those that stayed), line by line."""
     c = {}
@@ -600,13 +698,18 @@ def main():
         for tag in TAGS:
             doc["systemInfo"][tag] = system_info(tag, work)
             doc["engineTypes"][tag] = engine_types(tag, work)
+        # The vGPU plugin task's controls, per tag, from the same trees (their citations stay in `bootload`).
+        doc["bootload"] = {tag: plugin_task_controls(tag, work) for tag in TAGS}
+        for tag in TAGS:
+            if doc["bootload"][tag]["macros"]["NV2080_ENGINE_TYPE_LAST"] != doc["engineTypes"][tag]["NV2080_ENGINE_TYPE_LAST"]:
+                sys.exit(f"{tag}: NV2080_ENGINE_TYPE_LAST differs between the two compiles")
     doc["citations"]["systemInfo"] = [f"{tag} {STATIC_H}:{show(tag, STATIC_H).split(chr(10)).index('typedef struct GspSystemInfo') + 1}"
                                       for tag in TAGS] + [f"{tag} src/nvidia/Makefile (CFLAGS)" for tag in TAGS]
     doc["citations"]["engineTypes"] = [f"{tag} {ENGINE_H}" for tag in TAGS]
     with open(args.out, "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
         f.write("\n")
-    print(f"{len(doc['heap'])} heap entries, {len(doc['layouts'])} layouts, structs, systemInfo and engineTypes at {len(TAGS)} tags -> {args.out}")
+    print(f"{len(doc['heap'])} heap entries, {len(doc['layouts'])} layouts, structs, systemInfo, engineTypes and bootload at {len(TAGS)} tags -> {args.out}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ struct SimulatedBootloadDecoder {
     private typealias Member = (name: String, size: Int, count: Int)
 
     /// The struct's members in declaration order (ctrl2080vgpumgrinternal.h).
-    private static func members(engines: Int, r570: Bool) -> [Member] {
+    private static func members(engines: Int, kernelLog: Bool, migHeap: Bool) -> [Member] {
         var m: [Member] = [("dbdf", 4, 1), ("gfid", 4, 1), ("vgpuType", 4, 1), ("vmPid", 4, 1), ("swizzId", 4, 1),
                            ("numChannels", 4, 1), ("numPluginChannels", 4, 1), ("chidOffset", 4, engines),
                            ("bDisableDefaultSmcExecPartRestore", 1, 1), ("numGuestFbSegments", 4, 1),
@@ -21,9 +21,8 @@ struct SimulatedBootloadDecoder {
                            ("pluginHeapMemoryPhysAddr", 8, 1), ("pluginHeapMemoryLength", 8, 1), ("ctrlBuffOffset", 8, 1),
                            ("initTaskLogBuffOffset", 8, 1), ("initTaskLogBuffSize", 8, 1),
                            ("vgpuTaskLogBuffOffset", 8, 1), ("vgpuTaskLogBuffSize", 8, 1)]
-        if r570 {
-            m += [("kernelLogBuffOffset", 8, 1), ("kernelLogBuffSize", 8, 1), ("migRmHeapMemoryPhysAddr", 8, 1), ("migRmHeapMemoryLength", 8, 1)]
-        }
+        if kernelLog { m += [("kernelLogBuffOffset", 8, 1), ("kernelLogBuffSize", 8, 1)] }
+        if migHeap { m += [("migRmHeapMemoryPhysAddr", 8, 1), ("migRmHeapMemoryLength", 8, 1)] }
         return m + [("bDeviceProfilingEnabled", 1, 1)]
     }
 
@@ -31,7 +30,9 @@ struct SimulatedBootloadDecoder {
         let engines = Int(numbering.last)
         var offsets: [String: Int] = [:]
         var at = 0, largest = 1
-        for member in Self.members(engines: engines, r570: numbering == .r570) {
+        // The kernel log came with 570, the MIG RM heap with 545 (ctrl2080vgpumgrinternal.h at each tag).
+        let kernelLog = numbering == .r570, migHeap = numbering != .r535
+        for member in Self.members(engines: engines, kernelLog: kernelLog, migHeap: migHeap) {
             at = (at + member.size - 1) / member.size * member.size
             offsets[member.name] = at
             at += member.size * member.count
@@ -69,9 +70,11 @@ struct SimulatedBootloadDecoder {
             controlBufferOffset: u64("ctrlBuffOffset"), initTaskLogOffset: u64("initTaskLogBuffOffset"),
             initTaskLogSize: u64("initTaskLogBuffSize"), vgpuTaskLogOffset: u64("vgpuTaskLogBuffOffset"),
             vgpuTaskLogSize: u64("vgpuTaskLogBuffSize"), deviceProfilingEnabled: profiling)
-        if numbering == .r570 {
+        if kernelLog {
             p.kernelLogOffset = u64("kernelLogBuffOffset")
             p.kernelLogSize = u64("kernelLogBuffSize")
+        }
+        if migHeap {
             p.migRMHeapAddress = u64("migRmHeapMemoryPhysAddr")
             p.migRMHeapLength = u64("migRmHeapMemoryLength")
         }

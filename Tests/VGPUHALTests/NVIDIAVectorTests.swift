@@ -45,12 +45,23 @@ struct NVIDIAVectorTests {
         let systemInfo: [String: SystemInfo]
         /// Every NV2080_ENGINE_TYPE_* macro per tag, compiled.
         let engineTypes: [String: [String: UInt64]]
+        /// The vGPU plugin-task controls per tag, compiled.
+        struct Control: Decodable {
+            let value: UInt32
+            let sizeof: Int
+            let offsets: [String: Int]
+            let counts: [String: Int]?
+        }
+        struct Controls: Decodable {
+            let bootload, shutdown, cleanup: Control
+        }
+        let bootload: [String: Controls]
     }
 
     static let vectors: Vectors = {
         let url = RealFirmware.packageRoot.appendingPathComponent("Tests/Fixtures/nvidia-vectors.json")
         guard let data = try? Data(contentsOf: url), let v = try? JSONDecoder().decode(Vectors.self, from: data) else {
-            return Vectors(structs: [:], heap: [], layouts: [], systemInfo: [:], engineTypes: [:])
+            return Vectors(structs: [:], heap: [], layouts: [], systemInfo: [:], engineTypes: [:], bootload: [:])
         }
         return v
     }()
@@ -154,8 +165,7 @@ struct NVIDIAVectorTests {
     }
 
     /// Every engine type this package numbers is NVIDIA's macro of that name at every tag, and LAST is
-    /// NVIDIA's where the numbering is modelled (535, 570, 580). 545 and 550 added reserved placeholders
-    /// only (LAST 0x3f, 0x40) and no engine: the r535 numbering names every engine they have.
+    /// NVIDIA's LAST there.
     @Test(arguments: ["535.113.01", "545.29.06", "550.163.01", "570.144", "580.142"])
     func engineTypesPerTag(tag: String) throws {
         let macros = try #require(Self.vectors.engineTypes[tag])
@@ -174,11 +184,43 @@ struct NVIDIAVectorTests {
             }
         }
         #expect(compared >= 39)
-        let last = try #require(macros["NV2080_ENGINE_TYPE_LAST"])
-        if ["545.29.06", "550.163.01"].contains(tag) {
-            #expect(UInt64(numbering.last) < last)
-        } else {
-            #expect(UInt64(numbering.last) == last, "\(tag)")
+        #expect(UInt64(numbering.last) == macros["NV2080_ENGINE_TYPE_LAST"], "\(tag)")
+    }
+
+    /// The bootload control's params as NVIDIA compiles them at every tag: size, every member's offset
+    /// and the chidOffset count; the encoder writes each value there. The shutdown and cleanup controls
+    /// are `{gfid}` at every tag.
+    @Test(arguments: ["535.113.01", "545.29.06", "550.163.01", "570.144", "580.142"])
+    func bootloadLayoutPerTag(tag: String) throws {
+        let nvidia = try #require(Self.vectors.bootload[tag])
+        let layout = VGPUBootloadParameters.Layout.of(NV2080Engine.Numbering.of(try #require(FirmwareRelease(tag))))
+        let b = nvidia.bootload
+        #expect(b.value == VGPUBootloadParameters.command && b.sizeof == layout.size && b.counts?["chidOffset"] == layout.engineCount, "\(tag)")
+        var ours: [String: Int] = ["chidOffset": layout.channelOffsets, "bDisableDefaultSmcExecPartRestore": layout.disableSMCRestore,
+                                   "numGuestFbSegments": layout.numGuestFBSegments, "guestFbPhysAddrList": layout.guestFBAddresses,
+                                   "guestFbLengthList": layout.guestFBLengths, "pluginHeapMemoryPhysAddr": layout.pluginHeapAddress,
+                                   "pluginHeapMemoryLength": layout.pluginHeapLength, "ctrlBuffOffset": layout.controlBuffer,
+                                   "initTaskLogBuffOffset": layout.initTaskLogOffset, "initTaskLogBuffSize": layout.initTaskLogSize,
+                                   "vgpuTaskLogBuffOffset": layout.vgpuTaskLogOffset, "vgpuTaskLogBuffSize": layout.vgpuTaskLogSize,
+                                   "bDeviceProfilingEnabled": layout.deviceProfiling,
+                                   "dbdf": 0, "gfid": 4, "vgpuType": 8, "vmPid": 12, "swizzId": 16, "numChannels": 20, "numPluginChannels": 24]
+        if let k = layout.kernelLog { (ours["kernelLogBuffOffset"], ours["kernelLogBuffSize"]) = (k.offset, k.size) }
+        if let m = layout.migRMHeap { (ours["migRmHeapMemoryPhysAddr"], ours["migRmHeapMemoryLength"]) = (m.address, m.length) }
+        #expect(ours == b.offsets, "\(tag)")
+        // The encoder puts a value at each of NVIDIA's offsets.
+        var p = VGPUBootloadParameters(dbdf: 0x4100_04, gfid: 1, vgpuType: 1153, numChannels: 64, channelOffsets: Array(repeating: 0, count: layout.engineCount),
+                                       guestFramebuffer: [.init(address: 0x1_0000_0000, length: 0x3000_0000)], pluginHeapAddress: 0xbd00_0000,
+                                       pluginHeapLength: 0x200_0000, initTaskLogOffset: 0x1111, initTaskLogSize: 0x2222,
+                                       vgpuTaskLogOffset: 0x3333, vgpuTaskLogSize: 0x4444, deviceProfilingEnabled: true)
+        p.migRMHeapAddress = 0x5555
+        let bytes = try p.encode(layout)
+        func u64(_ name: String) throws -> UInt64 {
+            let at = try #require(b.offsets[name])
+            return (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[at + $1]) << (8 * UInt64($1)) }
         }
+        #expect(try u64("vgpuTaskLogBuffSize") == 0x4444 && bytes[try #require(b.offsets["bDeviceProfilingEnabled"])] == 1, "\(tag)")
+        if b.offsets["migRmHeapMemoryPhysAddr"] != nil { #expect(try u64("migRmHeapMemoryPhysAddr") == 0x5555, "\(tag)") }
+        for control in [nvidia.shutdown, nvidia.cleanup] { #expect(control.sizeof == 4 && control.offsets == ["gfid": 0]) }
+        #expect(nvidia.shutdown.value == VGPUPluginTaskControl.shutdown && nvidia.cleanup.value == VGPUPluginTaskControl.cleanup)
     }
 }

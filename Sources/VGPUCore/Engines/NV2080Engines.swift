@@ -6,13 +6,30 @@ public enum NV2080Engine {
         case gr, copy, nvdec, nvenc, sec2, nvjpeg, ofa, compDecompCopy = "comp-decomp-copy"
     }
 
-    /// The numbering generation of a release: 535 (LAST 0x3e) or 570 (LAST 0x54).
-    public enum Numbering: String, Sendable, Codable {
-        case r535, r570
-        /// The numbering a release uses.
-        public static func of(_ release: FirmwareRelease) -> Numbering { release.major >= 570 ? .r570 : .r535 }
+    /// The numbering of a release branch, as NVIDIA's `cl2080_notification.h` has it at each tag
+    /// (Tests/Fixtures/nvidia-vectors.json, `engineTypes`): no engine ever changed its number; 545 and 550
+    /// added reserved placeholders only (LAST 0x3f, 0x40), and 570 COPY10-19, OFA1, NVENC3 and the
+    /// COMP_DECOMP_COPY engines (LAST 0x54). LAST sizes the per-engine arrays of the vGPU controls.
+    public enum Numbering: String, Sendable, Codable, CaseIterable {
+        case r535, r545, r550, r570
+        /// The numbering a release uses (branches between the tags read take the older tag's).
+        public static func of(_ release: FirmwareRelease) -> Numbering {
+            switch release.major {
+            case 570...: .r570
+            case 550..<570: .r550
+            case 545..<550: .r545
+            default: .r535
+            }
+        }
         /// NV2080_ENGINE_TYPE_LAST: one past the largest type.
-        public var last: UInt32 { self == .r535 ? 0x3e : 0x54 }
+        public var last: UInt32 {
+            switch self {
+            case .r535: 0x3e
+            case .r545: 0x3f
+            case .r550: 0x40
+            case .r570: 0x54
+            }
+        }
     }
 
     /// The NV2080 type of `kind` instance `instance`, or nil when the numbering has no such engine.

@@ -3,9 +3,10 @@
 /// an excerpt of NVIDIA's ctrl2080vgpumgrinternal.h).
 ///
 /// The struct has one `chidOffset` entry per NV2080 engine type, so its layout depends on the release's
-/// numbering: `Layout.r535` (LAST 0x3e, 6496 bytes) and `Layout.r570` (LAST 0x54, 6616 bytes, with the
-/// kernel-log and MIG-heap fields 570 added). Offsets are explicit, as gcc lays the C struct out on
-/// x86-64 (NvBool one byte, u64 members 8-aligned).
+/// numbering: `Layout.r535` (LAST 0x3e, 6496 bytes), `.r545` (0x3f, with the MIG-heap fields 545 added,
+/// 6512), `.r550` (0x40, 6520) and `.r570` (0x54, with the kernel-log fields too, 6616); NVIDIA's compiled
+/// struct at each tag is in Tests/Fixtures/nvidia-vectors.json (`bootload`). Offsets are explicit, as gcc
+/// lays the C struct out on x86-64 (NvBool one byte, u64 members 8-aligned).
 public struct VGPUBootloadParameters: Sendable, Equatable, Codable {
     /// The control's command number.
     public static let command: UInt32 = 0x2080_4001
@@ -57,21 +58,32 @@ public struct VGPUBootloadParameters: Sendable, Equatable, Codable {
         public let disableSMCRestore: Int, numGuestFBSegments: Int, guestFBAddresses: Int, guestFBLengths: Int
         public let pluginHeapAddress: Int, pluginHeapLength: Int, controlBuffer: Int
         public let initTaskLogOffset: Int, initTaskLogSize: Int, vgpuTaskLogOffset: Int, vgpuTaskLogSize: Int
-        /// 570's additions; nil at 535.
+        /// The kernel log (570 on) and the MIG RM heap (545 on); nil where the release has none.
         public let kernelLog: (offset: Int, size: Int)?, migRMHeap: (address: Int, length: Int)?
         public let deviceProfiling: Int
         /// sizeof: the struct is 8-aligned.
         public let size: Int
 
         /// The layout for an engine numbering.
-        public static func of(_ numbering: NV2080Engine.Numbering) -> Layout { numbering == .r535 ? .r535 : .r570 }
+        public static func of(_ numbering: NV2080Engine.Numbering) -> Layout {
+            switch numbering {
+            case .r535: .r535
+            case .r545: .r545
+            case .r550: .r550
+            case .r570: .r570
+            }
+        }
 
         /// 535: 62 chidOffset entries.
-        public static let r535 = Layout(engines: 0x3e, has570Fields: false)
-        /// 570: 84 chidOffset entries, kernel log and MIG heap.
-        public static let r570 = Layout(engines: 0x54, has570Fields: true)
+        public static let r535 = Layout(engines: 0x3e, kernelLog: false, migHeap: false)
+        /// 545: 63 entries and the MIG RM heap.
+        public static let r545 = Layout(engines: 0x3f, kernelLog: false, migHeap: true)
+        /// 550: 64 entries and the MIG RM heap.
+        public static let r550 = Layout(engines: 0x40, kernelLog: false, migHeap: true)
+        /// 570: 84 entries, the kernel log and the MIG RM heap.
+        public static let r570 = Layout(engines: 0x54, kernelLog: true, migHeap: true)
 
-        private init(engines: Int, has570Fields: Bool) {
+        private init(engines: Int, kernelLog hasKernelLog: Bool, migHeap hasMIGHeap: Bool) {
             engineCount = engines
             disableSMCRestore = 28 + 4 * engines
             numGuestFBSegments = (disableSMCRestore + 1 + 3) / 4 * 4
@@ -85,14 +97,10 @@ public struct VGPUBootloadParameters: Sendable, Equatable, Codable {
             vgpuTaskLogOffset = pluginHeapAddress + 40
             vgpuTaskLogSize = pluginHeapAddress + 48
             var next = pluginHeapAddress + 56
-            if has570Fields {
-                kernelLog = (next, next + 8)
-                migRMHeap = (next + 16, next + 24)
-                next += 32
-            } else {
-                kernelLog = nil
-                migRMHeap = nil
-            }
+            kernelLog = hasKernelLog ? (next, next + 8) : nil
+            if hasKernelLog { next += 16 }
+            migRMHeap = hasMIGHeap ? (next, next + 8) : nil
+            if hasMIGHeap { next += 16 }
             deviceProfiling = next
             size = (next + 1 + 7) / 8 * 8
         }
