@@ -258,7 +258,8 @@ public struct HostProbe {
     private func discover(_ f: PCIFunction, in host: ScannedHost, reader: any SysfsReader, options: Options, selectedVF: String?) -> ProbedGPU {
         var diagnostics = (selectedVF.map { ["-s: " + $0] } ?? []) + f.diagnostics.map(\.description)
         let (owner, identity) = identify(f, devices: host.devices, reader: reader, options: options)
-        let catalogue = f.device.flatMap { id in (owner?.module as? any VGPUTypeProviding)?.catalogue(deviceID: id) }
+        let subsystem = f.subsystemVendor.flatMap { v in f.subsystemDevice.map { PCISubsystem(vendor: v, device: $0) } }
+        let catalogue = f.device.flatMap { id in (owner?.module as? any VGPUTypeProviding)?.catalogue(deviceID: id, subsystem: subsystem) }
         var vfs: [ProbedGPU.VirtualFunction] = []
         for address in f.virtualFunctions {
             guard let vf = host.byAddress[address] else {
@@ -280,7 +281,9 @@ public struct HostProbe {
         let name = f.device.flatMap { host.names?.name(vendor: Self.nvidia, device: $0) } ?? "NVIDIA device \(hex4(f.device))"
         return ProbedGPU(function: f, name: name, owner: owner, identity: identity,
                          driverVersion: f.driver.flatMap(host.driverVersions.version(of:)),
-                         board: f.device.flatMap { id in (owner?.module as? any BoardCatalog)?.board(deviceID: id) },
+                         // A board that shares its device id (Quadro RTX 6000/8000) is named by its catalogue.
+                         board: f.device.flatMap { id in (owner?.module as? any BoardCatalog)?.board(deviceID: id) }
+                             ?? catalogue.map { Board(name: $0.board, framebuffer: UInt64($0.framebufferMiB) * Sizes.MiB) },
                          catalogue: catalogue, sriov: SRIOVState(f, summary: summary), vfs: vfs,
                          vfInfo: summary == nil ? nil : Self.vfInfo(f, owner: owner), diagnostics: diagnostics)
     }

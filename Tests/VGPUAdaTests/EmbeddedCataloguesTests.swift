@@ -24,12 +24,12 @@ struct EmbeddedCataloguesTests {
         #expect(ada.embeddedCatalogues.decodedCount == 0)
         #expect(Set(ada.vgpuBoards) == ["L40", "L40S", "L20", "L4", "RTX 6000 Ada"])
         #expect(ada.embeddedCatalogues.decodedCount == 0)
-        let l40s = try #require(ada.catalogue(deviceID: 0x26b9))
+        let l40s = try #require(ada.catalogue(deviceID: 0x26b9, subsystem: nil))
         #expect(l40s.board == "L40S")
         #expect(ada.embeddedCatalogues.decodedCount == 1)
         #expect(ada.catalogue(board: "l40s") == l40s)  // decoded once, kept
         #expect(ada.embeddedCatalogues.decodedCount == 1)
-        #expect(ada.catalogue(deviceID: 0x1234) == nil)
+        #expect(ada.catalogue(deviceID: 0x1234, subsystem: nil) == nil)
         #expect(ada.vgpuTypeCatalogues.count == 5)
         #expect(ada.embeddedCatalogues.decodedCount == 5)
     }

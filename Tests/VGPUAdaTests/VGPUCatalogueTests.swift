@@ -13,7 +13,7 @@ struct VGPUCatalogueTests {
         #expect(Set(ada.vgpuTypeCatalogues.map(\.board)) == ["L40", "L40S", "L20", "L4", "RTX 6000 Ada"])
         for c in ada.vgpuTypeCatalogues {
             #expect(ada.chip(named: c.chip) != nil)
-            #expect(ada.catalogue(deviceID: UInt16(c.pciDeviceID, radix: 16)!) == c)
+            #expect(ada.catalogue(deviceID: UInt16(c.pciDeviceID, radix: 16)!, subsystem: nil) == c)
         }
         #expect(ada.catalogue(board: "l40s")?.pciDeviceID == "26b9")
         #expect(ada.catalogue(board: "RTX-6000-Ada")?.board == "RTX 6000 Ada")

@@ -37,8 +37,10 @@ public struct ModuleData: Sendable {
             guard let chip = file.fields["chip"], chips.contains(where: { $0.name == chip.uppercased() }) else {
                 throw ManifestError(manifest: file.name, field: "chip", problem: "\(file.fields["chip"] ?? "(none)") is not a chip of module \(module)")
             }
-            if entries.contains(where: { $0.deviceID == entry.deviceID }) {
-                throw ManifestError(manifest: file.name, field: "pciDeviceID", problem: "\(file.fields["pciDeviceID"] ?? "") has another catalogue too")
+            // Boards may share a device id only when each names its subsystem, and the subsystems differ.
+            if let other = entries.first(where: { $0.deviceID == entry.deviceID }), other.subsystem == nil || entry.subsystem == nil || other.subsystem == entry.subsystem {
+                throw ManifestError(manifest: file.name, field: "pciDeviceID",
+                                    problem: "\(file.fields["pciDeviceID"] ?? "") has another catalogue too (boards that share a device id each need a distinct pciSubsystemID)")
             }
             entries.append(entry)
         }
@@ -51,7 +53,13 @@ public struct ModuleData: Sendable {
     static func index(_ file: EmbeddedFile) throws(ManifestError) -> EmbeddedCatalogues.Entry {
         if let board = file.fields["board"], !board.isEmpty, let id = file.fields["pciDeviceID"], id.count == 4,
            let deviceID = UInt16(id, radix: 16) {
-            return EmbeddedCatalogues.Entry(file: file, board: board, deviceID: deviceID)
+            if let text = file.fields["pciSubsystemID"] {
+                guard let subsystem = PCISubsystem(text) else {
+                    throw ManifestError(manifest: file.name, field: "pciSubsystemID", problem: "'\(text)' is not vendor:device, 4 hex digits each")
+                }
+                return EmbeddedCatalogues.Entry(file: file, board: board, deviceID: deviceID, subsystem: subsystem)
+            }
+            return EmbeddedCatalogues.Entry(file: file, board: board, deviceID: deviceID, subsystem: nil)
         }
         let decoded = try VGPUTypeCatalogue.load(Data(file.json.utf8), name: file.name)
         throw ManifestError(manifest: file.name, field: "$", problem: "decodes, but its build-time index is missing (board \(decoded.board)); rebuild")

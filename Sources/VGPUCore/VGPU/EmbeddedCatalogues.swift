@@ -16,6 +16,8 @@ public final class EmbeddedCatalogues: Sendable {
         let file: EmbeddedFile
         let board: String
         let deviceID: UInt16
+        /// The subsystem the board needs besides the device id, when it shares the id.
+        let subsystem: PCISubsystem?
     }
 
     let entries: [Entry]
@@ -36,16 +38,20 @@ public final class EmbeddedCatalogues: Sendable {
     public var all: [VGPUTypeCatalogue] { entries.indices.map(catalogue(at:)) }
 
     /// The catalogue of a board by name (any case, spaces and dashes ignored: `l40s`, `RTX-6000-Ada`)
-    /// or by PCI device id (`26b9`).
+    /// or by PCI device id (`26b9`) when one board alone has that id.
     public func catalogue(board: String) -> VGPUTypeCatalogue? {
         let key = Self.boardKey(board)
-        return entries.firstIndex { Self.boardKey($0.board) == key || $0.file.fields["pciDeviceID"]?.lowercased() == key }
-            .map(catalogue(at:))
+        if let named = entries.firstIndex(where: { Self.boardKey($0.board) == key }) { return catalogue(at: named) }
+        let byID = entries.indices.filter { entries[$0].file.fields["pciDeviceID"]?.lowercased() == key }
+        return byID.count == 1 ? catalogue(at: byID[0]) : nil
     }
 
-    /// The catalogue for a PCI device id.
-    public func catalogue(deviceID: UInt16) -> VGPUTypeCatalogue? {
-        entries.firstIndex { $0.deviceID == deviceID }.map(catalogue(at:))
+    /// The catalogue for a PCI device id and subsystem: the one catalogue of the id, or, where boards
+    /// share the id, the one whose subsystem matches; nil when none does or the subsystem is unknown.
+    public func catalogue(deviceID: UInt16, subsystem: PCISubsystem?) -> VGPUTypeCatalogue? {
+        let candidates = entries.indices.filter { entries[$0].deviceID == deviceID }
+        if candidates.count == 1, entries[candidates[0]].subsystem == nil { return catalogue(at: candidates[0]) }
+        return candidates.first { entries[$0].subsystem != nil && entries[$0].subsystem == subsystem }.map(catalogue(at:))
     }
 
     /// `RTX 6000 Ada` -> `rtx6000ada`.

@@ -14,6 +14,9 @@ public struct VGPUTypeCatalogue: Sendable, Codable, Equatable {
     public var board: String
     /// PCI device id, 4 hex digits.
     public var pciDeviceID: String
+    /// `vendor:device` subsystem ids (`10de:12ba`), for a board that shares its device id with another
+    /// (the Quadro RTX 6000 and 8000 are both 10de:1e30); nil when the device id alone names the board.
+    public var pciSubsystemID: String?
     /// Die (`AD102`).
     public var chip: String
     /// Physical framebuffer of the board.
@@ -122,6 +125,7 @@ extension VGPUTypeCatalogue {
         guard schemaVersion == Self.supportedSchemaVersion else { throw fail("schemaVersion", "is \(schemaVersion); this build reads 1") }
         guard !board.isEmpty else { throw fail("board", "is empty") }
         guard pciDeviceID.count == 4, UInt16(pciDeviceID, radix: 16) != nil else { throw fail("pciDeviceID", "must be 4 hex digits") }
+        if let pciSubsystemID { guard PCISubsystem(pciSubsystemID) != nil else { throw fail("pciSubsystemID", "'\(pciSubsystemID)' is not vendor:device, 4 hex digits each") } }
         guard framebufferMiB > 0 else { throw fail("framebufferMiB", "must be positive") }
         if let maxVFs { guard maxVFs > 0 else { throw fail("maxVFs", "must be positive") } }
         if let driverRelease { guard FirmwareRelease(driverRelease) != nil else { throw fail("driverRelease", "'\(driverRelease)' is not a release like 550.54.16") } }
@@ -151,5 +155,26 @@ extension VGPUTypeCatalogue {
                 throw fail("\(p).assumed", "'\(field)' is not a field a catalogue can assume")
             }
         }
+    }
+}
+
+/// A PCI subsystem: vendor and device ids, written `10de:12ba`.
+public struct PCISubsystem: Sendable, Hashable, CustomStringConvertible {
+    public let vendor: UInt16, device: UInt16
+
+    /// The subsystem with these ids.
+    public init(vendor: UInt16, device: UInt16) { (self.vendor, self.device) = (vendor, device) }
+
+    /// Parses `vendor:device`, four hex digits each.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ $0.count == 4 }), let v = UInt16(parts[0], radix: 16), let d = UInt16(parts[1], radix: 16) else { return nil }
+        (vendor, device) = (v, d)
+    }
+
+    /// `10de:12ba`.
+    public var description: String {
+        func hex(_ v: UInt16) -> String { let s = String(v, radix: 16); return String(repeating: "0", count: 4 - s.count) + s }
+        return "\(hex(vendor)):\(hex(device))"
     }
 }

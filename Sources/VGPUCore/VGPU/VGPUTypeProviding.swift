@@ -6,8 +6,8 @@ public protocol VGPUTypeProviding: Sendable {
     var vgpuBoards: [String] { get }
     /// The catalogue of a board by name (any case; `L40S`, `rtx 6000 ada`) or PCI device id (`26b9`).
     func catalogue(board: String) -> VGPUTypeCatalogue?
-    /// The catalogue for a PCI device id.
-    func catalogue(deviceID: UInt16) -> VGPUTypeCatalogue?
+    /// The catalogue for a PCI device id and, where boards share it, subsystem.
+    func catalogue(deviceID: UInt16, subsystem: PCISubsystem?) -> VGPUTypeCatalogue?
 }
 
 extension VGPUTypeProviding {
@@ -20,9 +20,11 @@ extension VGPUTypeProviding {
         return vgpuTypeCatalogues.first { EmbeddedCatalogues.boardKey($0.board) == key || $0.pciDeviceID.lowercased() == key }
     }
 
-    /// A search of `vgpuTypeCatalogues`.
-    public func catalogue(deviceID: UInt16) -> VGPUTypeCatalogue? {
-        vgpuTypeCatalogues.first { UInt16($0.pciDeviceID, radix: 16) == deviceID }
+    /// A search of `vgpuTypeCatalogues`: the id's one catalogue, or the one whose subsystem matches.
+    public func catalogue(deviceID: UInt16, subsystem: PCISubsystem?) -> VGPUTypeCatalogue? {
+        let candidates = vgpuTypeCatalogues.filter { UInt16($0.pciDeviceID, radix: 16) == deviceID }
+        if candidates.count == 1, candidates[0].pciSubsystemID == nil { return candidates[0] }
+        return candidates.first { c in c.pciSubsystemID.flatMap(PCISubsystem.init) == subsystem && subsystem != nil }
     }
 }
 
@@ -34,7 +36,9 @@ extension VGPUTypeProviding where Self: EmbeddedCatalogueHolding {
     /// An index lookup; decodes that one catalogue only.
     public func catalogue(board: String) -> VGPUTypeCatalogue? { embeddedCatalogues.catalogue(board: board) }
     /// An index lookup; decodes that one catalogue only.
-    public func catalogue(deviceID: UInt16) -> VGPUTypeCatalogue? { embeddedCatalogues.catalogue(deviceID: deviceID) }
+    public func catalogue(deviceID: UInt16, subsystem: PCISubsystem?) -> VGPUTypeCatalogue? {
+        embeddedCatalogues.catalogue(deviceID: deviceID, subsystem: subsystem)
+    }
 }
 
 /// A module whose catalogues were embedded at build time (see `EmbeddedCatalogues`).
