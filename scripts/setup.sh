@@ -8,12 +8,16 @@
 #       back to sid: nvidia/<chip>/gsp/*-535.113.01.bin and *-570.144.bin, tu102 to gb207;
 #       firmware-nvidia-gsp from bookworm: nvidia/535.261.03/gsp_*.bin). The manifests pin each file's
 #      size and SHA-256, not a package version, so any revision that still ships these files will do.
+#   3. fetches the fleet tests' tools and a current pci.ids into .data/ the same way: promtool
+#      (prometheus, bookworm), prometheus-node-exporter (bookworm) and pci.ids (trixie, 2025 or newer,
+#      which names L40S, L20, H200, B200 and RTX PRO 6000; bookworm's 2023 file does not).
 #
 # The firmware is fetched with a private apt configuration (its own sources list, lists and cache
 # under .firmware/.apt), so the host's /etc/apt is never changed. apt verifies the packages against
 # the Debian archive keyring as usual. Run again to re-use what is already there.
 #
 # Environment: VGPUKIT_FIRMWARE_ROOT  where to put the firmware (default: <repo>/.firmware)
+#              VGPUKIT_DATA_DIR      where to put the tools and pci.ids (default: <repo>/.data)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -75,5 +79,34 @@ LIST
     for deb in "$apt_dir/debs"/*.deb; do dpkg-deb -f "$deb" Package Version | sed 's/^[^:]*: //' | paste -sd=; done > "$stamp"
     rm -f "$apt_dir/debs"/*.deb
     say "firmware in $root: $(tr '\n' ';' < "$stamp")"
+fi
+
+# 3. Tools and data the fleet and naming tests use, never installed on the host: the binaries run from
+#    .data/bin, pci.ids is read from .data/pci.ids.
+data=${VGPUKIT_DATA_DIR:-$repo/.data}
+if [ -x "$data/bin/promtool" ] && [ -x "$data/bin/prometheus-node-exporter" ] && [ -s "$data/pci.ids" ]; then
+    say "tools and pci.ids already in $data"
+else
+    apt_dir="$data/.apt"
+    mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/debs" "$data/bin"
+    cat > "$apt_dir/sources.list" <<'LIST'
+deb http://deb.debian.org/debian bookworm main
+deb http://deb.debian.org/debian trixie main
+LIST
+    apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
+              -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o "APT::Sandbox::User=root")
+    say "fetching prometheus, prometheus-node-exporter (bookworm) and pci.ids (trixie) into $data"
+    apt-get "${apt_opts[@]}" -qq update
+    rm -f "$apt_dir/debs"/*.deb
+    (cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" -qq download prometheus/bookworm prometheus-node-exporter/bookworm pci.ids/trixie)
+    unpack="$apt_dir/unpack"
+    rm -rf "$unpack" && mkdir -p "$unpack"
+    for deb in "$apt_dir/debs"/*.deb; do dpkg-deb -x "$deb" "$unpack"; done
+    cp "$unpack/usr/bin/promtool" "$unpack/usr/bin/prometheus-node-exporter" "$data/bin/"
+    cp "$unpack/usr/share/misc/pci.ids" "$data/pci.ids"
+    rm -rf "$unpack"
+    for deb in "$apt_dir/debs"/*.deb; do dpkg-deb -f "$deb" Package Version | sed 's/^[^:]*: //' | paste -sd=; done > "$data/.fetched"
+    rm -f "$apt_dir/debs"/*.deb
+    say "in $data: $(tr '\n' ';' < "$data/.fetched")"
 fi
 echo "$root"

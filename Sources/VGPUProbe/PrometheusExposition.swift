@@ -6,7 +6,7 @@
 /// - `vgpukit_gpu_info{address,chip,architecture,board,driver,driver_version}` 1
 /// - `vgpukit_gpu_ready{address,chip,board}` 1 or 0
 /// - `vgpukit_gpu_check{address,chip,check}` 1 passed, 0 failed; a skipped check has no sample
-/// - `vgpukit_gpu_vfs_total`, `vgpukit_gpu_vfs_enabled`, `vgpukit_gpu_vfs_in_use{address,chip}`
+/// - `vgpukit_gpu_vfs_supported` (SR-IOV TotalVFs; no `_total`, which Prometheus keeps for counters), `vgpukit_gpu_vfs_enabled`, `vgpukit_gpu_vfs_in_use{address,chip}`
 /// - `vgpukit_gpu_vgpu_types_creatable{address,chip}`: types of which at least one more fits
 /// - `vgpukit_gpu_vgpu_type_fits{address,chip,type}`: how many more of each type fit
 /// - `vgpukit_gpu_firmware_verified{address,chip,release,loader}` 1 or 0
@@ -18,7 +18,7 @@ public enum PrometheusExposition {
             Family("vgpukit_gpu_info", "The GPU as the probe identified it; the value is always 1."),
             Family("vgpukit_gpu_ready", "1 when every readiness check made on the GPU passed, else 0."),
             Family("vgpukit_gpu_check", "One readiness check: 1 passed, 0 failed. A check not made has no sample."),
-            Family("vgpukit_gpu_vfs_total", "SR-IOV TotalVFs of the GPU."),
+            Family("vgpukit_gpu_vfs_supported", "SR-IOV TotalVFs of the GPU."),
             Family("vgpukit_gpu_vfs_enabled", "SR-IOV VFs enabled."),
             Family("vgpukit_gpu_vfs_in_use", "VFs that host a vGPU (nvidia/current_vgpu_type is not 0)."),
             Family("vgpukit_gpu_vgpu_types_creatable", "vGPU types of which at least one more fits on the GPU."),

@@ -70,6 +70,33 @@ public final class OutputDirectory {
         try create(path, bytes, shownAs: path) { openat(AT_FDCWD, path, $0, mode) }
     }
 
+    /// Replaces the file `path` with one holding `bytes`, atomically: a reader (node_exporter's textfile
+    /// collector, NFD's local source) sees the old file or the new one, never a part. The bytes go to a
+    /// new temporary file in the same directory (`O_EXCL`, never through a link), synced, then renamed
+    /// over `path`; a link at `path` is replaced, not followed. On failure the temporary file is removed
+    /// and `path` is left as it was.
+    public static func replaceFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws(Failure) {
+        guard let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init), name != "..", name != "." else {
+            throw Failure(path: path, problem: "names no file")
+        }
+        let parent = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let dir = open(parent.isEmpty ? "/" : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dir >= 0 else { throw Failure(path: path, problem: "cannot open its directory: \(Errno(rawValue: errno))") }
+        defer { close(dir) }
+        let temporary = ".\(name).\(getpid()).tmp"
+        do {
+            try create(path, bytes, shownAs: path) { openat(dir, temporary, $0, mode) }
+        } catch {
+            if error.problem != "already exists" { unlinkat(dir, temporary, 0) }
+            throw error
+        }
+        guard renameat(dir, temporary, dir, name) == 0 else {
+            let code = errno
+            unlinkat(dir, temporary, 0)
+            throw Failure(path: path, problem: "cannot replace it: \(Errno(rawValue: code))")
+        }
+    }
+
     /// Creates a file with `open` (given the flags: new, never through a link) and writes `bytes` whole.
     private static func create(_ path: String, _ bytes: [UInt8], shownAs shown: String, open: (Int32) -> Int32) throws(Failure) {
         let raw = open(O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
@@ -80,6 +107,7 @@ public final class OutputDirectory {
         let file = FileDescriptor(rawValue: raw)
         do {
             _ = try file.writeAll(bytes)
+            _ = fsync(raw)
             try file.close()
         } catch {
             try? file.close()

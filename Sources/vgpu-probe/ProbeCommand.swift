@@ -35,43 +35,36 @@ struct ProbeCommand: ParsableCommand {
               vgpu-probe -s 41:00.0 --json
               # one line per GPU, for a fleet's logs
               vgpu-probe -q
+              # metrics for node_exporter's textfile collector
+              vgpu-probe --format prometheus
               # a host captured with 'vgpu-probe snapshot' (firmware not checked)
               vgpu-probe snapshot --output gpu-host && vgpu-probe --sysfs-root gpu-host --no-firmware
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("sysfs root to scan.", valueName: "dir"))
-    var sysfsRoot = Self.defaultSysfsRoot
+    @OptionGroup var inputs: ProbeInputs
 
-    @OptionGroup var firmware: FirmwareRootOption
+    @Option(name: .long, help: ArgumentHelp("text, json, prometheus (node_exporter's textfile collector) or nfd (a Node Feature Discovery features.d file); docs/fleet.md.",
+                                             valueName: "format"))
+    var format: ReportFormat?
 
-    @Option(name: .customShort("s", allowingJoined: true), help: ArgumentHelp("Only GPUs at [[domain:]bus:][dev][.fn], as lspci -s.", valueName: "slot"),
-            transform: ArgumentValue.slot)
-    var slot: SlotSelector?
-
-    @Option(name: .short, help: ArgumentHelp("Only GPUs with [vendor]:[device] ids, as lspci -d.", valueName: "ids"), transform: ArgumentValue.ids)
-    var device: IDSelector?
-
-    @Option(name: .long, help: ArgumentHelp("pci.ids database for device names.", valueName: "file"))
-    var pciIds = Self.defaultPCIIDs
-
-    @Flag(name: .long, help: "Do not verify firmware (skips hashing).")
-    var noFirmware = false
-
-    @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.probe/2, see docs/cli.md).")
+    @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.probe/2, see docs/cli.md); the same as --format json.")
     var json = false
 
     @Flag(name: [.customShort("q"), .long], help: "One line per GPU: address, board, chip, and 'ready' or the first failed check.")
     var quiet = false
 
-    @OptionGroup var digestCache: DigestCacheOptions
-
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if noFirmware && digestCache.verifyAll { throw ValidationError("--verify-all hashes the firmware and --no-firmware skips it: give one") }
-        if quiet && (json || global.verbose) { throw ValidationError("-q prints one line per GPU; it does not combine with --json or -v") }
+        if json, let format, format != .json { throw ValidationError("--json and --format \(format.rawValue) ask for two formats: give one") }
+        if quiet && (json || global.verbose || (format ?? .text) != .text) {
+            throw ValidationError("-q prints one line per GPU; it does not combine with --json, --format or -v")
+        }
     }
+
+    /// The format asked for: --format, --json, or text.
+    var reportFormat: ReportFormat { json ? .json : format ?? .text }
 
     /// The report as it will be written.
     enum Rendering: Sendable {
@@ -83,35 +76,24 @@ struct ProbeCommand: ParsableCommand {
     static let defaultSysfsRoot = HostProbe.Options().sysfsRoot
     static let defaultPCIIDs = HostProbe.Options().pciIDsPath
 
-    /// This command line's probe options: the one place they are made.
-    var hostProbeOptions: HostProbe.Options {
-        var options = HostProbe.Options()
-        options.sysfsRoot = sysfsRoot
-        options.firmwareRoot = firmware.firmwareRoot
-        options.pciIDsPath = pciIds
-        options.pciIDsRequired = pciIds != Self.defaultPCIIDs
-        options.slot = slot
-        options.ids = device
-        options.verifyFirmware = !noFirmware
-        options.digestCache = digestCache.location
-        options.verifyAll = digestCache.verifyAll
-        return options
-    }
-
     /// Probes and writes the report.
     func run() throws {
-        let options = hostProbeOptions
+        let options = inputs.hostProbeOptions
         let logger = global.makeLogger()
         let registry = try Output.registry()
         logger.debug("probing", metadata: ["sysfs": "\(options.sysfsRoot)", "firmware": "\(options.firmwareRoot)"])
         if let cache = options.digestCache { logger.debug("digest cache \(cache.path): \(cache.readOnlyReason ?? "read and written")") }
         // Rendered by the probe, which can do it while the firmware is still being hashed.
         let report: HostReport, rendering: Rendering, renderedAhead: Bool
-        let (json, quiet, verbose) = (json, quiet, global.verbose)
+        let (format, quiet, verbose) = (reportFormat, quiet, global.verbose)
         do {
             (report, rendering, renderedAhead) = try HostProbe(registry: registry).run(options) { report in
-                json ? .json(Result { try JSONOutput.encode(report) })
-                    : .text(quiet ? HostReportText.renderLines(report) : HostReportText.render(report, verbose: verbose))
+                switch format {
+                case .json: .json(Result { try JSONOutput.encode(report) })
+                case .prometheus: .text(PrometheusExposition.render(report))
+                case .nfd: .text(NodeFeatures.render(report))
+                case .text: .text(quiet ? HostReportText.renderLines(report) : HostReportText.render(report, verbose: verbose))
+                }
             }
         } catch {
             Output.error(error.description)
@@ -125,5 +107,52 @@ struct ProbeCommand: ParsableCommand {
         case .text(let text): Output.print(text)
         }
         if !report.ok { throw Output.exit(.findings) }
+    }
+}
+
+/// The report formats of the probe (`--format`).
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, prometheus, nfd
+}
+
+/// What the probe reads and how: the host, the firmware, which GPUs (shared by `probe` and `export`).
+struct ProbeInputs: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("sysfs root to scan.", valueName: "dir"))
+    var sysfsRoot = ProbeCommand.defaultSysfsRoot
+
+    @OptionGroup var firmware: FirmwareRootOption
+
+    @Option(name: .customShort("s", allowingJoined: true), help: ArgumentHelp("Only GPUs at [[domain:]bus:][dev][.fn], as lspci -s.", valueName: "slot"),
+            transform: ArgumentValue.slot)
+    var slot: SlotSelector?
+
+    @Option(name: .short, help: ArgumentHelp("Only GPUs with [vendor]:[device] ids, as lspci -d.", valueName: "ids"), transform: ArgumentValue.ids)
+    var device: IDSelector?
+
+    @Option(name: .long, help: ArgumentHelp("pci.ids database for device names.", valueName: "file"))
+    var pciIds = ProbeCommand.defaultPCIIDs
+
+    @Flag(name: .long, help: "Do not verify firmware (skips hashing).")
+    var noFirmware = false
+
+    @OptionGroup var digestCache: DigestCacheOptions
+
+    func validate() throws {
+        if noFirmware && digestCache.verifyAll { throw ValidationError("--verify-all hashes the firmware and --no-firmware skips it: give one") }
+    }
+
+    /// This command line's probe options: the one place they are made.
+    var hostProbeOptions: HostProbe.Options {
+        var options = HostProbe.Options()
+        options.sysfsRoot = sysfsRoot
+        options.firmwareRoot = firmware.firmwareRoot
+        options.pciIDsPath = pciIds
+        options.pciIDsRequired = pciIds != ProbeCommand.defaultPCIIDs
+        options.slot = slot
+        options.ids = device
+        options.verifyFirmware = !noFirmware
+        options.digestCache = digestCache.location
+        options.verifyAll = digestCache.verifyAll
+        return options
     }
 }

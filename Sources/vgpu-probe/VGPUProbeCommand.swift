@@ -25,7 +25,8 @@ struct VGPUProbeCommand: ParsableCommand {
               # every chip's, as JSON
               vgpu-probe firmware --json
             """,
-        subcommands: [ProbeCommand.self, FirmwareCommand.self, PlanCommand.self, TypesCommand.self, SimulateCommand.self, SnapshotCommand.self],
+        subcommands: [ProbeCommand.self, FirmwareCommand.self, PlanCommand.self, TypesCommand.self, SimulateCommand.self, SnapshotCommand.self,
+                      ExportCommand.self],
         defaultSubcommand: ProbeCommand.self
     )
 
@@ -34,7 +35,8 @@ struct VGPUProbeCommand: ParsableCommand {
     static func main() {
         Output.checkStandardOutput()
         let arguments = Array(CommandLine.arguments.dropFirst())
-        Output.expectJSON(arguments.contains("--json"))
+        Output.expectJSON(arguments.contains("--json") || zip(arguments, arguments.dropFirst()).contains { $0 == ("--format", "json") }
+                          || arguments.contains("--format=json"))
         if arguments == ["--version"] {
             do { Output.print(VersionText.render(try Output.registry())) } catch { fail(error) }
             Output.finish()

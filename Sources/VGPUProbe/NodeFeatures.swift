@@ -1,0 +1,56 @@
+/// The probe's report as a Node Feature Discovery local feature file (`features.d`: one `name=value` per
+/// line), so Kubernetes can schedule vGPU workloads on the nodes that can host them.
+///
+/// Every name carries the prefix `vgpukit.feature.node.kubernetes.io/`, a sub-namespace of NFD's own that
+/// NFD accepts by default. Names and values keep Kubernetes' label rules (a qualified name of at most 63
+/// characters after the prefix, a value of at most 63 characters, both alphanumeric at the ends with
+/// `-`, `_` and `.` inside): anything else in a board or type name becomes `-`, and a name that cannot be
+/// made valid is left out rather than written broken.
+///
+/// Labels: `vgpu-ready` (true when at least one GPU is ready), `gpus`, `gpus-ready`, and per GPU
+/// `architecture.<Name>`, `chip.<CHIP>`, `board.<Board>`, `vgpu-interface.<sriov|mdev>`, and for each
+/// ready GPU `vgpu-type.<Type>` for every type of which one more fits, all `true`.
+public enum NodeFeatures {
+    /// The label prefix.
+    public static let prefix = "vgpukit.feature.node.kubernetes.io/"
+
+    /// The feature file for `report`: sorted, without duplicates.
+    public static func render(_ report: HostReport) -> String {
+        var labels: [String: String] = [
+            "vgpu-ready": report.counts.ready > 0 ? "true" : "false",
+            "gpus": String(report.counts.gpus),
+            "gpus-ready": String(report.counts.ready),
+        ]
+        func flag(_ group: String, _ name: String?) {
+            guard let name, let value = sanitized(name) else { return }
+            let key = group + "." + value
+            if key.count <= 63 { labels[key] = "true" }
+        }
+        for gpu in report.gpus {
+            flag("architecture", gpu.architecture)
+            flag("chip", gpu.chip)
+            flag("board", gpu.board?.name)
+            let mediated = gpu.readiness.checks.contains { $0.name == "mdev-types" }
+            if gpu.chip != nil { flag("vgpu-interface", mediated ? "mdev" : "sriov") }
+            guard gpu.readiness.ready else { continue }
+            for t in gpu.vgpuTypes ?? [] where t.fits > 0 { flag("vgpu-type", t.name) }
+        }
+        var out = "# vgpu-probe: vGPU readiness of this node (NFD local source, features.d)\n"
+        for key in labels.keys.sorted() { out += "\(prefix)\(key)=\(labels[key] ?? "")\n" }
+        return out
+    }
+
+    /// `name` in label characters: runs of anything but letters, digits, `-`, `_` and `.` become one
+    /// `-`, and the ends are trimmed to alphanumerics; nil when nothing is left or it is over 63.
+    static func sanitized(_ name: String) -> String? {
+        var out = ""
+        for c in name.unicodeScalars {
+            let allowed = c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "-" || c == "_" || c == ".")
+            if allowed { out.unicodeScalars.append(c) } else if !out.hasSuffix("-") { out += "-" }
+        }
+        let alnum: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        while let first = out.first, !alnum(first) { out.removeFirst() }
+        while let last = out.last, !alnum(last) { out.removeLast() }
+        return out.isEmpty || out.count > 63 ? nil : out
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import VGPUProbe
+import VGPUSystem
+
+/// `vgpu-probe export`: the probe's verdicts as files a fleet collects, written atomically, once or
+/// on a period (the Kubernetes DaemonSet in deploy/kubernetes runs it so).
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the probe's verdicts for a fleet: Prometheus metrics and a Node Feature Discovery feature file.",
+        discussion: """
+            Probes the host as `vgpu-probe` does and writes what --format prometheus and --format nfd \
+            print, each to its file, atomically (a new file beside it, renamed over it): node_exporter's \
+            textfile collector and NFD's local source read the old file or the new one, never a part. \
+            Nothing else is written. With --every it probes again every SECONDS until stopped; a file \
+            that cannot be written is reported on standard error and tried again next time.
+
+            Exit status (without --every): 0 every GPU ready; 1 written, and a GPU is not ready or none \
+            was found; 64 bad command line; 66 a root unusable; 74 a file not written.
+
+            Examples:
+              # node_exporter's textfile collector and NFD, once
+              vgpu-probe export \\
+                --textfile /var/lib/node_exporter/textfile_collector/vgpukit.prom \\
+                --features /etc/kubernetes/node-feature-discovery/features.d/vgpukit
+              # every five minutes, as the DaemonSet does
+              vgpu-probe export --textfile /tmp/vgpukit.prom --every 300
+            """
+    )
+
+    @OptionGroup var inputs: ProbeInputs
+
+    @Option(name: .long, help: ArgumentHelp("Write the Prometheus text exposition here (node_exporter reads *.prom files).", valueName: "file"))
+    var textfile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the Node Feature Discovery feature file here (its features.d directory).", valueName: "file"))
+    var features: String?
+
+    @Option(name: .long, help: ArgumentHelp("Probe again every SECONDS (at least 10), until stopped.", valueName: "seconds"))
+    var every: Int?
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard textfile != nil || features != nil else { throw ValidationError("name a file to write: --textfile, --features, or both") }
+        if let textfile, !textfile.hasSuffix(".prom") { throw ValidationError("--textfile \(textfile): node_exporter's textfile collector reads only *.prom files") }
+        if let every, every < 10 { throw ValidationError("--every \(every): at least 10 seconds (each probe may hash the firmware)") }
+    }
+
+    func run() throws {
+        let logger = global.makeLogger()
+        let registry = try Output.registry()
+        let options = inputs.hostProbeOptions
+        while true {
+            var status = ExitStatus.ok
+            do {
+                let report = try HostProbe(registry: registry).run(options)
+                for (path, text) in [(textfile, PrometheusExposition.render(report)), (features, NodeFeatures.render(report))] {
+                    guard let path else { continue }
+                    do { try OutputDirectory.replaceFile(path, Array(text.utf8)) } catch {
+                        Output.error(error.description)
+                        status = .outputError
+                    }
+                }
+                if status == .ok && !report.ok { status = .findings }
+                logger.debug("exported: \(report.counts.ready) of \(report.counts.gpus) GPU(s) ready")
+            } catch {
+                Output.error(error.description)
+                status = .noInput
+            }
+            guard let every else {
+                if status != .ok { throw Output.exit(status) }
+                return
+            }
+            sleep(UInt32(every))
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+import VGPUTestSupport
+
+/// The fleet outputs against the real consumers: Prometheus' own linter, a real node_exporter serving
+/// the textfile, and Kubernetes' label rules for the Node Feature Discovery file.
+@Suite(.enabled(if: FleetTools.shouldRun, Comment(rawValue: FleetTools.skipReason)))
+struct FleetOutputTests {
+    /// Runs `tool` with `input` on standard input; standard output and error together, and the status.
+    func run(_ tool: String, _ arguments: [String], input: Data = Data()) throws -> (output: String, status: Int32) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stdout
+        try process.run()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+    }
+
+    func exposition(_ host: String, firmware: Bool) throws -> String {
+        let extra = firmware ? ["--firmware-root", RealFirmware.root] : ["--no-firmware"]
+        let r = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root(host), "--format", "prometheus"] + extra)
+        #expect([0, 1].contains(r.status), "\(host): \(r.stderr)")
+        return r.stdout
+    }
+
+    /// `promtool check metrics` finds nothing to say about any host's exposition.
+    @Test func promtoolAcceptsEveryHostsExposition() throws {
+        for host in FixtureHosts.all {
+            let text = try exposition(host, firmware: false)
+            let check = try run(FleetTools.promtool, ["check", "metrics"], input: Data(text.utf8))
+            #expect(check.status == 0 && check.output.isEmpty, "\(host): \(check.output)")
+        }
+        let verified = try exposition("l40-two-gpus", firmware: RealFirmware.shouldRun)
+        #expect(verified.contains("vgpukit_gpu_ready{address=\"0000:41:00.0\",chip=\"AD102\",board=\"L40\"} 1\n"))
+        #expect(verified.contains("vgpukit_gpu_check{address=\"0000:c1:00.0\",chip=\"AD102\",check=\"vfs-enabled\"} 0\n"))
+        #expect(try run(FleetTools.promtool, ["check", "metrics"], input: Data(verified.utf8)).status == 0)
+        // The linter is not a rubber stamp: a counter without _total is refused.
+        let bad = "# HELP bad_count x\n# TYPE bad_count counter\nbad_count 1\n"
+        #expect(try run(FleetTools.promtool, ["check", "metrics"], input: Data(bad.utf8)).output.contains("_total"))
+    }
+
+    /// `vgpu-probe export --textfile` into a directory a real node_exporter's textfile collector reads;
+    /// the metrics come back from its HTTP endpoint as written.
+    @Test func nodeExporterServesTheExport() throws {
+        let dir = try ScratchDirectory("textfile")
+        let file = dir.file("vgpukit.prom")
+        let export = try ProbeBinary.run(["export", "--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--no-firmware", "--textfile", file])
+        #expect(export.status == 1, "the second L40 is not ready: \(export.stderr)")
+        var served = ""
+        for attempt in 0..<3 {
+            let port = 20_000 + Int.random(in: 0..<40_000)
+            let exporter = Process()
+            exporter.executableURL = URL(fileURLWithPath: FleetTools.nodeExporter)
+            exporter.arguments = ["--web.listen-address=127.0.0.1:\(port)", "--collector.disable-defaults", "--collector.textfile",
+                                  "--collector.textfile.directory=\(dir.path)"]
+            exporter.standardOutput = FileHandle.nullDevice
+            exporter.standardError = FileHandle.nullDevice
+            try exporter.run()
+            defer { exporter.terminate(); exporter.waitUntilExit() }
+            for _ in 0..<50 where exporter.isRunning {
+                let fetch = try Oracle.run("python3", ["-c", "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:\(port)/metrics', timeout=2).read().decode())"])
+                if fetch.status == 0 { served = fetch.output; break }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            if !served.isEmpty { break }
+            _ = attempt  // the port was taken or the exporter was slow: another port
+        }
+        try #require(!served.isEmpty, "node_exporter never answered")
+        // node_exporter orders labels by name.
+        #expect(served.contains("vgpukit_gpu_ready{address=\"0000:41:00.0\",board=\"L40\",chip=\"AD102\"} 1\n"), "\(served.prefix(2000))")
+        #expect(served.contains("vgpukit_gpu_check{address=\"0000:c1:00.0\",check=\"vfs-enabled\",chip=\"AD102\"} 0\n"))
+        #expect(served.contains("vgpukit_host_gpus_ready 1\n"))
+        #expect(served.contains("node_textfile_scrape_error 0\n"))
+    }
+
+    /// Every line of every host's feature file is a valid Kubernetes label: a DNS-subdomain prefix, a
+    /// name and a value of at most 63 characters, alphanumeric at the ends, `-_.` inside.
+    @Test func nodeFeatureLabelsKeepKubernetesRules() throws {
+        let part = try Regex("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+        let subdomain = try Regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+        var seen = 0
+        for host in FixtureHosts.all {
+            let r = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root(host), "--no-firmware", "--format", "nfd"])
+            for line in r.stdout.split(separator: "\n") where !line.hasPrefix("#") {
+                let (key, value) = (line.split(separator: "=", maxSplits: 1).first.map(String.init) ?? "",
+                                    line.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init) ?? "")
+                let slash = try #require(key.lastIndex(of: "/"), "\(host): \(line)")
+                let (prefix, name) = (String(key[..<slash]), String(key[key.index(after: slash)...]))
+                #expect(prefix.count <= 253 && prefix.wholeMatch(of: subdomain) != nil, "\(host): \(line)")
+                #expect(prefix.hasSuffix("feature.node.kubernetes.io"), "NFD's default-allowed namespace: \(line)")
+                #expect(name.count <= 63 && name.wholeMatch(of: part) != nil, "\(host): \(line)")
+                #expect(value.count <= 63 && (value.isEmpty || value.wholeMatch(of: part) != nil), "\(host): \(line)")
+                seen += 1
+            }
+        }
+        #expect(seen > 50)
+        let l40 = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--no-firmware", "--format", "nfd"]).stdout
+        for label in ["vgpu-ready=true", "gpus=2", "gpus-ready=1", "chip.AD102=true", "board.L40=true", "vgpu-type.NVIDIA-L40-12Q=true"] {
+            #expect(l40.contains("vgpukit.feature.node.kubernetes.io/\(label)\n"), "\(label)")
+        }
+        let t4 = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("t4"), "--no-firmware", "--format", "nfd"]).stdout
+        #expect(t4.contains("/vgpu-interface.mdev=true\n") && t4.contains("/vgpu-type.GRID-T4-1Q=true\n"), "\(t4)")
+    }
+}
+
+/// `vgpu-probe export`: files replaced atomically, refused where they cannot be, and nothing else written.
+struct ExportCommandTests {
+    @Test func writesBothFilesAndReplacesThemWhole() throws {
+        let dir = try ScratchDirectory("export")
+        let prom = dir.file("vgpukit.prom"), features = dir.file("vgpukit")
+        // A link where a file goes is replaced, not followed.
+        let elsewhere = dir.file("elsewhere")
+        try Data("keep\n".utf8).write(to: URL(fileURLWithPath: elsewhere))
+        try FileManager.default.createSymbolicLink(atPath: features, withDestinationPath: elsewhere)
+        let r = try ProbeBinary.run(["export", "--sysfs-root", FixtureHosts.root("t4"), "--no-firmware", "--textfile", prom, "--features", features])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try String(contentsOfFile: prom, encoding: .utf8).contains("vgpukit_gpu_ready{address=\"0000:3b:00.0\",chip=\"TU104\",board=\"T4\"} 1"))
+        #expect(try String(contentsOfFile: features, encoding: .utf8).contains("vgpukit.feature.node.kubernetes.io/vgpu-ready=true"))
+        #expect(try String(contentsOfFile: elsewhere, encoding: .utf8) == "keep\n")
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: features)) == nil)
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["vgpukit.prom", "vgpukit", "elsewhere"])
+    }
+
+    @Test func refusals() throws {
+        let dir = try ScratchDirectory("export-refusals")
+        let host = ["--sysfs-root", FixtureHosts.root("t4"), "--no-firmware"]
+        #expect(try ProbeBinary.run(["export"] + host).status == 64)
+        let notProm = try ProbeBinary.run(["export", "--textfile", dir.file("metrics.txt")] + host)
+        #expect(notProm.status == 64 && notProm.stderr.contains("reads only *.prom files"))
+        #expect(try ProbeBinary.run(["export", "--textfile", dir.file("a.prom"), "--every", "1"] + host).status == 64)
+        let missing = try ProbeBinary.run(["export", "--textfile", dir.file("no/such/dir/a.prom")] + host)
+        #expect(missing.status == 74 && missing.stderr.contains("no/such/dir/a.prom"), "\(missing.stderr)")
+        let both = try ProbeBinary.run(["--json", "--format", "nfd"] + host)
+        #expect(both.status == 64)
+    }
+}
