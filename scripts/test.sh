@@ -5,6 +5,8 @@
 #   2. swift test --sanitize=address                the suite again under AddressSanitizer + LeakSanitizer
 #   3. swift test --sanitize=thread --filter ...   the concurrent suites (device core, vGPU manager, firmware hashing, rendering ahead) under ThreadSanitizer
 #   4. scripts/fuzz.sh                              every fuzz target for a short bounded time
+#   5. scripts/install.sh PREFIX                    the static binary, man page and completions installed;
+#                                                   man -l renders the page, bash loads the completions
 # Ends with one line 'tests: N passed, N failed'. Environment: VGPUKIT_FUZZ_SECONDS (default 20).
 set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -44,6 +46,24 @@ bash scripts/fuzz.sh "${VGPUKIT_FUZZ_SECONDS:-20}"
 fuzz=$?
 [ "$fuzz" -eq 0 ] || failed=$((failed + 1))
 
-echo "suite exit $suite, schemas exit $schemas, address sanitizer exit $asan, thread sanitizer exit $tsan, fuzzing exit $fuzz"
+echo "== install: static binary, man page, completions"
+prefix=$(mktemp -d)
+install=0
+if bash scripts/install.sh "$prefix" > /dev/null; then
+    page=$(MANWIDTH=100 man -l "$prefix/share/man/man1/vgpu-probe.1" 2> /dev/null) || install=1
+    for command in probe firmware plan types simulate snapshot export; do
+        grep -qE "^ +$command( +[A-Z]|$)" <<< "$page" || { echo "man page: no section for $command"; install=1; }
+    done
+    bash -c 'source "$1/share/bash-completion/completions/vgpu-probe" && complete -p vgpu-probe > /dev/null \
+             && COMP_WORDS=(vgpu-probe "") COMP_CWORD=1 COMP_LINE="vgpu-probe " COMP_POINT=11 && _vgpu-probe \
+             && [[ " ${COMPREPLY[*]} " == *" export "* ]]' _ "$prefix" || { echo "bash completion does not load or complete"; install=1; }
+    "$prefix/bin/vgpu-probe" --version | head -1
+else
+    install=1
+fi
+rm -rf "$prefix"
+[ "$install" -eq 0 ] && echo "install: binary, man page and completions work" || failed=$((failed + 1))
+
+echo "suite exit $suite, schemas exit $schemas, address sanitizer exit $asan, thread sanitizer exit $tsan, fuzzing exit $fuzz, install exit $install"
 echo "tests: ${passed:-0} passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -15,19 +15,19 @@ struct ExportCommand: ParsableCommand {
             Probes the host as `vgpu-probe` does and writes what --format prometheus and --format nfd \
             print, each to its file, atomically (a new file beside it, renamed over it): node_exporter's \
             textfile collector and NFD's local source read the old file or the new one, never a part. \
-            Nothing else is written. With --every it probes again every SECONDS until stopped; a file \
-            that cannot be written is reported on standard error and tried again next time.
+            Nothing else is written. With --every it probes again every SECONDS until stopped, as the \
+            DaemonSet in deploy/kubernetes does (--every 300, writing into node_exporter's textfile \
+            directory and NFD's features.d); a file that cannot be written is reported on standard \
+            error and tried again next time.
 
             Exit status (without --every): 0 every GPU ready; 1 written, and a GPU is not ready or none \
             was found; 64 bad command line; 66 a root unusable; 74 a file not written.
 
             Examples:
-              # node_exporter's textfile collector and NFD, once
-              vgpu-probe export \\
-                --textfile /var/lib/node_exporter/textfile_collector/vgpukit.prom \\
-                --features /etc/kubernetes/node-feature-discovery/features.d/vgpukit
-              # every five minutes, as the DaemonSet does
-              vgpu-probe export --textfile /tmp/vgpukit.prom --every 300
+              # both files, once (as a cron job or a systemd timer runs it)
+              vgpu-probe export --textfile vgpukit.prom --features vgpukit
+              # metrics only, without hashing the firmware
+              vgpu-probe export --textfile vgpukit.prom --no-firmware
             """
     )
 
@@ -51,22 +51,27 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let logger = global.makeLogger()
+        _ = global.makeLogger()
         let registry = try Output.registry()
         let options = inputs.hostProbeOptions
         while true {
             var status = ExitStatus.ok
             do {
                 let report = try HostProbe(registry: registry).run(options)
+                var written: [String] = []
                 for (path, text) in [(textfile, PrometheusExposition.render(report)), (features, NodeFeatures.render(report))] {
                     guard let path else { continue }
-                    do { try OutputDirectory.replaceFile(path, Array(text.utf8)) } catch {
+                    do {
+                        try OutputDirectory.replaceFile(path, Array(text.utf8))
+                        written.append(path)
+                    } catch {
                         Output.error(error.description)
                         status = .outputError
                     }
                 }
                 if status == .ok && !report.ok { status = .findings }
-                logger.debug("exported: \(report.counts.ready) of \(report.counts.gpus) GPU(s) ready")
+                // One line a round: what a cron job's or a DaemonSet's log keeps.
+                Output.print("\(report.counts.ready) of \(report.counts.gpus) GPU(s) ready for vGPU; wrote \(written.isEmpty ? "nothing" : written.joined(separator: ", "))\n")
             } catch {
                 Output.error(error.description)
                 status = .noInput

@@ -17,9 +17,13 @@ struct ProbeCommand: ParsableCommand {
         discussion: """
             Reads the host's PCI devices from sysfs (read-only), groups SR-IOV VFs under their GPU, \
             identifies each GPU's chip from BAR0's NV_PMC_BOOT_42 register (needs root; a suspended GPU is \
-            never woken) or else from the architecture module's PCI id table, verifies the chip's GSP \
-            firmware, and checks what vGPU needs: SR-IOV capable with usable VFs, VFs enabled, an IOMMU \
-            group, firmware present and verified.
+            never woken) or else from the architecture module's PCI id table, verifies the GSP firmware \
+            the GPU's bound driver loads, and checks what vGPU needs: SR-IOV capable with usable VFs and \
+            VFs enabled (on Turing, mediated-device types on the GPU instead), an IOMMU group, the firmware \
+            present and verified, and a vGPU-mode boot the driver can carry out.
+
+            --format prometheus and --format nfd print the verdicts for node_exporter's textfile \
+            collector and Node Feature Discovery; `vgpu-probe export` writes both as files (docs/fleet.md).
 
             --sysfs-root takes a sysfs root (with bus/pci/devices) or lspci's layout (a directory with \
             devices/): a tree written by `vgpu-probe snapshot`, or the fixture hosts under \

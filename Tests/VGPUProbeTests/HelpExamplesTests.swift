@@ -10,7 +10,7 @@ struct HelpExamplesTests {
     /// Each subcommand's examples, and docs/cli.md's.
     static let examples: [HelpExamples.Example] = {
         var all: [HelpExamples.Example] = []
-        for command in [[], ["probe"], ["firmware"], ["plan"], ["types"], ["simulate"], ["snapshot"]] {
+        for command in [[], ["probe"], ["firmware"], ["plan"], ["types"], ["simulate"], ["snapshot"], ["export"]] {
             let help = (try? ProbeBinary.run(command + ["--help"]).stdout) ?? ""
             all += HelpExamples.parse(help: help, source: "vgpu-probe \(command.joined()) --help")
         }
@@ -21,7 +21,8 @@ struct HelpExamplesTests {
     /// Every subcommand has examples, and docs/cli.md too (so the list cannot silently go empty).
     @Test func everyCommandHasExamples() {
         for source in ["vgpu-probe  --help", "vgpu-probe probe --help", "vgpu-probe firmware --help", "vgpu-probe plan --help",
-                       "vgpu-probe types --help", "vgpu-probe simulate --help", "vgpu-probe snapshot --help", "docs/cli.md"] {
+                       "vgpu-probe types --help", "vgpu-probe simulate --help", "vgpu-probe snapshot --help", "vgpu-probe export --help",
+                       "docs/cli.md"] {
             #expect(Self.examples.contains { $0.source == source }, "\(source) has no example")
         }
     }
