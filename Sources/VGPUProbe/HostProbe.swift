@@ -278,12 +278,18 @@ public struct HostProbe {
             vfs.append(.init(function: vf, vgpu: vgpu))
         }
         let summary = Self.sriovSummary(f)
-        let name = f.device.flatMap { host.names?.name(vendor: Self.nvidia, device: $0) } ?? "NVIDIA device \(hex4(f.device))"
-        return ProbedGPU(function: f, name: name, owner: owner, identity: identity,
+        // A board that shares its device id (Quadro RTX 6000/8000) is named by its catalogue.
+        let board = f.device.flatMap { id in (owner?.module as? any BoardCatalog)?.board(deviceID: id) }
+            ?? catalogue.map { Board(name: $0.board, framebuffer: UInt64($0.framebufferMiB) * Sizes.MiB) }
+        // pci.ids' name when the host's file has the device (bookworm's 2023 file lacks L40S, L20, H200,
+        // B200, RTX PRO 6000); else the module's board name; else the ids.
+        let (name, nameSource): (String, ProbedGPU.NameSource) =
+            if let listed = f.device.flatMap({ host.names?.name(vendor: Self.nvidia, device: $0) }) { (listed, .pciIDs) }
+            else if let board, let module = owner?.module.name { (board.name, .module(module)) }
+            else { ("NVIDIA device \(hex4(f.device))", .none) }
+        return ProbedGPU(function: f, name: name, nameSource: nameSource, owner: owner, identity: identity,
                          driverVersion: f.driver.flatMap(host.driverVersions.version(of:)),
-                         // A board that shares its device id (Quadro RTX 6000/8000) is named by its catalogue.
-                         board: f.device.flatMap { id in (owner?.module as? any BoardCatalog)?.board(deviceID: id) }
-                             ?? catalogue.map { Board(name: $0.board, framebuffer: UInt64($0.framebufferMiB) * Sizes.MiB) },
+                         board: board,
                          catalogue: catalogue, sriov: SRIOVState(f, summary: summary), vfs: vfs,
                          vfInfo: summary == nil ? nil : Self.vfInfo(f, owner: owner), diagnostics: diagnostics)
     }
@@ -377,7 +383,7 @@ public struct HostProbe {
         return Draft(firmware: firmware, firmwareIfVerified: firmwareIfVerified) { [self] firmware in
             let readiness = judge(gpu, firmware: firmware, choice: choice, verify: options.verifyFirmware, bootCheck: bootCheck)
             return HostReport.GPU(
-                address: f.address.description, vendorID: hex4(f.vendor), deviceID: f.device.map { hex4($0) }, name: gpu.name,
+                address: f.address.description, vendorID: hex4(f.vendor), deviceID: f.device.map { hex4($0) }, name: gpu.name, nameSource: gpu.nameSource.description,
                 subsystem: f.subsystemVendor.flatMap { v in f.subsystemDevice.map { "\(hex4(v)):\(hex4($0))" } }, revision: f.revision.map { hex2($0) },
                 classCode: f.classCode.map(hex6), chip: owner?.chip.name, architecture: owner?.chip.architecture?.description,
                 module: owner?.module.name, board: gpu.board.map { HostReport.Board(name: $0.name, framebuffer: $0.framebuffer) },

@@ -40,6 +40,9 @@ public struct HostReport: Sendable, Codable, Equatable {
         public let vendorID: String, deviceID: String?
         /// pci.ids name, or `NVIDIA device 26b9` when pci.ids does not list it.
         public let name: String
+        /// Where the name came from: `pci.ids`, `module <name>` (the board table; the host's pci.ids does
+        /// not list the device) or `none`.
+        public let nameSource: String
         public let subsystem: String?
         public let revision: String?
         public let classCode: String?

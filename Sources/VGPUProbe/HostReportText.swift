@@ -6,7 +6,10 @@ public enum HostReportText {
         for w in r.warnings { out += "warning: \(w)\n" }
         if r.gpus.isEmpty { out += "\nNo NVIDIA GPU found.\n" }
         for g in r.gpus {
-            out += "\n\(g.address)  \(g.name) [\(g.vendorID):\(g.deviceID ?? "????")]" + (g.revision.map { " (rev \($0))" } ?? "") + "\n"
+            out += "\n\(g.address)  \(g.name) [\(g.vendorID):\(g.deviceID ?? "????")]" + (g.revision.map { " (rev \($0))" } ?? "")
+            // Say where a name not from pci.ids came from: an operator compares it with lspci's.
+            if g.nameSource.hasPrefix("module ") { out += "  (name from the \(g.nameSource.dropFirst(7)) module's board table: pci.ids does not list \(g.deviceID ?? "it"))" }
+            out += "\n"
             let chip = g.chip.map { "\($0) (\(g.architecture ?? "?"), \(g.module ?? "?") support)" } ?? "not covered by this build"
             out += "  chip          \(chip), identified by \(g.identity.source)"
             if g.identity.source == "BOOT_42", let b = g.identity.boot42 { out += " = \(hex8(b))" }

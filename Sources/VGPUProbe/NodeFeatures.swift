@@ -15,7 +15,10 @@ public enum NodeFeatures {
     public static let prefix = "vgpukit.feature.node.kubernetes.io/"
 
     /// The feature file for `report`: sorted, without duplicates.
-    public static func render(_ report: HostReport) -> String {
+    ///
+    /// - Parameter expiry: an RFC 3339 time after which NFD (v0.15 and later) drops the labels, for a
+    ///   file rewritten on a period: a node whose exporter stopped does not keep `vgpu-ready=true`.
+    public static func render(_ report: HostReport, expiry: String? = nil) -> String {
         var labels: [String: String] = [
             "vgpu-ready": report.counts.ready > 0 ? "true" : "false",
             "gpus": String(report.counts.gpus),
@@ -35,7 +38,8 @@ public enum NodeFeatures {
             guard gpu.readiness.ready else { continue }
             for t in gpu.vgpuTypes ?? [] where t.fits > 0 { flag("vgpu-type", t.name) }
         }
-        var out = "# vgpu-probe: vGPU readiness of this node (NFD local source, features.d)\n"
+        var out = expiry.map { "# +expiry-time=\($0)\n" } ?? ""
+        out += "# vgpu-probe: vGPU readiness of this node (NFD local source, features.d)\n"
         for key in labels.keys.sorted() { out += "\(prefix)\(key)=\(labels[key] ?? "")\n" }
         return out
     }

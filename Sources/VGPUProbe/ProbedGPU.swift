@@ -25,8 +25,30 @@ public struct ProbedGPU: Sendable {
 
     /// The PF as the scan read it.
     public let function: PCIFunction
-    /// pci.ids' name (`AD102GL [L40]`), or `NVIDIA device 26b5` when pci.ids does not list it.
+    /// pci.ids' name (`AD102GL [L40]`), else the owning module's board name (`L40S`), else
+    /// `NVIDIA device 26b9`.
     public let name: String
+    /// Where `name` came from.
+    public let nameSource: NameSource
+
+    /// Where a GPU's name came from, as the report says it.
+    public enum NameSource: Sendable, Equatable, CustomStringConvertible {
+        /// The host's pci.ids.
+        case pciIDs
+        /// The board table of the module named (the host's pci.ids does not list the device).
+        case module(String)
+        /// Neither: the ids.
+        case none
+
+        /// `pci.ids`, `module ada`, `none`.
+        public var description: String {
+            switch self {
+            case .pciIDs: "pci.ids"
+            case .module(let m): "module \(m)"
+            case .none: "none"
+            }
+        }
+    }
     /// Who owns it; nil when this build does not cover the chip.
     public let owner: Owner?
     /// How the chip was identified.

@@ -84,6 +84,9 @@ public final class OutputDirectory {
         guard dir >= 0 else { throw Failure(path: path, problem: "cannot open its directory: \(Errno(rawValue: errno))") }
         defer { close(dir) }
         let temporary = ".\(name).\(getpid()).tmp"
+        // A leftover of a run killed mid-write (in a container every run is pid 1) would block every
+        // later one: it is this tool's own name, so it goes.
+        unlinkat(dir, temporary, 0)
         do {
             try create(path, bytes, shownAs: path) { openat(dir, temporary, $0, mode) }
         } catch {

@@ -54,12 +54,27 @@ struct ExportCommand: ParsableCommand {
         _ = global.makeLogger()
         let registry = try Output.registry()
         let options = inputs.hostProbeOptions
+        if every != nil {
+            // As a container's pid 1 the process gets no default action for SIGTERM: without a handler
+            // `kubectl delete` would wait out the grace period. Nothing is half-written at any moment
+            // (files are renamed into place), so leaving at once is safe.
+            signal(SIGTERM) { _ in _exit(0) }
+            signal(SIGINT) { _ in _exit(0) }
+            // A parent may hand down a mask that blocks them (a test runner's threads do): unblock.
+            var stop = sigset_t()
+            sigemptyset(&stop)
+            sigaddset(&stop, SIGTERM)
+            sigaddset(&stop, SIGINT)
+            pthread_sigmask(SIG_UNBLOCK, &stop, nil)
+        }
         while true {
             var status = ExitStatus.ok
             do {
                 let report = try HostProbe(registry: registry).run(options)
                 var written: [String] = []
-                for (path, text) in [(textfile, PrometheusExposition.render(report)), (features, NodeFeatures.render(report))] {
+                // Labels of a periodic export expire after three periods, should the exporter stop.
+                let expiry = every.map { Self.rfc3339(secondsFromNow: 3 * $0) }
+                for (path, text) in [(textfile, PrometheusExposition.render(report)), (features, NodeFeatures.render(report, expiry: expiry))] {
                     guard let path else { continue }
                     do {
                         try OutputDirectory.replaceFile(path, Array(text.utf8))
@@ -82,5 +97,15 @@ struct ExportCommand: ParsableCommand {
             }
             sleep(UInt32(every))
         }
+    }
+
+    /// `2026-12-07T00:15:00Z`, `seconds` from now.
+    static func rfc3339(secondsFromNow seconds: Int) -> String {
+        var t = time(nil) + seconds
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let n = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
+        return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

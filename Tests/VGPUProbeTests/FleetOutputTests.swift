@@ -128,6 +128,29 @@ struct ExportCommandTests {
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["vgpukit.prom", "vgpukit", "elsewhere"])
     }
 
+    /// With --every, the labels expire after three periods (NFD drops them if the exporter stops), and
+    /// SIGTERM, which a container's pid 1 gets no default action for, ends the loop at once with 0.
+    @Test func aPeriodicExportExpiresItsLabelsAndStopsOnSIGTERM() throws {
+        let dir = try ScratchDirectory("export-every")
+        let features = dir.file("vgpukit")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProbeBinary.path(of: "vgpu-probe"))
+        process.arguments = ["export", "--sysfs-root", FixtureHosts.root("t4"), "--no-firmware", "--features", features, "--every", "60"]
+        process.standardOutput = FileHandle.nullDevice
+        let started = Date()
+        try process.run()
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: features) { Thread.sleep(forTimeInterval: 0.05) }
+        Thread.sleep(forTimeInterval: 0.2)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        let text = try String(contentsOfFile: features, encoding: .utf8)
+        let expiry = try #require(text.split(separator: "\n").first { $0.hasPrefix("# +expiry-time=") })
+        let stamp = String(expiry.dropFirst("# +expiry-time=".count))
+        #expect(stamp.wholeMatch(of: try Regex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")) != nil, "\(stamp)")
+        #expect(stamp >= ISO8601DateFormatter().string(from: started.addingTimeInterval(175)), "three periods ahead: \(stamp)")
+    }
+
     @Test func refusals() throws {
         let dir = try ScratchDirectory("export-refusals")
         let host = ["--sysfs-root", FixtureHosts.root("t4"), "--no-firmware"]
@@ -139,5 +162,32 @@ struct ExportCommandTests {
         #expect(missing.status == 74 && missing.stderr.contains("no/such/dir/a.prom"), "\(missing.stderr)")
         let both = try ProbeBinary.run(["--json", "--format", "nfd"] + host)
         #expect(both.status == 64)
+    }
+}
+
+/// Names operators recognise: pci.ids' name where the host's file lists the device, else the module's
+/// board table's, and the report says which.
+@Suite(.enabled(if: FleetTools.shouldRun, Comment(rawValue: FleetTools.skipReason)))
+struct BoardNameTests {
+    func gpu(_ pciIDs: String?) throws -> [String: Any] {
+        let r = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("drivers"), "--no-firmware", "--json", "-s", "a1:00.0"]
+                                    + (pciIDs.map { ["--pci-ids", $0] } ?? []))
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        return try #require((doc["gpus"] as? [[String: Any]])?.first)
+    }
+
+    @Test func theNameSaysWhereItCameFrom() throws {
+        // Debian bookworm's pci.ids (2023) has no L40S; trixie's (2025) has.
+        let old = try gpu(nil)
+        #expect(old["name"] as? String == "L40S" && old["nameSource"] as? String == "module ada", "\(old)")
+        let current = try gpu(FleetTools.pciIDs)
+        #expect(current["name"] as? String == "AD102GL [L40S]" && current["nameSource"] as? String == "pci.ids", "\(current)")
+        let text = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("drivers"), "--no-firmware", "-s", "a1:00.0"])
+        #expect(text.stdout.contains("L40S [10de:26b9] (rev a1)  (name from the ada module's board table: pci.ids does not list 26b9)"), "\(text.stdout)")
+        // The current file names the boards of the coming generations too.
+        let ids = try String(contentsOfFile: FleetTools.pciIDs, encoding: .utf8)
+        for (id, name) in [("26ba", "L20"), ("2335", "H200"), ("2901", "B200"), ("2bb5", "RTX PRO 6000")] {
+            #expect(ids.split(separator: "\n").contains { $0.hasPrefix("\t\(id)  ") && $0.contains(name) }, "\(id) \(name)")
+        }
     }
 }
