@@ -433,6 +433,22 @@ public struct HostProbe {
                          + "\(available) with instances available, e.g. \(first.name ?? "?") (\(first.directoryName))")
     }
 
+    /// The `vf-driver` check: every enabled VF bound to NVIDIA's vGPU host driver.
+    static func vfDriverCheck(_ gpu: ProbedGPU) -> HostReport.Check {
+        let others = gpu.vfs.filter { $0.function.driver != "nvidia" }
+        guard let first = others.first else {
+            return .init(name: "vf-driver", ok: true, detail: "all \(gpu.vfs.count) VFs bound to nvidia (vGPUs are created through each VF's nvidia/ directory)")
+        }
+        let drivers = Dictionary(grouping: others) { $0.function.driver ?? "no driver" }
+            .map { "\($0.value.count) to \($0.key)" }.sorted().joined(separator: ", ")
+        let vf = first.function.address
+        return .init(name: "vf-driver", ok: false,
+                     detail: "\(others.count) of \(gpu.vfs.count) VFs are not bound to nvidia (\(drivers)), so they have no nvidia/ directory and offer no vGPU type: "
+                         + "hand them to NVIDIA's driver, e.g. for \(vf): echo nvidia > /sys/bus/pci/devices/\(vf)/driver_override; "
+                         + (first.function.driver == nil ? "" : "echo \(vf) > /sys/bus/pci/devices/\(vf)/driver/unbind; ")
+                         + "echo \(vf) > /sys/bus/pci/drivers_probe (or disable and enable the VFs again with sriov-manage)")
+    }
+
     /// The readiness checks; the GPU is ready when every one passes.
     private func judge(_ gpu: ProbedGPU, firmware: HostReport.Firmware?, choice: DriverFirmware?, verify: Bool,
                        bootCheck: HostReport.Check?) -> HostReport.Readiness {
@@ -462,8 +478,14 @@ public struct HostProbe {
             // No remedy can work on a board without usable VFs: name none.
             checks.append(.init(name: "vfs-enabled", ok: false, detail: "no VFs: this GPU has no usable SR-IOV (see sriov)"))
         }
+        // vGPU 17 and later create vGPUs through the nvidia/ directory NVIDIA's driver gives each VF it
+        // is bound to; a VF bound to vfio-pci (passed through whole) or to nothing has none.
+        if gpu.vgpuInterface == .sriovVirtualFunctions, !gpu.vfs.isEmpty {
+            checks.append(Self.vfDriverCheck(gpu))
+        }
         checks.append(.init(name: "iommu", ok: f.iommuGroup != nil,
-                            detail: f.iommuGroup.map { "IOMMU group \($0)" } ?? "no IOMMU group: enable the IOMMU (intel_iommu=on / amd_iommu) for device assignment"))
+                            detail: f.iommuGroup.map { "IOMMU group \($0)" }
+                                ?? "no IOMMU group: the IOMMU is off; enable VT-d or AMD-Vi in the firmware setup and boot with intel_iommu=on (Intel; AMD's is on by default), then /sys/kernel/iommu_groups lists groups"))
         if !verify {
             checks.append(.init(name: "firmware", ok: false, detail: "not checked (--no-firmware)", skipped: true))
         } else if let firmware {

@@ -191,3 +191,48 @@ struct BoardNameTests {
         }
     }
 }
+
+/// The failure modes operators meet, each on a fixture host, with the check, its detail and its hint.
+struct FailureModeTests {
+    func checks(_ host: String, _ address: String) throws -> [String: [String: Any]] {
+        let r = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root(host), "--no-firmware", "--json", "-s", address])
+        #expect(r.status == 1, "\(host) \(address) is not ready")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let gpu = try #require((doc["gpus"] as? [[String: Any]])?.first)
+        let list = try #require((gpu["readiness"] as? [String: Any])?["checks"] as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: list.compactMap { c in (c["name"] as? String).map { ($0, c) } })
+    }
+
+    /// VFs bound to vfio-pci, or to nothing, have no nvidia/ directory: the hint hands them back.
+    @Test func vfsNotBoundToNVIDIA() throws {
+        let vfio = try checks("vfs-not-nvidia", "41:00.0")["vf-driver"]
+        #expect(vfio?["ok"] as? Bool == false)
+        let detail = vfio?["detail"] as? String ?? ""
+        #expect(detail.hasPrefix("8 of 8 VFs are not bound to nvidia (8 to vfio-pci)"), "\(detail)")
+        #expect(detail.contains("echo nvidia > /sys/bus/pci/devices/0000:41:00.4/driver_override") && detail.contains("driver/unbind"))
+        let none = try checks("vfs-not-nvidia", "61:00.0")["vf-driver"]?["detail"] as? String ?? ""
+        #expect(none.hasPrefix("4 of 4 VFs are not bound to nvidia (4 to no driver)") && !none.contains("unbind"), "\(none)")
+        // Where the VFs are NVIDIA's, the check passes.
+        let fine = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("a40"), "--no-firmware"])
+        #expect(fine.stdout.contains("[ok] vf-driver    all 8 VFs bound to nvidia"), "\(fine.stdout)")
+    }
+
+    @Test func theIOMMUOff() throws {
+        let iommu = try checks("no-iommu", "41:00.0")["iommu"]
+        #expect(iommu?["ok"] as? Bool == false)
+        #expect((iommu?["detail"] as? String)?.contains("boot with intel_iommu=on") == true)
+    }
+
+    /// SR-IOV capable with no VFs enabled: the exact command that enables them.
+    @Test func vfsNotEnabled() throws {
+        let vfs = try checks("l40-two-gpus", "c1:00.0")["vfs-enabled"]
+        #expect(vfs?["ok"] as? Bool == false)
+        #expect((vfs?["detail"] as? String)?.contains("sriov-manage -e 0000:c1:00.0") == true)
+    }
+
+    /// A consumer board: no SR-IOV at all, so no remedy is offered.
+    @Test func aBoardWithoutVGPU() throws {
+        let sriov = try checks("rtx4090", "01:00.0")["sriov"]
+        #expect(sriov?["ok"] as? Bool == false && (sriov?["detail"] as? String)?.contains("cannot host vGPUs") == true)
+    }
+}
