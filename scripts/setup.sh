@@ -46,39 +46,50 @@ if ! python3 -c 'import jsonschema' 2>/dev/null && ! /usr/bin/python3 -c 'import
 fi
 command -v swift >/dev/null || { say "swift is not on PATH (this project needs Swift 6)"; exit 1; }
 
-# 2. Real GSP firmware from Debian's non-free-firmware component.
-stamp="$root/.fetched"
-if [ -f "$stamp" ] && [ -e "$root/nvidia/ad102/gsp/gsp-535.113.01.bin" ] && [ -e "$root/nvidia/ad102/gsp/gsp-570.144.bin" ] \
-   && [ -e "$root/nvidia/535.261.03/gsp_ga10x.bin" ]; then
-    say "firmware already in $root ($(tr '\n' ' ' < "$stamp"))"
-else
-    apt_dir="$root/.apt"
+# Debian packages fetched under a private apt configuration in DIR/.apt (its own sources list, lists and
+# cache; the host's apt is never touched) and unpacked into DIR/.apt/unpack; apt verifies them against
+# the archive keyring as for any install. DIR/.fetched records each package's version.
+#   fetch_debs DIR "SOURCES LINES" DOWNLOAD-COMMAND...   (the download command runs in the .deb directory)
+fetch_debs() {
+    local dir=$1 sources=$2
+    shift 2
+    local apt_dir="$dir/.apt"
     mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/debs"
-    cat > "$apt_dir/sources.list" <<'LIST'
-deb http://deb.debian.org/debian bookworm non-free-firmware
-deb http://deb.debian.org/debian trixie-backports non-free-firmware
-deb http://deb.debian.org/debian sid non-free-firmware
-LIST
+    printf '%s\n' "$sources" > "$apt_dir/sources.list"
     apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
               -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o "APT::Sandbox::User=root")
-    say "fetching firmware-nvidia-graphics (trixie-backports, else sid) and firmware-nvidia-gsp (bookworm)"
     apt-get "${apt_opts[@]}" -qq update
     rm -f "$apt_dir/debs"/*.deb
-    (cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" -qq download firmware-nvidia-gsp/bookworm \
-        && { apt-get "${apt_opts[@]}" -qq download firmware-nvidia-graphics/trixie-backports 2>/dev/null \
-             || apt-get "${apt_opts[@]}" -qq download firmware-nvidia-graphics/sid; })
+    (cd "$apt_dir/debs" && "$@")
     unpack="$apt_dir/unpack"
     rm -rf "$unpack" && mkdir -p "$unpack"
     for deb in "$apt_dir/debs"/*.deb; do dpkg-deb -x "$deb" "$unpack"; done
+    for deb in "$apt_dir/debs"/*.deb; do dpkg-deb -f "$deb" Package Version | sed 's/^[^:]*: //' | paste -sd=; done > "$dir/.fetched"
+    rm -f "$apt_dir/debs"/*.deb
+}
+download() { apt-get "${apt_opts[@]}" -qq download "$@"; }
+
+# 2. Real GSP firmware from Debian's non-free-firmware component.
+download_firmware() {
+    download firmware-nvidia-gsp/bookworm \
+        && { download firmware-nvidia-graphics/trixie-backports 2>/dev/null || download firmware-nvidia-graphics/sid; }
+}
+if [ -f "$root/.fetched" ] && [ -e "$root/nvidia/ad102/gsp/gsp-535.113.01.bin" ] && [ -e "$root/nvidia/ad102/gsp/gsp-570.144.bin" ] \
+   && [ -e "$root/nvidia/535.261.03/gsp_ga10x.bin" ]; then
+    say "firmware already in $root ($(tr '\n' ' ' < "$root/.fetched"))"
+else
+    say "fetching firmware-nvidia-graphics (trixie-backports, else sid) and firmware-nvidia-gsp (bookworm)"
+    fetch_debs "$root" "deb http://deb.debian.org/debian bookworm non-free-firmware
+deb http://deb.debian.org/debian trixie-backports non-free-firmware
+deb http://deb.debian.org/debian sid non-free-firmware" \
+        download_firmware
     # bookworm's packages install under /lib/firmware, trixie's (merged /usr) under /usr/lib/firmware.
     rm -rf "$root/nvidia" && mkdir -p "$root/nvidia"
     for dir in "$unpack/lib/firmware/nvidia" "$unpack/usr/lib/firmware/nvidia"; do
         [ -d "$dir" ] && cp -a "$dir/." "$root/nvidia/"
     done
     rm -rf "$unpack"
-    for deb in "$apt_dir/debs"/*.deb; do dpkg-deb -f "$deb" Package Version | sed 's/^[^:]*: //' | paste -sd=; done > "$stamp"
-    rm -f "$apt_dir/debs"/*.deb
-    say "firmware in $root: $(tr '\n' ';' < "$stamp")"
+    say "firmware in $root: $(tr '\n' ';' < "$root/.fetched")"
 fi
 
 # 3. Tools and data the fleet and naming tests use, never installed on the host: the binaries run from
@@ -87,26 +98,14 @@ data=${VGPUKIT_DATA_DIR:-$repo/.data}
 if [ -x "$data/bin/promtool" ] && [ -x "$data/bin/prometheus-node-exporter" ] && [ -s "$data/pci.ids" ]; then
     say "tools and pci.ids already in $data"
 else
-    apt_dir="$data/.apt"
-    mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/debs" "$data/bin"
-    cat > "$apt_dir/sources.list" <<'LIST'
-deb http://deb.debian.org/debian bookworm main
-deb http://deb.debian.org/debian trixie main
-LIST
-    apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
-              -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o "APT::Sandbox::User=root")
     say "fetching prometheus, prometheus-node-exporter (bookworm) and pci.ids (trixie) into $data"
-    apt-get "${apt_opts[@]}" -qq update
-    rm -f "$apt_dir/debs"/*.deb
-    (cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" -qq download prometheus/bookworm prometheus-node-exporter/bookworm pci.ids/trixie)
-    unpack="$apt_dir/unpack"
-    rm -rf "$unpack" && mkdir -p "$unpack"
-    for deb in "$apt_dir/debs"/*.deb; do dpkg-deb -x "$deb" "$unpack"; done
+    fetch_debs "$data" "deb http://deb.debian.org/debian bookworm main
+deb http://deb.debian.org/debian trixie main" \
+        download prometheus/bookworm prometheus-node-exporter/bookworm pci.ids/trixie
+    mkdir -p "$data/bin"
     cp "$unpack/usr/bin/promtool" "$unpack/usr/bin/prometheus-node-exporter" "$data/bin/"
     cp "$unpack/usr/share/misc/pci.ids" "$data/pci.ids"
     rm -rf "$unpack"
-    for deb in "$apt_dir/debs"/*.deb; do dpkg-deb -f "$deb" Package Version | sed 's/^[^:]*: //' | paste -sd=; done > "$data/.fetched"
-    rm -f "$apt_dir/debs"/*.deb
     say "in $data: $(tr '\n' ';' < "$data/.fetched")"
 fi
 echo "$root"
