@@ -16,6 +16,8 @@ struct SchemaTests {
         let fw = ["--firmware-root", RealFirmware.root]
         var lines = hosts.flatMap { [["--sysfs-root", FixtureHosts.root($0), "--json"] + fw, ["--sysfs-root", FixtureHosts.root($0), "--json", "--no-firmware"]] }
         lines += [["firmware", "--json"] + fw, ["firmware", "--json", "--no-digest"] + fw, ["firmware", "--json", "--release", "535.261.03"] + fw,
+                  ["firmware", "--json", "--release", "570.144"] + fw, ["plan", "--json", "--chip", "ad102", "--fb-size", "48G", "--vgpu", "--release", "570.144"] + fw,
+                  ["types", "--json", "-s", "3b:00.0", "--sysfs-root", FixtureHosts.root("t4")],
                   ["firmware", "--json", "--elf", RealFirmware.path("nvidia/ad102/gsp/gsp-535.113.01.bin")]]
         for chip in ["ad102", "ad104", "ga100", "ga102"] {
             lines += [["plan", "--json", "--chip", chip, "--fb-size", "24G"] + fw, ["plan", "--json", "--chip", chip, "--fb-size", "48G", "--vgpu", "--simulate"] + fw,
