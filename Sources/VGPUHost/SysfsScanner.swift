@@ -206,6 +206,12 @@ public struct SysfsScanner: Sendable {
                     diagnostics.append(FieldDiagnostic(field: "nvidia/creatable_vgpu_types", problem: "'\(line)' is not '<id> : <name>'"))
                 }
             }
+            // NVIDIA vGPU 16 and earlier expose each VF's types through the mdev core instead.
+            if entries.contains("mdev_supported_types") {
+                let (types, problems) = readMediatedDeviceTypes(in: dir, text: text, decimal: decimal)
+                f.mediatedDeviceTypes = types
+                diagnostics += problems
+            }
             if entries.contains("nvidia"), let id = decimal("nvidia/current_vgpu_type") {
                 if id >= 0 { f.currentVGPUType = id } else {
                     diagnostics.append(FieldDiagnostic(field: "nvidia/current_vgpu_type", problem: "'\(id)' is not a vGPU type id"))

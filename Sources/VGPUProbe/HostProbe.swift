@@ -382,7 +382,7 @@ public struct HostProbe {
         }
         return Draft(firmware: firmware, firmwareIfVerified: firmwareIfVerified) { [self] firmware in
             let readiness = judge(gpu, firmware: firmware, choice: choice, verify: options.verifyFirmware, bootCheck: bootCheck)
-            return HostReport.GPU(
+            var report = HostReport.GPU(
                 address: f.address.description, vendorID: hex4(f.vendor), deviceID: f.device.map { hex4($0) }, name: gpu.name, nameSource: gpu.nameSource.description,
                 subsystem: f.subsystemVendor.flatMap { v in f.subsystemDevice.map { "\(hex4(v)):\(hex4($0))" } }, revision: f.revision.map { hex2($0) },
                 classCode: f.classCode.map(hex6), chip: owner?.chip.name, architecture: owner?.chip.architecture?.description,
@@ -393,6 +393,8 @@ public struct HostProbe {
                 vfInfo: gpu.vfInfo, engines: engines,
                 vgpuTypes: gpu.sriov.usable == nil && gpu.vgpuInterface != .mediatedDevices ? nil : hostable,
                 creatableTypes: creatableTypes, readiness: readiness, vfs: vfs, diagnostics: gpu.diagnostics)
+            report.vgpuInterface = VGPUInterfaceReport.of(gpu)
+            return report
         }
     }
 

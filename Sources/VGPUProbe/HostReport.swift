@@ -43,6 +43,9 @@ public struct HostReport: Sendable, Codable, Equatable {
         /// Where the name came from: `pci.ids`, `module <name>` (the board table; the host's pci.ids does
         /// not list the device) or `none`.
         public let nameSource: String
+        /// The interface through which NVIDIA's host driver offers vGPUs on this GPU, as sysfs shows it
+        /// (`VGPUInterfaceReport`); absent when none is seen.
+        public var vgpuInterface: VGPUInterfaceReport? = nil
         public let subsystem: String?
         public let revision: String?
         public let classCode: String?
@@ -217,5 +220,34 @@ extension HostReport.VF {
     init(_ vf: ProbedGPU.VirtualFunction) {
         self.init(address: vf.function.address.description, driver: vf.function.driver, iommuGroup: vf.function.iommuGroup,
                   vgpu: vf.vgpu.map { HostReport.VGPUInUse(id: $0.id, name: $0.type?.name) })
+    }
+}
+
+/// How NVIDIA's host driver offers vGPUs on a GPU, as seen in sysfs, and what tools on top must use.
+public struct VGPUInterfaceReport: Sendable, Codable, Equatable {
+    /// `vendor-specific-vfio` (vGPU 17 and later: `nvidia/` on each VF), `mdev-vfs` (vGPU 16 and earlier
+    /// on SR-IOV GPUs: `mdev_supported_types` on each VF) or `mdev-gpu` (Turing: on the GPU itself).
+    public let kind: String
+    /// What that means for the tools that create vGPUs.
+    public let detail: String
+
+    /// The interface the functions show: the VFs' `nvidia/` or `mdev_supported_types`, or the PF's
+    /// `mdev_supported_types`; nil when none shows one.
+    static func of(_ gpu: ProbedGPU) -> VGPUInterfaceReport? {
+        let vfs = gpu.vfs.map(\.function)
+        if vfs.contains(where: { $0.creatableVGPUTypes != nil || $0.currentVGPUType != nil }) {
+            return .init(kind: "vendor-specific-vfio",
+                         detail: "vendor-specific VFIO (NVIDIA vGPU 17 and later): each VF's nvidia/creatable_vgpu_types and current_vgpu_type; "
+                             + "tools written for mediated devices (mdev_supported_types, /sys/bus/mdev) find none")
+        }
+        if vfs.contains(where: { !($0.mediatedDeviceTypes ?? []).isEmpty }) {
+            return .init(kind: "mdev-vfs",
+                         detail: "mediated devices on the VFs (NVIDIA vGPU 16 and earlier): each VF's mdev_supported_types; "
+                             + "tools written for vGPU 17's vendor-specific VFIO (nvidia/creatable_vgpu_types) find none")
+        }
+        if !(gpu.function.mediatedDeviceTypes ?? []).isEmpty {
+            return .init(kind: "mdev-gpu", detail: "mediated devices on the GPU (time-sliced, no SR-IOV): its mdev_supported_types")
+        }
+        return nil
     }
 }

@@ -55,6 +55,7 @@ public enum HostReportText {
                     out += "  vGPU \(series)-types  " + row.map { "\($0.name.split(separator: "-").last ?? "") x\($0.fits)" }.joined(separator: ", ") + "\n"
                 }
             }
+            if let i = g.vgpuInterface { out += "  vGPU API      \(i.detail)\n" }
             if let c = g.creatableTypes {
                 out += "  driver offers \(c.types.count) type(s) on \(c.vf)" + (c.differences.isEmpty ? ", matching the catalogue\n" : ":\n")
                 for d in c.differences { out += "                - \(d)\n" }

@@ -236,3 +236,25 @@ struct FailureModeTests {
         #expect(sriov?["ok"] as? Bool == false && (sriov?["detail"] as? String)?.contains("cannot host vGPUs") == true)
     }
 }
+
+/// Which vGPU interface the host's driver offers, so the tools on top can be matched to it: vGPU 17's
+/// vendor-specific VFIO, mediated devices on the VFs (vGPU 16 and earlier), or on the GPU (Turing).
+struct VGPUInterfaceTests {
+    func interface(_ host: String) throws -> [String: Any]? {
+        let r = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root(host), "--no-firmware", "--json"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        return (doc["gpus"] as? [[String: Any]])?.first?["vgpuInterface"] as? [String: Any]
+    }
+
+    @Test func eachInterfaceIsNamedWithWhatToolsMustUse() throws {
+        #expect(try interface("l40s-in-use")?["kind"] as? String == "vendor-specific-vfio")
+        let mdev = try interface("a40-mdev")
+        #expect(mdev?["kind"] as? String == "mdev-vfs")
+        #expect((mdev?["detail"] as? String)?.contains("tools written for vGPU 17's vendor-specific VFIO (nvidia/creatable_vgpu_types) find none") == true)
+        #expect(try interface("t4")?["kind"] as? String == "mdev-gpu")
+        // Nothing seen, nothing claimed.
+        #expect(try interface("rtx4090") == nil)
+        let text = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("a40-mdev"), "--no-firmware"])
+        #expect(text.stdout.contains("  vGPU API      mediated devices on the VFs (NVIDIA vGPU 16 and earlier)"), "\(text.stdout)")
+    }
+}
