@@ -87,10 +87,16 @@ public final class OutputDirectory {
         // A leftover of a run killed mid-write (in a container every run is pid 1) would block every
         // later one: it is this tool's own name, so it goes.
         unlinkat(dir, temporary, 0)
+        // Removed on failure only if this call made it: a name another writer took meanwhile is theirs.
+        var made = false
         do {
-            try create(path, bytes, shownAs: path) { openat(dir, temporary, $0, mode) }
+            try create(path, bytes, shownAs: path) { flags in
+                let fd = openat(dir, temporary, flags, mode)
+                made = fd >= 0
+                return fd
+            }
         } catch {
-            if error.problem != "already exists" { unlinkat(dir, temporary, 0) }
+            if made { unlinkat(dir, temporary, 0) }
             throw error
         }
         guard renameat(dir, temporary, dir, name) == 0 else {
