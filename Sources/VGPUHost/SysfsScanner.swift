@@ -159,8 +159,10 @@ public struct SysfsScanner: Sendable {
             }
         }
         func hex<T: FixedWidthInteger>(_ file: String, _: T.Type, prefixed: Bool = true, required: Bool = true) -> T? {
+            let said = diagnostics.count
             guard let s = text(file) else {
-                if required { diagnostics.append(FieldDiagnostic(field: file, problem: "missing")) }
+                // Absent, that is: an empty or unreadable file already has its own diagnostic.
+                if required && diagnostics.count == said { diagnostics.append(FieldDiagnostic(field: file, problem: "missing")) }
                 return nil
             }
             guard let v = HexText.value(s, as: T.self, prefixed: prefixed) else {
