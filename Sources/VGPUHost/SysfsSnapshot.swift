@@ -88,7 +88,8 @@ public struct SysfsSnapshot {
                     try target.symlink("physfn", to: "../\(pf)")
                 }
             }
-            let drivers = Set(functions.compactMap(\.driver)).filter(DriverVersions.isModuleName).sorted()
+            // nvidia's version also when it took no GPU: a driver too old for the chip binds none.
+            let drivers = Set(functions.compactMap(\.driver) + ["nvidia"]).filter(DriverVersions.isModuleName).sorted()
             for driver in drivers {
                 guard let root = sysfsRoot, case .success(let bytes) = reader.read("\(root)/module/\(driver)/version", limit: DriverVersions.limit)
                 else { continue }

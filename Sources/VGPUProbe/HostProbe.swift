@@ -289,6 +289,7 @@ public struct HostProbe {
             else { ("NVIDIA device \(hex4(f.device))", .none) }
         return ProbedGPU(function: f, name: name, nameSource: nameSource, owner: owner, identity: identity,
                          driverVersion: f.driver.flatMap(host.driverVersions.version(of:)),
+                         nvidiaModuleVersion: host.driverVersions.version(of: "nvidia"),
                          board: board,
                          catalogue: catalogue, sriov: SRIOVState(f, summary: summary), vfs: vfs,
                          vfInfo: summary == nil ? nil : Self.vfInfo(f, owner: owner), diagnostics: diagnostics)
@@ -381,7 +382,8 @@ public struct HostProbe {
                 : HostReport.Check(name: VGPUBootCheck.name, ok: false, detail: "not checked (--no-firmware)", skipped: true)
         }
         return Draft(firmware: firmware, firmwareIfVerified: firmwareIfVerified) { [self] firmware in
-            let readiness = judge(gpu, firmware: firmware, choice: choice, verify: options.verifyFirmware, bootCheck: bootCheck)
+            let interface = VGPUInterfaceReport.of(gpu)
+            let readiness = judge(gpu, interface: interface, firmware: firmware, choice: choice, verify: options.verifyFirmware, bootCheck: bootCheck)
             var report = HostReport.GPU(
                 address: f.address.description, vendorID: hex4(f.vendor), deviceID: f.device.map { hex4($0) }, name: gpu.name, nameSource: gpu.nameSource.description,
                 subsystem: f.subsystemVendor.flatMap { v in f.subsystemDevice.map { "\(hex4(v)):\(hex4($0))" } }, revision: f.revision.map { hex2($0) },
@@ -393,7 +395,7 @@ public struct HostProbe {
                 vfInfo: gpu.vfInfo, engines: engines,
                 vgpuTypes: gpu.sriov.usable == nil && gpu.vgpuInterface != .mediatedDevices ? nil : hostable,
                 creatableTypes: creatableTypes, readiness: readiness, vfs: vfs, diagnostics: gpu.diagnostics)
-            report.vgpuInterface = VGPUInterfaceReport.of(gpu)
+            report.vgpuInterface = interface
             return report
         }
     }
@@ -452,7 +454,7 @@ public struct HostProbe {
     }
 
     /// The readiness checks; the GPU is ready when every one passes.
-    private func judge(_ gpu: ProbedGPU, firmware: HostReport.Firmware?, choice: DriverFirmware?, verify: Bool,
+    private func judge(_ gpu: ProbedGPU, interface: VGPUInterfaceReport?, firmware: HostReport.Firmware?, choice: DriverFirmware?, verify: Bool,
                        bootCheck: HostReport.Check?) -> HostReport.Readiness {
         let f = gpu.function
         var checks: [HostReport.Check] = []
@@ -463,6 +465,7 @@ public struct HostProbe {
             checks.append(.init(name: "support", ok: false,
                                 detail: "not covered by this build of vgpu-probe (the GPU may be fine): \(gpu.identity.note ?? "chip not identified")"))
         }
+        if let branch = Self.driverBranchCheck(gpu) { checks.append(branch) }
         switch gpu.sriov {
         case _ where gpu.vgpuInterface == .mediatedDevices:
             checks.append(Self.mediatedDeviceCheck(gpu))
@@ -485,6 +488,7 @@ public struct HostProbe {
         if gpu.vgpuInterface == .sriovVirtualFunctions, !gpu.vfs.isEmpty {
             checks.append(Self.vfDriverCheck(gpu))
         }
+        if let pfTypes = Self.pfTypesCheck(gpu, interface: interface) { checks.append(pfTypes) }
         checks.append(.init(name: "iommu", ok: f.iommuGroup != nil,
                             detail: f.iommuGroup.map { "IOMMU group \($0)" }
                                 ?? "no IOMMU group: the IOMMU is off; enable VT-d or AMD-Vi in the firmware setup and boot with intel_iommu=on (Intel; AMD's is on by default), then /sys/kernel/iommu_groups lists groups"))

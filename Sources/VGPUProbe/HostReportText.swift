@@ -70,7 +70,7 @@ public enum HostReportText {
             }
             let unchecked = g.readiness.notChecked.map { " (not checked: \($0.joined(separator: ", ")))" } ?? ""
             out += "  vGPU ready    \(g.readiness.ready ? "YES" : "NO")\(unchecked)\n"
-            for c in g.readiness.checks { out += "    [\(c.skipped == true ? "--" : c.ok ? "ok" : "!!")] \(pad(c.name, 12)) \(c.detail)\n" }
+            for c in g.readiness.checks { out += "    [\(c.skipped == true ? "--" : c.ok ? "ok" : "!!")] \(pad(c.name, 13)) \(c.detail)\n" }
             if let first = g.vfs.first, let last = g.vfs.last {
                 let groups = g.vfs.compactMap(\.iommuGroup)
                 out += "  VFs           \(g.vfs.count): \(first.address) ... \(last.address)"

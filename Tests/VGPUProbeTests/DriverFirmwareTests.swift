@@ -80,7 +80,7 @@ struct DriverFirmwareTests {
         #expect(t4["chip"] as? String == "TU104" && t4["architecture"] as? String == "Turing")
         #expect((t4["readiness"] as? [String: Any])?["ready"] as? Bool == true)
         let names = ((t4["readiness"] as? [String: Any])?["checks"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-        #expect(names == ["support", "mdev-types", "iommu", "firmware", "vgpu-boot"])
+        #expect(names == ["support", "driver-branch", "mdev-types", "iommu", "firmware", "vgpu-boot"])
         #expect((check(t4, "mdev-types")?["detail"] as? String)?.contains("17 types in mdev_supported_types") == true)
         let firmware = try #require(t4["firmware"] as? [String: Any])
         #expect(firmware["paths"] as? [String] == ["nvidia/535.261.03/gsp_tu10x.bin"] && firmware["ok"] as? Bool == true)

@@ -214,7 +214,7 @@ struct FailureModeTests {
         #expect(none.hasPrefix("4 of 4 VFs are not bound to nvidia (4 to no driver)") && !none.contains("unbind"), "\(none)")
         // Where the VFs are NVIDIA's, the check passes.
         let fine = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("a40"), "--no-firmware"])
-        #expect(fine.stdout.contains("[ok] vf-driver    all 8 VFs bound to nvidia"), "\(fine.stdout)")
+        #expect(fine.stdout.contains("[ok] vf-driver     all 8 VFs bound to nvidia"), "\(fine.stdout)")
     }
 
     @Test func theIOMMUOff() throws {
@@ -228,6 +228,41 @@ struct FailureModeTests {
         let vfs = try checks("l40-two-gpus", "c1:00.0")["vfs-enabled"]
         #expect(vfs?["ok"] as? Bool == false)
         #expect((vfs?["detail"] as? String)?.contains("sriov-manage -e 0000:c1:00.0") == true)
+    }
+
+    /// A driver release older than the chip: loaded, but the GPU has no driver; the hint names the branch.
+    @Test func aDriverBranchOlderThanTheChip() throws {
+        let branch = try checks("old-driver", "41:00.0")["driver-branch"]
+        #expect(branch?["ok"] as? Bool == false)
+        let detail = branch?["detail"] as? String ?? ""
+        #expect(detail.hasPrefix("NVIDIA driver 515.105.01 predates AD104: NVIDIA's driver knows it from 520.56.06 on, "
+                                 + "which is why nvidia is loaded but 0000:41:00.0 has no driver"), "\(detail)")
+        #expect(detail.contains("install branch 520 or later"), "\(detail)")
+        // A release that knows the chip passes; for a chip in the oldest published release no age is claimed.
+        let l40 = try checks("vfs-not-nvidia", "41:00.0")["driver-branch"]?["detail"] as? String
+        #expect(l40 == "NVIDIA driver 535.261.03 knows AD102 (NVIDIA's driver has since 520.56.06)")
+        let t4 = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("t4"), "--no-firmware"])
+        #expect(t4.stdout.contains("[ok] driver-branch NVIDIA driver 535.261.03 knows TU104 (NVIDIA's driver has since 515.43.04 or earlier)"), "\(t4.stdout)")
+        // Another driver owns the GPU: the question does not arise.
+        #expect(try checks("drivers", "41:00.0")["driver-branch"] == nil)
+    }
+
+    /// With SR-IOV on, the PF lists no types: the check says so and names a free VF's list.
+    @Test func typesAreAskedOfTheVFsNotThePF() throws {
+        let r = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40s-in-use"), "--no-firmware", "--json"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let checks = try #require(((doc["gpus"] as? [[String: Any]])?.first?["readiness"] as? [String: Any])?["checks"] as? [[String: Any]])
+        let pf = try #require(checks.first { $0["name"] as? String == "pf-types" })
+        // VFs 41:00.4 and 41:00.5 host vGPUs: the first free one is named.
+        #expect(pf["ok"] as? Bool == true)
+        #expect(pf["detail"] as? String == "with SR-IOV on, 0000:41:00.0 itself lists no vGPU type: ask its VFs, e.g. "
+                + "0000:41:00.6/nvidia/creatable_vgpu_types, and create each vGPU on a free VF")
+        let mdev = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("a40-mdev"), "--no-firmware"])
+        #expect(mdev.stdout.contains("[ok] pf-types      with SR-IOV on, 0000:41:00.0 itself lists no vGPU type: ask its VFs, e.g. "
+                                     + "0000:41:00.4/mdev_supported_types (mdevctl types lists each VF's)"), "\(mdev.stdout)")
+        // No VFs enabled: nothing to point at.
+        let off = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l4"), "--no-firmware"])
+        #expect(!off.stdout.contains("pf-types"))
     }
 
     /// A consumer board: no SR-IOV at all, so no remedy is offered.

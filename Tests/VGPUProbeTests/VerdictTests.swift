@@ -9,7 +9,7 @@ struct VerdictTests {
     /// what it does not cover. (main printed "[ok] firmware not checked".)
     @Test func aSkippedCheckIsShownAsSkipped() throws {
         let text = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--no-firmware"])
-        #expect(text.stdout.contains("[--] firmware     not checked (--no-firmware)"), "\(text.stdout)")
+        #expect(text.stdout.contains("[--] firmware      not checked (--no-firmware)"), "\(text.stdout)")
         #expect(text.stdout.contains("vGPU ready    YES (not checked: firmware, vgpu-boot)"))
         #expect(!text.stdout.contains("[ok] firmware"))
         let json = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--no-firmware", "--json"])
@@ -38,7 +38,7 @@ struct VerdictTests {
         let both = try ProbeBinary.run(["--sysfs-root", host, "--firmware-root", RealFirmware.root, "-s", "41:00.0"])
         #expect(both.status == 1, "\(both.stdout)")
         #expect(both.stdout.contains("firmware      570.144, as nouveau loads it: ok (5 files verified)"), "\(both.stdout)")
-        #expect(both.stdout.contains("[!!] vgpu-boot    nouveau cannot boot the GSP in vGPU mode: the 646 MiB from gspFwRsvdStart"), "\(both.stdout)")
+        #expect(both.stdout.contains("[!!] vgpu-boot     nouveau cannot boot the GSP in vGPU mode: the 646 MiB from gspFwRsvdStart"), "\(both.stdout)")
         #expect(both.stdout.contains("nouveau has no code that runs it (linux-firmware ships it as nvidia/ad102/gsp/scrubber-570.144.bin"))
 
         // A root with the 535.113.01 files alone (copied: a link out of a root is refused).
@@ -51,14 +51,14 @@ struct VerdictTests {
         #expect(probe.status == 1)
         #expect(probe.stdout.contains("firmware      535.113.01, as nouveau loads it: ok (4 files verified)"), "\(probe.stdout)")
         #expect(probe.stdout.contains("vGPU ready    NO"), "\(probe.stdout)")
-        #expect(probe.stdout.contains("[!!] vgpu-boot    nouveau cannot boot the GSP in vGPU mode: "), "\(probe.stdout)")
+        #expect(probe.stdout.contains("[!!] vgpu-boot     nouveau cannot boot the GSP in vGPU mode: "), "\(probe.stdout)")
         #expect(probe.stdout.contains("ships no scrubber file for AD102"))
         let plan = try ProbeBinary.run(["plan", "--sysfs-root", host, "--firmware-root", old, "-s", "41:00.0", "--vgpu"])
         #expect(plan.status == 1 && plan.stderr.contains("ships no scrubber file for AD102"), "\(plan.stderr)")
 
         // Bound to NVIDIA's driver, which carries the scrubber, the same GPU boots.
         let nvidia = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--firmware-root", RealFirmware.root, "-s", "41:00.0"])
-        #expect(nvidia.status == 0 && nvidia.stdout.contains("[ok] vgpu-boot    nvidia can boot the GSP in vGPU mode: 535.113.01"), "\(nvidia.stdout)")
+        #expect(nvidia.status == 0 && nvidia.stdout.contains("[ok] vgpu-boot     nvidia can boot the GSP in vGPU mode: 535.113.01"), "\(nvidia.stdout)")
     }
 
     /// A firmware root that does not exist or is a plain file, and a devices directory with no

@@ -20,11 +20,17 @@ public protocol ArchitectureModule: GSPHeapSizing, VFInfoProviding, EngineInvent
     func bootHAL(for chip: Chip) -> (any GSPBootHAL)?
     /// How `chip` hosts vGPUs (default: SR-IOV virtual functions).
     func vgpuInterface(for chip: Chip) -> VGPUInterface
+    /// The first NVIDIA driver release that knows `chip` (default: nil, not known). An older driver
+    /// cannot run the GPU at all: its probe refuses the device and leaves it without a driver.
+    func firstDriverRelease(for chip: Chip) -> FirmwareRelease?
 }
 
 extension ArchitectureModule {
     /// SR-IOV virtual functions: every generation from Ampere on.
     public func vgpuInterface(for chip: Chip) -> VGPUInterface { .sriovVirtualFunctions }
+
+    /// Not known.
+    public func firstDriverRelease(for chip: Chip) -> FirmwareRelease? { nil }
 
     /// The releases this module supports: those its manifest describes.
     public var supportedReleases: [FirmwareRelease] { firmwareManifest.releases.map(\.version) }

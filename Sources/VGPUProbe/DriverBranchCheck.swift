@@ -1,0 +1,28 @@
+import VGPUCore
+
+extension HostProbe {
+    /// The `driver-branch` check: NVIDIA's driver, bound to the GPU or loaded beside it without taking
+    /// it, is a release that knows the chip. A release older than the chip refuses the device in its
+    /// probe ("not supported by this NVIDIA driver release" in the kernel log) and leaves it without a
+    /// driver, which is all sysfs shows. Nil where the question does not arise: another driver owns the
+    /// GPU, no nvidia module is loaded, or the module does not know when its chip arrived.
+    static func driverBranchCheck(_ gpu: ProbedGPU) -> HostReport.Check? {
+        guard let owner = gpu.owner, let first = owner.module.firstDriverRelease(for: owner.chip) else { return nil }
+        let bound = gpu.function.driver
+        let text: String? = switch bound {
+        case "nvidia": gpu.driverVersion
+        case nil: gpu.nvidiaModuleVersion
+        default: nil
+        }
+        guard let text, let version = FirmwareRelease(text) else { return nil }
+        let chip = owner.chip.name
+        guard DriverSupport.predates(version, first: first) else {
+            let since = first == DriverSupport.firstPublishedRelease ? "\(first) or earlier" : "\(first)"
+            return .init(name: "driver-branch", ok: true, detail: "NVIDIA driver \(version) knows \(chip) (NVIDIA's driver has since \(since))")
+        }
+        let unbound = bound == nil ? ", which is why nvidia is loaded but \(gpu.address) has no driver" : ""
+        return .init(name: "driver-branch", ok: false,
+                     detail: "NVIDIA driver \(version) predates \(chip): NVIDIA's driver knows it from \(first) on\(unbound); "
+                         + "install branch \(first.major) or later (for vGPU, a vGPU host driver release whose supported boards list this one)")
+    }
+}
