@@ -17,6 +17,11 @@ def put(kind, name, data):
 
 put("elf", "gsp-ad10x", gsp_elf())
 put("elf", "gsp-570", gsp_elf(b"570.144\0", (b"gh100",)))
+# The GSP-FMC images of Hopper and Blackwell (ELF32 containers).
+for chip in ("gh100", "gb100", "gb202"):
+    path = os.path.join(root, "nvidia", chip, "gsp", "fmc-570.144.bin")
+    if os.path.isfile(path):
+        put("elf", "fmc-" + chip, open(path, "rb").read())
 # Every small container of both releases: bootloaders, booters, the 570 scrubber and gen_bootloader.
 for path in glob.glob(os.path.join(root, "nvidia", "*", "gsp", "*-535.113.01.bin")) + glob.glob(os.path.join(root, "nvidia", "*", "gsp", "*-570.144.bin")):
     if os.path.getsize(path) < 100_000 and not os.path.islink(path):

@@ -126,6 +126,35 @@ case("all-ones", "config", b"\xff" * 4096, "config", contains="all ones")
 cut = config(0x120); struct.pack_into("<I", cut, 0x100, 0x0001_0010)
 case("sriov-capability-cut", "config", bytes(cut), "config", contains="SR-IOV capability")
 
+# --- fmc: GH100's GSP-FMC (ELF32: hash, signature, publickey, image), one field broken ----------------
+FMC = "nvidia/gh100/gsp/fmc-570.144.bin"
+fmc = open(os.path.join(args.firmware_root, FMC), "rb").read()
+fmc_shoff, = struct.unpack_from("<I", fmc, 0x20)
+fmc_shnum, fmc_shstrndx = struct.unpack_from("<HH", fmc, 0x30)
+fmc_names = struct.unpack_from("<10I", fmc, fmc_shoff + fmc_shstrndx * 40)[4]
+def fmc_section(name):
+    """(index, header offset, name offset in the file) of a named FMC section."""
+    for i in range(fmc_shnum):
+        h = fmc_shoff + i * 40
+        at = fmc_names + struct.unpack_from("<I", fmc, h)[0]
+        if fmc[at:fmc.index(b"\0", at)] == name.encode():
+            return i, h, at
+    raise SystemExit("no section %s in %s" % (name, FMC))
+recipe("fmc-header-cut", "fmc", FMC, "Elf32_Ehdr", "truncated", truncate=40)
+recipe("fmc-elf64-class", "fmc", FMC, "e_ident[EI_CLASS]", "wrongClass", [(4, 1, 2)])
+recipe("fmc-big-endian", "fmc", FMC, "e_ident[EI_DATA]", "wrongDataEncoding", [(5, 1, 2)])
+recipe("fmc-risc-v-machine", "fmc", FMC, "e_machine", "wrongMachine", [(0x12, 2, 243)])
+i, h, at = fmc_section("hash")
+recipe("fmc-hash-renamed", "fmc", FMC, "hash", "missingSection", [(at, 4, struct.unpack("<I", b"hasX")[0])])
+recipe("fmc-hash-47-bytes", "fmc", FMC, "hash", "invalidValue", [(h + 20, 4, 47)])
+i, h, at = fmc_section("signature")
+recipe("fmc-signature-empty", "fmc", FMC, "signature", "invalidValue", [(h + 20, 4, 0)])
+recipe("fmc-signature-over-384", "fmc", FMC, "signature", "invalidValue", [(h + 20, 4, 385)])
+i, h, at = fmc_section("image")
+recipe("fmc-image-past-the-end", "fmc", FMC, "section[%d].sh_offset" % i, "outOfBounds", [(h + 16, 4, 0xfffff000)])
+recipe("fmc-image-cut", "fmc", FMC, "section[%d].sh_offset" % i, "outOfBounds", truncate=len(fmc) - 100)
+recipe("fmc-section-table-off-the-end", "fmc", FMC, "e_shoff", "outOfBounds", [(0x20, 4, len(fmc) - 8)])
+
 # --- sysfs: one-device trees copied from the L40 fixture, one file broken --------------------------
 src = os.path.join(repo, "Tests", "Fixtures", "hosts", "l40-two-gpus", "bus", "pci", "devices", "0000:c1:00.0")
 def sysfs(name, file, data, field, contains, link=None):

@@ -13,7 +13,7 @@ import VGPUProbe
 /// arbitrary bytes and must return (typed errors are fine); a trap, a sanitizer report or a hang is a bug.
 /// `vgpu-fuzz` runs them under libFuzzer (docs/reliability.md) or replays corpus files.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-    /// The GSP ELF reader (libelf), through a memory file.
+    /// The GSP ELF and GSP-FMC readers (libelf), through a memory file.
     case elf
     /// Bin header, RISC-V bootloader descriptor, booter (and scrubber) HS headers, the falcon generic
     /// bootloader's descriptor.
@@ -59,6 +59,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             }
             if bytes.count >= GSPQueue.entrySize { _ = try? GSPQueue.decode(Array(bytes.prefix(bytes.count / GSPQueue.entrySize * GSPQueue.entrySize))) }
             _ = GSPVFInfo.decode(Array(bytes.prefix(GSPVFInfo.size)))
+            _ = FSPChainOfTrust.decode(Array(bytes.prefix(FSPChainOfTrust.size)))
             _ = GSPRMControl.decode(bytes)
             _ = CreatableVGPUType.parse(String(decoding: bytes, as: UTF8.self))
             _ = PCIIDDatabase(bytes: bytes, vendorsOfInterest: [0x10de])
@@ -82,6 +83,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
         close(fd)
         _ = try? GSPFirmwareImage(path: elfPath)
+        if let fmc = try? FMCImage(path: elfPath) {
+            // What the plan does with a parsed FMC: carry its parts in a chain-of-trust message.
+            let material = FMCSecurityMaterial(hash: fmc.hash, publicKey: fmc.publicKey, signature: fmc.signature, imageSize: fmc.image.size)
+            _ = try? FSPChainOfTrust(version: 2, gspFmcSysmemOffset: 0, frtsVidmemOffset: 0, frtsVidmemSize: 0, material: material,
+                                     gspBootArgsSysmemOffset: 0).packet()
+        }
     }
 
     /// The input split at NUL bytes gives each file of one device directory its contents.

@@ -72,7 +72,13 @@ public enum FirmwareInventoryText {
                 "bl_desc: start_tag \(hex(d.startTag)) (IMEM \(hex(UInt64(d.startTag) << 8))), dmem_load_off \(hex(d.dmemLoadOffset)), "
                     + "code \(hex(d.codeOffset))+\(hex(d.codeSize)), data \(hex(d.dataOffset))+\(hex(d.dataSize))",
             ]
+        case .fmc(let f):
+            return fmcLines(f)
         }
+    }
+
+    private static func fmcLines(_ f: FMCImage) -> [String] {
+        ["FMC: image \(f.image), hash \(f.hash.count) bytes (SHA-384), signature \(f.signature.count) bytes, public key \(f.publicKey.count) bytes"]
     }
 
     private static func binLine(_ b: NVBinHeader) -> String {

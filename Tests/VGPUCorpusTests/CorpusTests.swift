@@ -21,7 +21,7 @@ struct CorpusTests {
 
     @Test func corpusIsLargeEnough() {
         #expect(Self.cases.count >= 40)
-        #expect(Set(Self.cases.map(\.parser)).isSuperset(of: ["gsp-elf", "bootloader", "booter", "manifest", "catalogue", "config", "sysfs"]))
+        #expect(Set(Self.cases.map(\.parser)).isSuperset(of: ["gsp-elf", "bootloader", "booter", "fmc", "manifest", "catalogue", "config", "sysfs"]))
     }
 
     /// The case's bytes: its file, or its recipe applied to the real firmware file.
@@ -61,6 +61,11 @@ struct CorpusTests {
         case "booter":
             let b = try bytes(c)
             expectFirmwareError(c) { _ = try BooterUcode(bytes: b, file: c.name) }
+        case "fmc":
+            // FMCImage reads a path: the recipe's bytes go to a scratch file named after the case.
+            let scratch = try ScratchDirectory("corpus-fmc")
+            let path = try scratch.write(c.name, try bytes(c))
+            expectFirmwareError(c) { _ = try FMCImage(path: path) }
         case "manifest", "catalogue":
             let data = Data(try bytes(c))
             do {

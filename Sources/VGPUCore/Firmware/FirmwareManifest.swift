@@ -127,6 +127,8 @@ public struct FirmwareManifest: Sendable, Codable, Equatable {
         case scrubber
         /// The falcon generic bootloader that loads SEC2 ucode on TU10x, TU11x and GA100 (570+).
         case genBootloader = "gen_bootloader"
+        /// The GSP-FMC image the FSP verifies and boots on Hopper and Blackwell (570+).
+        case fmc
 
         /// The container format files of this role use.
         public var format: FirmwareFormat {
@@ -135,6 +137,7 @@ public struct FirmwareManifest: Sendable, Codable, Equatable {
             case .bootloader: .riscvBootloader
             case .booterLoad, .booterUnload, .scrubber: .booter
             case .genBootloader: .falconBootloader
+            case .fmc: .fmcELF
             }
         }
     }
@@ -155,4 +158,6 @@ public enum FirmwareFormat: String, Sendable, Codable {
     case booter
     /// NVIDIA bin container with an `nvfw_bl_desc` (the falcon generic bootloader).
     case falconBootloader = "falcon-bootloader"
+    /// ELF32 container with `hash`, `signature`, `publickey` and `image` (the GSP-FMC).
+    case fmcELF = "fmc-elf"
 }

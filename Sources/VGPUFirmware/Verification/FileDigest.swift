@@ -71,8 +71,8 @@ public enum FileDigest {
         }
     }
 
-    /// Lower-case hex of a digest.
-    static func hex(_ digest: SHA256.Digest) -> String {
+    /// Lower-case hex of a digest (SHA-256, SHA-384) or any bytes.
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)

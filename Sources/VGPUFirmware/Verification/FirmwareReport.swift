@@ -69,6 +69,8 @@ public enum FirmwareContents: Sendable, Codable, Equatable {
     case booter(BooterUcode)
     /// A falcon generic bootloader container.
     case falconBootloader(FalconBootloader)
+    /// A GSP-FMC image (Hopper, Blackwell).
+    case fmc(FMCImage)
 }
 
 /// Verification of every file one chip needs at one release.
@@ -87,7 +89,7 @@ public struct ChipFirmwareReport: Sendable, Codable, Equatable {
 }
 
 extension FirmwareContents {
-    private enum CodingKeys: String, CodingKey { case format, gsp, bootloader, booter, falconBootloader }
+    private enum CodingKeys: String, CodingKey { case format, gsp, bootloader, booter, falconBootloader, fmc }
 
     /// `{"format": "gsp-elf", "gsp": {...}}`: a stable, self-describing JSON shape.
     public func encode(to encoder: any Encoder) throws {
@@ -105,6 +107,9 @@ extension FirmwareContents {
         case .falconBootloader(let v):
             try c.encode(FirmwareFormat.falconBootloader, forKey: .format)
             try c.encode(v, forKey: .falconBootloader)
+        case .fmc(let v):
+            try c.encode(FirmwareFormat.fmcELF, forKey: .format)
+            try c.encode(v, forKey: .fmc)
         }
     }
 
@@ -116,6 +121,7 @@ extension FirmwareContents {
         case .riscvBootloader: self = .bootloader(try c.decode(RISCVBootloader.self, forKey: .bootloader))
         case .booter: self = .booter(try c.decode(BooterUcode.self, forKey: .booter))
         case .falconBootloader: self = .falconBootloader(try c.decode(FalconBootloader.self, forKey: .falconBootloader))
+        case .fmcELF: self = .fmc(try c.decode(FMCImage.self, forKey: .fmc))
         }
     }
 }

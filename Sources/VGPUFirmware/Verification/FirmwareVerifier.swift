@@ -1,3 +1,4 @@
+import Crypto
 import Dispatch
 import Synchronization
 import VGPUCore
@@ -188,6 +189,16 @@ public final class FirmwareVerifier: @unchecked Sendable {
                 let bytes = try FileAccess.readAll(canonical, limit: Self.maximumContainerSize)
                 facts.size = facts.size ?? UInt64(bytes.count)
                 facts.contents = .falconBootloader(try FalconBootloader(bytes: bytes, file: canonical))
+            case .fmcELF:
+                let fmc = try FMCImage(path: canonical)
+                facts.size = facts.size ?? fmc.fileSize
+                facts.contents = .fmc(fmc)
+                // The FSP refuses an image whose SHA-384 is not the `hash` the message carries.
+                let computed = Array(SHA384.hash(data: try fmc.imageBytes()))
+                if computed != fmc.hash {
+                    facts.failure = FirmwareFinding(kind: .malformed,
+                                                    message: "\(shown): hash: the image's SHA-384 is \(FileDigest.hex(computed)), the hash section says \(FileDigest.hex(fmc.hash))")
+                }
             }
         } catch {
             let kind: FirmwareFinding.Kind = if case .unreadable = error.problem { .unreadable } else { .malformed }

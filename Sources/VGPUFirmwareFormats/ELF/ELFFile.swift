@@ -38,6 +38,23 @@ public struct ELFSection: Equatable, Sendable, Codable {
 /// Non-copyable so there is exactly one owner of the libelf handle and the descriptor; `deinit`
 /// calls `elf_end` then closes the file, deterministically, on every path out.
 struct ELFFile: ~Copyable {
+    /// The kind of ELF a caller accepts: its class, machine and the header sizes that follow.
+    struct Expectation {
+        /// `ELFCLASS64` or `ELFCLASS32`.
+        let elfClass: UInt8
+        /// `e_machine`.
+        let machine: UInt16
+        /// `e_ehsize` and `e_shentsize` of that class.
+        let headerSize: Int, sectionHeaderSize: UInt16
+        /// `Elf64_Ehdr` or `Elf32_Ehdr`, for errors.
+        var headerName: String { elfClass == UInt8(ELFCLASS64) ? "Elf64_Ehdr" : "Elf32_Ehdr" }
+
+        /// The GSP-RM image: ELF64, RISC-V.
+        static let gspRISCV = Expectation(elfClass: UInt8(ELFCLASS64), machine: UInt16(EM_RISCV), headerSize: 64, sectionHeaderSize: 64)
+        /// The GSP-FMC image of Hopper and Blackwell: ELF32 with no machine (a container of named sections).
+        static let fmcContainer = Expectation(elfClass: UInt8(ELFCLASS32), machine: UInt16(EM_NONE), headerSize: 52, sectionHeaderSize: 40)
+    }
+
     /// Refuse anything larger: the biggest real GSP image is under 64 MiB.
     static let maximumSize: UInt64 = 256 << 20
 
@@ -53,8 +70,8 @@ struct ELFFile: ~Copyable {
     private let fd: FileDescriptor
     private let elf: OpaquePointer
 
-    /// Opens and validates an ELF64 little-endian RISC-V file and reads its section table.
-    init(path: String) throws(FirmwareError) {
+    /// Opens and validates a little-endian ELF of the `expected` kind and reads its section table.
+    init(path: String, expecting expected: Expectation = .gspRISCV) throws(FirmwareError) {
         guard libelfVersionAccepted else {
             throw FirmwareError(file: path, field: "libelf", problem: .libelf("elf_version(EV_CURRENT) refused"))
         }
@@ -70,16 +87,17 @@ struct ELFFile: ~Copyable {
         // the firmware) faults with SIGBUS on the next access; a short pread is an error we can name.
         guard let elf = elf_begin(fd.rawValue, ELF_C_READ, nil) else {
             let message = libelfMessage()
-            let diagnosis = ELFHeaderDiagnosis.diagnose(fd: fd, size: size)
+            let diagnosis = ELFHeaderDiagnosis.diagnose(fd: fd, size: size, expected: expected)
             try? fd.close()
             if let diagnosis { throw FirmwareError(file: path, field: diagnosis.field, problem: diagnosis.problem) }
-            let problem: FirmwareError.Problem = size < 64 ? .truncated(needed: 64, available: Int(size)) : .libelf(message)
-            throw FirmwareError(file: path, field: "Elf64_Ehdr", problem: problem)
+            let problem: FirmwareError.Problem = size < UInt64(expected.headerSize)
+                ? .truncated(needed: expected.headerSize, available: Int(size)) : .libelf(message)
+            throw FirmwareError(file: path, field: expected.headerName, problem: problem)
         }
         // `self` is not yet whole, so deinit would not run: release by hand if the headers are bad.
         let headers: (UInt16, [ELFSection])
         do {
-            headers = try Self.readHeaders(elf: elf, path: path, size: size, fd: fd)
+            headers = try Self.readHeaders(elf: elf, path: path, size: size, fd: fd, expected: expected)
         } catch {
             elf_end(elf)
             try? fd.close()
@@ -112,7 +130,7 @@ struct ELFFile: ~Copyable {
     }
 
     /// Validates the ELF header and collects the section headers, bounds-checked.
-    private static func readHeaders(elf: OpaquePointer, path: String, size: UInt64, fd: FileDescriptor)
+    private static func readHeaders(elf: OpaquePointer, path: String, size: UInt64, fd: FileDescriptor, expected: Expectation)
         throws(FirmwareError) -> (UInt16, [ELFSection])
     {
         func fail(_ field: String, _ problem: FirmwareError.Problem) -> FirmwareError {
@@ -123,30 +141,33 @@ struct ELFFile: ~Copyable {
             // Read through (not mapped), libelf calls a file whose header is cut short "not ELF"; the
             // magic tells a truncated ELF header from another kind of file.
             let magic = try? FileAccess.read(fd, FileRange(offset: 0, size: 4), path: path, field: "e_ident")
-            if size < 64, magic == [0x7f, 0x45, 0x4c, 0x46] { throw fail("Elf64_Ehdr", .truncated(needed: 64, available: Int(size))) }
+            if size < UInt64(expected.headerSize), magic == [0x7f, 0x45, 0x4c, 0x46] {
+                throw fail(expected.headerName, .truncated(needed: expected.headerSize, available: Int(size)))
+            }
             throw fail("e_ident", .notELF)
         }
         guard let ident = elf_getident(elf, nil) else { throw fail("e_ident", .libelf(libelfMessage())) }
         let elfClass = UInt8(bitPattern: ident[Int(EI_CLASS)])
-        guard elfClass == UInt8(ELFCLASS64) else { throw fail("e_ident[EI_CLASS]", .wrongClass(elfClass)) }
+        guard elfClass == expected.elfClass else { throw fail("e_ident[EI_CLASS]", .wrongClass(elfClass)) }
         let encoding = UInt8(bitPattern: ident[Int(EI_DATA)])
         guard encoding == UInt8(ELFDATA2LSB) else { throw fail("e_ident[EI_DATA]", .wrongDataEncoding(encoding)) }
         var ehdr = GElf_Ehdr()
         guard gelf_getehdr(elf, &ehdr) != nil else {
-            throw size < 64 ? fail("Elf64_Ehdr", .truncated(needed: 64, available: Int(size))) : fail("Elf64_Ehdr", .libelf(libelfMessage()))
+            throw size < UInt64(expected.headerSize) ? fail(expected.headerName, .truncated(needed: expected.headerSize, available: Int(size)))
+                : fail(expected.headerName, .libelf(libelfMessage()))
         }
-        guard ehdr.e_machine == UInt16(EM_RISCV) else { throw fail("e_machine", .wrongMachine(ehdr.e_machine)) }
-        // libelf reads ELF64 section headers at their fixed size whatever e_shentsize says; a file that
+        guard ehdr.e_machine == expected.machine else { throw fail("e_machine", .wrongMachine(ehdr.e_machine)) }
+        // libelf reads section headers at their class's fixed size whatever e_shentsize says; a file that
         // says otherwise is inconsistent, and is refused rather than half-trusted.
-        guard ehdr.e_shnum == 0 || ehdr.e_shentsize == 64 else {
-            throw fail("e_shentsize", .invalidValue("e_shentsize \(ehdr.e_shentsize), expected 64 for ELF64"))
+        guard ehdr.e_shnum == 0 || ehdr.e_shentsize == expected.sectionHeaderSize else {
+            throw fail("e_shentsize", .invalidValue("e_shentsize \(ehdr.e_shentsize), expected \(expected.sectionHeaderSize) for \(expected.headerName)"))
         }
 
         var count = 0
         let counted = elf_getshdrnum(elf, &count) == 0
         // libelf maps lazily: a section table cut off by the end of the file shows up here, as an
         // error or as zero sections.
-        if !counted || count == 0, let diagnosis = ELFHeaderDiagnosis.diagnose(fd: fd, size: size) {
+        if !counted || count == 0, let diagnosis = ELFHeaderDiagnosis.diagnose(fd: fd, size: size, expected: expected) {
             throw fail(diagnosis.field, diagnosis.problem)
         }
         guard counted else { throw fail("e_shnum", .libelf(libelfMessage())) }
@@ -203,14 +224,17 @@ func libelfMessage() -> String {
 /// parser of everything it accepts).
 enum ELFHeaderDiagnosis {
     /// The field and problem that explain libelf's refusal, or nil when the header looks consistent.
-    static func diagnose(fd: FileDescriptor, size: UInt64) -> (field: String, problem: FirmwareError.Problem)? {
-        guard size >= 64, let header = try? FileAccess.read(fd, FileRange(offset: 0, size: 64), path: "", field: "Elf64_Ehdr") else {
+    static func diagnose(fd: FileDescriptor, size: UInt64, expected: ELFFile.Expectation) -> (field: String, problem: FirmwareError.Problem)? {
+        let headerSize = expected.headerSize
+        guard size >= UInt64(headerSize), let header = try? FileAccess.read(fd, FileRange(offset: 0, size: UInt64(headerSize)), path: "", field: expected.headerName) else {
             return nil
         }
         func u(_ o: Int, _ n: Int) -> UInt64 { (0..<n).reduce(0) { $0 | UInt64(header[o + $1]) << (8 * UInt64($1)) } }
-        let shoff = u(0x28, 8), shentsize = u(0x3a, 2), shnum = u(0x3c, 2)
-        if shnum > 0 && shentsize != 64 {
-            return ("e_shentsize", .invalidValue("e_shentsize \(shentsize), expected 64 for ELF64"))
+        // e_shoff, e_shentsize, e_shnum: at 0x28/0x3a/0x3c in ELF64, 0x20/0x2e/0x30 in ELF32.
+        let is64 = expected.elfClass == UInt8(ELFCLASS64)
+        let shoff = is64 ? u(0x28, 8) : u(0x20, 4), shentsize = u(is64 ? 0x3a : 0x2e, 2), shnum = u(is64 ? 0x3c : 0x30, 2)
+        if shnum > 0 && shentsize != UInt64(expected.sectionHeaderSize) {
+            return ("e_shentsize", .invalidValue("e_shentsize \(shentsize), expected \(expected.sectionHeaderSize) for \(expected.headerName)"))
         }
         let tableSize = shentsize * shnum
         let (end, overflow) = shoff.addingReportingOverflow(tableSize)
