@@ -40,6 +40,18 @@ Nothing here comes from VGPUKit's Swift code:
 - image and bootloader sizes are read from the real firmware files of the layout's release (readelf for
   .fwimage, the bin header's data_size for the bootloader).
 
+`fspCot`, `fspBootParams`, `fspLayout` and `fspRegisters` (per tag 570.144 and 580.142) cover the FSP / GSP-FMC boot
+path of GH100, GB100/GB102 (gb10x) and GB202/GB203/GB205/GB206/GB207 (gb20x), each with its own `citations`:
+NVDM_PAYLOAD_COT and GSP_FMC_BOOT_PARAMS compiled from the tag's whole tree (sizeof, offsetof, sizeof and element
+count per member, nested members as a.b); the NVDM types, MCTP header fields ([high, low] bits) and EMEM channel
+compiled from fsp_nvdm_format.h / fsp_mctp_format.h / fsp_emem_channels.h; the per-chip COT version, signature and
+key sizes, non-WPR heap, heap base / carveout / min / max, vGPU heap and partitions, PMU reservation, FB-end reserve
+estimate and FSP extra reservation read from the NVOC bindings (g_kern_fsp_nvoc.c, g_kernel_gsp_nvoc.c,
+g_kern_pmu_nvoc.c, g_mem_mgr_nvoc.c) and the inline or one-statement bodies they name; the COT's frtsVidmemOffset
+on a normal boot evaluated from kfspPrepareBootCommands_GH100's rule (checked statement by statement); the FSP
+boot-complete register from the dev_therm headers each chip's kfspWaitForSecureBoot file includes, and the GSP
+falcon / RISC-V registers from kgspConfigureFalcon_GA102's bases plus the gh100 offsets.
+
 `layouts`: TU102/TU104/TU106/TU116/TU117, GA100, GA102..GA107 and AD102..AD107 at 535.113.01 and 570.144, six
 FB sizes, bare metal and vGPU, NVIDIA's rules (plus nouveau's for GA100, whose FRTS differs). The 570.144
 entries of NVIDIA's driver also carry `metaTail` (flags and pmuReservedSize, GspFwWprMeta's 570 tail).
@@ -195,12 +207,13 @@ SEC2_C = "src/nvidia/generated/g_kernel_sec2_nvoc.c"
 TURING = ["TU102", "TU104", "TU106", "TU116", "TU117"]
 
 
-def hal_binding(tag, name, path=GEN_C):
-    """{chip: (right-hand side, 'tag path:line')} of the binding of `name` for every chip in CHIPS (PF variant)."""
+def hal_binding(tag, name, path=GEN_C, chips=None):
+    """{chip: (right-hand side, 'tag path:line')} of the binding of `name` for every chip in `chips` (default: CHIPS;
+    PF variant)."""
     lines = show(tag, path).split("\n")
     head = re.compile(r"^\s*// (?:Hal (?:function|field) -- " + name + r"|" + name + r" -- halified.*)\s*$")
     start = next(i for i, l in enumerate(lines) if head.match(l))
-    universe = set(CHIPS)
+    universe = set(chips if chips is not None else CHIPS)
     frames, found = {}, {}                                 # indent -> [condition, taken so far]
 
     def condition(text):
@@ -647,6 +660,429 @@ def firmware_sizes(root, chip, release="535.113.01"):
     return image, data_size
 
 
+# ---------------------------------------------------------------------------------------------------------
+# The FSP (GSP-FMC) boot path of GH100, GB10x and GB20x at 570.144 and 580.142: the COT message, the GSP-FMC
+# boot parameters, the sizes Kernel-RM hands the FSP, and the registers it polls. Struct layouts, macros and
+# register addresses are compiled from the tag's whole tree (compiled_values, the tag's Makefile flags); per-chip
+# values are read from the generated NVOC bindings (hal_binding over FSP_CHIPS) and the inline bodies or the
+# one-statement function bodies they name. Every line read is kept in the entry's `citations`.
+FSP_TAGS = ["570.144", "580.142"]
+FSP_FAMILIES = {"gh100": ["GH100"], "gb10x": ["GB100", "GB102"], "gb20x": ["GB202", "GB203", "GB205", "GB206", "GB207"]}
+FSP_CHIPS = [c for chips in FSP_FAMILIES.values() for c in chips]
+COT_H = "src/nvidia/inc/kernel/gpu/fsp/kern_fsp_cot_payload.h"
+FSP_GEN_C, FSP_GEN_H = "src/nvidia/generated/g_kern_fsp_nvoc.c", "src/nvidia/generated/g_kern_fsp_nvoc.h"
+PMU_GEN_C, PMU_GEN_H = "src/nvidia/generated/g_kern_pmu_nvoc.c", "src/nvidia/generated/g_kern_pmu_nvoc.h"
+MEM_GEN_C = "src/nvidia/generated/g_mem_mgr_nvoc.c"
+MCTP_H = "src/nvidia/arch/nvalloc/common/inc/fsp/fsp_mctp_format.h"
+NVDM_H = "src/nvidia/arch/nvalloc/common/inc/fsp/fsp_nvdm_format.h"
+EMEM_H = "src/nvidia/arch/nvalloc/common/inc/fsp/fsp_emem_channels.h"
+GSPIFPUB_H = "src/nvidia/arch/nvalloc/common/inc/gsp/gspifpub.h"
+SRIOV_H = "src/nvidia/interface/nv_sriov_defines.h"
+PUBLISHED = "src/common/inc/swref/published"
+
+
+def strip_comments(text):
+    return re.sub(r"//[^\n]*|/\*.*?\*/", "", text, flags=re.S)
+
+
+def typedef_members(text, name):
+    """[(type, member, array bound or None)] of `typedef struct [tag] { ... } name;` in `text`, in order."""
+    m = re.search(r"typedef\s+struct\s*\w*\s*\{([^{}]*)\}\s*" + name + r"\s*;", text, re.S)
+    if not m:
+        sys.exit(f"no typedef struct {name}")
+    out = []
+    for decl in (d.strip() for d in strip_comments(m.group(1)).split(";")):
+        if decl:
+            d = re.fullmatch(r"(\w+)\s+(\w+)\s*(?:\[\s*(\w+)\s*\])?", decl)
+            if not d:
+                sys.exit(f"cannot read the member declaration {decl!r} of {name}")
+            out.append(d.groups())
+    return out
+
+
+def struct_layout(tag, workdir, include, text, name, prefix=""):
+    """sizeof, and offsetof / sizeof / element count of every member (nested typedef'd structs of `text` flattened
+    as a.b), of `name` compiled with the tag's whole tree after `include`."""
+    fields = []
+
+    def walk(struct, path):
+        for typ, member, bound in typedef_members(text, struct):
+            fields.append((path + member, bound))
+            if re.search(r"typedef\s+struct\s*\w*\s*\{[^{}]*\}\s*" + typ + r"\s*;", text):
+                walk(typ, path + member + ".")
+    walk(name, "")
+    exprs = [f"sizeof({name})"]
+    for f, bound in fields:
+        exprs += [f"__builtin_offsetof({name}, {f})", f"sizeof((({name} *)0)->{f})"]
+        if bound:
+            exprs.append(f"sizeof((({name} *)0)->{f}) / sizeof((({name} *)0)->{f}[0])")
+    values = iter(compiled_values(tag, workdir, include, exprs))
+    out = {"sizeof": next(values), "members": [f for f, _ in fields], "offsets": {}, "sizes": {}, "counts": {}}
+    for f, bound in fields:
+        out["offsets"][f], out["sizes"][f] = next(values), next(values)
+        if bound:
+            out["counts"][f] = next(values)
+    # The members lie in order, inside sizeof (nested members inside their parent).
+    for f in out["members"]:
+        parent = f.rsplit(".", 1)[0] if "." in f else None
+        lo, hi = (out["offsets"][parent], out["offsets"][parent] + out["sizes"][parent]) if parent else (0, out["sizeof"])
+        if not lo <= out["offsets"][f] <= out["offsets"][f] + out["sizes"][f] <= hi:
+            sys.exit(f"{tag} {name}.{f} lies outside its parent")
+    return out
+
+
+def typedef_citation(tag, path, name):
+    return line_of(tag, path, r"\}\s*" + name + r"\s*;")
+
+
+def macro_citation(tag, path, name):
+    return line_of(tag, path, r"^\s*#\s*define\s+" + name + r"(?=\s|$)")
+
+
+def definition(tag, function):
+    """(path, 1-based line, body text) of the C definition of `function` (its name alone at the start of a line,
+    or after the return type on the same line) under src/nvidia/src at `tag`."""
+    out = subprocess.run(["git", "-C", repo, "grep", "-n", "-E", r"^(\w+\s+)?" + function + r"\s*(\(|$)", tag, "--", "src/nvidia/src"],
+                         capture_output=True, text=True).stdout.strip().split("\n")
+    hits = [l.split(":", 3) for l in out if l]
+    if len(hits) != 1:
+        sys.exit(f"{tag}: {len(hits)} definitions of {function}")
+    _, path, line, _ = hits[0]
+    lines = show(tag, path).split("\n")
+    start = int(line) - 1
+    open_ = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("{") or lines[i].rstrip().endswith("{"))
+    close = next(i for i in range(open_ + 1, len(lines)) if lines[i].startswith("}"))
+    return path, int(line), "\n".join(lines[open_:close + 1])
+
+
+def body_value(tag, function, pattern):
+    """The C expression that `pattern` (one group) finds in the comment-stripped body of `function`; its citation."""
+    path, line, body = definition(tag, function)
+    m = re.search(pattern, strip_comments(body), re.S)
+    if not m:
+        sys.exit(f"{tag} {path}:{line}: {function} does not have the form {pattern!r}")
+    expr = m.group(1).strip()
+    return expr, line_of(tag, path, re.escape(expr.split("\n")[0].strip()))
+
+
+def eval_c(exprs, prelude=""):
+    """Values of constant C expressions (host cc)."""
+    body = "".join(f'printf("%llu\\n", (unsigned long long)({e}));\n' for e in exprs)
+    out = compile_and_run(NVTYPES + prelude + "\nint main(void) {\n" + body + "return 0; }\n", {})
+    return [int(v) for v in out.split()]
+
+
+def macro_text(tag, path, name):
+    """The #define line(s) of `name` in `path` (continuations joined)."""
+    m = re.search(r"^\s*#\s*define\s+" + name + r"\b(?:[^\n]*\\\n)*[^\n]*", show(tag, path), re.M)
+    if not m:
+        sys.exit(f"{tag} {path}: no #define {name}")
+    return m.group(0)
+
+
+def hal_value(tag, binding, chip, cites, gen_h, vgpu=False):
+    """The value a chip's HAL binding gives: a constant field initialiser or an inline body of `gen_h`."""
+    rhs, where = binding[chip]
+    cites.add(where)
+    if re.fullmatch(r"\w+_[0-9a-f]{6}", rhs):
+        expr, at = inline_body(tag, rhs, gen_h)
+        cites.add(at)
+        return c_value(expr, vgpu)
+    return c_value(rhs, vgpu)
+
+
+def fsp_cot(tag, workdir):
+    """NVDM_PAYLOAD_COT's layout, the per-chip COT HAL fields, and the NVDM / MCTP constants at `tag`."""
+    cites = {typedef_citation(tag, COT_H, "NVDM_PAYLOAD_COT"), line_of(tag, COT_H, r"^#pragma pack\(1\)")}
+    out = {"NVDM_PAYLOAD_COT": struct_layout(tag, workdir, '#include "nvtypes.h"\n#include "gpu/fsp/kern_fsp_cot_payload.h"',
+                                             show(tag, COT_H), "NVDM_PAYLOAD_COT")}
+    out["NVDM_PAYLOAD_COT"]["source"] = f"{tag} {COT_H} (compiled with the tag's src/nvidia/Makefile flags)"
+    chips = {}
+    for field in ["cotPayloadVersion", "cotPayloadSignatureSize", "cotPayloadPublicKeySize"]:
+        b = hal_binding(tag, field, FSP_GEN_C, FSP_CHIPS)
+        for chip in FSP_CHIPS:
+            chips.setdefault(chip, {})[field] = hal_value(tag, b, chip, cites, FSP_GEN_H)
+    out["chips"] = chips
+    # Whatever the chip says must fit the payload's arrays (kern_fsp_gh100.c asserts the same).
+    cot = out["NVDM_PAYLOAD_COT"]["sizes"]
+    for chip, v in chips.items():
+        if v["cotPayloadSignatureSize"] > cot["signature"] or v["cotPayloadPublicKeySize"] > cot["publicKey"]:
+            sys.exit(f"{tag} {chip}: the COT signature / key does not fit NVDM_PAYLOAD_COT")
+    nvdm = sorted(set(re.findall(r"^\s*#\s*define\s+(NVDM_TYPE_\w+)\s", show(tag, NVDM_H), re.M)))
+    fields = [n for n in re.findall(r"^\s*#\s*define\s+(MCTP_(?:MSG_)?HEADER_\w+)\s+\d+\s*:\s*\d+", show(tag, MCTP_H), re.M)]
+    consts = ["MCTP_MSG_HEADER_TYPE_VENDOR_PCI", "MCTP_MSG_HEADER_VENDOR_ID_NV", "FSP_EMEM_CHANNEL_RM", "FSP_EMEM_CHANNEL_RM_SIZE"]
+    exprs = nvdm + consts + [e for f in fields for e in (f"(1 ? {f})", f"(0 ? {f})")] + ["sizeof(MCTP_HEADER)"]
+    values = iter(compiled_values(tag, workdir, '#include "nvtypes.h"\n#include "fsp/fsp_nvdm_format.h"\n#include "fsp/fsp_mctp_format.h"\n'
+                                  '#include "fsp/fsp_emem_channels.h"\n#include "gpu/fsp/kern_fsp_cot_payload.h"', exprs))
+    out["nvdmTypes"] = {n: next(values) for n in nvdm}
+    out["constants"] = {n: next(values) for n in consts}
+    out["mctpFields"] = {f: [next(values), next(values)] for f in fields}     # [high bit, low bit]
+    out["constants"]["sizeof(MCTP_HEADER)"] = next(values)
+    for n in nvdm:
+        cites.add(macro_citation(tag, NVDM_H, n))
+    for n in fields + consts[:2]:
+        cites.add(macro_citation(tag, MCTP_H, n))
+    for n in consts[2:]:
+        cites.add(macro_citation(tag, EMEM_H, n))
+    # The packet's two header DWORDs (kern_fsp.c HEADER_DWORD_MCTP / _NVDM).
+    kern_fsp = "src/nvidia/src/kernel/gpu/fsp/kern_fsp.c"
+    for n in ["HEADER_DWORD_MCTP", "HEADER_DWORD_NVDM", "HEADER_DWORD_MAX"]:
+        out["constants"][n] = int(re.search(r"#define " + n + r"\s+(\d+)", show(tag, kern_fsp)).group(1))
+        cites.add(macro_citation(tag, kern_fsp, n))
+    out["citations"] = sorted(cites)
+    return out
+
+
+def fsp_boot_params(tag, workdir):
+    """GSP_FMC_BOOT_PARAMS (gspifpub.h) with its nested structs, and GSP_DMA_TARGET's values, at `tag`."""
+    text = show(tag, GSPIFPUB_H)
+    out = struct_layout(tag, workdir, '#include "gsp/gspifpub.h"', text, "GSP_FMC_BOOT_PARAMS")
+    targets = re.findall(r"\b(GSP_DMA_TARGET_\w+)\s*,", re.search(r"typedef enum \{(.*?)\}\s*GSP_DMA_TARGET;", text, re.S).group(1))
+    out["GSP_DMA_TARGET"] = dict(zip(targets, compiled_values(tag, workdir, '#include "gsp/gspifpub.h"', targets)))
+    out["source"] = f"{tag} {GSPIFPUB_H} (compiled with the tag's src/nvidia/Makefile flags)"
+    out["citations"] = sorted({typedef_citation(tag, GSPIFPUB_H, n) for n in
+                               ["GSP_FMC_BOOT_PARAMS", "GSP_ACR_BOOT_GSP_RM_PARAMS", "GSP_RM_PARAMS", "GSP_SPDM_PARAMS"]}
+                              | {line_of(tag, GSPIFPUB_H, r"\}\s*GSP_DMA_TARGET\s*;")})
+    return out
+
+
+def fsp_layout(tag, workdir):
+    """Per chip family: the sizes Kernel-RM puts in GspFwWprMeta and the COT on the FSP path, and the heap constants."""
+    cites = set()
+    gsp = {n: hal_binding(tag, n, GEN_C, FSP_CHIPS) for n in
+           ["kgspGetNonWprHeapSize", "kgspGetFrtsSize", "kgspGetMinWprHeapSizeMB", "kgspGetMaxWprHeapSizeMB",
+            "fwHeapParamBaseSize", "kgspGetFwHeapParamOsCarveoutSize", "kgspPopulateWprMeta" if tag >= "580" else "kgspCalculateFbLayout"]}
+    if tag >= "580":
+        gsp["kgspVgpuFwHeapSize"] = hal_binding(tag, "kgspVgpuFwHeapSize", GEN_C, FSP_CHIPS)
+        gsp["kgspVgpuNumVgpuPartitions"] = hal_binding(tag, "kgspVgpuNumVgpuPartitions", GEN_C, FSP_CHIPS)
+    selfinit = hal_binding(tag, "kpmuGetIsSelfInit", PMU_GEN_C, FSP_CHIPS)
+    fbend = hal_binding(tag, "memmgrGetFBEndReserveSizeEstimate", MEM_GEN_C, FSP_CHIPS)
+    extra = hal_binding(tag, "kfspGetExtraReservedMemorySize", FSP_GEN_C, FSP_CHIPS)
+    # PMU reserved memory: kpmuReservedMemorySizeGet_IMPL = ALIGN_UP(backing + surfaces + misc, alignment), each part
+    # non-zero only where kpmuGetIsSelfInit.
+    pmu_c = "src/nvidia/src/kernel/gpu/pmu/kern_pmu.c"
+    part = r"if\s*\(\s*kpmuGetIsSelfInit\(pKernelPmu\)\s*\)\s*\{\s*return\s+(.+?);\s*\}\s*return\s+0U;"
+    backing, c1 = body_value(tag, "kpmuReservedMemoryBackingStoreSizeGet_IMPL", part)
+    surfaces, c2 = body_value(tag, "kpmuReservedMemorySurfacesSizeGet_IMPL", part)
+    misc, c3 = body_value(tag, "kpmuReservedMemoryMiscSizeGet_IMPL", part)
+    total, c4 = body_value(tag, "kpmuReservedMemorySizeGet_IMPL", r"return\s+(NV_ALIGN_UP64\(.*?\));")
+    want = ("NV_ALIGN_UP64(kpmuReservedMemoryBackingStoreSizeGet(pKernelPmu)+kpmuReservedMemorySurfacesSizeGet(pKernelPmu)+"
+            "kpmuReservedMemoryMiscSizeGet(pKernelPmu),KPMU_RESERVED_MEMORY_ALIGNMENT)")
+    if re.sub(r"\s+", "", total) != want:
+        sys.exit(f"{tag} {c4}: kpmuReservedMemorySizeGet_IMPL changed: {total!r}")
+    cites |= {c1, c2, c3, c4, macro_citation(tag, PMU_GEN_H, "PMU_RESERVED_MEMORY_SURFACES_SIZE"),
+              macro_citation(tag, PMU_GEN_H, "KPMU_RESERVED_MEMORY_ALIGNMENT")}
+    prelude = macro_text(tag, PMU_GEN_H, "PMU_RESERVED_MEMORY_SURFACES_SIZE") + "\n" + macro_text(tag, PMU_GEN_H, "KPMU_RESERVED_MEMORY_ALIGNMENT") + "\n"
+    backing, surfaces, misc, align = eval_c([backing, surfaces, misc, "KPMU_RESERVED_MEMORY_ALIGNMENT"], prelude)
+    # FRTS: kgspGetFrtsSize_TU102 (meta) and the COT's frtsSize (kern_fsp_gh100.c, from the Hopper addendum).
+    frts_c = f"{GSP}/arch/turing/kernel_gsp_frts_tu102.c"
+    tu_addendum = f"{PUBLISHED}/turing/tu102/dev_gc6_island_addendum.h"
+    gh_addendum = f"{PUBLISHED}/hopper/gh100/dev_gc6_island_addendum.h"
+    in4k = "NV_PGC6_AON_FRTS_INPUT_WPR_SIZE_SECURE_SCRATCH_GROUP_03_0_WPR_SIZE_1MB_IN_4K"
+    frts_meta = eval_c([in4k + " * 0x1000"], macro_text(tag, tu_addendum, in4k))[0]
+    cot_expr, c5 = body_value(tag, "kfspPrepareBootCommands_GH100", r"\bfrtsSize\s*=\s*(" + in4k + r"\s*<<\s*12)\s*;")
+    frts_cot = eval_c([cot_expr], macro_text(tag, gh_addendum, in4k))[0]
+    cites |= {line_of(tag, frts_c, "WPR_SIZE_1MB_IN_4K;"), line_of(tag, frts_c, r"return sizeIn4k \* 0x1000;"),
+              macro_citation(tag, tu_addendum, in4k), macro_citation(tag, gh_addendum, in4k), c5}
+    # The FRTS offset from the end of FB sent in the COT (kfspPrepareBootCommands_GH100, normal boot: no WPR end margin).
+    fsp_c, _, body = definition(tag, "kfspPrepareBootCommands_GH100")
+    rule = [r"NvU64 frtsOffsetFromEnd =\s*memmgrGetFBEndReserveSizeEstimate_HAL\(",
+            r"if \(kpmuReservedMemorySizeGet\(GPU_GET_KERNEL_PMU\(pGpu\)\) != 0U\)",
+            r"frtsOffsetFromEnd \+= kfspGetExtraReservedMemorySize_HAL\(pGpu, pKernelFsp\) \+",
+            r"frtsOffsetFromEnd = NV_ALIGN_UP\(frtsOffsetFromEnd, (0x200000U)\);",
+            r"frtsOffsetFromEnd \+= NV_ALIGN_UP64\(kgspGetWprEndMargin\(pGpu, pKernelGsp\), 0x200000U\);",
+            r"pKernelFsp->pCotPayload->frtsVidmemOffset = frtsOffsetFromEnd;"]
+    for r in rule:
+        if not re.search(r, body):
+            sys.exit(f"{tag} {fsp_c}: kfspPrepareBootCommands_GH100 no longer has {r!r}")
+        cites.add(line_of(tag, fsp_c, r.split(r"\s*")[0].split("(0x")[0] if "(0x" in r else r.split(r"\s*")[0]))
+    frts_align = int(re.search(rule[3], body).group(1).rstrip("U"), 16)
+    # The VGA workspace size the GH100 path writes.
+    vga = {}
+    heap_h = heap_macros(tag)
+    heap_keys = ["GSP_FW_HEAP_PARAM_BASE_RM_SIZE_GH100", "GSP_FW_HEAP_PARAM_OS_SIZE_LIBOS3_BAREMETAL", "GSP_FW_HEAP_PARAM_OS_SIZE_LIBOS3_VGPU",
+                 "GSP_FW_HEAP_PARAM_SIZE_PER_GB_FB", "GSP_FW_HEAP_PARAM_SIZE_PER_GB", "GSP_FW_HEAP_PARAM_CLIENT_ALLOC_SIZE",
+                 "GSP_FW_HEAP_SIZE_VGPU_DEFAULT", "GSP_FW_HEAP_SIZE_VGPU_48VMS",
+                 "GSP_FW_HEAP_SIZE_OVERRIDE_LIBOS3_BAREMETAL_MIN_MB", "GSP_FW_HEAP_SIZE_OVERRIDE_LIBOS3_BAREMETAL_MAX_MB",
+                 "GSP_FW_HEAP_SIZE_OVERRIDE_LIBOS3_VGPU_MIN_MB", "GSP_FW_HEAP_SIZE_OVERRIDE_LIBOS3_VGPU_MAX_MB"]
+    heap_consts = {k: heap_h[k] for k in heap_keys if k in heap_h}
+    cites |= {macro_citation(tag, HEAP_H, k) for k in heap_consts}
+    sriov = [n for n in ["MAX_PARTITIONS_WITH_GFID", "MAX_PARTITIONS_WITH_GFID_32VM"]
+             if re.search(r"^\s*#\s*define\s+" + n + r"\b", show(tag, SRIOV_H), re.M)]
+    heap_consts.update(zip(sriov, compiled_values(tag, workdir, '#include "nv_sriov_defines.h"', sriov)))
+    cites |= {macro_citation(tag, SRIOV_H, n) for n in sriov}
+    families = {}
+    for family, chips in FSP_FAMILIES.items():
+        per_chip = {}
+        for chip in chips:
+            v = {}
+            fn, where = gsp["kgspPopulateWprMeta" if tag >= "580" else "kgspCalculateFbLayout"][chip]
+            cites.add(where)
+            v["layoutFn"] = fn
+            if fn not in vga:
+                expr, c = body_value(tag, fn, r"pWprMeta->vgaWorkspaceSize\s*=\s*(.+?);")
+                vga[fn] = eval_c([expr])[0]
+                cites.add(c)
+            v["vgaWorkspaceSize"] = vga[fn]
+            v["nonWprHeapSize"] = hal_value(tag, gsp["kgspGetNonWprHeapSize"], chip, cites, GEN_H)
+            rhs, where = gsp["kgspGetFrtsSize"][chip]
+            cites.add(where)
+            if rhs != "kgspGetFrtsSize_TU102":
+                sys.exit(f"{tag} {chip}: kgspGetFrtsSize is {rhs}")
+            v["frtsSize"], v["cotFrtsSize"] = frts_meta, frts_cot
+            v["fwHeapParamBaseSize"] = hal_value(tag, gsp["fwHeapParamBaseSize"], chip, cites, GEN_H)
+            v["osCarveoutSize"] = {"bareMetal": hal_value(tag, gsp["kgspGetFwHeapParamOsCarveoutSize"], chip, cites, GEN_H),
+                                   "vgpu": hal_value(tag, gsp["kgspGetFwHeapParamOsCarveoutSize"], chip, cites, GEN_H, True)}
+            v["minWprHeapSizeMB"] = {"bareMetal": hal_value(tag, gsp["kgspGetMinWprHeapSizeMB"], chip, cites, GEN_H),
+                                     "vgpu": hal_value(tag, gsp["kgspGetMinWprHeapSizeMB"], chip, cites, GEN_H, True)}
+            v["maxWprHeapSizeMB"] = {"bareMetal": hal_value(tag, gsp["kgspGetMaxWprHeapSizeMB"], chip, cites, GEN_H),
+                                     "vgpu": hal_value(tag, gsp["kgspGetMaxWprHeapSizeMB"], chip, cites, GEN_H, True)}
+            if tag >= "580":
+                rhs, where = gsp["kgspVgpuFwHeapSize"][chip]
+                cites.add(where)
+                if re.fullmatch(r"\w+_[0-9a-f]{6}", rhs):
+                    v["vgpuFwHeapSize"] = {"default": hal_value(tag, gsp["kgspVgpuFwHeapSize"], chip, cites, GEN_H)}
+                    v["vgpuPartitions"] = {"default": hal_value(tag, gsp["kgspVgpuNumVgpuPartitions"], chip, cites, GEN_H)}
+                else:
+                    # kgspVgpuFwHeapSize_GB202 / kgspVgpuNumVgpuPartitions_GB202: the 48-VM SKUs (a PCI table) get the
+                    # 48-VM heap and MAX_PARTITIONS_WITH_GFID, the others the default heap and _32VM.
+                    path, _, hb = definition(tag, rhs)
+                    m = re.search(r"if\s*\(\s*_is48VmEnabled\(.*?\)\)\s*return\s+(\w+);\s*return\s+(\w+);", strip_comments(hb), re.S)
+                    rhs_p, where_p = gsp["kgspVgpuNumVgpuPartitions"][chip]
+                    cites.add(where_p)
+                    _, _, pb = definition(tag, rhs_p)
+                    mp = re.search(r"if\s*\(\s*_is48VmEnabled\(.*?\)\)\s*return\s+(\w+);\s*return\s+(\w+);", strip_comments(pb), re.S)
+                    table = re.findall(r"PCI_TABLE_ENTRY\((0x[0-9A-Fa-f]+),\s*(0x[0-9A-Fa-f]+)\)",
+                                       re.search(r"_is48VmEnabled\(NvU64[^)]*\)\s*\{(.*?)\n\}", show(tag, path), re.S).group(1))
+                    if not (m and mp and table):
+                        sys.exit(f"{tag} {path}: {rhs} has changed shape")
+                    v["vgpuFwHeapSize"] = {"default": heap_consts[m.group(2)], "48vm": heap_consts[m.group(1)]}
+                    v["vgpuPartitions"] = {"default": heap_consts[mp.group(2)], "48vm": heap_consts[mp.group(1)]}
+                    v["vgpu48vmPciIds"] = [[int(a, 16), int(b, 16)] for a, b in table]
+                    cites |= {line_of(tag, path, r"PCI_TABLE_ENTRY\(0x"), line_of(tag, path, r"return " + m.group(1) + ";"),
+                              line_of(tag, path, r"return " + mp.group(1) + ";"), line_of(tag, path, r"#define PCI_TABLE_ENTRY")}
+            else:
+                # 570: _kgspCalculateFwHeapSize returns GSP_FW_HEAP_SIZE_VGPU_DEFAULT and the GH100 path writes
+                # MAX_PARTITIONS_WITH_GFID (the lines below).
+                v["vgpuFwHeapSize"] = {"default": heap_consts["GSP_FW_HEAP_SIZE_VGPU_DEFAULT"]}
+                v["vgpuPartitions"] = {"default": heap_consts["MAX_PARTITIONS_WITH_GFID"]}
+                cites |= {cite(tag, f"{GSP}/kernel_gsp.c", 5029, "if (pGpu->bVgpuGspPluginOffloadEnabled)"),
+                          cite(tag, f"{GSP}/kernel_gsp.c", 5030, "return GSP_FW_HEAP_SIZE_VGPU_DEFAULT;"),
+                          line_of(tag, f"{GSP}/arch/hopper/kernel_gsp_gh100.c", r"bVgpuGspPluginOffloadEnabled \? MAX_PARTITIONS_WITH_GFID : 0;")}
+            on = bool(hal_value(tag, selfinit, chip, cites, PMU_GEN_H))
+            parts = [backing, surfaces, misc] if on else [0, 0, 0]
+            v["pmuReservedMemory"] = {"selfInit": on, "backingStore": parts[0], "surfaces": parts[1], "misc": parts[2],
+                                      "alignment": align, "size": align_up(sum(parts), align)}
+            fn, where = fbend[chip]
+            cites.add(where)
+            expr, c = body_value(tag, fn, r"const NvU32 ESTIMATED_RESERVE_FB\s*=\s*(.+?);\s*return ESTIMATED_RESERVE_FB;")
+            cites.add(c)
+            v["fbEndReserveSizeEstimate"] = eval_c([expr])[0]
+            fn, where = extra[chip]
+            cites.add(where)
+            if re.fullmatch(r"\w+_[0-9a-f]{6}", fn):
+                v["fspExtraReservedMemorySize"] = hal_value(tag, extra, chip, cites, FSP_GEN_H)
+            else:
+                expr, c = body_value(tag, fn, r"^\{\s*return\s+(.+?);\s*\}$")
+                cites.add(c)
+                v["fspExtraReservedMemorySize"] = eval_c([expr])[0]
+            # frtsVidmemOffset on a normal boot (WPR end margin 0).
+            off = v["fbEndReserveSizeEstimate"]
+            if v["pmuReservedMemory"]["size"] != 0:
+                off = align_up(off + v["fspExtraReservedMemorySize"] + v["pmuReservedMemory"]["size"], frts_align)
+            v["cotFrtsVidmemOffset"] = off
+            per_chip[chip] = v
+        # Values every chip of the family shares sit on the family; the others under perChip (580's GB202 vGPU heap).
+        first = per_chip[chips[0]]
+        common = {k: x for k, x in first.items() if all(per_chip[c].get(k) == x for c in chips)}
+        families[family] = dict(common, chips=chips)
+        differ = {c: {k: x for k, x in v.items() if k not in common} for c, v in per_chip.items()}
+        if any(differ.values()):
+            families[family]["perChip"] = differ
+    return {"families": families, "heapConstants": heap_consts, "citations": sorted(cites)}
+
+
+def fsp_registers(tag, workdir):
+    """The FSP boot-complete scratch register per family (the dev_therm headers that the chip's
+    kfspWaitForSecureBoot implementation includes) and the GSP falcon / RISC-V registers of the GH100 path."""
+    cites = set()
+    wait = hal_binding(tag, "kfspWaitForSecureBoot", FSP_GEN_C, FSP_CHIPS)
+    out = {"fspBootComplete": {}}
+    names = ["NV_THERM_I2CS_SCRATCH_FSP_BOOT_COMPLETE", "NV_THERM_I2CS_SCRATCH_FSP_BOOT_COMPLETE_STATUS_SUCCESS",
+             "NV_THERM_I2CS_SCRATCH_FSP_BOOT_COMPLETE_STATUS_FAILED"]
+    for family, chips in FSP_FAMILIES.items():
+        fns = {wait[c][0] for c in chips}
+        cites |= {wait[c][1] for c in chips}
+        if len(fns) != 1:
+            sys.exit(f"{tag} {family}: several kfspWaitForSecureBoot implementations {fns}")
+        path, _, _ = definition(tag, fns.pop())
+        includes = re.findall(r'^#include "(published/[\w/]+/dev_therm(?:_addendum)?\.h)"', show(tag, path), re.M)
+        if len(includes) != 2:
+            sys.exit(f"{tag} {path}: dev_therm includes {includes}")
+        cites |= {line_of(tag, path, re.escape(f'#include "{i}"')) for i in includes}
+        src = "".join(f'#include "{i}"\n' for i in includes)
+        exprs = names + ["(1 ? NV_THERM_I2CS_SCRATCH_FSP_BOOT_COMPLETE_STATUS)", "(0 ? NV_THERM_I2CS_SCRATCH_FSP_BOOT_COMPLETE_STATUS)"]
+        v = compiled_values(tag, workdir, src, exprs)
+        out["fspBootComplete"][family] = {"address": v[0], "success": v[1], "failed": v[2], "statusBits": [v[3], v[4]],
+                                          "headers": includes, "chips": chips}
+        for i in includes:
+            for n in ["NV_THERM_I2CS_SCRATCH", "NV_THERM_I2CS_SCRATCH_FSP_BOOT_COMPLETE", names[1]]:
+                if re.search(r"^\s*#\s*define\s+" + n + r"\s", show(tag, f"{PUBLISHED}/{i[len('published/'):]}"), re.M):
+                    cites.add(macro_citation(tag, f"{PUBLISHED}/{i[len('published/'):]}", n))
+    # GSP: the falcon base is DRF_BASE(NV_PGSP) and the RISC-V base NV_FALCON2_GSP_BASE (kgspConfigureFalcon_GA102,
+    # which GH100..GB20x use); register offsets from the headers kernel_gsp_gh100.c includes.
+    conf = hal_binding(tag, "kgspConfigureFalcon", GEN_C, FSP_CHIPS)
+    if {conf[c][0] for c in FSP_CHIPS} != {"kgspConfigureFalcon_GA102"}:
+        sys.exit(f"{tag}: kgspConfigureFalcon is not kgspConfigureFalcon_GA102 on {FSP_CHIPS}")
+    cites |= {conf[c][1] for c in FSP_CHIPS}
+    conf_path, _, conf_body = definition(tag, "kgspConfigureFalcon_GA102")
+    for r in [r"falconConfig.registerBase\s*=\s*DRF_BASE\(NV_PGSP\);", r"falconConfig.riscvRegisterBase\s*=\s*NV_FALCON2_GSP_BASE;"]:
+        if not re.search(r, conf_body):
+            sys.exit(f"{tag} {conf_path}: kgspConfigureFalcon_GA102 does not have {r!r}")
+        cites.add(line_of(tag, conf_path, r))
+    conf_inc = re.findall(r'^#include "(published/[\w/]+/dev_(?:gsp|riscv_pri)\.h)"', show(tag, conf_path), re.M)
+    base = compiled_values(tag, workdir, "".join(f'#include "{i}"\n' for i in conf_inc), ["(0 ? NV_PGSP)", "NV_FALCON2_GSP_BASE"])
+    gh_c = f"{GSP}/arch/hopper/kernel_gsp_gh100.c"
+    gh_inc = re.findall(r'^#include "(published/hopper/gh100/dev_(?:falcon_v4|gsp|riscv_pri)\.h)"', show(tag, gh_c), re.M)
+    cites |= {line_of(tag, conf_path, re.escape(f'#include "{i}"')) for i in conf_inc}
+    cites |= {line_of(tag, gh_c, re.escape(f'#include "{i}"')) for i in gh_inc}
+    offs = ["NV_PFALCON_FALCON_HWCFG2", "NV_PFALCON_FALCON_MAILBOX0", "NV_PFALCON_FALCON_MAILBOX1", "NV_PFALCON_FALCON_OS",
+            "NV_PRISCV_RISCV_CPUCTL", "(0 ? NV_PGSP)", "NV_PGSP_FALCON_MAILBOX0", "NV_PGSP_FALCON_MAILBOX1",
+            "(1 ? NV_PFALCON_FALCON_HWCFG2_RISCV_BR_PRIV_LOCKDOWN)", "(0 ? NV_PFALCON_FALCON_HWCFG2_RISCV_BR_PRIV_LOCKDOWN)",
+            "NV_PFALCON_FALCON_HWCFG2_RISCV_BR_PRIV_LOCKDOWN_UNLOCK",
+            "(1 ? NV_PRISCV_RISCV_CPUCTL_ACTIVE_STAT)", "(0 ? NV_PRISCV_RISCV_CPUCTL_ACTIVE_STAT)", "NV_PRISCV_RISCV_CPUCTL_ACTIVE_STAT_ACTIVE"]
+    v = dict(zip(offs, compiled_values(tag, workdir, "".join(f'#include "{i}"\n' for i in gh_inc), offs)))
+    if v["(0 ? NV_PGSP)"] != base[0]:
+        sys.exit(f"{tag}: NV_PGSP differs between {conf_inc} and {gh_inc}")
+    falcon, riscv = base
+    out["gsp"] = {"falconBase": falcon, "riscvBase": riscv,
+                  "HWCFG2": falcon + v["NV_PFALCON_FALCON_HWCFG2"], "MAILBOX0": falcon + v["NV_PFALCON_FALCON_MAILBOX0"],
+                  "MAILBOX1": falcon + v["NV_PFALCON_FALCON_MAILBOX1"], "OS": falcon + v["NV_PFALCON_FALCON_OS"],
+                  "RISCV_CPUCTL": riscv + v["NV_PRISCV_RISCV_CPUCTL"],
+                  "HWCFG2_RISCV_BR_PRIV_LOCKDOWN": [v["(1 ? NV_PFALCON_FALCON_HWCFG2_RISCV_BR_PRIV_LOCKDOWN)"],
+                                                    v["(0 ? NV_PFALCON_FALCON_HWCFG2_RISCV_BR_PRIV_LOCKDOWN)"]],
+                  "HWCFG2_RISCV_BR_PRIV_LOCKDOWN_UNLOCK": v["NV_PFALCON_FALCON_HWCFG2_RISCV_BR_PRIV_LOCKDOWN_UNLOCK"],
+                  "RISCV_CPUCTL_ACTIVE_STAT": [v["(1 ? NV_PRISCV_RISCV_CPUCTL_ACTIVE_STAT)"], v["(0 ? NV_PRISCV_RISCV_CPUCTL_ACTIVE_STAT)"]],
+                  "RISCV_CPUCTL_ACTIVE_STAT_ACTIVE": v["NV_PRISCV_RISCV_CPUCTL_ACTIVE_STAT_ACTIVE"],
+                  "headers": sorted(set(conf_inc + gh_inc))}
+    if (out["gsp"]["MAILBOX0"], out["gsp"]["MAILBOX1"]) != (v["NV_PGSP_FALCON_MAILBOX0"], v["NV_PGSP_FALCON_MAILBOX1"]):
+        sys.exit(f"{tag}: NV_PGSP_FALCON_MAILBOX0/1 differ from DRF_BASE(NV_PGSP) + NV_PFALCON_FALCON_MAILBOX0/1")
+    for i in gh_inc:
+        p = f"{PUBLISHED}/{i[len('published/'):]}"
+        for n in ["NV_PGSP", "NV_PGSP_FALCON_MAILBOX0", "NV_PGSP_FALCON_MAILBOX1", "NV_PFALCON_FALCON_HWCFG2", "NV_PFALCON_FALCON_MAILBOX0",
+                  "NV_PFALCON_FALCON_MAILBOX1", "NV_PFALCON_FALCON_OS", "NV_PFALCON_FALCON_HWCFG2_RISCV_BR_PRIV_LOCKDOWN",
+                  "NV_PRISCV_RISCV_CPUCTL", "NV_PRISCV_RISCV_CPUCTL_ACTIVE_STAT"]:
+            if re.search(r"^\s*#\s*define\s+" + n + r"\s", show(tag, p), re.M):
+                cites.add(macro_citation(tag, p, n))
+    for i in conf_inc:
+        p = f"{PUBLISHED}/{i[len('published/'):]}"
+        for n in ["NV_PGSP", "NV_FALCON2_GSP_BASE"]:
+            if re.search(r"^\s*#\s*define\s+" + n + r"\s", show(tag, p), re.M):
+                cites.add(macro_citation(tag, p, n))
+    out["citations"] = sorted(cites)
+    return out
+
+
 def main():
     global repo
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -703,6 +1139,11 @@ def main():
         for tag in TAGS:
             if doc["bootload"][tag]["macros"]["NV2080_ENGINE_TYPE_LAST"] != doc["engineTypes"][tag]["NV2080_ENGINE_TYPE_LAST"]:
                 sys.exit(f"{tag}: NV2080_ENGINE_TYPE_LAST differs between the two compiles")
+        # The FSP boot path of GH100 / GB10x / GB20x, from the same trees.
+        doc["fspCot"] = {tag: fsp_cot(tag, work) for tag in FSP_TAGS}
+        doc["fspBootParams"] = {tag: fsp_boot_params(tag, work) for tag in FSP_TAGS}
+        doc["fspLayout"] = {tag: fsp_layout(tag, work) for tag in FSP_TAGS}
+        doc["fspRegisters"] = {tag: fsp_registers(tag, work) for tag in FSP_TAGS}
     doc["citations"]["systemInfo"] = [f"{tag} {STATIC_H}:{show(tag, STATIC_H).split(chr(10)).index('typedef struct GspSystemInfo') + 1}"
                                       for tag in TAGS] + [f"{tag} src/nvidia/Makefile (CFLAGS)" for tag in TAGS]
     doc["citations"]["engineTypes"] = [f"{tag} {ENGINE_H}" for tag in TAGS]

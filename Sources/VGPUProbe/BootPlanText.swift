@@ -21,6 +21,17 @@ public enum BootPlanText {
             out += "  +0x\(pad0(String(f.offset, radix: 16), 2)) \(pad(f.name, 26)) 0x\(String(f.value, radix: 16))\n"
         }
         for (i, line) in r.metaHex.enumerated() { out += "  \(pad0(String(i * 32, radix: 16), 2)): \(line)\n" }
+        if let cot = p.chainOfTrust, let hex = r.chainOfTrustHex {
+            out += "\nChain of trust to the FSP (NVDM_PAYLOAD_COT version \(cot.version), \(FSPChainOfTrust.size) bytes, NVDM type 0x14):\n"
+            out += "  gspFmcSysmemOffset 0x\(String(cot.gspFmcSysmemOffset, radix: 16))\(cot.gspFmcSysmemOffset == 0 ? " (filled at boot)" : ""), "
+                + "frtsSysmem 0x\(String(cot.frtsSysmemOffset, radix: 16))+0x\(String(cot.frtsSysmemSize, radix: 16)), "
+                + "frtsVidmemOffset 0x\(String(cot.frtsVidmemOffset, radix: 16)) (from the end of FB), frtsVidmemSize 0x\(String(cot.frtsVidmemSize, radix: 16))\n"
+            out += "  hash384 \(cot.hash384.map { pad0(String($0, radix: 16), 2) }.joined())\n"
+            out += "  publicKey \(cot.publicKey.count) bytes, signature \(cot.signature.count) bytes (from the FMC image), "
+                + "gspBootArgsSysmemOffset 0x\(String(cot.gspBootArgsSysmemOffset, radix: 16))\n"
+            out += "  packet (MCTP + NVDM header, then the payload):\n"
+            for (i, line) in hex.enumerated() { out += "  \(pad0(String(i * 32, radix: 16), 3)): \(line)\n" }
+        }
         if let v = r.vfInfo {
             if let f = v.fields, let hex = v.hex {
                 out += "\nGSP_VF_INFO (40 bytes): totalVFs \(f.totalVFs), firstVFOffset \(f.firstVFOffset), "
@@ -39,7 +50,9 @@ public enum BootPlanText {
         for (i, s) in p.unloadSteps.enumerated() { out += step(i + 1, s) }
         out += "\nFirmware: " + r.firmwareFiles.joined(separator: ", ") + "\n"
         for w in r.warnings { out += "warning: \(w)\n" }
-        if let sim = r.simulation {
+        if let sim = r.simulation, let why = sim.notRun {
+            out += "\nSimulated boot and unload: not run: \(why)\n"
+        } else if let sim = r.simulation {
             out += "\nSimulated boot and unload: \(sim.ok ? "ok" : "FAILED")\n"
             for line in sim.log { out += "  - \(line)\n" }
             if let e = sim.error { out += "  ! \(e)\n" }

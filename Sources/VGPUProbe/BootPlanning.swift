@@ -45,6 +45,9 @@ public enum BootPlanning {
         public var engines: EngineReport?
         /// The boot and unload run on a simulated GPU, with `--simulate`.
         public var simulation: SimulatedBoot.Outcome?
+        /// On the FSP path: the chain-of-trust packet as it enters the FSP's queue (the 8-byte MCTP and
+        /// NVDM headers, then the 860-byte payload), lower-case hex, 32 bytes a line.
+        public var chainOfTrustHex: [String]?
     }
 
     /// Why no plan was made.
@@ -124,20 +127,27 @@ public enum BootPlanning {
                                                      mode: request.vgpu ? .vgpu(override: request.heapOverride) : .bareMetal,
                                                      driver: request.driver ?? boundDriver ?? .nvidia,
                                                      vga: request.vgaWorkspaceRegister, verifier: verifier)
-        let bytes = plan.metaBytes
-        let hexLines = stride(from: 0, to: bytes.count, by: 32).map { i in
-            bytes[i..<i + 32].map { pad0(String($0, radix: 16), 2) }.joined()
-        }
+        let hexLines = Self.hexLines(plan.metaBytes)
         let warnings = plan.unmetRequirements
         var report = Report(schema: Report.schemaID, address: address, board: boardName, module: module.name, heapParameters: parameters,
                             plan: plan, metaHex: hexLines, firmwareFiles: files, warnings: warnings)
         report.vfInfo = vfInfo
+        if let cot = plan.chainOfTrust {
+            do { report.chainOfTrustHex = Self.hexLines(try cot.packet()) } catch { throw .plan(.chainOfTrust(error)) }
+        }
         report.engines = EngineReport.make(module: module, chip: chip, release: release)
         if request.simulate {
             report.simulation = SimulatedBoot.run(plan, chipID: chip.id, parameters: parameters,
                                                   systemInfo: GSPSystemInfo.payload(vfInfo: vfInfo?.fields, release: release))
         }
         return report
+    }
+
+    /// Lower-case hex, 32 bytes a line (the last may be shorter).
+    static func hexLines(_ bytes: [UInt8]) -> [String] {
+        stride(from: 0, to: bytes.count, by: 32).map { i in
+            bytes[i..<min(i + 32, bytes.count)].map { pad0(String($0, radix: 16), 2) }.joined()
+        }
     }
 
     /// The plan for `chip` at `release` by `driver`'s rules, from the firmware `verifier` reads (the
@@ -172,11 +182,12 @@ public enum BootPlanning {
         }
         let report = verifier.verify(chip: files, release: r)
         guard report.isOK else { throw .firmware(report.files.flatMap(\.findings).map(\.message)) }
-        var image: GSPFirmwareImage?, bootloader: RISCVBootloader?, signature: ELFSection?
+        var image: GSPFirmwareImage?, bootloader: RISCVBootloader?, signature: ELFSection?, fmc: FMCImage?
         for file in report.files {
             switch file.contents {
             case .gsp(let g)?: image = g; signature = file.signature
             case .bootloader(let b)?: bootloader = b
+            case .fmc(let f)?: fmc = f
             default: break
             }
         }
@@ -185,10 +196,11 @@ public enum BootPlanning {
             throw .unsupported("release \(release) (\(r.layout.rawValue) layout) ships no bootloader file for \(chip.name); plan with a linux-firmware release")
         }
         let d = bootloader.descriptor
-        let inputs = GSPBootInputs(framebufferSize: framebuffer, vgaWorkspaceRegister: vga, bootloaderSize: bootloader.payload.size,
+        var inputs = GSPBootInputs(framebufferSize: framebuffer, vgaWorkspaceRegister: vga, bootloaderSize: bootloader.payload.size,
                                    bootloaderCodeOffset: UInt64(d.monitorCodeOffset), bootloaderDataOffset: UInt64(d.monitorDataOffset),
                                    bootloaderManifestOffset: UInt64(d.manifestOffset), appVersion: d.appVersion,
                                    imageSize: image.image.size, signatureSize: signature.range.size)
+        inputs.fmc = fmc.map { FMCSecurityMaterial(hash: $0.hash, publicKey: $0.publicKey, signature: $0.signature, imageSize: $0.image.size) }
         return (inputs, report.files.compactMap(\.resolvedPath))
     }
 }

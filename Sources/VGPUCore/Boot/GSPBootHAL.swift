@@ -25,4 +25,26 @@ public protocol GSPBootHAL: Sendable {
 
     /// The ordered unload steps.
     func unloadSteps() -> [GSPBootStep]
+
+    /// The non-WPR heap below WPR2 at `release` (default 1 MiB, the booter path's).
+    func nonWPRHeapSize(release: FirmwareRelease) -> UInt64
+
+    /// The PMU's reservation at the end of FB at `release` (default 0; Blackwell's PMU initializes itself
+    /// from FB memory the driver sets aside).
+    func pmuReservation(release: FirmwareRelease) -> UInt64
+
+    /// The chain-of-trust message to the FSP, on a path that sends one (default: none); nil also when
+    /// the inputs carry no FMC.
+    func chainOfTrust(layout: WPR2Layout, inputs: GSPBootInputs, sysmem: SysmemPlacement) -> FSPChainOfTrust?
+}
+
+extension GSPBootHAL {
+    /// 1 MiB.
+    public func nonWPRHeapSize(release: FirmwareRelease) -> UInt64 { Sizes.MiB }
+
+    /// None.
+    public func pmuReservation(release: FirmwareRelease) -> UInt64 { 0 }
+
+    /// None: the booter path sends no message to an FSP.
+    public func chainOfTrust(layout: WPR2Layout, inputs: GSPBootInputs, sysmem: SysmemPlacement) -> FSPChainOfTrust? { nil }
 }

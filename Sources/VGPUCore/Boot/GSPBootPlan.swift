@@ -32,6 +32,8 @@ public struct GSPBootInputs: Sendable, Equatable, Codable {
     /// From the GSP image: `.fwimage` size and the family's signature size.
     public var imageSize: UInt64
     public var signatureSize: UInt64
+    /// From the GSP-FMC image, on the FSP path (Hopper, Blackwell): what the chain-of-trust message carries.
+    public var fmc: FMCSecurityMaterial?
 
     /// Inputs from their parts.
     public init(framebufferSize: UInt64, vgaWorkspaceRegister: UInt32? = nil, bootloaderSize: UInt64, bootloaderCodeOffset: UInt64,
@@ -52,6 +54,8 @@ public struct GSPBootInputs: Sendable, Equatable, Codable {
 /// zeros (shown as "filled at boot"); the boot runner fills real (or simulated) ones.
 public struct SysmemPlacement: Sendable, Equatable, Codable {
     public var radix3: UInt64 = 0, bootloader: UInt64 = 0, signature: UInt64 = 0, meta: UInt64 = 0, libosArguments: UInt64 = 0
+    /// The FSP path's: the FMC image and `GSP_FMC_BOOT_PARAMS` (nil on the booter path).
+    public var fmcImage: UInt64?, fmcBootParams: UInt64?
     public init() {}
 }
 
@@ -96,6 +100,8 @@ public struct GSPBootPlan: Sendable, Equatable, Codable {
     public let unmetRequirements: [String]
     /// What the plan cannot settle from public sources, said rather than guessed.
     public let notes: [String]
+    /// The chain-of-trust message to the FSP, on the FSP path.
+    public let chainOfTrust: FSPChainOfTrust?
 
     /// The meta's 256 bytes.
     public var metaBytes: [UInt8] { meta.encode(metaVariant) }
@@ -107,10 +113,13 @@ public enum GSPBootPlanner {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case heap(GSPHeapError)
         case layout(WPR2LayoutError)
+        /// The FMC's signature or key does not fit the chain-of-trust message.
+        case chainOfTrust(FSPChainOfTrust.Overflow)
         public var description: String {
             switch self {
             case .heap(let e): e.description
             case .layout(let e): e.description
+            case .chainOfTrust(let e): e.description
             }
         }
     }
@@ -123,11 +132,13 @@ public enum GSPBootPlanner {
     ///   other driver runs it yet).
     public static func plan(chip: String, release: FirmwareRelease, mode: GSPHeapMode, inputs: GSPBootInputs,
                             parameters: GSPHeapParameters, hal: any GSPBootHAL, driver: GSPDriver = .nvidia, scrubberFile: String? = nil,
-                            nonWPRHeapSize: UInt64 = Sizes.MiB, sysmem: SysmemPlacement = SysmemPlacement()) throws(Failure) -> GSPBootPlan
+                            sysmem: SysmemPlacement = SysmemPlacement()) throws(Failure) -> GSPBootPlan
     {
+        let nonWPRHeapSize = hal.nonWPRHeapSize(release: release)
         var input = WPR2LayoutInput(framebufferSize: inputs.framebufferSize, vgaWorkspaceRegister: inputs.vgaWorkspaceRegister,
                                     bootloaderSize: inputs.bootloaderSize, imageSize: inputs.imageSize, heapSize: 0,
                                     nonWPRHeapSize: nonWPRHeapSize, frtsSize: driver.frtsSize(nvidiaSize: parameters.frtsSize))
+        input.pmuReservation = hal.pmuReservation(release: release)
         let top: WPR2Layout.Top
         do { top = try hal.layoutTop(input) } catch { throw .layout(error) }
         let limit = scrubbedHeapLimit(framebuffer: inputs.framebufferSize, imageStart: top.gspImage.start,
@@ -157,7 +168,8 @@ public enum GSPBootPlanner {
         return GSPBootPlan(chip: chip, release: release, driver: driver, mode: mode, heap: heap, layout: layout, metaVariant: .of(release),
                            meta: meta, appVersion: inputs.appVersion,
                            steps: hal.bootSteps(heap: heap, layout: layout, inputs: inputs, sysmem: sysmem, mode: mode, driver: driver),
-                           unloadSteps: hal.unloadSteps(), unmetRequirements: unmet, notes: notes)
+                           unloadSteps: hal.unloadSteps(), unmetRequirements: unmet, notes: notes,
+                           chainOfTrust: hal.chainOfTrust(layout: layout, inputs: inputs, sysmem: sysmem))
     }
 
     /// The largest bare-metal heap that keeps the GSP's reservation inside the pre-scrubbed top of FB, on

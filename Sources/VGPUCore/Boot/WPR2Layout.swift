@@ -31,6 +31,8 @@ public struct WPR2LayoutInput: Sendable, Equatable, Codable {
     public var nonWPRHeapSize: UInt64 = Sizes.MiB
     /// FRTS, ending at the WPR2 end: 1 MiB, or 0 where the driver reserves none (NVIDIA on GA100).
     public var frtsSize: UInt64 = Sizes.MiB
+    /// The PMU's reservation above FRTS on the FSP path (Blackwell; 0 elsewhere).
+    public var pmuReservation: UInt64 = 0
 
     /// An input from its parts.
     public init(framebufferSize: UInt64, vgaWorkspaceRegister: UInt32? = nil, bootloaderSize: UInt64, imageSize: UInt64,
@@ -81,9 +83,22 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
     public let wpr2: FBRegion
     /// Non-WPR heap, just below WPR2.
     public let nonWPRHeap: FBRegion
+    /// The FSP path's own terms (Hopper, Blackwell); nil on the booter path.
+    public let fsp: FSPTerms?
 
     /// Regions from the bottom up.
-    public var regions: [FBRegion] { [nonWPRHeap, wpr2, heap, gspImage, bootloader, frts, vgaWorkspace] }
+    public var regions: [FBRegion] {
+        [nonWPRHeap, wpr2, heap, gspImage, bootloader, frts] + (fsp.map { [$0.pmuReservation] } ?? []) + [vgaWorkspace]
+    }
+
+    /// What the FSP path places differently: FRTS sits above WPR2, at a distance from the end of FB that
+    /// the chain-of-trust message carries, with the PMU's reservation above it on Blackwell.
+    public struct FSPTerms: Sendable, Equatable, Codable {
+        /// From the end of FB to the top of FRTS (`NVDM_PAYLOAD_COT.frtsVidmemOffset`).
+        public let frtsVidmemOffset: UInt64
+        /// The PMU's reservation, from the top of FRTS up (GB10x, GB20x; empty on GH100).
+        public let pmuReservation: FBRegion
+    }
 
     /// The regions above the heap, which do not depend on it: NVIDIA's `kgspCalculateFbLayout_TU102`
     /// sizes the heap only once it knows where the GSP image starts (the part of FB above it counts
@@ -151,6 +166,73 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
         // 535 aligns the non-WPR heap's start down to 1 MiB; its size is a whole MiB on every chip.
         let nonWPRStart = try below(wprStart, input.nonWPRHeapSize, align: Sizes.MiB)
         nonWPRHeap = FBRegion(name: "non-wpr-heap", start: nonWPRStart, size: input.nonWPRHeapSize)
+        fsp = nil
+        try check()
+    }
+
+    /// What the FSP path reserves at the end of FB besides the firmware: the driver's estimate of the
+    /// end-of-FB reservation (`memmgrGetFBEndReserveSizeEstimate`), the FSP's own extra reservation and
+    /// the PMU's, and the VGA workspace size it reports.
+    public struct FSPReservations: Sendable, Equatable {
+        public let fbEndReserve: UInt64, fspExtra: UInt64, pmu: UInt64, vgaWorkspace: UInt64
+        /// Reservations from their parts.
+        public init(fbEndReserve: UInt64, fspExtra: UInt64, pmu: UInt64, vgaWorkspace: UInt64 = 128 * Sizes.KiB) {
+            (self.fbEndReserve, self.fspExtra, self.pmu, self.vgaWorkspace) = (fbEndReserve, fspExtra, pmu, vgaWorkspace)
+        }
+
+        /// `frtsVidmemOffset` as NVIDIA computes it (570 `kern_fsp_gh100.c:1407-1450`): the end-of-FB
+        /// estimate; with a PMU reservation, plus the FSP's extra and the PMU's, aligned up to 2 MiB.
+        public var frtsVidmemOffset: UInt64 {
+            guard pmu > 0 else { return fbEndReserve }
+            let sum = fbEndReserve + fspExtra + pmu
+            return (sum + 2 * Sizes.MiB - 1) / (2 * Sizes.MiB) * (2 * Sizes.MiB)
+        }
+    }
+
+    /// The FSP path's regions from the top of FB down to the GSP image: VGA workspace at the top, the
+    /// PMU's reservation and FRTS at `frtsVidmemOffset` below the end, WPR2 ending where FRTS begins,
+    /// then the boot binary (GSP-FMC's bootloader, 4 KiB aligned) and the GSP image (64 KiB aligned),
+    /// in the order NVIDIA's `kernel_gsp_gh100.c:265-286` draws. On this path the FMC, not the driver,
+    /// fixes the offsets; these follow the documented order with the booter path's alignments.
+    public static func fspTop(_ input: WPR2LayoutInput, reservations r: FSPReservations) throws(WPR2LayoutError) -> (top: Top, terms: FSPTerms) {
+        let fb = input.framebufferSize
+        let offset = r.frtsVidmemOffset
+        let needed = Self.needed(input) + offset
+        guard fb > offset + input.frtsSize, r.vgaWorkspace <= offset else { throw .framebufferTooSmall(framebuffer: fb, needed: needed) }
+        func below(_ top: UInt64, _ size: UInt64, align: UInt64) throws(WPR2LayoutError) -> UInt64 {
+            guard top >= size else { throw .framebufferTooSmall(framebuffer: fb, needed: needed) }
+            return Sizes.alignDown(top - size, align)
+        }
+        let frtsTop = fb - offset
+        let frtsStart = try below(frtsTop, input.frtsSize, align: 1)
+        let bootStart = try below(frtsStart, input.bootloaderSize, align: 4 * Sizes.KiB)
+        let imageStart = try below(bootStart, input.imageSize, align: 64 * Sizes.KiB)
+        let top = Top(vgaWorkspace: FBRegion(name: "vga-workspace", start: fb - r.vgaWorkspace, size: r.vgaWorkspace),
+                      frts: FBRegion(name: "frts", start: frtsStart, size: input.frtsSize),
+                      bootloader: FBRegion(name: "boot-binary", start: bootStart, size: input.bootloaderSize),
+                      gspImage: FBRegion(name: "gsp-image", start: imageStart, size: input.imageSize), wprEnd: frtsStart)
+        return (top, FSPTerms(frtsVidmemOffset: offset, pmuReservation: FBRegion(name: "pmu-reserved", start: frtsTop, size: r.pmu)))
+    }
+
+    /// The FSP path's layout, the heap size now known: heap, GspFwWprMeta and non-WPR heap below the
+    /// GSP image as on the booter path, the non-WPR heap at its chip's size (2 MiB from GH100).
+    public init(fsp input: WPR2LayoutInput, reservations: FSPReservations) throws(WPR2LayoutError) {
+        let (top, terms) = try Self.fspTop(input, reservations: reservations)
+        let fb = input.framebufferSize
+        let total = Self.needed(input) + terms.frtsVidmemOffset
+        func below(_ top: UInt64, _ size: UInt64, align: UInt64) throws(WPR2LayoutError) -> UInt64 {
+            guard top >= size else { throw .framebufferTooSmall(framebuffer: fb, needed: total) }
+            return Sizes.alignDown(top - size, align)
+        }
+        framebufferSize = fb
+        (vgaWorkspace, frts, bootloader, gspImage) = (top.vgaWorkspace, top.frts, top.bootloader, top.gspImage)
+        let heapStart = try below(top.gspImage.start, input.heapSize, align: Sizes.MiB)
+        heap = FBRegion(name: "heap", start: heapStart, size: Sizes.alignDown(top.gspImage.start - heapStart, Sizes.MiB))
+        let wprStart = try below(heapStart, 256, align: Sizes.MiB)
+        wpr2 = FBRegion(name: "wpr2", start: wprStart, size: top.wprEnd - wprStart)
+        let nonWPRStart = try below(wprStart, input.nonWPRHeapSize, align: Sizes.MiB)
+        nonWPRHeap = FBRegion(name: "non-wpr-heap", start: nonWPRStart, size: input.nonWPRHeapSize)
+        fsp = terms
         try check()
     }
 
@@ -162,11 +244,18 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
             throw .inconsistent("\(region.name) at 0x\(String(region.start, radix: 16)) is not \(Sizes.describe(alignment))-aligned")
         }
         // Bottom up, each region ends at or before the next begins; the meta is WPR2's first 256 bytes.
-        let ordered = [nonWPRHeap, FBRegion(name: "meta", start: wpr2.start, size: 256), heap, gspImage, bootloader, frts, vgaWorkspace]
+        let ordered = [nonWPRHeap, FBRegion(name: "meta", start: wpr2.start, size: 256), heap, gspImage, bootloader, frts]
+            + (fsp.map { [$0.pmuReservation] } ?? []) + [vgaWorkspace]
         for (lower, upper) in zip(ordered, ordered.dropFirst()) where lower.end > upper.start {
             throw .inconsistent("\(lower.name) overlaps \(upper.name)")
         }
-        guard frts.end == wpr2.end, vgaWorkspace.end == framebufferSize else {
+        guard vgaWorkspace.end == framebufferSize else { throw .inconsistent("the VGA workspace must end at the top of VRAM") }
+        if let fsp {
+            // The FSP path: FRTS above WPR2, its top frtsVidmemOffset below the end of FB, the PMU above it.
+            guard frts.start == wpr2.end, frts.end == framebufferSize - fsp.frtsVidmemOffset, fsp.pmuReservation.start == frts.end else {
+                throw .inconsistent("on the FSP path WPR2 must end where FRTS begins, FRTS end frtsVidmemOffset below the end of FB, the PMU reservation begin at FRTS's top")
+            }
+        } else if frts.end != wpr2.end {
             throw .inconsistent("WPR2 must end where FRTS ends, and the VGA workspace at the top of VRAM")
         }
     }
