@@ -16,6 +16,8 @@ let generations = [
     "Ada",
     "Ampere",
     "Turing",
+    "Hopper",
+    "Blackwell",
 ]
 
 // MARK: - Dependencies

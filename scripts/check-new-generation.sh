@@ -5,11 +5,12 @@
 # Sources/VGPU<Name>/ and Tests/VGPU<Name>Tests/. Passes when the build succeeds and that list is
 # exactly Package.swift, with one line added. Leaves the real package untouched.
 #
-# usage: scripts/check-new-generation.sh [NAME] [CHIPS]     (default: Hopper gh100=0x180)
+# usage: scripts/check-new-generation.sh [NAME] [CHIPS]     (default: Example ex100=0x3f0, a generation that
+# does not exist, so the scaffold never meets a real one)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-name=${1:-Hopper}
-chips=${2:-gh100=0x180}
+name=${1:-Example}
+chips=${2:-ex100=0x3f0}
 work=$(mktemp -d "${TMPDIR:-/tmp}/vgpukit-newgen.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 # Tracked and untracked-but-not-ignored files: what a clone of the working tree would have.

@@ -28,6 +28,15 @@ LINUX_FIRMWARE_FILES = [
 SCRUBBER = [("scrubber", "nvidia/{chip}/gsp/scrubber-{v}.bin")]
 GEN_BOOTLOADER = [("gen_bootloader", "nvidia/{chip}/gsp/gen_bootloader-{v}.bin")]
 
+# Hopper and Blackwell boot through the FSP: the GSP image (one file for every chip from GA102 on), the
+# GSP-FMC image the FSP verifies, and the RISC-V bootloader; no booters. NVIDIA's extraction script makes
+# them from 580 on; the 570.144 files are in the package's 570.144 set.
+FSP_FILES = [
+    ("gsp", "nvidia/{chip}/gsp/gsp-{v}.bin"),
+    ("bootloader", "nvidia/{chip}/gsp/bootloader-{v}.bin"),
+    ("fmc", "nvidia/{chip}/gsp/fmc-{v}.bin"),
+]
+
 # The package both linux-firmware releases are taken from (scripts/setup.sh); the 535.113.01 files in it
 # are byte for byte those of bookworm-backports' 20250410-2~bpo12+1.
 GRAPHICS = {"package": "firmware-nvidia-graphics", "suite": "trixie-backports"}
@@ -62,6 +71,17 @@ ARCHITECTURES = {
             {"version": "535.261.03", "layout": "nvidia-driver", "package": "firmware-nvidia-gsp", "suite": "bookworm",
              "files": [("gsp", "nvidia/{v}/gsp_{image}.bin")]},
         ],
+    },
+    "hopper": {
+        "chips": ["gh100"],
+        "family": {"*": "gh100"},
+        "releases": [{"version": "570.144", "layout": "linux-firmware", **GRAPHICS, "files": FSP_FILES}],
+    },
+    "blackwell": {
+        "chips": ["gb100", "gb102", "gb202", "gb203", "gb205", "gb206", "gb207"],
+        # One GSP image; the signature by family: GB10x (data center) and GB20x.
+        "family": {"gb100": "gb10x", "gb102": "gb10x", "*": "gb20x"},
+        "releases": [{"version": "570.144", "layout": "linux-firmware", **GRAPHICS, "files": FSP_FILES}],
     },
     "ampere": {
         "chips": ["ga100", "ga102", "ga103", "ga104", "ga106", "ga107"],

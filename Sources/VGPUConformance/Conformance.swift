@@ -41,12 +41,12 @@ public enum Conformance {
         var out: [ConformanceFailure] = []
         func fail(_ check: String, _ message: String) { out.append(ConformanceFailure(check: check, module: module.name, message: message)) }
 
-        // chip-ids: every chip id decodes to a known architecture, one architecture per module.
-        let architectures = Set(module.chips.map(\.architecture))
+        // chip-ids: every chip id decodes to a known architecture, one generation per module.
+        let architectures = Set(module.chips.map { $0.architecture?.generation })
         for chip in module.chips where chip.architecture == nil {
             fail("chip-ids", "\(chip.name) id \(chip.id) is not a GSP-era architecture")
         }
-        if architectures.count != 1 { fail("chip-ids", "chips span \(architectures.count) architectures; a module owns one") }
+        if architectures.count != 1 { fail("chip-ids", "chips span \(architectures.count) generations; a module owns one") }
         if module.chips.isEmpty { fail("chip-ids", "the module declares no chips") }
 
         // registry: registers beside the others, and selection by BOOT_42 and by id table returns it.

@@ -106,7 +106,8 @@ struct DriverFirmwareTests {
         #expect((mdev?["detail"] as? String)?.contains("lists no nvidia-<id> type in mdev_supported_types: load NVIDIA's vGPU host driver") == true, "\(mdev ?? [:])")
     }
 
-    /// A chip no module covers (BOOT_42 of GH100 on the T4's BAR0) is reported as not supported.
+    /// A chip no module covers (BOOT_42 of GB204, which 570's nv_arch.h names and no board uses, on the
+    /// T4's BAR0) is reported as not supported.
     @Test func aChipNoModuleCoversIsUnsupported() throws {
         let dir = try ScratchDirectory("unsupported-chip")
         let host = dir.file("host")
@@ -114,11 +115,11 @@ struct DriverFirmwareTests {
         let pf = try #require(FileManager.default.enumerator(atPath: host + "/devices")?.compactMap { $0 as? String }.first { $0.hasSuffix("0000:3b:00.0") })
         let resource0 = host + "/devices/" + pf + "/resource0"
         var bar0 = [UInt8](try Data(contentsOf: URL(fileURLWithPath: resource0)))
-        let boot42 = UInt32(0x180) << 20 | 0xa << 16 | 0x1 << 12
+        let boot42 = UInt32(0x1b4) << 20 | 0xa << 16 | 0x1 << 12
         for i in 0..<4 { bar0[0xa00 + i] = UInt8(truncatingIfNeeded: boot42 >> (8 * UInt32(i))) }
         try Data(bar0).write(to: URL(fileURLWithPath: resource0))
         let run = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware"])
         #expect(run.status == 1)
-        #expect(run.stdout.contains("BOOT_42 chip id 0x180 (Hopper) is not supported by any module"), "\(run.stdout)")
+        #expect(run.stdout.contains("BOOT_42 chip id 0x1b4 (Blackwell (GB20x)) is not supported by any module"), "\(run.stdout)")
     }
 }

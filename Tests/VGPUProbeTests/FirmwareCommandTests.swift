@@ -29,8 +29,9 @@ struct FirmwareCommandTests {
         #expect(run.stderr.isEmpty)
     }
 
-    /// Release 570.144 verifies on every Turing, Ampere and Ada chip from the fetched root, with the
-    /// AD10x scrubber and the TU1xx/GA100 generic bootloader among the files; 535.113.01 still does.
+    /// Release 570.144 verifies on every chip from the fetched root (Turing to Blackwell), with the AD10x
+    /// scrubber, the TU1xx/GA100 generic bootloader and the Hopper/Blackwell FMC among the files;
+    /// 535.113.01 still does on the 16 chips up to Ada.
     @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
     func bothLinuxFirmwareReleasesVerify() throws {
         for release in ["570.144", "535.113.01"] {
@@ -38,7 +39,7 @@ struct FirmwareCommandTests {
             #expect(run.status == 0, "\(release): \(run.stderr)")
             let doc = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
             let chips = try #require(doc["chips"] as? [[String: Any]])
-            #expect(chips.compactMap { $0["chip"] as? String }.count == 16, "\(release)")
+            #expect(chips.compactMap { $0["chip"] as? String }.count == (release == "570.144" ? 24 : 16), "\(release)")
             let roles = Dictionary(uniqueKeysWithValues: chips.compactMap { c -> (String, [String])? in
                 guard let name = c["chip"] as? String, let files = (c["firmware"] as? [String: Any])?["files"] as? [[String: Any]] else { return nil }
                 for f in files { #expect((f["findings"] as? [Any])?.isEmpty == true, "\(release) \(name) \(f["path"] ?? "")") }
@@ -49,6 +50,10 @@ struct FirmwareCommandTests {
             #expect(roles["GA100"] == (release == "570.144" ? four + ["gen_bootloader"] : four))
             #expect(roles["GA102"] == four)
             #expect(roles["TU117"] == (release == "570.144" ? four + ["gen_bootloader"] : four))
+            // The FSP path's chips: the GSP image, the boot binary and the FMC; no booters.
+            for chip in ["GH100", "GB100", "GB202", "GB207"] {
+                #expect(roles[chip] == (release == "570.144" ? ["gsp", "bootloader", "fmc"] : nil), "\(chip)")
+            }
         }
     }
 
@@ -62,9 +67,9 @@ struct FirmwareCommandTests {
     }
 
     @Test func usageAndInputErrors() throws {
-        let unknown = try ProbeBinary.run(["firmware", "--chip", "gb202", "--firmware-root", "/"])
+        let unknown = try ProbeBinary.run(["firmware", "--chip", "gv100", "--firmware-root", "/"])
         #expect(unknown.status == 64)
-        #expect(unknown.stderr.contains("unknown chip 'gb202'"))
+        #expect(unknown.stderr.contains("unknown chip 'gv100'"))
         #expect(unknown.stdout.isEmpty)
         let badRelease = try ProbeBinary.run(["firmware", "--release", "latest"])
         #expect(badRelease.status == 64)

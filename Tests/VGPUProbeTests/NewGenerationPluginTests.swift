@@ -6,13 +6,13 @@ import VGPUTestSupport
 struct NewGenerationPluginTests {
     @Test func scaffoldBuilds() throws {
         let script = RealFirmware.packageRoot.appendingPathComponent("scripts/check-new-generation.sh").path
-        let (output, status) = try Oracle.run("bash", [script, "Blackwell", "gb202=0x1b2,gb203=0x1b3"])
+        let (output, status) = try Oracle.run("bash", [script, "Example", "ex100=0x3f0,ex102=0x3f2"])
         #expect(status == 0, "\(output.suffix(2000))")
-        #expect(output.contains("wrote Sources/VGPUBlackwell/BlackwellModule.swift"))
-        #expect(output.contains("wrote Sources/VGPUBlackwell/firmware-manifests/blackwell.json"))
-        #expect(output.contains("wrote Tests/VGPUBlackwellTests/BlackwellConformanceTests.swift"))
+        #expect(output.contains("wrote Sources/VGPUExample/ExampleModule.swift"))
+        #expect(output.contains("wrote Sources/VGPUExample/firmware-manifests/example.json"))
+        #expect(output.contains("wrote Tests/VGPUExampleTests/ExampleConformanceTests.swift"))
         // A generation is its two folders and one line of Package.swift, nothing else.
-        #expect(output.contains("== paths changed outside Sources/VGPUBlackwell/ and Tests/VGPUBlackwellTests/\nPackage.swift\nPackage.swift: 1+0-"))
-        #expect(output.contains("new-generation: VGPUBlackwell builds; outside its two folders only Package.swift changed, by one line"))
+        #expect(output.contains("== paths changed outside Sources/VGPUExample/ and Tests/VGPUExampleTests/\nPackage.swift\nPackage.swift: 1+0-"))
+        #expect(output.contains("new-generation: VGPUExample builds; outside its two folders only Package.swift changed, by one line"))
     }
 }

@@ -16,6 +16,15 @@ public enum Architecture: UInt8, Sendable, CaseIterable, Codable, CustomStringCo
     /// GB20x (RTX PRO / consumer Blackwell).
     case blackwellGB20x = 0x1b
 
+    /// The generation a module owns: Blackwell's two BOOT_42 architectures (GB10x, GB20x) are one, as
+    /// NVIDIA's firmware families and nova-core's `Architecture::Blackwell` treat them.
+    public var generation: String {
+        switch self {
+        case .blackwellGB10x, .blackwellGB20x: "Blackwell"
+        default: description
+        }
+    }
+
     /// The name users know the architecture by.
     public var description: String {
         switch self {
