@@ -72,7 +72,7 @@ let frameworkTargets: [Target] = [
     // Linux sysfs discovery: PCI functions, config space, SR-IOV, BAR0 identity registers.
     .target(name: "VGPUHost", dependencies: ["VGPUCore", "VGPUSystem", systemPackage]),
     // A simulated GPU (registers, falcons, DMA memory, a GSP that checks its meta) for boot runs.
-    .target(name: "VGPUSimulator", dependencies: ["VGPUCore"]),
+    .target(name: "VGPUSimulator", dependencies: ["VGPUCore", crypto]),
     // vGPU life cycle over a GSPRMChannel (the simulator's, or a device's): the device core's hooks,
     // FB/channel/BAR1/VF allocation, the bootload and teardown controls, unwinding on failure.
     .target(name: "VGPUManager", dependencies: ["VGPUCore"]),
@@ -144,7 +144,7 @@ let testTargets: [Target] = generationTestTargets + [
     // every built-in generation (VGPUProbe's registry).
     .testTarget(name: "VGPUHALTests", dependencies: ["VGPUCore", "VGPUHAL", "VGPUAda", "VGPUAmpere", "VGPUProbe", "VGPUTestSupport"]),
     // The simulated GPU: its GSP queues, and boots of real plans on it.
-    .testTarget(name: "VGPUSimulatorTests", dependencies: ["VGPUCore", "VGPUSimulator", "VGPUAda", "VGPUProbe", "VGPUTestSupport"]),
+    .testTarget(name: "VGPUSimulatorTests", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUSimulator", "VGPUAda", "VGPUProbe", "VGPUTestSupport"]),
     .testTarget(name: "VGPUCorpusTests", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"], exclude: []),
     .testTarget(name: "VGPUHostTests", dependencies: ["VGPUHost", "VGPUTestSupport"]),
     .testTarget(name: "VGPUManagerTests", dependencies: ["VGPUManager", "VGPUProbe", "VGPUSimulator", "VGPUTestSupport"]),

@@ -108,20 +108,6 @@ public struct GH100BootHAL: GSPBootHAL {
                                frtsVidmemSize: UInt32(clamping: layout.frts.size), material: fmc, gspBootArgsSysmemOffset: sysmem.fmcBootParams ?? 0)
     }
 
-    /// The FSP's registers the steps name (published `gh100` `dev_fsp_pri.h`, `dev_falcon_v4.h`,
-    /// `dev_riscv_pri.h`).
-    public enum Registers {
-        /// EMEM window of the RM channel (0): control and data.
-        public static let ememControl: UInt32 = 0x8f2ac0, ememData: UInt32 = 0x8f2ac4
-        /// Command queue head and tail; message queue head and tail.
-        public static let queueHead: UInt32 = 0x8f2c00, queueTail: UInt32 = 0x8f2c04, messageHead: UInt32 = 0x8f2c80, messageTail: UInt32 = 0x8f2c84
-        /// `NV_PFSP_FUSE_ERROR_CHECK` (GB10x).
-        public static let fuseErrorCheck: UInt32 = 0x8f033c
-        /// The GSP falcon's HWCFG2 (target mask, lockdown bit 13).
-        public static let gspHWCFG2: UInt32 = 0x1100f4
-        /// `NV_PRISCV_RISCV_CPUCTL` of the GSP (bit 7: active).
-        public static let gspRISCVCPUCTL: UInt32 = 0x111388
-    }
 
     public func bootSteps(heap: GSPHeapPlan, layout: WPR2Layout, inputs: GSPBootInputs, sysmem: SysmemPlacement, mode: GSPHeapMode,
                           driver: GSPDriver) -> [GSPBootStep] {
@@ -142,20 +128,20 @@ public struct GH100BootHAL: GSPBootHAL {
         ]
         if family == .gb100 {
             steps.append(.init(phase: "fsp", engine: "FSP", action: "check NV_PFSP_FUSE_ERROR_CHECK reads 0 (fatal on GB100 and GB102)",
-                               image: nil, register: Registers.fuseErrorCheck, value: 0))
+                               image: nil, register: FSPRegisters.fuseErrorCheck, value: 0))
         }
         steps += [
-            .init(phase: "cot", engine: "FSP", action: "wait for the FSP's command queue to be empty (QUEUE_HEAD = QUEUE_TAIL)", image: nil, register: Registers.queueHead, value: nil),
+            .init(phase: "cot", engine: "FSP", action: "wait for the FSP's command queue to be empty (QUEUE_HEAD = QUEUE_TAIL)", image: nil, register: FSPRegisters.queueHead, value: nil),
             .init(phase: "cot", engine: "FSP", action: "write the chain-of-trust packet (8-byte MCTP/NVDM header + \(FSPChainOfTrust.size)-byte NVDM_PAYLOAD_COT, version \(chainOfTrustVersion)) through EMEM",
-                  image: "fmc", register: Registers.ememData, value: nil),
-            .init(phase: "cot", engine: "FSP", action: "set QUEUE_TAIL, then QUEUE_HEAD = 0 (interrupts the FSP)", image: nil, register: Registers.queueHead, value: 0),
+                  image: "fmc", register: FSPRegisters.ememData, value: nil),
+            .init(phase: "cot", engine: "FSP", action: "set QUEUE_TAIL, then QUEUE_HEAD = 0 (interrupts the FSP)", image: nil, register: FSPRegisters.queueHead, value: 0),
             .init(phase: "cot", engine: "FSP", action: "wait for the FSP's answer (NVDM type 0x15) on the message queue: error code 0 (FSP_OK)",
-                  image: nil, register: Registers.messageHead, value: 0),
-            .init(phase: "start", engine: "GSP", action: "wait for the GSP's target mask to be released (HWCFG2 non-zero, not 0xbadf41xx)", image: nil, register: Registers.gspHWCFG2, value: nil),
+                  image: nil, register: FSPRegisters.messageHead, value: 0),
+            .init(phase: "start", engine: "GSP", action: "wait for the GSP's target mask to be released (HWCFG2 non-zero, not 0xbadf41xx)", image: nil, register: FSPRegisters.gspHWCFG2, value: nil),
             .init(phase: "start", engine: "GSP", action: "wait for the RISC-V lockdown to lift (HWCFG2 bit 13 = 0); GSP mailbox 0 non-zero is an FMC error",
                   image: nil, register: r.gspFalcon + r.mailbox0, value: 0),
             .init(phase: "start", engine: "GSP", action: "write the bootloader appVersion to the GSP", image: nil, register: r.gspFalcon + r.appVersion, value: UInt64(inputs.appVersion)),
-            .init(phase: "start", engine: "GSP", action: "check the GSP's RISC-V core is active (CPUCTL bit 7)", image: nil, register: Registers.gspRISCVCPUCTL, value: 0x80),
+            .init(phase: "start", engine: "GSP", action: "check the GSP's RISC-V core is active (CPUCTL bit 7)", image: nil, register: FSPRegisters.gspRISCVCPUCTL, value: 0x80),
             .init(phase: "start", engine: "GSP", action: "wait for GSP_INIT_DONE on the message queue", image: nil, register: nil, value: nil),
             .init(phase: "rpc", engine: "GSP", action: "SET_SYSTEM_INFO (carries GSP_VF_INFO)", image: nil, register: nil, value: nil),
         ]
@@ -172,7 +158,7 @@ public struct GH100BootHAL: GSPBootHAL {
         return [
             .init(phase: "unload", engine: "GSP", action: "UNLOADING_GUEST_DRIVER RPC", image: nil, register: nil, value: nil),
             .init(phase: "unload", engine: "GSP", action: "wait for GSP mailbox 0 = 0x80000000", image: nil, register: r.gspFalcon + r.mailbox0, value: UInt64(r.unloadDone)),
-            .init(phase: "unload", engine: "GSP", action: "wait for the GSP's RISC-V core to halt", image: nil, register: Registers.gspRISCVCPUCTL, value: nil),
+            .init(phase: "unload", engine: "GSP", action: "wait for the GSP's RISC-V core to halt", image: nil, register: FSPRegisters.gspRISCVCPUCTL, value: nil),
         ]
     }
 }

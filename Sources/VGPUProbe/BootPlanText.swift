@@ -50,9 +50,7 @@ public enum BootPlanText {
         for (i, s) in p.unloadSteps.enumerated() { out += step(i + 1, s) }
         out += "\nFirmware: " + r.firmwareFiles.joined(separator: ", ") + "\n"
         for w in r.warnings { out += "warning: \(w)\n" }
-        if let sim = r.simulation, let why = sim.notRun {
-            out += "\nSimulated boot and unload: not run: \(why)\n"
-        } else if let sim = r.simulation {
+        if let sim = r.simulation {
             out += "\nSimulated boot and unload: \(sim.ok ? "ok" : "FAILED")\n"
             for line in sim.log { out += "  - \(line)\n" }
             if let e = sim.error { out += "  ! \(e)\n" }

@@ -137,10 +137,23 @@ public enum BootPlanning {
         }
         report.engines = EngineReport.make(module: module, chip: chip, release: release)
         if request.simulate {
-            report.simulation = SimulatedBoot.run(plan, chipID: chip.id, parameters: parameters,
+            // The FSP path's FMC image, for the simulated FSP to verify (read again: the plan keeps only its parts).
+            let fmcImage = try Self.fmcImage(module: module, chip: chip, release: release, verifier: verifier)
+            report.simulation = SimulatedBoot.run(plan, chipID: chip.id, parameters: parameters, fmcImage: fmcImage,
                                                   systemInfo: GSPSystemInfo.payload(vfInfo: vfInfo?.fields, release: release))
         }
         return report
+    }
+
+    /// The bytes of the chip's FMC image at `release`, empty on the booter path.
+    static func fmcImage(module: any ArchitectureModule, chip: Chip, release: FirmwareRelease, verifier: FirmwareVerifier) throws(Failure) -> [UInt8] {
+        guard let (r, files) = module.firmware(for: chip, release: release), files.files.contains(where: { $0.role == .fmc }) else { return [] }
+        for file in verifier.verify(chip: files, release: r).files {
+            if case .fmc(let fmc)? = file.contents {
+                do { return try fmc.imageBytes() } catch { throw .firmware(["\(error.file): \(error.field): \(error.problem)"]) }
+            }
+        }
+        return []
     }
 
     /// Lower-case hex, 32 bytes a line (the last may be shorter).

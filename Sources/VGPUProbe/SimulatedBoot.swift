@@ -13,26 +13,24 @@ public enum SimulatedBoot {
         public let error: String?
         /// Why the simulated GSP refused the meta, when it did.
         public let rejection: String?
-        /// Why nothing was simulated (the simulated GPU has no FSP yet), in place of a verdict.
-        public var notRun: String?
     }
 
     /// Boots and unloads `plan` on a simulated GPU whose firmware accepts `parameters`.
-    public static func run(_ plan: GSPBootPlan, chipID: ChipID, parameters: GSPHeapParameters, systemInfo: [UInt8] = []) -> Outcome {
-        // The simulated GPU boots through the booter on SEC2 only; an FSP plan would fail there for a
-        // reason that is the simulator's, not the plan's.
-        if plan.layout.fsp != nil {
-            var outcome = Outcome(ok: false, log: [], error: nil, rejection: nil)
-            outcome.notRun = "the simulated GPU has no FSP yet: the FSP path (chain of trust, GSP-FMC) is planned but not simulated"
-            return outcome
-        }
+    ///
+    /// On the FSP path (Hopper, Blackwell) the simulated GPU's FSP trusts the FMC whose parts the plan's
+    /// chain of trust carries, and `fmcImage` is the image the runner places for it to hash.
+    public static func run(_ plan: GSPBootPlan, chipID: ChipID, parameters: GSPHeapParameters, fmcImage: [UInt8] = [],
+                           systemInfo: [UInt8] = []) -> Outcome {
         let boot42 = UInt32(chipID.rawValue) << 20 | 0xa1000
+        let trusted = plan.chainOfTrust.map {
+            FMCSecurityMaterial(hash: $0.hash384, publicKey: $0.publicKey, signature: $0.signature, imageSize: UInt64(fmcImage.count))
+        }
         let sim = SimulatedGPU(boot0: boot42 & 0x1ff0_0000 | 0xa1, boot42: boot42,
-                               firmware: .init(release: plan.release, heap: parameters))
+                               firmware: .init(release: plan.release, heap: parameters, fmc: trusted, framebufferSize: plan.layout.framebufferSize))
         let runner = GSPBootRunner(hardware: sim)
         var failure: String?
         do {
-            try runner.boot(plan, systemInfo: systemInfo)
+            try runner.boot(plan, systemInfo: systemInfo, fmcImage: fmcImage)
         } catch {
             failure = "boot: \(error)"
         }

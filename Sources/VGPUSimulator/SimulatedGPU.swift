@@ -35,30 +35,38 @@ public final class SimulatedGPU: GSPHardware {
     public struct Firmware: Sendable {
         public var release: FirmwareRelease
         public var heap: GSPHeapParameters
-        public init(release: FirmwareRelease, heap: GSPHeapParameters) {
+        /// On an FSP chip (Hopper, Blackwell): the FMC the FSP trusts (its hash, key and signature, as
+        /// the chip's ROM and fuses would accept them), and the VRAM size its FMC lays WPR2 out in.
+        public var fmc: FMCSecurityMaterial?
+        public var framebufferSize: UInt64?
+        public init(release: FirmwareRelease, heap: GSPHeapParameters, fmc: FMCSecurityMaterial? = nil, framebufferSize: UInt64? = nil) {
             self.release = release
             self.heap = heap
+            self.fmc = fmc
+            self.framebufferSize = framebufferSize
         }
     }
 
-    private var registers: [UInt32: UInt32] = [:]
+    var registers: [UInt32: UInt32] = [:]
     private var memory: [(base: UInt64, bytes: [UInt8])] = []
+    /// The FSP and its RM channel (SimulatedGPU+FSP.swift).
+    var fsp = FSPSide()
     private var nextAddress: UInt64 = 0x1_0000_0000
     let firmware: Firmware
     private let faults: Set<Fault>
-    private var gspBooted = false
+    var gspBooted = false
     private var initDonePosted = false
     private var messageSequence: UInt32 = 0
-    /// Why the last booter_load rejected the meta, for tests and logs.
-    public private(set) var lastRejection: String?
+    /// Why the last booter_load (or, on an FSP chip, the FSP) rejected the boot, for tests and logs.
+    public internal(set) var lastRejection: String?
     /// Payloads the GSP received, by RPC function.
     public private(set) var received: [UInt32: [UInt8]] = [:]
     /// Every falcon ucode run, in order.
     public private(set) var ucodeRuns: [FalconUcode] = []
     /// The vGPU side: VFs, BAR1 window, FB contents and the plugin tasks GSP-RM runs (SimulatedGPU+VGPU.swift).
     var vgpu = VGPUSide()
-    /// The meta booter_load accepted (GSP-RM's view of the FB).
-    private(set) var bootedMeta: GspFwWprMeta?
+    /// The meta booter_load (or GSP-FMC) accepted (GSP-RM's view of the FB).
+    var bootedMeta: GspFwWprMeta?
 
     /// A GPU identified by `boot42`, with `firmware` loaded, and `faults` to inject.
     public init(boot0: UInt32, boot42: UInt32, vgaWorkspaceRegister: UInt32 = 0, firmware: Firmware, faults: Set<Fault> = []) {
@@ -67,6 +75,7 @@ public final class SimulatedGPU: GSPHardware {
         registers[0] = boot0
         registers[0xa00] = boot42
         registers[GSPRegisters.vgaWorkspaceBase] = vgaWorkspaceRegister
+        fspPowerOn(boot42: boot42)
         if faults.contains(.wpr2AlreadySet) {
             registers[GSPRegisters.wpr2AddrLo] = 0xbf570
             registers[GSPRegisters.wpr2AddrHi] = 0xbffef
@@ -75,8 +84,11 @@ public final class SimulatedGPU: GSPHardware {
 
     // MARK: GSPHardware
 
-    public func read32(_ register: UInt32) -> UInt32 { registers[register, default: 0] }
-    public func write32(_ register: UInt32, _ value: UInt32) { registers[register] = value }
+    public func read32(_ register: UInt32) -> UInt32 { fspRead(register) ?? registers[register, default: 0] }
+    public func write32(_ register: UInt32, _ value: UInt32) {
+        if fspWrite(register, value) { return }
+        registers[register] = value
+    }
 
     public func allocate(_ size: Int) -> UInt64 {
         let address = nextAddress
@@ -147,6 +159,8 @@ public final class SimulatedGPU: GSPHardware {
         // A reset stops GSP-RM; only booter_load starts it again.
         gspBooted = false
         initDonePosted = false
+        fsp.libosArguments = nil
+        registers[FSPRegisters.gspRISCVCPUCTL] = 0
         registers[GSPRegisters.gspFalcon + GSPRegisters.mailbox0] = 0
         registers[GSPRegisters.gspFalcon + GSPRegisters.mailbox1] = 0
     }
@@ -244,7 +258,8 @@ public final class SimulatedGPU: GSPHardware {
     /// The command and message queues named by the LibOS arguments in the GSP mailboxes.
     private func queues() -> (GSPQueue, GSPQueue)? {
         let r = GSPRegisters.self
-        let args = UInt64(registers[r.gspFalcon + r.mailbox1, default: 0]) << 32 | UInt64(registers[r.gspFalcon + r.mailbox0, default: 0])
+        // On the FSP path GSP-FMC read them from GSP_FMC_BOOT_PARAMS; on the booter path they are in the mailboxes.
+        let args = fsp.libosArguments ?? (UInt64(registers[r.gspFalcon + r.mailbox1, default: 0]) << 32 | UInt64(registers[r.gspFalcon + r.mailbox0, default: 0]))
         guard args != 0, let rmargs = LibOSArguments.decode(readMemory(args, 4096)).first(where: { $0.name == "RMARGS" }) else { return nil }
         let words = readMemory(rmargs.address, 16)
         func u64(_ o: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(words[o + $1]) << (8 * UInt64($1)) } }

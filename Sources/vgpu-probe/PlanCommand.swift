@@ -99,6 +99,6 @@ struct PlanCommand: ParsableCommand {
         if json { try Output.json(report) } else { Output.print(BootPlanText.render(report)) }
         // A requirement the plan knows is unmet fails it, whatever a simulation says.
         for unmet in report.warnings { Output.error(unmet) }
-        if !report.warnings.isEmpty || (report.simulation.map { !$0.ok && $0.notRun == nil } ?? false) { throw Output.exit(.findings) }
+        if !report.warnings.isEmpty || report.simulation?.ok == false { throw Output.exit(.findings) }
     }
 }

@@ -134,8 +134,8 @@ struct FSPVectorTests {
             #expect(hal.fspBootStatusRegister == v["address"] as? UInt32 && v["success"] as? Int == 0xff, "\(name)")
         }
         let gsp = try #require(s["gsp"] as? [String: Any])
-        #expect(GH100BootHAL.Registers.gspHWCFG2 == gsp["HWCFG2"] as? UInt32)
-        #expect(GH100BootHAL.Registers.gspRISCVCPUCTL == gsp["RISCV_CPUCTL"] as? UInt32)
+        #expect(FSPRegisters.gspHWCFG2 == gsp["HWCFG2"] as? UInt32)
+        #expect(FSPRegisters.gspRISCVCPUCTL == gsp["RISCV_CPUCTL"] as? UInt32)
         #expect(GSPRegisters.gspFalcon + GSPRegisters.mailbox0 == gsp["MAILBOX0"] as? UInt32)
         #expect(GSPRegisters.gspFalcon + GSPRegisters.appVersion == gsp["OS"] as? UInt32)
     }

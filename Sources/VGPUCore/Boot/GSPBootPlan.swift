@@ -101,7 +101,7 @@ public struct GSPBootPlan: Sendable, Equatable, Codable {
     /// What the plan cannot settle from public sources, said rather than guessed.
     public let notes: [String]
     /// The chain-of-trust message to the FSP, on the FSP path.
-    public let chainOfTrust: FSPChainOfTrust?
+    public var chainOfTrust: FSPChainOfTrust?
 
     /// The meta's 256 bytes.
     public var metaBytes: [UInt8] { meta.encode(metaVariant) }

@@ -22,6 +22,18 @@ public enum GSPBootError: Error, Equatable, CustomStringConvertible {
     case wpr2StillUp(hi: UInt32)
     /// An RPC was asked of a GSP that is not running.
     case gspNotRunning
+    /// The FSP path: the FSP's secure boot never completed (its status register never read 0xff).
+    case fspNotReady(status: UInt32)
+    /// The FSP's command queue stayed busy, or it never answered the chain of trust.
+    case fspNoAnswer
+    /// The FSP refused the chain-of-trust message with this error code.
+    case fspRefused(errorCode: UInt32)
+    /// The GSP's target mask was never released, or its lockdown never lifted.
+    case gspLockedDown(hwcfg2: UInt32)
+    /// GSP-FMC reported an error in GSP mailbox 0.
+    case fmcError(mailbox0: UInt32)
+    /// The GSP's RISC-V core is not running after the FMC handed over.
+    case riscvNotActive
 
     public var description: String {
         func hex(_ v: UInt32) -> String { "0x" + String(v, radix: 16) }
@@ -37,6 +49,12 @@ public enum GSPBootError: Error, Equatable, CustomStringConvertible {
         case .unloadTimeout(let m): return "GSP did not unload: mailbox 0 is \(hex(m)), expected 0x80000000"
         case .wpr2StillUp(let hi): return "booter_unload ran but WPR2 is still up (WPR2_ADDR_HI \(hex(hi)))"
         case .gspNotRunning: return "GSP-RM is not running: boot it first"
+        case .fspNotReady(let s): return "the FSP's secure boot did not complete: its status register reads \(hex(s)), never 0xff"
+        case .fspNoAnswer: return "the FSP did not answer the chain-of-trust message"
+        case .fspRefused(let code): return "the FSP refused the chain-of-trust message: error \(hex(code))"
+        case .gspLockedDown(let v): return "the GSP stayed locked down after the chain of trust: HWCFG2 reads \(hex(v))"
+        case .fmcError(let m): return "GSP-FMC failed: GSP mailbox 0 is \(hex(m))"
+        case .riscvNotActive: return "the GSP's RISC-V core is not running after GSP-FMC"
         }
     }
 }
@@ -55,6 +73,8 @@ public final class GSPBootRunner {
     public private(set) var gspRunning = false
     /// The meta as written to sysmem, once placed.
     public private(set) var placedMeta: GspFwWprMeta?
+    /// True when the last boot went through the FSP (no booter to run at unload).
+    public private(set) var bootedThroughFSP = false
     private var commandQueue: GSPQueue?
     private var messageQueue: GSPQueue?
     private var sequence: UInt32 = 0
@@ -66,7 +86,9 @@ public final class GSPBootRunner {
     }
 
     /// Boots GSP-RM following `plan`; `systemInfo` is the SET_SYSTEM_INFO payload (GSP_VF_INFO at its end).
-    public func boot(_ plan: GSPBootPlan, systemInfo: [UInt8] = [], registry: [(String, UInt32)]? = nil) throws(GSPBootError) {
+    /// On the FSP path, `fmcImage` is the FMC image the FSP is to verify and boot.
+    public func boot(_ plan: GSPBootPlan, systemInfo: [UInt8] = [], registry: [(String, UInt32)]? = nil,
+                     fmcImage: [UInt8] = []) throws(GSPBootError) {
         let r = GSPRegisters.self
         let hi = hw.read32(r.wpr2AddrHi)
         guard hi == 0 else { throw .wpr2AlreadyUp(hi: hi) }
@@ -96,6 +118,31 @@ public final class GSPBootRunner {
         placedMeta = meta
         record("placed meta at 0x\(String(place.meta, radix: 16)), LibOS arguments at 0x\(String(place.libosArguments, radix: 16))")
 
+        if let cot = plan.chainOfTrust {
+            try bootThroughFSP(plan, message: cot, place: &place, fmcImage: fmcImage)
+        } else {
+            try bootThroughBooter(plan, place: place)
+        }
+
+        hw.write32(r.gspFalcon + r.appVersion, plan.appVersion)
+        if bootedThroughFSP && hw.read32(FSPRegisters.gspRISCVCPUCTL) & 0x80 == 0 { throw .riscvNotActive }
+        _ = try waitFor(function: GSPRPC.initDone, timeout: .initDoneTimeout)
+        gspRunning = true
+        record("GSP_INIT_DONE")
+
+        try call(GSPRPC.setSystemInfo, payload: systemInfo)
+        record("SET_SYSTEM_INFO acknowledged")
+        let vgpu = if case .vgpu = plan.mode { true } else { false }
+        let base: [(String, UInt32)] = [("RMSecBusResetEnable", 1), ("RMForcePcieConfigSave", 1)]
+        let keys: [(String, UInt32)] = registry ?? (base + (vgpu ? [("RMSetSriovMode", 1)] : []))
+        try call(GSPRPC.setRegistry, payload: Self.registryPayload(keys))
+        record("SET_REGISTRY acknowledged (\(keys.map(\.0).joined(separator: ", ")))")
+    }
+
+    /// Turing to Ada: FWSEC-FRTS, the scrubber where the plan runs it, booter_load on SEC2.
+    private func bootThroughBooter(_ plan: GSPBootPlan, place: SysmemPlacement) throws(GSPBootError) {
+        let r = GSPRegisters.self
+        bootedThroughFSP = false
         // The runner does what the plan's steps say: no FWSEC-FRTS where the chip has no FRTS, no
         // scrubber where none is available (the GSP then refuses the meta, as the hardware would).
         if plan.steps.contains(where: { $0.phase == "frts" }) {
@@ -121,19 +168,43 @@ public final class GSPBootRunner {
         guard status == 0 else { throw .booterFailed(mailbox0: status) }
         guard hw.read32(r.wpr2AddrHi) != 0 else { throw .wpr2NotUp }
         record("booter_load released SEC2; WPR2 is up")
+    }
 
-        hw.write32(r.gspFalcon + r.appVersion, plan.appVersion)
-        _ = try waitFor(function: GSPRPC.initDone, timeout: .initDoneTimeout)
-        gspRunning = true
-        record("GSP_INIT_DONE")
-
-        try call(GSPRPC.setSystemInfo, payload: systemInfo)
-        record("SET_SYSTEM_INFO acknowledged")
-        let vgpu = if case .vgpu = plan.mode { true } else { false }
-        let base: [(String, UInt32)] = [("RMSecBusResetEnable", 1), ("RMForcePcieConfigSave", 1)]
-        let keys: [(String, UInt32)] = registry ?? (base + (vgpu ? [("RMSetSriovMode", 1)] : []))
-        try call(GSPRPC.setRegistry, payload: Self.registryPayload(keys))
-        record("SET_REGISTRY acknowledged (\(keys.map(\.0).joined(separator: ", ")))")
+    /// Hopper and Blackwell: wait for the FSP's secure boot, place the FMC image and
+    /// GSP_FMC_BOOT_PARAMS, send the chain of trust (with their addresses) and read the FSP's answer,
+    /// then wait for GSP-FMC to release the GSP (570 `kgspBootstrap_GH100`).
+    private func bootThroughFSP(_ plan: GSPBootPlan, message: FSPChainOfTrust, place: inout SysmemPlacement,
+                                fmcImage: [UInt8]) throws(GSPBootError) {
+        let r = FSPRegisters.self, g = GSPRegisters.self
+        bootedThroughFSP = true
+        if let status = plan.steps.first(where: { $0.phase == "fsp" })?.register {
+            guard poll({ self.hw.read32(status) == 0xff }) else { throw .fspNotReady(status: hw.read32(status)) }
+            record("FSP secure boot complete")
+        }
+        let fmc = hw.allocate(max(fmcImage.count, 1))
+        hw.writeMemory(fmc, fmcImage)
+        let params = hw.allocate(4096)
+        hw.writeMemory(params, GSPFMCBootParams(metaAddress: place.meta, libosArguments: place.libosArguments).encode(plan.release))
+        (place.fmcImage, place.fmcBootParams) = (fmc, params)
+        var cot = message
+        cot.gspFmcSysmemOffset = fmc
+        cot.gspBootArgsSysmemOffset = params
+        guard poll({ self.hw.read32(r.queueHead) == self.hw.read32(r.queueTail) }), let packet = try? cot.packet() else { throw .fspNoAnswer }
+        FSPChannel.send(packet, on: hw)
+        record("chain of trust sent: FMC image at 0x\(String(fmc, radix: 16)) (\(fmcImage.count) bytes), GSP_FMC_BOOT_PARAMS at 0x\(String(params, radix: 16))")
+        var answer: [UInt8]?
+        guard poll({ answer = FSPChannel.receive(on: self.hw); return answer != nil }), let response = answer.flatMap(FSPResponse.decode),
+              response.commandType == FSPChainOfTrust.nvdmTypeCOT else { throw .fspNoAnswer }
+        guard response.errorCode == 0 else { throw .fspRefused(errorCode: response.errorCode) }
+        record("FSP accepted the chain of trust")
+        let released = poll {
+            let v = self.hw.read32(r.gspHWCFG2)
+            return v != 0 && v & 0xffff_ff00 != 0xbadf_4100 && (v & 1 << 13 == 0 || self.hw.read32(g.gspFalcon + g.mailbox0) != 0)
+        }
+        let mailbox = hw.read32(g.gspFalcon + g.mailbox0)
+        guard mailbox == 0 else { throw .fmcError(mailbox0: mailbox) }
+        guard released else { throw .gspLockedDown(hwcfg2: hw.read32(r.gspHWCFG2)) }
+        record("GSP-FMC released the GSP")
     }
 
     /// Unloads from whatever state a boot reached or failed in: ask GSP-RM to unload if it runs,
@@ -150,7 +221,9 @@ public final class GSPBootRunner {
         }
         hw.resetGSP()
         record("GSP reset")
-        if hw.read32(r.wpr2AddrHi) != 0 {
+        if bootedThroughFSP {
+            record("FSP path: no booter_unload")
+        } else if hw.read32(r.wpr2AddrHi) != 0 {
             hw.run(.booterUnload)
             guard poll({ self.hw.read32(r.sec2Falcon + r.cpuctl) & 0x10 != 0 }) else { throw .booterTimeout }
             let hi = hw.read32(r.wpr2AddrHi)
