@@ -478,7 +478,7 @@ public struct HostProbe {
         case .inconsistent:
             checks.append(.init(name: "sriov", ok: false, detail: gpu.sriov.problem ?? ""))
             checks.append(.init(name: "vfs-enabled", ok: false, detail: "cannot be judged: the SR-IOV values are inconsistent"))
-        case .absent, .noVFs, .unusableVFDevice:
+        case .absent, .noVFs, .singleVF, .unusableVFDevice:
             checks.append(.init(name: "sriov", ok: false, detail: gpu.sriov.problem ?? ""))
             // No remedy can work on a board without usable VFs: name none.
             checks.append(.init(name: "vfs-enabled", ok: false, detail: "no VFs: this GPU has no usable SR-IOV (see sriov)"))

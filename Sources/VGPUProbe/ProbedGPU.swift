@@ -97,6 +97,8 @@ public enum SRIOVState: Sendable, Equatable {
     case inconsistent(HostReport.SRIOV?, [String])
     /// TotalVFs is 0.
     case noVFs(HostReport.SRIOV)
+    /// TotalVFs is 1: a consumer board's capability, not a vGPU host's.
+    case singleVF(HostReport.SRIOV)
     /// The VF device id is 0: the VFs are unusable.
     case unusableVFDevice(HostReport.SRIOV)
     /// SR-IOV the driver can use.
@@ -107,7 +109,8 @@ public enum SRIOVState: Sendable, Equatable {
         let problems = f.sriovProblems
         if !problems.isEmpty { self = .inconsistent(summary, problems); return }
         guard let s = summary else { self = .absent; return }
-        if s.totalVFs == 0 { self = .noVFs(s) } else if s.vfDeviceID == "0000" { self = .unusableVFDevice(s) } else { self = .usable(s) }
+        if s.totalVFs == 0 { self = .noVFs(s) } else if s.vfDeviceID == "0000" { self = .unusableVFDevice(s) }
+        else if s.totalVFs == 1 { self = .singleVF(s) } else { self = .usable(s) }
     }
 
     /// The values, when the GPU has SR-IOV at all.
@@ -115,7 +118,7 @@ public enum SRIOVState: Sendable, Equatable {
         switch self {
         case .absent: nil
         case .inconsistent(let s, _): s
-        case .noVFs(let s), .unusableVFDevice(let s), .usable(let s): s
+        case .noVFs(let s), .singleVF(let s), .unusableVFDevice(let s), .usable(let s): s
         }
     }
 
@@ -128,6 +131,8 @@ public enum SRIOVState: Sendable, Equatable {
         case .absent: "no SR-IOV capability: this GPU cannot host vGPUs"
         case .inconsistent(_, let problems): "SR-IOV values are inconsistent: " + problems.joined(separator: "; ")
         case .noVFs: "SR-IOV capability reports TotalVFs 0"
+        // nova-core's vGPU support requires at least 2 VFs; NVIDIA's vGPU boards expose 16 to 48.
+        case .singleVF: "SR-IOV capability allows a single VF: this board is not a vGPU host (vGPU needs at least 2 VFs; NVIDIA's vGPU boards expose 16 or more)"
         case .unusableVFDevice: "SR-IOV VF device id is 0: the VFs are unusable"
         case .usable: nil
         }

@@ -18,6 +18,9 @@ enum VGPUBootCheck {
                       verifier: FirmwareVerifier) -> HostReport.Check
     {
         let driver = GSPDriver.booting(kernelDriver: kernelDriver)
+        if let why = driver.vgpuNotEnabled(on: chip.architecture) {
+            return .init(name: name, ok: false, detail: "\(driver) hosts no vGPU on \(chip.name): \(why)")
+        }
         guard let id = deviceID, let board = (module as? any BoardCatalog)?.board(deviceID: id) else {
             return .init(name: name, ok: false, detail: "not checked: this build does not know the board's framebuffer size "
                 + "('vgpu-probe plan --chip \(chip.name.lowercased()) --fb-size SIZE --vgpu' plans it)", skipped: true)

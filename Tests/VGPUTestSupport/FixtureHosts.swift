@@ -5,7 +5,7 @@ public enum FixtureHosts {
     /// Directory of the hosts.
     public static let directory = RealFirmware.packageRoot.appendingPathComponent("Tests/Fixtures/hosts").path
     /// Every host name.
-    public static let all = ["l40-two-gpus", "l4", "rtx4090", "t4", "mixed", "no-nvidia", "l40-unprivileged", "l40-suspended", "a40", "l40s-in-use", "drivers", "vfs-not-nvidia", "no-iommu", "a40-mdev", "old-driver"]
+    public static let all = ["l40-two-gpus", "l4", "rtx4090", "t4", "mixed", "no-nvidia", "l40-unprivileged", "l40-suspended", "a40", "l40s-in-use", "drivers", "vfs-not-nvidia", "no-iommu", "a40-mdev", "old-driver", "generations"]
     /// A host's sysfs root.
     public static func root(_ name: String) -> String { directory + "/" + name }
 }

@@ -29,6 +29,14 @@ public enum GSPDriver: String, Sendable, Codable, CaseIterable, CustomStringConv
     /// The name, as on the command line.
     public var description: String { rawValue }
 
+    /// Why this driver hosts no vGPU on `architecture`, nil when it does (or nothing says it does not):
+    /// nova-core's vGPU support (Linux 7.3) enables Blackwell GB20x only.
+    public func vgpuNotEnabled(on architecture: Architecture?) -> String? {
+        guard self == .novaCore, architecture != .blackwellGB20x else { return nil }
+        let hopper = architecture == .hopper ? "; on Hopper NVIDIA's vGPU host driver does (the H100, H200 and H20 vGPU types)" : ""
+        return "nova-core enables vGPU on Blackwell GB20x only (its vGPU support, Linux 7.3)\(hopper)"
+    }
+
     /// Whether this driver runs the AD10x scrubber before booter_load: NVIDIA's, from its own binary;
     /// no other driver has the code (the file linux-firmware ships from 570 waits for one that does).
     public var runsScrubber: Bool { self == .nvidia }
