@@ -4,6 +4,8 @@
 # and prints each ratio and peak RSS; figures go to benchmarks/out/results.jsonl.
 #
 #   full probe with firmware verification, 8-GPU host   vs  openssl dgst -sha256 on the files it hashes
+#   full probe of an Ada + Hopper + Blackwell host      vs  openssl dgst -sha256 on the distinct files
+#   start-up (--version) with five generations          vs  the same binary built with two
 #   the same probe repeated with a warm digest cache    vs  openssl dgst -sha256
 #   discovery over 256 / 1,024 / 4,096 functions        vs  lspci -A linux-sysfs -n -vvv   (discovery.sh)
 #   firmware open and section listing (gsp-elf)         vs  readelf -S -W
@@ -42,6 +44,21 @@ rm -rf "$VGPUKIT_CACHE_DIR"
 h --name "repeated probe, 8 GPUs, digest cache warm vs openssl" \
   --ours "$bin --sysfs-root $host --firmware-root $root --json" \
   --peer "openssl dgst -sha256 ${hashed[*]}" --max-ratio 0.5 --max-rss-mib 32
+
+# Ada, Hopper and Blackwell in one run, bound to nova-core: the 570.144 files each GPU loads, hashed
+# once each (every chip's gsp-570.144.bin is the same image), and the FMC images' SHA-384 besides.
+generations=Tests/Fixtures/hosts/generations
+distinct=("$root"/nvidia/ga102/gsp/gsp-570.144.bin "$root"/nvidia/ad102/gsp/{bootloader,booter_load,booter_unload,scrubber}-570.144.bin
+          "$root"/nvidia/{gh100,gb202}/gsp/{bootloader,fmc}-570.144.bin)
+h --name "full probe, Ada + Hopper + Blackwell, firmware verified (no cache) vs openssl" \
+  --ours "$bin --sysfs-root $generations --firmware-root $root --json --no-cache" \
+  --peer "openssl dgst -sha256 ${distinct[*]}" --max-ratio 1.15 --max-rss-mib 32
+
+# Start-up with all five generations against the same binary built with two (Ada, Ampere): --version
+# loads every module and lists its chips and releases.
+two=$(bash benchmarks/two-generations.sh) || exit 2
+h --name "start-up, five generations vs two (vgpu-probe --version)" --runs $((runs * 10)) \
+  --ours "$bin --version" --peer "$two --version" --max-ratio 1.05
 
 # A millisecond each: ten times the runs, so the medians settle.
 h --name "firmware open and section listing (gsp-elf) vs readelf -S -W" --runs $((runs * 10)) \

@@ -22,11 +22,7 @@ public enum SimulatedBoot {
     public static func run(_ plan: GSPBootPlan, chipID: ChipID, parameters: GSPHeapParameters, fmcImage: [UInt8] = [],
                            systemInfo: [UInt8] = []) -> Outcome {
         let boot42 = UInt32(chipID.rawValue) << 20 | 0xa1000
-        let trusted = plan.chainOfTrust.map {
-            FMCSecurityMaterial(hash: $0.hash384, publicKey: $0.publicKey, signature: $0.signature, imageSize: UInt64(fmcImage.count))
-        }
-        let sim = SimulatedGPU(boot0: boot42 & 0x1ff0_0000 | 0xa1, boot42: boot42,
-                               firmware: .init(release: plan.release, heap: parameters, fmc: trusted, framebufferSize: plan.layout.framebufferSize))
+        let sim = SimulatedGPU(boot0: boot42 & 0x1ff0_0000 | 0xa1, boot42: boot42, firmware: .init(plan: plan, heap: parameters, fmcImage: fmcImage))
         let runner = GSPBootRunner(hardware: sim)
         var failure: String?
         do {

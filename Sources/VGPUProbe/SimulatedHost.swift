@@ -1,4 +1,5 @@
 import VGPUCore
+import VGPUFirmware
 import VGPUHost
 import VGPUManager
 import VGPUSimulator
@@ -117,8 +118,11 @@ public enum SimulatedHost {
                                                      firstVFOffset: offset, vfStride: stride, bar1Size: bar1Size)
         let manager: VGPUManager
         do {
+            // Hopper and Blackwell boot through the FSP, which verifies the FMC image.
+            let verifier = FirmwareVerifier(root: FirmwareRoot(path: request.firmwareRoot))
+            let fmcImage = try BootPlanning.fmcImage(module: module, chip: chip, release: release, verifier: verifier)
             manager = try VGPUManager.boot(configuration, plan: plan.plan, heapParameters: plan.heapParameters, chipID: chip.id,
-                                           systemInfo: GSPSystemInfo.payload(vfInfo: vfInfo, release: release))
+                                           systemInfo: GSPSystemInfo.payload(vfInfo: vfInfo, release: release), fmcImage: fmcImage)
         } catch { throw .setup("\(error)") }
         let description = Description(board: c.board, chip: chip.name, module: module.name, release: release.description, address: pf.description,
                                       source: source, totalVFs: vfs, firstVFOffset: offset, vfStride: stride, bar1Size: bar1Size,
@@ -132,7 +136,7 @@ extension VGPUManager {
     /// A manager over a simulated GPU of `chipID`, booted in vGPU mode by `plan` (the simulator's
     /// `GSPRMChannel`): what `simulate` and the tests run on.
     public static func boot(_ configuration: VGPUManagerConfiguration, plan: GSPBootPlan, heapParameters: GSPHeapParameters,
-                            chipID: ChipID, systemInfo: [UInt8] = []) throws(VGPUManagerError) -> VGPUManager
+                            chipID: ChipID, systemInfo: [UInt8] = [], fmcImage: [UInt8] = []) throws(VGPUManagerError) -> VGPUManager
     {
         guard case .vgpu = plan.mode else { throw .configuration("the boot plan is bare metal; vGPUs need a vGPU plan (plan --vgpu)") }
         let c = configuration
@@ -141,7 +145,8 @@ extension VGPUManager {
                                          vgpuChannels: UInt32(c.policy.hostChannels)..<UInt32(c.policy.totalChannels), bar1Size: c.bar1Size)
         let channel: SimulatedGSPChannel
         do {
-            channel = try SimulatedGSPChannel.boot(chipID: chipID, host: host, plan: plan, heapParameters: heapParameters, systemInfo: systemInfo)
+            channel = try SimulatedGSPChannel.boot(chipID: chipID, host: host, plan: plan, heapParameters: heapParameters, systemInfo: systemInfo,
+                                                   fmcImage: fmcImage)
         } catch { throw .boot(error.description) }
         return try VGPUManager(configuration: c, channel: channel, gspReservedStart: plan.layout.nonWPRHeap.start)
     }

@@ -39,6 +39,17 @@ struct FSPSide {
     }
 }
 
+extension SimulatedGPU.Firmware {
+    /// The firmware a simulated GPU runs `plan` with: on the FSP path its FSP trusts the FMC whose parts
+    /// the plan's chain of trust carries, of `fmcImage`'s length, in the plan's FB.
+    public init(plan: GSPBootPlan, heap: GSPHeapParameters, fmcImage: [UInt8]) {
+        let trusted = plan.chainOfTrust.map {
+            FMCSecurityMaterial(hash: $0.hash384, publicKey: $0.publicKey, signature: $0.signature, imageSize: UInt64(fmcImage.count))
+        }
+        self.init(release: plan.release, heap: heap, fmc: trusted, framebufferSize: plan.layout.framebufferSize)
+    }
+}
+
 /// IFS_ERR_INVALID_DATA (`kern_fsp_retval.h`).
 let fspInvalidData: UInt32 = 0xa1
 

@@ -14,15 +14,16 @@ public final class SimulatedGSPChannel: GSPRMFaultInjection {
         public let description: String
     }
 
-    /// A simulated GPU of `chipID` with `host`'s SR-IOV and vGPU resources, booted in vGPU mode by `plan`.
+    /// A simulated GPU of `chipID` with `host`'s SR-IOV and vGPU resources, booted in vGPU mode by `plan`
+    /// (through its FSP with `fmcImage` on Hopper and Blackwell).
     public static func boot(chipID: ChipID, host: SimulatedGPU.VGPUHost, plan: GSPBootPlan, heapParameters: GSPHeapParameters,
-                            systemInfo: [UInt8] = []) throws(BootFailure) -> SimulatedGSPChannel
+                            systemInfo: [UInt8] = [], fmcImage: [UInt8] = []) throws(BootFailure) -> SimulatedGSPChannel
     {
         let boot42 = UInt32(chipID.rawValue) << 20 | 0xa1000
-        let gpu = SimulatedGPU(boot0: boot42 & 0x1ff0_0000 | 0xa1, boot42: boot42, firmware: .init(release: plan.release, heap: heapParameters))
+        let gpu = SimulatedGPU(boot0: boot42 & 0x1ff0_0000 | 0xa1, boot42: boot42, firmware: .init(plan: plan, heap: heapParameters, fmcImage: fmcImage))
         gpu.configureVGPU(host)
         let runner = GSPBootRunner(hardware: gpu)
-        do { try runner.boot(plan, systemInfo: systemInfo) } catch {
+        do { try runner.boot(plan, systemInfo: systemInfo, fmcImage: fmcImage) } catch {
             throw BootFailure(description: error.description + (gpu.lastRejection.map { " (\($0))" } ?? ""))
         }
         return SimulatedGSPChannel(gpu: gpu, runner: runner)

@@ -126,6 +126,32 @@ struct FSPVectorTests {
     }
 
     @Test(arguments: tags)
+    func bootParamsAreNVIDIAs(tag: String) throws {
+        let s = try section("fspBootParams", tag)
+        let offsets = try #require(s["offsets"] as? [String: Int]), sizes = try #require(s["sizes"] as? [String: Int])
+        let release = try #require(FirmwareRelease(tag))
+        #expect(s["sizeof"] as? Int == GSPFMCBootParams.size(release))
+        typealias O = GSPFMCBootParams.Offset
+        let ours = ["initParams.regkeys": O.regkeys, "bootGspRmParams.target": O.descTarget, "bootGspRmParams.gspRmDescSize": O.descSize,
+                    "bootGspRmParams.gspRmDescOffset": O.descOffset, "bootGspRmParams.wprCarveoutOffset": O.wprCarveoutOffset,
+                    "bootGspRmParams.wprCarveoutSize": O.wprCarveoutSize, "bootGspRmParams.bIsGspRmBoot": O.isGspRmBoot,
+                    "gspRmParams.target": O.bootArgsTarget, "gspRmParams.bootArgsOffset": O.bootArgsOffset]
+        for (field, offset) in ours { #expect(offsets[field] == offset, "\(field)") }
+        // Encoded, each field is at NVIDIA's offset with NVIDIA's width.
+        let bytes = GSPFMCBootParams(metaAddress: 0x1_2345_6000, libosArguments: 0x2_0000_7000).encode(release)
+        func field(_ name: String) -> UInt64 {
+            let o = offsets[name] ?? 0, n = sizes[name] ?? 0
+            return (0..<n).reduce(0) { $0 | UInt64(bytes[o + $1]) << (8 * UInt64($1)) }
+        }
+        let coherent = try #require((s["GSP_DMA_TARGET"] as? [String: UInt64])?["GSP_DMA_TARGET_COHERENT_SYSTEM"])
+        #expect(field("bootGspRmParams.gspRmDescOffset") == 0x1_2345_6000 && field("bootGspRmParams.gspRmDescSize") == 256)
+        #expect(field("bootGspRmParams.target") == coherent && field("gspRmParams.target") == coherent)
+        #expect(field("gspRmParams.bootArgsOffset") == 0x2_0000_7000 && field("bootGspRmParams.bIsGspRmBoot") == 1)
+        #expect(field("bootGspRmParams.wprCarveoutOffset") == 0 && field("initParams.regkeys") == 0)
+        #expect(GSPFMCBootParams.decode(bytes) == GSPFMCBootParams(metaAddress: 0x1_2345_6000, libosArguments: 0x2_0000_7000))
+    }
+
+    @Test(arguments: tags)
     func registersAreNVIDIAs(tag: String) throws {
         let s = try section("fspRegisters", tag)
         let boot = try #require(s["fspBootComplete"] as? [String: [String: Any]])

@@ -88,7 +88,8 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
 
     /// Regions from the bottom up.
     public var regions: [FBRegion] {
-        [nonWPRHeap, wpr2, heap, gspImage, bootloader, frts] + (fsp.map { [$0.pmuReservation] } ?? []) + [vgaWorkspace]
+        // GH100's PMU reserves nothing: no empty row.
+        [nonWPRHeap, wpr2, heap, gspImage, bootloader, frts] + (fsp.map { $0.pmuReservation.size > 0 ? [$0.pmuReservation] : [] } ?? []) + [vgaWorkspace]
     }
 
     /// What the FSP path places differently: FRTS sits above WPR2, at a distance from the end of FB that
