@@ -51,11 +51,18 @@ func embed(_ arguments: [String]) -> Int32 {
     return 0
 }
 
-/// The string and number members of the file's top-level object, as text. A file that is not a JSON
-/// object gives none: the module then decodes it at load, and the decoder's error names the problem.
+/// The string and number members of the file's top-level object, as text, and for a firmware manifest
+/// its release versions (`releases`, comma-separated, in order: what `--version` lists, without decoding
+/// the manifest). A file that is not a JSON object gives none: the module then decodes it at load, and
+/// the decoder's error names the problem.
 func topLevelFields(_ text: String) -> [(String, String)] {
     guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return [] }
-    return object.compactMap { key, value -> (String, String)? in
+    var releases: [(String, String)] = []
+    if let list = object["releases"] as? [[String: Any]] {
+        let versions = list.compactMap { $0["version"] as? String }
+        if versions.count == list.count { releases = [("releases", versions.joined(separator: ","))] }
+    }
+    return releases + object.compactMap { key, value -> (String, String)? in
         switch value {
         case let s as String: (key, s)
         // Booleans are NSNumbers too (and `is Bool` holds for any 0 or 1 on Linux): tell them by type code.

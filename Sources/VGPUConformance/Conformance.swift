@@ -91,6 +91,9 @@ public enum Conformance {
         do { try manifest.validate(name: "\(module.name) manifest") } catch { fail("manifest", error.description) }
         if manifest.architecture != module.name { fail("manifest", "architecture is \(manifest.architecture), expected \(module.name)") }
         if manifest.release(module.defaultRelease) == nil { fail("manifest", "no entry for the default release \(module.defaultRelease)") }
+        if module.supportedReleases != manifest.releases.map(\.version) {
+            fail("manifest", "the release index \(module.supportedReleases) is not the manifest's \(manifest.releases.map(\.version)) (rebuild)")
+        }
         for release in manifest.releases {
             let listed = Set(release.chips.map(\.chip))
             for chip in module.chips where !listed.contains(chip.firmwareDirectoryName) {

@@ -24,7 +24,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case sysfs
     /// Firmware manifests, vGPU type catalogues and simulation plans.
     case manifest
-    /// GspFwWprMeta, GSP queue messages and RM control envelopes from dumps.
+    /// GspFwWprMeta, GSP queue messages, RM control envelopes, the FSP's chain-of-trust message, its boot
+    /// parameters and its answer, from dumps.
     case meta
     /// The whole probe over a host whose GPU and VF files are slices of the input: scan, identity
     /// (BAR0 registers included), modules, SR-IOV validation, VF info, engines, types, readiness, and
@@ -60,6 +61,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             if bytes.count >= GSPQueue.entrySize { _ = try? GSPQueue.decode(Array(bytes.prefix(bytes.count / GSPQueue.entrySize * GSPQueue.entrySize))) }
             _ = GSPVFInfo.decode(Array(bytes.prefix(GSPVFInfo.size)))
             _ = FSPChainOfTrust.decode(Array(bytes.prefix(FSPChainOfTrust.size)))
+            _ = GSPFMCBootParams.decode(Array(bytes.prefix(88)))
+            _ = FSPResponse.decode(Array(bytes.prefix(20)))
             _ = GSPRMControl.decode(bytes)
             _ = CreatableVGPUType.parse(String(decoding: bytes, as: UTF8.self))
             _ = PCIIDDatabase(bytes: bytes, vendorsOfInterest: [0x10de])

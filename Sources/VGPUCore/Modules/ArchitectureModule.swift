@@ -16,6 +16,8 @@ public protocol ArchitectureModule: GSPHeapSizing, VFInfoProviding, EngineInvent
     var firmwareManifest: FirmwareManifest { get }
     /// The release used when the user names none.
     var defaultRelease: FirmwareRelease { get }
+    /// The releases its manifest describes, in the manifest's order (default: read from the manifest).
+    var supportedReleases: [FirmwareRelease] { get }
     /// How `chip`'s GSP boots and its FB is laid out (`GSPBootHAL`), or nil when the module does not own it.
     func bootHAL(for chip: Chip) -> (any GSPBootHAL)?
     /// How `chip` hosts vGPUs (default: SR-IOV virtual functions).

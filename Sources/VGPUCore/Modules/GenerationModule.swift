@@ -19,6 +19,8 @@ extension GenerationModule {
     public var firmwareManifest: FirmwareManifest { data.manifest }
     /// The release used when the user names none (the manifest's default, `ModuleData.load`).
     public var defaultRelease: FirmwareRelease { data.defaultRelease }
+    /// The manifest's releases, from the build-time index (the manifest itself is decoded on first use).
+    public var supportedReleases: [FirmwareRelease] { data.releases }
     /// The vGPU type catalogues embedded from the module's vgpu-types/, decoded on use.
     public var embeddedCatalogues: EmbeddedCatalogues { data.catalogues }
 }

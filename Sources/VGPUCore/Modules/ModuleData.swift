@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -7,13 +9,25 @@ import Foundation
 /// A module's embedded data, loaded and checked in one place: its firmware manifest (which must name
 /// the module and list the default release) and its vGPU type catalogues (each built on one of its chips).
 /// Every architecture module's initializer is one call to `load`.
+///
+/// The manifest is decoded when first asked for: a probe of an Ada host decodes Ada's alone, and the
+/// release list (`--version`, `supportedReleases`) comes from the build-time index, so five generations
+/// start as fast as two. The build embeds only manifests its modules' tests decode and validate
+/// (conformance); should one fail at run time all the same, it reads as listing no release, and
+/// `manifestError` says why.
 public struct ModuleData: Sendable {
-    public let manifest: FirmwareManifest
+    /// The manifest, decoded on first use.
+    public var manifest: FirmwareManifest { box.manifest }
+    /// Why the embedded manifest did not decode, if it did not (after first use).
+    public var manifestError: ManifestError? { box.error }
     public let defaultRelease: FirmwareRelease
+    /// The manifest's releases, in its order, from the build-time index.
+    public let releases: [FirmwareRelease]
     /// The catalogues, indexed now and decoded when first asked for.
     public let catalogues: EmbeddedCatalogues
+    private let box: ManifestBox
 
-    /// Decodes and validates the manifest, and indexes the catalogues the EmbedFirmwareManifest plugin embedded.
+    /// Indexes the manifest and the catalogues the EmbedFirmwareManifest plugin embedded.
     ///
     /// - Parameters:
     ///   - defaultRelease: the release used when none is named; nil takes the manifest's first.
@@ -23,12 +37,21 @@ public struct ModuleData: Sendable {
         guard let embedded = manifestFiles.first else {
             throw ManifestError(manifest: "firmware-manifests/\(module).json", field: "$", problem: "was not embedded (the module's firmware-manifests/ folder is empty)")
         }
-        let manifest = try FirmwareManifest.load(Data(embedded.json.utf8), name: embedded.name)
-        guard manifest.architecture == module else {
-            throw ManifestError(manifest: embedded.name, field: "architecture", problem: "is \(manifest.architecture), expected \(module)")
+        // The build-time index: the manifest's architecture and release versions. Without it (a file that
+        // is not a JSON object), decode now, so the error is the decoder's own.
+        guard let architecture = embedded.fields["architecture"], let listed = embedded.fields["releases"] else {
+            _ = try FirmwareManifest.load(Data(embedded.json.utf8), name: embedded.name)
+            throw ManifestError(manifest: embedded.name, field: "releases", problem: "decodes, but its build-time index is missing; rebuild")
         }
-        guard let release = defaultRelease.flatMap({ FirmwareRelease($0) }) ?? manifest.releases.first?.version,
-              manifest.release(release) != nil else {
+        guard architecture == module else {
+            throw ManifestError(manifest: embedded.name, field: "architecture", problem: "is \(architecture), expected \(module)")
+        }
+        var releases: [FirmwareRelease] = []
+        for (i, text) in listed.split(separator: ",").enumerated() {
+            guard let r = FirmwareRelease(text) else { throw ManifestError(manifest: embedded.name, field: "releases[\(i)].version", problem: "'\(text)' is not a release") }
+            releases.append(r)
+        }
+        guard let release = defaultRelease.flatMap({ FirmwareRelease($0) }) ?? releases.first, releases.contains(release) else {
             throw ManifestError(manifest: embedded.name, field: "releases", problem: "lacks the default release \(defaultRelease ?? "(any)")")
         }
         var entries: [EmbeddedCatalogues.Entry] = []
@@ -44,7 +67,8 @@ public struct ModuleData: Sendable {
             }
             entries.append(entry)
         }
-        return ModuleData(manifest: manifest, defaultRelease: release, catalogues: EmbeddedCatalogues(entries: entries))
+        return ModuleData(defaultRelease: release, releases: releases, catalogues: EmbeddedCatalogues(entries: entries),
+                          box: ManifestBox(file: embedded, module: module))
     }
 
     /// A catalogue's index entry from the fields read at build time. When they are missing or wrong the
@@ -63,5 +87,34 @@ public struct ModuleData: Sendable {
         }
         let decoded = try VGPUTypeCatalogue.load(Data(file.json.utf8), name: file.name)
         throw ManifestError(manifest: file.name, field: "$", problem: "decodes, but its build-time index is missing (board \(decoded.board)); rebuild")
+    }
+}
+
+/// The manifest, decoded once on first use (from any thread).
+final class ManifestBox: Sendable {
+    private let file: EmbeddedFile
+    private let module: String
+    private let state = Mutex<Result<FirmwareManifest, ManifestError>?>(nil)
+
+    init(file: EmbeddedFile, module: String) { (self.file, self.module) = (file, module) }
+
+    /// The decoded manifest, or one listing no release when it does not decode.
+    var manifest: FirmwareManifest {
+        switch result {
+        case .success(let m): m
+        case .failure: FirmwareManifest(schemaVersion: 1, architecture: module, releases: [])
+        }
+    }
+
+    /// The decoder's error, if any.
+    var error: ManifestError? { if case .failure(let e) = result { e } else { nil } }
+
+    private var result: Result<FirmwareManifest, ManifestError> {
+        state.withLock { cached in
+            if let cached { return cached }
+            let decoded = Result { () throws(ManifestError) in try FirmwareManifest.load(Data(file.json.utf8), name: file.name) }
+            cached = decoded
+            return decoded
+        }
     }
 }
