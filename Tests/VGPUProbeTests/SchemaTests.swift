@@ -23,7 +23,12 @@ struct SchemaTests {
             lines += [["plan", "--json", "--chip", chip, "--fb-size", "24G"] + fw, ["plan", "--json", "--chip", chip, "--fb-size", "48G", "--vgpu", "--simulate"] + fw,
                       ["plan", "--json", "--chip", chip, "--fb-size", "48G", "--vgpu", "--driver", "nouveau", "--simulate"] + fw]
         }
+        // The FSP path: its layout terms, the chain of trust and a boot through the simulated FSP.
+        for chip in ["gh100", "gb100", "gb202"] {
+            lines += [["plan", "--json", "--chip", chip, "--fb-size", "80G"] + fw, ["plan", "--json", "--chip", chip, "--fb-size", "96G", "--vgpu", "--simulate"] + fw]
+        }
         lines += [["plan", "--json", "-s", "41:00.0", "--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--vgpu"] + fw]
+        for board in ["H100 PCIe 80GB", "B200", "RTX PRO 6000 Blackwell Server Edition"] { lines += [["types", "--json", "--board", board]] }
         for board in ["L40", "L40S", "L4", "A40", "RTX 6000 Ada"] { lines += [["types", "--json", "--board", board], ["types", "--json", "--board", board, "--place", "2x12Q,4x3Q"]] }
         lines += [["types", "--json", "-s", "86:00.0", "--sysfs-root", FixtureHosts.root("mixed")],
                   ["types", "--json", "-s", "41:00.0", "--sysfs-root", FixtureHosts.root("l40s-in-use"), "--place", "3x12Q"]]

@@ -37,19 +37,22 @@ public struct ModuleData: Sendable {
         guard let embedded = manifestFiles.first else {
             throw ManifestError(manifest: "firmware-manifests/\(module).json", field: "$", problem: "was not embedded (the module's firmware-manifests/ folder is empty)")
         }
-        // The build-time index: the manifest's architecture and release versions. Without it (a file that
-        // is not a JSON object), decode now, so the error is the decoder's own.
-        guard let architecture = embedded.fields["architecture"], let listed = embedded.fields["releases"] else {
-            _ = try FirmwareManifest.load(Data(embedded.json.utf8), name: embedded.name)
-            throw ManifestError(manifest: embedded.name, field: "releases", problem: "decodes, but its build-time index is missing; rebuild")
+        // The build-time index: the manifest's architecture and release versions. A file without one (not
+        // a JSON object, or made by hand as tests do) is decoded now, so an error is the decoder's own.
+        let box = ManifestBox(file: embedded, module: module)
+        var architecture = embedded.fields["architecture"] ?? ""
+        var releases: [FirmwareRelease] = []
+        if let listed = embedded.fields["releases"], !architecture.isEmpty {
+            for (i, text) in listed.split(separator: ",").enumerated() {
+                guard let r = FirmwareRelease(text) else { throw ManifestError(manifest: embedded.name, field: "releases[\(i)].version", problem: "'\(text)' is not a release") }
+                releases.append(r)
+            }
+        } else {
+            let manifest = try box.decodeNow()
+            (architecture, releases) = (manifest.architecture, manifest.releases.map(\.version))
         }
         guard architecture == module else {
             throw ManifestError(manifest: embedded.name, field: "architecture", problem: "is \(architecture), expected \(module)")
-        }
-        var releases: [FirmwareRelease] = []
-        for (i, text) in listed.split(separator: ",").enumerated() {
-            guard let r = FirmwareRelease(text) else { throw ManifestError(manifest: embedded.name, field: "releases[\(i)].version", problem: "'\(text)' is not a release") }
-            releases.append(r)
         }
         guard let release = defaultRelease.flatMap({ FirmwareRelease($0) }) ?? releases.first, releases.contains(release) else {
             throw ManifestError(manifest: embedded.name, field: "releases", problem: "lacks the default release \(defaultRelease ?? "(any)")")
@@ -67,8 +70,7 @@ public struct ModuleData: Sendable {
             }
             entries.append(entry)
         }
-        return ModuleData(defaultRelease: release, releases: releases, catalogues: EmbeddedCatalogues(entries: entries),
-                          box: ManifestBox(file: embedded, module: module))
+        return ModuleData(defaultRelease: release, releases: releases, catalogues: EmbeddedCatalogues(entries: entries), box: box)
     }
 
     /// A catalogue's index entry from the fields read at build time. When they are missing or wrong the
@@ -108,6 +110,9 @@ final class ManifestBox: Sendable {
 
     /// The decoder's error, if any.
     var error: ManifestError? { if case .failure(let e) = result { e } else { nil } }
+
+    /// Decodes now (a file without a build-time index), throwing the decoder's error.
+    func decodeNow() throws(ManifestError) -> FirmwareManifest { try result.get() }
 
     private var result: Result<FirmwareManifest, ManifestError> {
         state.withLock { cached in
