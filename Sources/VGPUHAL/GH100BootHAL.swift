@@ -126,6 +126,13 @@ public struct GH100BootHAL: GSPBootHAL {
             .init(phase: "fsp", engine: "FSP", action: "wait up to \(fspBootTimeoutSeconds) s for the FSP's secure boot: FSP_BOOT_COMPLETE_STATUS reads 0xff",
                   image: nil, register: fspBootStatusRegister, value: 0xff),
         ]
+        // nova-core enables vGPU on GB20x only once the FSP says the vGPU mode is on; NVIDIA's driver goes
+        // by its RMSetSriovMode registry key (570 gpu_registry.c:104-137), set in SET_REGISTRY below.
+        if case .vgpu = mode, family == .gb202, driver == .novaCore {
+            steps.append(.init(phase: "prc", engine: "FSP",
+                               action: "read the vGPU mode: PRC object read (NVDM 0x13) of knob 0x29; 1 enables vGPU (nova-core's vGPU support)",
+                               image: nil, register: FSPRegisters.ememData, value: 1))
+        }
         if family == .gb100 {
             steps.append(.init(phase: "fsp", engine: "FSP", action: "check NV_PFSP_FUSE_ERROR_CHECK reads 0 (fatal on GB100 and GB102)",
                                image: nil, register: FSPRegisters.fuseErrorCheck, value: 0))

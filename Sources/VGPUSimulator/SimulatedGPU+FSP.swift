@@ -85,8 +85,8 @@ extension SimulatedGPU {
             let tail = registers[r.queueTail, default: 0]
             let words = Array(fsp.inbox.prefix(Int(tail / 4) + 1))
             let bytes = words.flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> (8 * UInt32($0))) } }
-            let code = receiveChainOfTrust(bytes)
-            let answer = FSPResponse(commandType: FSPChainOfTrust.nvdmTypeCOT, errorCode: code).packet()
+            let answer = bytes.count >= 12 && bytes[7] == UInt8(FSPPRCRead.nvdmType) ? readPRC(bytes)
+                : FSPResponse(commandType: FSPChainOfTrust.nvdmTypeCOT, errorCode: receiveChainOfTrust(bytes)).packet()
             fsp.outbox = stride(from: 0, to: answer.count, by: 4).map { i in (0..<4).reduce(UInt32(0)) { $0 | UInt32(answer[i + $1]) << (8 * UInt32($1)) } }
             // Consumed: head meets tail; the answer waits on the message queue.
             registers[r.queueHead] = tail
@@ -96,6 +96,16 @@ extension SimulatedGPU {
         default:
             return false
         }
+    }
+
+    /// Answers a PRC object read: the vGPU-mode knob's value, IFS_ERR_NOT_SUPPORTED (0xa0) for a knob
+    /// this FSP does not have.
+    private func readPRC(_ bytes: [UInt8]) -> [UInt8] {
+        let knob = UInt16(bytes[10]) | UInt16(bytes[11]) << 8
+        guard bytes[8] == FSPPRCRead.readObject, knob == FSPPRCRead.vgpuModeKnob, let value = firmware.vgpuModeKnob else {
+            return FSPResponse(commandType: FSPPRCRead.nvdmType, errorCode: 0xa0, knobValue: 0).packet()
+        }
+        return FSPResponse(commandType: FSPPRCRead.nvdmType, errorCode: 0, knobValue: value).packet()
     }
 
     /// Checks a chain-of-trust packet; on success boots GSP-FMC. Returns the FSP's error code.

@@ -39,6 +39,8 @@ public final class SimulatedGPU: GSPHardware {
         /// the chip's ROM and fuses would accept them), and the VRAM size its FMC lays WPR2 out in.
         public var fmc: FMCSecurityMaterial?
         public var framebufferSize: UInt64?
+        /// The FSP's vGPU-mode knob (PRC object 0x29) as it answers a read: 1 on, 0 off, nil not present.
+        public var vgpuModeKnob: UInt16? = 1
         public init(release: FirmwareRelease, heap: GSPHeapParameters, fmc: FMCSecurityMaterial? = nil, framebufferSize: UInt64? = nil) {
             self.release = release
             self.heap = heap

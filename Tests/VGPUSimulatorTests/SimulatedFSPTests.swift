@@ -13,8 +13,9 @@ struct SimulatedFSPTests {
     static let release = FirmwareRelease("570.144")!
 
     /// A plan, the simulated GPU of its chip trusting the real FMC, and the FMC image.
-    func setup(_ chip: String, id: UInt32, fb: UInt64, vgpu: Bool) throws -> (GSPBootPlan, SimulatedGPU, [UInt8]) {
+    func setup(_ chip: String, id: UInt32, fb: UInt64, vgpu: Bool, driver: GSPDriver? = nil, knob: UInt16? = 1) throws -> (GSPBootPlan, SimulatedGPU, [UInt8]) {
         var request = BootPlanning.Request()
+        request.driver = driver
         request.chip = chip
         request.framebufferSize = fb
         request.vgpu = vgpu
@@ -23,8 +24,9 @@ struct SimulatedFSPTests {
         let fmc = try FMCImage(path: RealFirmware.path("nvidia/\(chip)/gsp/fmc-570.144.bin"))
         let image = try fmc.imageBytes()
         let trusted = FMCSecurityMaterial(hash: fmc.hash, publicKey: fmc.publicKey, signature: fmc.signature, imageSize: UInt64(image.count))
-        let sim = SimulatedGPU(boot0: id << 20 | 0xa1, boot42: id << 20 | 0xa1000,
-                               firmware: .init(release: Self.release, heap: report.heapParameters, fmc: trusted, framebufferSize: fb))
+        var firmware = SimulatedGPU.Firmware(release: Self.release, heap: report.heapParameters, fmc: trusted, framebufferSize: fb)
+        firmware.vgpuModeKnob = knob
+        let sim = SimulatedGPU(boot0: id << 20 | 0xa1, boot42: id << 20 | 0xa1000, firmware: firmware)
         return (report.plan, sim, image)
     }
 
@@ -80,5 +82,28 @@ struct SimulatedFSPTests {
         // FRTS placed below the start of FB: nothing fits under it.
         try expectRefusal("gb202", id: 0x1b2, because: "need more than the 98304 MiB of FB") { $0.frtsVidmemOffset = 96 * Sizes.GiB }
         try expectRefusal("gb202", id: 0x1b2, because: "is not the meta's FRTS size") { $0.frtsVidmemSize = 0x200000 }
+    }
+
+    /// nova-core reads the FSP's vGPU-mode knob (PRC object 0x29) before a vGPU boot on GB20x: 1 boots,
+    /// 0 or a missing knob stops it; NVIDIA's driver does not ask (its RMSetSriovMode key decides).
+    @Test func novaCoreAsksTheFSPForTheVGPUMode() throws {
+        let (plan, sim, image) = try setup("gb202", id: 0x1b2, fb: 96 * Sizes.GiB, vgpu: true, driver: .novaCore)
+        #expect(plan.steps.contains { $0.phase == "prc" })
+        let runner = GSPBootRunner(hardware: sim)
+        try runner.boot(plan, fmcImage: image)
+        #expect(runner.log.contains("FSP: vGPU mode enabled (PRC knob 0x29 = 1)"))
+        for (knob, expected) in [(UInt16?(0), GSPBootError.vgpuModeOff(value: 0, errorCode: 0)), (nil, .vgpuModeOff(value: 0, errorCode: 0xa0))] {
+            let (plan, sim, image) = try setup("gb202", id: 0x1b2, fb: 96 * Sizes.GiB, vgpu: true, driver: .novaCore, knob: knob)
+            #expect(throws: expected) { try GSPBootRunner(hardware: sim).boot(plan, fmcImage: image) }
+        }
+        let (nvidia, _, _) = try setup("gb202", id: 0x1b2, fb: 96 * Sizes.GiB, vgpu: true)
+        #expect(!nvidia.steps.contains { $0.phase == "prc" })
+    }
+
+    /// The read as NVIDIA's 580 driver sends one (`NVDM_PAYLOAD_PRC_OBJECT_READ`, packed, kern_gpu_gh100.c:538-544:
+    /// prcObjType 0x0c, numBytes 2, knobId), after the MCTP header and an NVDM header of type 0x13.
+    @Test func thePRCReadIsNVIDIAs() {
+        let packet = FSPPRCRead(knob: FSPPRCRead.protectedPCIeKnob).packet()
+        #expect(packet == [0x00, 0x00, 0x00, 0xc0, 0x7e, 0xde, 0x10, 0x13, 0x0c, 0x02, 0x2d, 0x00])
     }
 }

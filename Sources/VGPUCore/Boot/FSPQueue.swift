@@ -18,27 +18,64 @@ public enum FSPRegisters {
 }
 
 /// The FSP's answer to a message (`NVDM_PAYLOAD_COMMAND_RESPONSE`, packed, after the NVDM header):
-/// the task, the NVDM type answered and the error code (0: FSP_OK; 0xa1: IFS_ERR_INVALID_DATA).
+/// the task, the NVDM type answered and the error code (0: FSP_OK; 0xa0: IFS_ERR_NOT_SUPPORTED; 0xa1:
+/// IFS_ERR_INVALID_DATA). An answer to a PRC object read carries the object's value after them
+/// (`NVDM_PAYLOAD_PRC_OBJECT_RESPONSE`: `knobValue`, `misc`; 580 `kern_gpu_gh100.c:547-556`).
 public struct FSPResponse: Sendable, Equatable {
     public var taskID: UInt32, commandType: UInt32, errorCode: UInt32
+    /// A PRC object's value, in an answer to a PRC read.
+    public var knobValue: UInt16?
     /// A response from its parts.
-    public init(taskID: UInt32 = 0, commandType: UInt32, errorCode: UInt32) { (self.taskID, self.commandType, self.errorCode) = (taskID, commandType, errorCode) }
+    public init(taskID: UInt32 = 0, commandType: UInt32, errorCode: UInt32, knobValue: UInt16? = nil) {
+        (self.taskID, self.commandType, self.errorCode, self.knobValue) = (taskID, commandType, errorCode, knobValue)
+    }
 
-    /// The packet the FSP writes: MCTP header (one packet), NVDM header of type 0x15, then the three words.
+    /// The packet the FSP writes: MCTP header (one packet), NVDM header of type 0x15, the three words,
+    /// then the PRC value and `misc` (0) when there is one.
     public func packet() -> [UInt8] {
-        var b = [UInt8](repeating: 0, count: 20)
+        var b = [UInt8](repeating: 0, count: knobValue == nil ? 20 : 24)
         LittleEndian.put(&b, 0, UInt64(FSPChainOfTrust.mctpSingle), 4)
         LittleEndian.put(&b, 4, UInt64(FSPChainOfTrust.nvdmHeader(type: FSPChainOfTrust.nvdmTypeResponse)), 4)
         LittleEndian.put(&b, 8, UInt64(taskID), 4)
         LittleEndian.put(&b, 12, UInt64(commandType), 4)
         LittleEndian.put(&b, 16, UInt64(errorCode), 4)
+        if let knobValue { LittleEndian.put(&b, 20, UInt64(knobValue), 2) }
         return b
     }
 
     /// Reads a response packet; nil unless it is one (NVDM type 0x15, 20 bytes or more).
     public static func decode(_ b: [UInt8]) -> FSPResponse? {
         guard b.count >= 20, LittleEndian.get(b, 4, 4) == UInt64(FSPChainOfTrust.nvdmHeader(type: FSPChainOfTrust.nvdmTypeResponse)) else { return nil }
-        return FSPResponse(taskID: UInt32(LittleEndian.get(b, 8, 4)), commandType: UInt32(LittleEndian.get(b, 12, 4)), errorCode: UInt32(LittleEndian.get(b, 16, 4)))
+        return FSPResponse(taskID: UInt32(LittleEndian.get(b, 8, 4)), commandType: UInt32(LittleEndian.get(b, 12, 4)), errorCode: UInt32(LittleEndian.get(b, 16, 4)),
+                           knobValue: b.count >= 24 ? UInt16(LittleEndian.get(b, 20, 2)) : nil)
+    }
+}
+
+/// A PRC object read: NVDM type 0x13 with `NVDM_PAYLOAD_PRC_OBJECT_READ` (packed: object type 0x0c =
+/// read, the value's size, 2 bytes, and the knob; NVIDIA 580 `kern_gpu_gh100.c:538-561`, which reads the
+/// protected-PCIe knob 0x2d this way). nova-core's vGPU series reads the vGPU mode as knob 0x29 before
+/// it enables vGPU on Blackwell; NVIDIA's open driver decides by its `RMSetSriovMode` registry key.
+public struct FSPPRCRead: Sendable, Equatable {
+    /// NVDM type of a PRC message.
+    public static let nvdmType: UInt32 = 0x13
+    /// `NVDM_PRC_PPCIE_READ_OBJECT`: the read operation; `NVDM_PRC_PPCIE_NUM_BYTES`: a 2-byte value.
+    public static let readObject: UInt8 = 0x0c, valueSize: UInt8 = 2
+    /// The vGPU-mode knob (nova-core's vGPU series, object 41), and NVIDIA's protected-PCIe knob.
+    public static let vgpuModeKnob: UInt16 = 0x29, protectedPCIeKnob: UInt16 = 0x2d
+    /// The knob read.
+    public var knob: UInt16
+    /// A read of `knob`.
+    public init(knob: UInt16) { self.knob = knob }
+
+    /// MCTP header, NVDM header of type 0x13, then the 4-byte read.
+    public func packet() -> [UInt8] {
+        var b = [UInt8](repeating: 0, count: 12)
+        LittleEndian.put(&b, 0, UInt64(FSPChainOfTrust.mctpSingle), 4)
+        LittleEndian.put(&b, 4, UInt64(FSPChainOfTrust.nvdmHeader(type: Self.nvdmType)), 4)
+        b[8] = Self.readObject
+        b[9] = Self.valueSize
+        LittleEndian.put(&b, 10, UInt64(knob), 2)
+        return b
     }
 }
 

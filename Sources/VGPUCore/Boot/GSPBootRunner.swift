@@ -34,6 +34,8 @@ public enum GSPBootError: Error, Equatable, CustomStringConvertible {
     case fmcError(mailbox0: UInt32)
     /// The GSP's RISC-V core is not running after the FMC handed over.
     case riscvNotActive
+    /// The FSP reports the vGPU mode off (or cannot say: its error code), so vGPU is not enabled.
+    case vgpuModeOff(value: UInt16?, errorCode: UInt32)
 
     public var description: String {
         func hex(_ v: UInt32) -> String { "0x" + String(v, radix: 16) }
@@ -55,6 +57,9 @@ public enum GSPBootError: Error, Equatable, CustomStringConvertible {
         case .gspLockedDown(let v): return "the GSP stayed locked down after the chain of trust: HWCFG2 reads \(hex(v))"
         case .fmcError(let m): return "GSP-FMC failed: GSP mailbox 0 is \(hex(m))"
         case .riscvNotActive: return "the GSP's RISC-V core is not running after GSP-FMC"
+        case .vgpuModeOff(let v, let code):
+            return code != 0 ? "the FSP cannot say the vGPU mode: error \(hex(code)) reading PRC knob 0x29"
+                : "the FSP reports the vGPU mode \(v.map { String($0) } ?? "?") (1 enables vGPU): vGPU is off on this GPU"
         }
     }
 }
@@ -180,6 +185,16 @@ public final class GSPBootRunner {
         if let status = plan.steps.first(where: { $0.phase == "fsp" })?.register {
             guard poll({ self.hw.read32(status) == 0xff }) else { throw .fspNotReady(status: hw.read32(status)) }
             record("FSP secure boot complete")
+        }
+        if plan.steps.contains(where: { $0.phase == "prc" }) {
+            // nova-core's gate: the FSP's vGPU-mode knob must read 1 before the GPU boots in vGPU mode.
+            guard poll({ self.hw.read32(r.queueHead) == self.hw.read32(r.queueTail) }) else { throw .fspNoAnswer }
+            FSPChannel.send(FSPPRCRead(knob: FSPPRCRead.vgpuModeKnob).packet(), on: hw)
+            var answer: [UInt8]?
+            guard poll({ answer = FSPChannel.receive(on: self.hw); return answer != nil }), let response = answer.flatMap(FSPResponse.decode),
+                  response.commandType == FSPPRCRead.nvdmType else { throw .fspNoAnswer }
+            guard response.errorCode == 0, response.knobValue == 1 else { throw .vgpuModeOff(value: response.knobValue, errorCode: response.errorCode) }
+            record("FSP: vGPU mode enabled (PRC knob 0x29 = 1)")
         }
         let fmc = hw.allocate(max(fmcImage.count, 1))
         hw.writeMemory(fmc, fmcImage)
