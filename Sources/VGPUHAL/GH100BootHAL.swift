@@ -149,23 +149,13 @@ public struct GH100BootHAL: GSPBootHAL {
                   image: nil, register: r.gspFalcon + r.mailbox0, value: 0),
             .init(phase: "start", engine: "GSP", action: "write the bootloader appVersion to the GSP", image: nil, register: r.gspFalcon + r.appVersion, value: UInt64(inputs.appVersion)),
             .init(phase: "start", engine: "GSP", action: "check the GSP's RISC-V core is active (CPUCTL bit 7)", image: nil, register: FSPRegisters.gspRISCVCPUCTL, value: 0x80),
-            .init(phase: "start", engine: "GSP", action: "wait for GSP_INIT_DONE on the message queue", image: nil, register: nil, value: nil),
-            .init(phase: "rpc", engine: "GSP", action: "SET_SYSTEM_INFO (carries GSP_VF_INFO)", image: nil, register: nil, value: nil),
         ]
-        let vgpu = if case .vgpu = mode { true } else { false }
-        steps.append(.init(phase: "rpc", engine: "GSP",
-                           action: "SET_REGISTRY: RMSecBusResetEnable=1, RMForcePcieConfigSave=1" + (vgpu ? ", RMSetSriovMode=1" : ""),
-                           image: nil, register: nil, value: nil))
-        return steps
+        return steps + GSPBootStep.gspRMStart(mode: mode)
     }
 
     /// GSP-RM unloads and the RISC-V core halts; no booter takes WPR2 down on this path.
     public func unloadSteps() -> [GSPBootStep] {
-        let r = GSPRegisters.self
-        return [
-            .init(phase: "unload", engine: "GSP", action: "UNLOADING_GUEST_DRIVER RPC", image: nil, register: nil, value: nil),
-            .init(phase: "unload", engine: "GSP", action: "wait for GSP mailbox 0 = 0x80000000", image: nil, register: r.gspFalcon + r.mailbox0, value: UInt64(r.unloadDone)),
-            .init(phase: "unload", engine: "GSP", action: "wait for the GSP's RISC-V core to halt", image: nil, register: FSPRegisters.gspRISCVCPUCTL, value: nil),
-        ]
+        GSPBootStep.gspRMUnload
+            + [.init(phase: "unload", engine: "GSP", action: "wait for the GSP's RISC-V core to halt", image: nil, register: FSPRegisters.gspRISCVCPUCTL, value: nil)]
     }
 }

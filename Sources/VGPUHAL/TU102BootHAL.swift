@@ -91,21 +91,13 @@ public struct TU102BootHAL: GSPBootHAL {
             .init(phase: "booter", engine: "SEC2", action: "GspFwWprMeta address, high 32 bits, to SEC2 mailbox 1", image: nil, register: r.sec2Falcon + r.mailbox1, value: sysmem.meta >> 32),
             .init(phase: "booter", engine: "SEC2", action: "run booter_load; wait for SEC2 to halt with mailbox 0 = 0", image: "booter_load", register: r.sec2Falcon + r.mailbox0, value: 0),
             .init(phase: "start", engine: "GSP", action: "write the bootloader appVersion to the GSP", image: nil, register: r.gspFalcon + r.appVersion, value: UInt64(inputs.appVersion)),
-            .init(phase: "start", engine: "GSP", action: "wait for GSP_INIT_DONE on the message queue", image: nil, register: nil, value: nil),
-            .init(phase: "rpc", engine: "GSP", action: "SET_SYSTEM_INFO (carries GSP_VF_INFO)", image: nil, register: nil, value: nil),
         ]
-        let vgpu = if case .vgpu = mode { true } else { false }
-        steps.append(.init(phase: "rpc", engine: "GSP",
-                           action: "SET_REGISTRY: RMSecBusResetEnable=1, RMForcePcieConfigSave=1" + (vgpu ? ", RMSetSriovMode=1" : ""),
-                           image: nil, register: nil, value: nil))
-        return steps
+        return steps + GSPBootStep.gspRMStart(mode: mode)
     }
 
     public func unloadSteps() -> [GSPBootStep] {
         let r = GSPRegisters.self
-        return [
-            .init(phase: "unload", engine: "GSP", action: "UNLOADING_GUEST_DRIVER RPC", image: nil, register: nil, value: nil),
-            .init(phase: "unload", engine: "GSP", action: "wait for GSP mailbox 0 = 0x80000000", image: nil, register: r.gspFalcon + r.mailbox0, value: UInt64(r.unloadDone)),
+        return GSPBootStep.gspRMUnload + [
             .init(phase: "unload", engine: "GSP", action: "reset the GSP falcon", image: nil, register: nil, value: nil),
             .init(phase: "unload", engine: "SEC2", action: "run booter_unload unless WPR2_ADDR_HI reads 0; it must read 0 afterwards", image: "booter_unload", register: r.wpr2AddrHi, value: 0),
         ]

@@ -79,6 +79,27 @@ public struct GSPBootStep: Sendable, Equatable, Codable {
     }
 }
 
+extension GSPBootStep {
+    /// What every boot path ends with once GSP-RM runs: GSP_INIT_DONE, SET_SYSTEM_INFO with GSP_VF_INFO,
+    /// and SET_REGISTRY (with RMSetSriovMode in vGPU mode).
+    public static func gspRMStart(mode: GSPHeapMode) -> [GSPBootStep] {
+        let vgpu = if case .vgpu = mode { true } else { false }
+        return [
+            .init(phase: "start", engine: "GSP", action: "wait for GSP_INIT_DONE on the message queue", image: nil, register: nil, value: nil),
+            .init(phase: "rpc", engine: "GSP", action: "SET_SYSTEM_INFO (carries GSP_VF_INFO)", image: nil, register: nil, value: nil),
+            .init(phase: "rpc", engine: "GSP", action: "SET_REGISTRY: RMSecBusResetEnable=1, RMForcePcieConfigSave=1" + (vgpu ? ", RMSetSriovMode=1" : ""),
+                  image: nil, register: nil, value: nil),
+        ]
+    }
+
+    /// How every path's unload starts: the RPC, then GSP mailbox 0 = 0x80000000.
+    public static let gspRMUnload: [GSPBootStep] = [
+        .init(phase: "unload", engine: "GSP", action: "UNLOADING_GUEST_DRIVER RPC", image: nil, register: nil, value: nil),
+        .init(phase: "unload", engine: "GSP", action: "wait for GSP mailbox 0 = 0x80000000", image: nil,
+              register: GSPRegisters.gspFalcon + GSPRegisters.mailbox0, value: UInt64(GSPRegisters.unloadDone)),
+    ]
+}
+
 /// Everything needed to boot GSP-RM on one GPU: heap, layout, the exact meta, the steps.
 public struct GSPBootPlan: Sendable, Equatable, Codable {
     public let chip: String
