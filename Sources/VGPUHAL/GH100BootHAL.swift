@@ -82,16 +82,7 @@ public struct GH100BootHAL: GSPBootHAL {
     /// the driver sets only GSP_FW_FLAGS_PPCIE_ENABLED here, for protected PCIe, which a plan does not use.
     public func meta(layout: WPR2Layout, heap: GSPHeapPlan, inputs: GSPBootInputs, sysmem: SysmemPlacement,
                      variant: GspFwWprMeta.Variant, driver: GSPDriver) -> GspFwWprMeta {
-        var m = GspFwWprMeta()
-        m.sysmemAddrOfRadix3Elf = sysmem.radix3
-        m.sizeOfRadix3Elf = inputs.imageSize
-        m.sysmemAddrOfBootloader = sysmem.bootloader
-        m.sizeOfBootloader = inputs.bootloaderSize
-        m.bootloaderCodeOffset = inputs.bootloaderCodeOffset
-        m.bootloaderDataOffset = inputs.bootloaderDataOffset
-        m.bootloaderManifestOffset = inputs.bootloaderManifestOffset
-        m.sysmemAddrOfSignature = sysmem.signature
-        m.sizeOfSignature = inputs.signatureSize
+        var m = GspFwWprMeta(images: inputs, sysmem: sysmem)
         m.nonWprHeapSize = layout.nonWPRHeap.size
         m.gspFwHeapSize = heap.size
         m.frtsSize = layout.frts.size

@@ -29,16 +29,7 @@ public struct TU102BootHAL: GSPBootHAL {
     /// nouveau's and nova-core's r570 code writes there is not in NVIDIA's sources: 0.
     public func meta(layout: WPR2Layout, heap: GSPHeapPlan, inputs: GSPBootInputs, sysmem: SysmemPlacement,
                      variant: GspFwWprMeta.Variant, driver: GSPDriver) -> GspFwWprMeta {
-        var m = GspFwWprMeta()
-        m.sysmemAddrOfRadix3Elf = sysmem.radix3
-        m.sizeOfRadix3Elf = inputs.imageSize
-        m.sysmemAddrOfBootloader = sysmem.bootloader
-        m.sizeOfBootloader = inputs.bootloaderSize
-        m.bootloaderCodeOffset = inputs.bootloaderCodeOffset
-        m.bootloaderDataOffset = inputs.bootloaderDataOffset
-        m.bootloaderManifestOffset = inputs.bootloaderManifestOffset
-        m.sysmemAddrOfSignature = sysmem.signature
-        m.sizeOfSignature = inputs.signatureSize
+        var m = GspFwWprMeta(images: inputs, sysmem: sysmem)
         // tu102.c:600: the reservation starts at the non-WPR heap (the layout diagram in
         // gsp_fw_wpr_meta.h marks "nonWprHeapOffset, gspFwRsvdStart" at the same line).
         m.gspFwRsvdStart = layout.nonWPRHeap.start

@@ -149,3 +149,20 @@ public struct GspFwWprMeta: Sendable, Equatable, Codable {
         return out.sorted { $0.offset < $1.offset }
     }
 }
+
+extension GspFwWprMeta {
+    /// A meta naming the images in sysmem, as both boot paths fill it first: the radix3 GSP image, the
+    /// bootloader (or boot binary) with its descriptor's offsets, and the signature section.
+    public init(images inputs: GSPBootInputs, sysmem: SysmemPlacement) {
+        self.init()
+        sysmemAddrOfRadix3Elf = sysmem.radix3
+        sizeOfRadix3Elf = inputs.imageSize
+        sysmemAddrOfBootloader = sysmem.bootloader
+        sizeOfBootloader = inputs.bootloaderSize
+        bootloaderCodeOffset = inputs.bootloaderCodeOffset
+        bootloaderDataOffset = inputs.bootloaderDataOffset
+        bootloaderManifestOffset = inputs.bootloaderManifestOffset
+        sysmemAddrOfSignature = sysmem.signature
+        sizeOfSignature = inputs.signatureSize
+    }
+}
