@@ -144,7 +144,7 @@ let testTargets: [Target] = generationTestTargets + [
     // every built-in generation (VGPUProbe's registry).
     .testTarget(name: "VGPUHALTests", dependencies: ["VGPUCore", "VGPUHAL", "VGPUAda", "VGPUAmpere", "VGPUProbe", "VGPUTestSupport"]),
     // The simulated GPU: its GSP queues, and boots of real plans on it.
-    .testTarget(name: "VGPUSimulatorTests", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUSimulator", "VGPUAda", "VGPUProbe", "VGPUTestSupport"]),
+    .testTarget(name: "VGPUSimulatorTests", dependencies: ["VGPUCore", "VGPUHAL", "VGPUFirmwareFormats", "VGPUSimulator", "VGPUAda", "VGPUProbe", "VGPUTestSupport"]),
     .testTarget(name: "VGPUCorpusTests", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"], exclude: []),
     .testTarget(name: "VGPUHostTests", dependencies: ["VGPUHost", "VGPUTestSupport"]),
     .testTarget(name: "VGPUManagerTests", dependencies: ["VGPUManager", "VGPUProbe", "VGPUSimulator", "VGPUTestSupport"]),

@@ -62,7 +62,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = GSPVFInfo.decode(Array(bytes.prefix(GSPVFInfo.size)))
             _ = FSPChainOfTrust.decode(Array(bytes.prefix(FSPChainOfTrust.size)))
             _ = GSPFMCBootParams.decode(Array(bytes.prefix(88)))
-            _ = FSPResponse.decode(Array(bytes.prefix(20)))
+            _ = FSPResponse.decode(Array(bytes.prefix(24)))
             _ = GSPRMControl.decode(bytes)
             _ = CreatableVGPUType.parse(String(decoding: bytes, as: UTF8.self))
             _ = PCIIDDatabase(bytes: bytes, vendorsOfInterest: [0x10de])

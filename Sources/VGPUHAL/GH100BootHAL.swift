@@ -1,7 +1,8 @@
 import VGPUCore
 
-/// The FSP path, Hopper and Blackwell: the driver no longer runs booters on SEC2. It copies the GSP-FMC
-/// boot binary, the GSP image and GspFwWprMeta (sizes only: the FMC fixes every offset) to sysmem,
+/// The FSP path, Hopper and Blackwell: the driver no longer runs booters on SEC2. It copies the boot
+/// binary (GspRmBoot), the GSP image, GspFwWprMeta (sizes only: the FMC fixes every offset), the FMC
+/// image and GSP_FMC_BOOT_PARAMS to sysmem,
 /// waits for the FSP's secure boot, sends the FSP a chain-of-trust message naming the FMC's hash,
 /// public key and signature, and waits for GSP-RM. Named after GH100, the first chip booted this way;
 /// NVIDIA's `kgspBootstrap_GH100`, `kfspPrepareBootCommands_GH100` and `kgspCalculateFbLayout_GH100`
@@ -90,6 +91,19 @@ public struct GH100BootHAL: GSPBootHAL {
         m.gspFwHeapVfPartitionCount = heap.vfPartitionCount
         if variant == .r570 { m.pmuReservedSize = UInt32(clamping: layout.fsp?.pmuReservation.size ?? 0) }
         return m
+    }
+
+    /// The FSP boots nothing without the FMC, and NVIDIA's driver asserts the FMC's signature and key
+    /// have the family's lengths (570 `kern_fsp_gh100.c:1058-1064`).
+    public func unmetRequirements(inputs: GSPBootInputs) -> [String] {
+        guard let fmc = inputs.fmc else {
+            return ["the FSP path sends the GSP-FMC's hash, key and signature to the FSP, and no FMC image (fmc-<release>.bin) was given"]
+        }
+        var unmet: [String] = []
+        if fmc.hash.count != FSPChainOfTrust.hashLength { unmet.append("the FMC's hash is \(fmc.hash.count) bytes; SHA-384 is 48") }
+        if fmc.signature.count != signatureLength { unmet.append("the FMC's signature is \(fmc.signature.count) bytes; the \(name) path carries \(signatureLength)") }
+        if fmc.publicKey.count != publicKeyLength { unmet.append("the FMC's public key is \(fmc.publicKey.count) bytes; the \(name) path carries \(publicKeyLength)") }
+        return unmet
     }
 
     /// The chain-of-trust message for this layout and FMC (nil without one).

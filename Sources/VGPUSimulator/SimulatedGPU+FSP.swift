@@ -148,8 +148,8 @@ extension SimulatedGPU {
             return refuse("frtsVidmemSize 0x\(String(cot.frtsVidmemSize, radix: 16)) is not the meta's FRTS size 0x\(String(meta.frtsSize, radix: 16))")
         }
         // Above FRTS: the VGA workspace at the very end and the PMU's reservation must fit in frtsVidmemOffset.
-        let above = meta.vgaWorkspaceSize + UInt64(meta.pmuReservedSize)
-        guard cot.frtsVidmemOffset >= above else {
+        let (above, tooLarge) = meta.vgaWorkspaceSize.addingReportingOverflow(UInt64(meta.pmuReservedSize))
+        guard !tooLarge, cot.frtsVidmemOffset >= above else {
             return refuse("FRTS at 0x\(String(cot.frtsVidmemOffset, radix: 16)) from the end of FB overlaps the VGA workspace and PMU reservation above it (0x\(String(above, radix: 16)))")
         }
         if let fb = firmware.framebufferSize {

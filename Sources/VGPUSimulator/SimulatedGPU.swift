@@ -106,7 +106,8 @@ public final class SimulatedGPU: GSPHardware {
     }
 
     public func readMemory(_ address: UInt64, _ count: Int) -> [UInt8] {
-        guard let region = memory.first(where: { address >= $0.base && address + UInt64(count) <= $0.base + UInt64($0.bytes.count) }) else {
+        let (end, overflow) = address.addingReportingOverflow(UInt64(max(count, 0)))
+        guard !overflow, let region = memory.first(where: { address >= $0.base && end <= $0.base + UInt64($0.bytes.count) }) else {
             return [UInt8](repeating: 0, count: count)
         }
         let offset = Int(address - region.base)
@@ -115,7 +116,9 @@ public final class SimulatedGPU: GSPHardware {
 
     /// True when `address` (+ `count`) lies inside an allocation.
     func isAllocated(_ address: UInt64, _ count: UInt64) -> Bool {
-        memory.contains { address >= $0.base && address + count <= $0.base + UInt64($0.bytes.count) }
+        // An address from a message may be anything: an end past 2^64 is simply not allocated.
+        let (end, overflow) = address.addingReportingOverflow(count)
+        return !overflow && memory.contains { address >= $0.base && end <= $0.base + UInt64($0.bytes.count) }
     }
 
     public func run(_ ucode: FalconUcode) {
@@ -181,7 +184,10 @@ public final class SimulatedGPU: GSPHardware {
             if entry.function == GSPRPC.rmControl {
                 if let reply = serveControl(entry.payload) { post(GSPRPC.rmControl, reply, on: msgq, corrupt: false) }
             } else if entry.function == GSPRPC.unloadingGuestDriver {
-                if !faults.contains(.unloadIgnored) { registers[GSPRegisters.gspFalcon + GSPRegisters.mailbox0] = GSPRegisters.unloadDone }
+                if !faults.contains(.unloadIgnored) {
+                    registers[GSPRegisters.gspFalcon + GSPRegisters.mailbox0] = GSPRegisters.unloadDone
+                    registers[FSPRegisters.gspRISCVCPUCTL] = 0   // GSP-RM unloaded: the core halts
+                }
             } else {
                 post(entry.function, [0, 0, 0, 0], on: msgq, corrupt: false)
             }

@@ -1,5 +1,6 @@
 import Testing
 import VGPUCore
+import VGPUHAL
 import VGPUFirmwareFormats
 import VGPUProbe
 import VGPUSimulator
@@ -105,5 +106,27 @@ struct SimulatedFSPTests {
     @Test func thePRCReadIsNVIDIAs() {
         let packet = FSPPRCRead(knob: FSPPRCRead.protectedPCIeKnob).packet()
         #expect(packet == [0x00, 0x00, 0x00, 0xc0, 0x7e, 0xde, 0x10, 0x13, 0x0c, 0x02, 0x2d, 0x00])
+    }
+
+    /// GB10x: a failed fuse check stops the boot before anything is sent to the FSP.
+    @Test func aFuseErrorStopsGB100() throws {
+        let (plan, sim, image) = try setup("gb100", id: 0x1a0, fb: 180 * Sizes.GiB, vgpu: true)
+        sim.write32(FSPRegisters.fuseErrorCheck, 0x4)
+        #expect(throws: GSPBootError.fspFuseError(0x4)) { try GSPBootRunner(hardware: sim).boot(plan, fmcImage: image) }
+    }
+
+    /// Without the FMC the FSP path cannot be planned as bootable, nor run.
+    @Test func noFMCIsAnUnmetRequirementAndAnError() throws {
+        let (plan, sim, _) = try setup("gh100", id: 0x180, fb: 80 * Sizes.GiB, vgpu: false)
+        #expect(throws: GSPBootError.noFMC) { try GSPBootRunner(hardware: sim).boot(plan, fmcImage: []) }
+        let hal = GH100BootHAL(.gb202)
+        var inputs = GSPBootInputs(framebufferSize: 96 * Sizes.GiB, bootloaderSize: 0x31000, bootloaderCodeOffset: 0xb200, bootloaderDataOffset: 0xa00,
+                                   bootloaderManifestOffset: 0, appVersion: 0, imageSize: 0x3c99000, signatureSize: 4096)
+        #expect(hal.unmetRequirements(inputs: inputs).first?.contains("no FMC image") == true)
+        // GH100's 384-byte signature and key in a GB202 plan: NVIDIA's driver asserts the family's lengths.
+        inputs.fmc = FMCSecurityMaterial(hash: [UInt8](repeating: 1, count: 48), publicKey: [UInt8](repeating: 2, count: 384),
+                                         signature: [UInt8](repeating: 3, count: 384), imageSize: 4096)
+        #expect(hal.unmetRequirements(inputs: inputs) == ["the FMC's signature is 384 bytes; the GB202 FSP path carries 96",
+                                                          "the FMC's public key is 384 bytes; the GB202 FSP path carries 97"])
     }
 }

@@ -55,6 +55,8 @@ public struct FSPResponse: Sendable, Equatable {
 /// read, the value's size, 2 bytes, and the knob; NVIDIA 580 `kern_gpu_gh100.c:538-561`, which reads the
 /// protected-PCIe knob 0x2d this way). nova-core's vGPU series reads the vGPU mode as knob 0x29 before
 /// it enables vGPU on Blackwell; NVIDIA's open driver decides by its `RMSetSriovMode` registry key.
+/// The series also asks for the knob's value "active this boot" (a flag, 1 << 1); where that flag goes
+/// in the read is not in the excerpts we could read, so this read carries NVIDIA's layout unchanged.
 public struct FSPPRCRead: Sendable, Equatable {
     /// NVDM type of a PRC message.
     public static let nvdmType: UInt32 = 0x13
@@ -83,10 +85,13 @@ public struct FSPPRCRead: Sendable, Equatable {
 /// queue's tail and head (head last: it interrupts the FSP); the answer comes back the same way on the
 /// message queue (570 `kern_fsp_gh100.c:659-764`).
 public enum FSPChannel {
+    /// The RM channel's size (`FSP_EMEM_CHANNEL_RM_SIZE`): the largest packet.
+    public static let capacity = 1024
+
     /// Writes `packet` (zero-padded to whole words) and rings the FSP.
     public static func send(_ packet: [UInt8], on hw: any GSPHardware) {
         let r = FSPRegisters.self
-        let words = (packet.count + 3) / 4
+        let words = max(1, (packet.count + 3) / 4)
         hw.write32(r.ememControl, r.autoIncrementWrite)
         for i in 0..<words {
             let word = (0..<4).reduce(UInt32(0)) { v, k in 4 * i + k < packet.count ? v | UInt32(packet[4 * i + k]) << (8 * UInt32(k)) : v }

@@ -36,6 +36,10 @@ public protocol GSPBootHAL: Sendable {
     /// The chain-of-trust message to the FSP, on a path that sends one (default: none); nil also when
     /// the inputs carry no FMC.
     func chainOfTrust(layout: WPR2Layout, inputs: GSPBootInputs, sysmem: SysmemPlacement) -> FSPChainOfTrust?
+
+    /// What the inputs lack for this path (default: nothing), each a sentence; the plan lists them as
+    /// unmet requirements.
+    func unmetRequirements(inputs: GSPBootInputs) -> [String]
 }
 
 extension GSPBootHAL {
@@ -44,6 +48,9 @@ extension GSPBootHAL {
 
     /// None.
     public func pmuReservation(release: FirmwareRelease) -> UInt64 { 0 }
+
+    /// Nothing.
+    public func unmetRequirements(inputs: GSPBootInputs) -> [String] { [] }
 
     /// None: the booter path sends no message to an FSP.
     public func chainOfTrust(layout: WPR2Layout, inputs: GSPBootInputs, sysmem: SysmemPlacement) -> FSPChainOfTrust? { nil }

@@ -171,7 +171,7 @@ public enum GSPBootPlanner {
         do { layout = try hal.layout(input) } catch { throw .layout(error) }
         // NVIDIA 535 kernel_gsp.c:2465-2468 (570 :3335-3340): the scrubber runs when what lies from
         // gspFwRsvdStart to the end of FB exceeds the pre-scrubbed top of FB.
-        var unmet: [String] = [], notes: [String] = []
+        var unmet = hal.unmetRequirements(inputs: inputs), notes: [String] = []
         let reserved = layout.framebufferSize - layout.nonWPRHeap.start
         let beyondPrescrubbed = parameters.prescrubbedSize.map { reserved > $0 } ?? false
         let described = "the \(Sizes.describe(reserved)) from gspFwRsvdStart to the end of FB exceed the \(Sizes.describe(parameters.prescrubbedSize ?? 0)) pre-scrubbed top"

@@ -24,8 +24,20 @@ public enum GSPBootError: Error, Equatable, CustomStringConvertible {
     case gspNotRunning
     /// The FSP path: the FSP's secure boot never completed (its status register never read 0xff).
     case fspNotReady(status: UInt32)
-    /// The FSP's command queue stayed busy, or it never answered the chain of trust.
-    case fspNoAnswer
+    /// The FSP's queues never became idle.
+    case fspBusy
+    /// The FSP never answered (`what` was sent).
+    case fspNoAnswer(String)
+    /// The FSP answered something else than what was sent (the NVDM type it answered, if readable).
+    case fspUnexpectedAnswer(String, UInt32?)
+    /// The plan has no chain of trust or the runner no FMC image: nothing to send the FSP.
+    case noFMC
+    /// The chain-of-trust message could not be encoded or sent.
+    case chainOfTrust(String)
+    /// GB10x: the FSP's fuse-error check is non-zero.
+    case fspFuseError(UInt32)
+    /// The GSP's RISC-V core did not halt after GSP-RM unloaded.
+    case riscvStillRunning
     /// The FSP refused the chain-of-trust message with this error code.
     case fspRefused(errorCode: UInt32)
     /// The GSP's target mask was never released, or its lockdown never lifted.
@@ -52,7 +64,13 @@ public enum GSPBootError: Error, Equatable, CustomStringConvertible {
         case .wpr2StillUp(let hi): return "booter_unload ran but WPR2 is still up (WPR2_ADDR_HI \(hex(hi)))"
         case .gspNotRunning: return "GSP-RM is not running: boot it first"
         case .fspNotReady(let s): return "the FSP's secure boot did not complete: its status register reads \(hex(s)), never 0xff"
-        case .fspNoAnswer: return "the FSP did not answer the chain-of-trust message"
+        case .fspBusy: return "the FSP's command or message queue stayed busy"
+        case .fspNoAnswer(let what): return "the FSP did not answer \(what)"
+        case .fspUnexpectedAnswer(let what, let type): return "the FSP's answer to \(what) is not one" + (type.map { " (it answers NVDM type \(hex($0)))" } ?? " (not an NVDM response)")
+        case .noFMC: return "the FSP path needs the FMC image and the plan's chain of trust, and one is missing"
+        case .chainOfTrust(let why): return "the chain-of-trust message cannot be sent: \(why)"
+        case .fspFuseError(let v): return "the FSP's fuse check failed: NV_PFSP_FUSE_ERROR_CHECK reads \(hex(v))"
+        case .riscvStillRunning: return "the GSP's RISC-V core did not halt after GSP-RM unloaded"
         case .fspRefused(let code): return "the FSP refused the chain-of-trust message: error \(hex(code))"
         case .gspLockedDown(let v): return "the GSP stayed locked down after the chain of trust: HWCFG2 reads \(hex(v))"
         case .fmcError(let m): return "GSP-FMC failed: GSP mailbox 0 is \(hex(m))"
@@ -123,8 +141,9 @@ public final class GSPBootRunner {
         placedMeta = meta
         record("placed meta at 0x\(String(place.meta, radix: 16)), LibOS arguments at 0x\(String(place.libosArguments, radix: 16))")
 
-        if let cot = plan.chainOfTrust {
-            try bootThroughFSP(plan, message: cot, place: &place, fmcImage: fmcImage)
+        // The layout says which path: the FSP path's has its own terms.
+        if plan.layout.fsp != nil {
+            try bootThroughFSP(plan, place: &place, fmcImage: fmcImage)
         } else {
             try bootThroughBooter(plan, place: place)
         }
@@ -175,28 +194,30 @@ public final class GSPBootRunner {
         record("booter_load released SEC2; WPR2 is up")
     }
 
-    /// Hopper and Blackwell: wait for the FSP's secure boot, place the FMC image and
-    /// GSP_FMC_BOOT_PARAMS, send the chain of trust (with their addresses) and read the FSP's answer,
-    /// then wait for GSP-FMC to release the GSP (570 `kgspBootstrap_GH100`).
-    private func bootThroughFSP(_ plan: GSPBootPlan, message: FSPChainOfTrust, place: inout SysmemPlacement,
-                                fmcImage: [UInt8]) throws(GSPBootError) {
+    /// Hopper and Blackwell: wait for the FSP's secure boot (and, on GB10x, its fuse check), ask for the
+    /// vGPU mode where the plan does, place the FMC image and GSP_FMC_BOOT_PARAMS, send the chain of trust
+    /// with their addresses and read the FSP's answer, then wait for GSP-FMC to release the GSP (570
+    /// `kgspBootstrap_GH100`).
+    private func bootThroughFSP(_ plan: GSPBootPlan, place: inout SysmemPlacement, fmcImage: [UInt8]) throws(GSPBootError) {
         let r = FSPRegisters.self, g = GSPRegisters.self
         bootedThroughFSP = true
+        guard let message = plan.chainOfTrust, !fmcImage.isEmpty else { throw .noFMC }
         if let status = plan.steps.first(where: { $0.phase == "fsp" })?.register {
             guard poll({ self.hw.read32(status) == 0xff }) else { throw .fspNotReady(status: hw.read32(status)) }
             record("FSP secure boot complete")
         }
+        if plan.steps.contains(where: { $0.phase == "fsp" && $0.register == r.fuseErrorCheck }) {
+            let fuses = hw.read32(r.fuseErrorCheck)
+            guard fuses == 0 else { throw .fspFuseError(fuses) }
+            record("FSP fuse check passed")
+        }
         if plan.steps.contains(where: { $0.phase == "prc" }) {
             // nova-core's gate: the FSP's vGPU-mode knob must read 1 before the GPU boots in vGPU mode.
-            guard poll({ self.hw.read32(r.queueHead) == self.hw.read32(r.queueTail) }) else { throw .fspNoAnswer }
-            FSPChannel.send(FSPPRCRead(knob: FSPPRCRead.vgpuModeKnob).packet(), on: hw)
-            var answer: [UInt8]?
-            guard poll({ answer = FSPChannel.receive(on: self.hw); return answer != nil }), let response = answer.flatMap(FSPResponse.decode),
-                  response.commandType == FSPPRCRead.nvdmType else { throw .fspNoAnswer }
+            let response = try exchange(FSPPRCRead(knob: FSPPRCRead.vgpuModeKnob).packet(), answering: FSPPRCRead.nvdmType, what: "the vGPU-mode read")
             guard response.errorCode == 0, response.knobValue == 1 else { throw .vgpuModeOff(value: response.knobValue, errorCode: response.errorCode) }
             record("FSP: vGPU mode enabled (PRC knob 0x29 = 1)")
         }
-        let fmc = hw.allocate(max(fmcImage.count, 1))
+        let fmc = hw.allocate(fmcImage.count)
         hw.writeMemory(fmc, fmcImage)
         let params = hw.allocate(4096)
         hw.writeMemory(params, GSPFMCBootParams(metaAddress: place.meta, libosArguments: place.libosArguments).encode(plan.release))
@@ -204,22 +225,44 @@ public final class GSPBootRunner {
         var cot = message
         cot.gspFmcSysmemOffset = fmc
         cot.gspBootArgsSysmemOffset = params
-        guard poll({ self.hw.read32(r.queueHead) == self.hw.read32(r.queueTail) }), let packet = try? cot.packet() else { throw .fspNoAnswer }
-        FSPChannel.send(packet, on: hw)
+        let packet: [UInt8]
+        do { packet = try cot.packet() } catch { throw .chainOfTrust(error.description) }
+        let response = try exchange(packet, answering: FSPChainOfTrust.nvdmTypeCOT, what: "the chain of trust")
         record("chain of trust sent: FMC image at 0x\(String(fmc, radix: 16)) (\(fmcImage.count) bytes), GSP_FMC_BOOT_PARAMS at 0x\(String(params, radix: 16))")
-        var answer: [UInt8]?
-        guard poll({ answer = FSPChannel.receive(on: self.hw); return answer != nil }), let response = answer.flatMap(FSPResponse.decode),
-              response.commandType == FSPChainOfTrust.nvdmTypeCOT else { throw .fspNoAnswer }
         guard response.errorCode == 0 else { throw .fspRefused(errorCode: response.errorCode) }
         record("FSP accepted the chain of trust")
+        // GSP-FMC may leave the boot-arguments address in the mailboxes: NVIDIA ignores that value
+        // (570 kernel_gsp_gh100.c:484-528); anything else there is the FMC's error code.
+        let ignored = (UInt32(truncatingIfNeeded: params), UInt32(truncatingIfNeeded: params >> 32))
+        let fmcError = { () -> UInt32? in
+            let (m0, m1) = (self.hw.read32(g.gspFalcon + g.mailbox0), self.hw.read32(g.gspFalcon + g.mailbox1))
+            return m0 == 0 || m0 == ignored.0 || (m0 == ignored.1 && m1 == ignored.0) ? nil : m0
+        }
         let released = poll {
             let v = self.hw.read32(r.gspHWCFG2)
-            return v != 0 && v & 0xffff_ff00 != 0xbadf_4100 && (v & 1 << 13 == 0 || self.hw.read32(g.gspFalcon + g.mailbox0) != 0)
+            return v != 0 && v & 0xffff_ff00 != 0xbadf_4100 && (v & 1 << 13 == 0 || fmcError() != nil)
         }
-        let mailbox = hw.read32(g.gspFalcon + g.mailbox0)
-        guard mailbox == 0 else { throw .fmcError(mailbox0: mailbox) }
+        if let code = fmcError() { throw .fmcError(mailbox0: code) }
         guard released else { throw .gspLockedDown(hwcfg2: hw.read32(r.gspHWCFG2)) }
         record("GSP-FMC released the GSP")
+    }
+
+    /// Sends `packet` on the FSP's RM channel once both its queues are idle, and reads the answer, which
+    /// must answer `type`.
+    private func exchange(_ packet: [UInt8], answering type: UInt32, what: String) throws(GSPBootError) -> FSPResponse {
+        let r = FSPRegisters.self
+        guard packet.count <= FSPChannel.capacity else { throw .chainOfTrust("\(what) is \(packet.count) bytes; the FSP's channel holds \(FSPChannel.capacity)") }
+        // 580 also waits for the message queue to be empty (kern_fsp_gh100.c:256).
+        guard poll({ self.hw.read32(r.queueHead) == self.hw.read32(r.queueTail) && self.hw.read32(r.messageHead) == self.hw.read32(r.messageTail) }) else {
+            throw .fspBusy
+        }
+        FSPChannel.send(packet, on: hw)
+        var answer: [UInt8]?
+        guard poll({ answer = FSPChannel.receive(on: self.hw); return answer != nil }), let bytes = answer else { throw .fspNoAnswer(what) }
+        guard let response = FSPResponse.decode(bytes), response.commandType == type else {
+            throw .fspUnexpectedAnswer(what, FSPResponse.decode(bytes)?.commandType)
+        }
+        return response
     }
 
     /// Unloads from whatever state a boot reached or failed in: ask GSP-RM to unload if it runs,
@@ -233,6 +276,10 @@ public final class GSPBootRunner {
             }
             record("GSP-RM unloaded")
             gspRunning = false
+        }
+        if bootedThroughFSP {
+            guard poll({ self.hw.read32(FSPRegisters.gspRISCVCPUCTL) & 0x80 == 0 }) else { throw .riscvStillRunning }
+            record("the GSP's RISC-V core halted")
         }
         hw.resetGSP()
         record("GSP reset")

@@ -53,12 +53,15 @@ public enum WPR2LayoutError: Error, Equatable, CustomStringConvertible {
     case framebufferTooSmall(framebuffer: UInt64, needed: UInt64)
     /// A computed region broke an alignment or overlap rule (a defect; reported, never trapped).
     case inconsistent(String)
+    /// On the FSP path FRTS lies a fixed distance below the end of FB, so the size must keep it aligned.
+    case unalignedFramebuffer(UInt64)
 
     public var description: String {
         switch self {
         case .framebufferTooSmall(let fb, let needed):
             "a framebuffer of \(Sizes.describe(fb)) is too small: the GSP layout needs at least \(Sizes.describe(needed)) below its top"
         case .inconsistent(let why): "layout rule broken: \(why)"
+        case .unalignedFramebuffer(let fb): "a framebuffer of \(fb) bytes is not a whole number of 128 KiB blocks: the FSP path places FRTS a fixed distance below its end"
         }
     }
 }
@@ -192,13 +195,14 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
 
     /// The FSP path's regions from the top of FB down to the GSP image: VGA workspace at the top, the
     /// PMU's reservation and FRTS at `frtsVidmemOffset` below the end, WPR2 ending where FRTS begins,
-    /// then the boot binary (GSP-FMC's bootloader, 4 KiB aligned) and the GSP image (64 KiB aligned),
+    /// then the boot binary (the bootloader file's GspRmBoot image, 4 KiB aligned) and the GSP image (64 KiB aligned),
     /// in the order NVIDIA's `kernel_gsp_gh100.c:265-286` draws. On this path the FMC, not the driver,
     /// fixes the offsets; these follow the documented order with the booter path's alignments.
     public static func fspTop(_ input: WPR2LayoutInput, reservations r: FSPReservations) throws(WPR2LayoutError) -> (top: Top, terms: FSPTerms) {
         let fb = input.framebufferSize
+        guard fb % (128 * Sizes.KiB) == 0 else { throw .unalignedFramebuffer(fb) }
         let offset = r.frtsVidmemOffset
-        let needed = Self.needed(input) + offset
+        let needed = Self.needed(input).addingReportingOverflow(offset).overflow ? .max : Self.needed(input) + offset
         guard fb > offset + input.frtsSize, r.vgaWorkspace <= offset else { throw .framebufferTooSmall(framebuffer: fb, needed: needed) }
         func below(_ top: UInt64, _ size: UInt64, align: UInt64) throws(WPR2LayoutError) -> UInt64 {
             guard top >= size else { throw .framebufferTooSmall(framebuffer: fb, needed: needed) }
@@ -220,7 +224,7 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
     public init(fsp input: WPR2LayoutInput, reservations: FSPReservations) throws(WPR2LayoutError) {
         let (top, terms) = try Self.fspTop(input, reservations: reservations)
         let fb = input.framebufferSize
-        let total = Self.needed(input) + terms.frtsVidmemOffset
+        let total = Self.needed(input).addingReportingOverflow(terms.frtsVidmemOffset).overflow ? .max : Self.needed(input) + terms.frtsVidmemOffset
         func below(_ top: UInt64, _ size: UInt64, align: UInt64) throws(WPR2LayoutError) -> UInt64 {
             guard top >= size else { throw .framebufferTooSmall(framebuffer: fb, needed: total) }
             return Sizes.alignDown(top - size, align)
