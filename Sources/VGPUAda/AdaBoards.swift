@@ -2,7 +2,7 @@ import VGPUCore
 
 /// Ada boards whose framebuffer size the planner can assume when only the PCI device is known.
 /// (The FB size is not in sysfs: BAR1 is an aperture, not the VRAM size.)
-extension AdaModule: BoardCatalog {
+extension AdaModule: BoardTable {
     /// Board name and VRAM by PCI device id (pci.ids names; VRAM from the boards' data sheets).
     public static let boards: [UInt16: Board] = [
         0x26b5: Board(name: "L40", framebuffer: 48 * Sizes.GiB),
@@ -12,7 +12,4 @@ extension AdaModule: BoardCatalog {
         0x27b8: Board(name: "L4", framebuffer: 24 * Sizes.GiB),
         0x2684: Board(name: "GeForce RTX 4090", framebuffer: 24 * Sizes.GiB),
     ]
-
-    /// The board with this device id.
-    public func board(deviceID: UInt16) -> Board? { Self.boards[deviceID] }
 }

@@ -1,7 +1,7 @@
 import VGPUCore
 
 /// Blackwell boards whose framebuffer the planner can assume from the PCI device id.
-extension BlackwellModule: BoardCatalog, VGPUTypeProviding {
+extension BlackwellModule: BoardTable, VGPUTypeProviding {
     /// Board names as NVIDIA's open-gpu-kernel-modules README (570.144 and 580.142) lists them; VRAM
     /// from the boards' data sheets, whose "GB" NVIDIA's tools report as GiB. The RTX 5060 Ti comes
     /// with 8 or 16 GB under one device id, so it is not listed (a plan for one takes --fb-size).
@@ -17,7 +17,4 @@ extension BlackwellModule: BoardCatalog, VGPUTypeProviding {
         0x2d05: Board(name: "GeForce RTX 5060", framebuffer: 8 * Sizes.GiB),
         0x2f04: Board(name: "GeForce RTX 5070", framebuffer: 12 * Sizes.GiB),
     ]
-
-    /// The board with this device id.
-    public func board(deviceID: UInt16) -> Board? { Self.boards[deviceID] }
 }

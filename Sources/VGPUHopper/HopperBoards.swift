@@ -1,7 +1,7 @@
 import VGPUCore
 
 /// Hopper boards whose framebuffer the planner can assume from the PCI device id.
-extension HopperModule: BoardCatalog, VGPUTypeProviding {
+extension HopperModule: BoardTable, VGPUTypeProviding {
     /// Board names as NVIDIA's open-gpu-kernel-modules README (570.144) lists them, shortened as
     /// operators say them; VRAM from the boards' data sheets, whose "GB" NVIDIA's tools report as GiB.
     public static let boards: [UInt16: Board] = [
@@ -13,7 +13,4 @@ extension HopperModule: BoardCatalog, VGPUTypeProviding {
         0x2335: Board(name: "H200", framebuffer: 141 * Sizes.GiB),
         0x233b: Board(name: "H200 NVL", framebuffer: 141 * Sizes.GiB),
     ]
-
-    /// The board with this device id.
-    public func board(deviceID: UInt16) -> Board? { Self.boards[deviceID] }
 }

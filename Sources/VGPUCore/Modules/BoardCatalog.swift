@@ -17,3 +17,14 @@ public protocol BoardCatalog: Sendable {
     /// The board with this device id, if known.
     func board(deviceID: UInt16) -> Board?
 }
+
+/// A board catalogue that is one table by device id (Ada, Hopper, Blackwell).
+public protocol BoardTable: BoardCatalog {
+    /// Board name and VRAM by PCI device id.
+    static var boards: [UInt16: Board] { get }
+}
+
+extension BoardTable {
+    /// The table's entry for this device id.
+    public func board(deviceID: UInt16) -> Board? { Self.boards[deviceID] }
+}
