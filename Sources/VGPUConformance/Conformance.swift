@@ -26,7 +26,7 @@ public struct ConformanceFailure: Sendable, Equatable, CustomStringConvertible {
 /// `#expect(Conformance.failures(of: try AdaModule(), firmwareRoot: RealFirmware.root).isEmpty)`.
 public enum Conformance {
     /// The checks, by name, in the order they run.
-    public static let checks = ["chip-ids", "registry", "pci-ids", "manifest", "firmware", "heap", "layout", "meta", "vf-info", "engines", "vgpu-types"]
+    public static let checks = ["chip-ids", "registry", "pci-ids", "manifest", "firmware", "driver-support", "heap", "layout", "meta", "vf-info", "engines", "vgpu-types"]
 
     /// Runs every check.
     ///
@@ -112,6 +112,14 @@ public enum Conformance {
                         for finding in file.findings { fail("firmware", "\(release.version) \(chip.chip): \(finding.message)") }
                     }
                 }
+            }
+        }
+
+        // driver-support: a first driver release, where the module gives one, is a tag of the driver
+        // (a table entry that does not parse reads as release 0, which this catches).
+        for chip in module.chips {
+            if let first = module.firstDriverRelease(for: chip), first < DriverSupport.firstPublishedRelease {
+                fail("driver-support", "\(chip.name): first driver release \(first) is older than open-gpu-kernel-modules' first tag \(DriverSupport.firstPublishedRelease)")
             }
         }
 

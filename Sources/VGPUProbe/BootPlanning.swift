@@ -146,14 +146,13 @@ public enum BootPlanning {
     }
 
     /// The bytes of the chip's FMC image at `release`, empty on the booter path.
+    /// Only the FMC file is verified here (the plan verified the rest): `simulate`'s own verifier would
+    /// otherwise hash the 63 MB GSP image a second time.
     static func fmcImage(module: any ArchitectureModule, chip: Chip, release: FirmwareRelease, verifier: FirmwareVerifier) throws(Failure) -> [UInt8] {
-        guard let (r, files) = module.firmware(for: chip, release: release), files.files.contains(where: { $0.role == .fmc }) else { return [] }
-        for file in verifier.verify(chip: files, release: r).files {
-            if case .fmc(let fmc)? = file.contents {
-                do { return try fmc.imageBytes() } catch { throw .firmware(["\(error.file): \(error.field): \(error.problem)"]) }
-            }
-        }
-        return []
+        guard let file = module.firmware(for: chip, release: release)?.files.files.first(where: { $0.role == .fmc }) else { return [] }
+        let report = verifier.verify(file)
+        guard report.isOK, case .fmc(let fmc)? = report.contents else { throw .firmware(report.findings.map(\.message)) }
+        do { return try fmc.imageBytes() } catch { throw .firmware(["\(error.file): \(error.field): \(error.problem)"]) }
     }
 
     /// Lower-case hex, 32 bytes a line (the last may be shorter).
