@@ -17,14 +17,31 @@ import jsonschema
 SCHEMAS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "schemas")
 
 
+def inline_files(node, files):
+    """`node` with each {"$ref": "other.schema.json"} replaced by that file's schema, so that a document
+    which holds another (plan --compare holds two plans) is checked against the other's own schema,
+    without a reference resolver (whose interface differs between jsonschema versions)."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.endswith(".schema.json"):
+            return inline_files(files[ref], files)
+        return {key: inline_files(value, files) for key, value in node.items()}
+    if isinstance(node, list):
+        return [inline_files(value, files) for value in node]
+    return node
+
+
 def load_schemas():
-    schemas = {}
+    files = {}
     for name in sorted(os.listdir(SCHEMAS)):
         if name.endswith(".schema.json"):
             with open(os.path.join(SCHEMAS, name)) as f:
-                schema = json.load(f)
-            jsonschema.Draft202012Validator.check_schema(schema)
-            schemas[schema["properties"]["schema"]["const"]] = jsonschema.Draft202012Validator(schema)
+                files[name] = json.load(f)
+    schemas = {}
+    for name, schema in files.items():
+        schema = inline_files(schema, files)
+        jsonschema.Draft202012Validator.check_schema(schema)
+        schemas[schema["properties"]["schema"]["const"]] = jsonschema.Draft202012Validator(schema)
     return schemas
 
 

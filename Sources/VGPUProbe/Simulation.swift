@@ -35,6 +35,8 @@ public enum Simulation {
         public let met: Bool
         /// Each create or destroy in the step.
         public let actions: [Action]
+        /// Who held what after the step, when the run was asked to keep each step's map (`--each-step`).
+        public let map: VGPUAllocationMap?
     }
 
     /// One create or destroy.
@@ -48,17 +50,18 @@ public enum Simulation {
         public let message: String?
     }
 
-    /// Sets up the simulated host `request` names and runs `plan` (read from `name`) on it.
+    /// Sets up the simulated host `request` names and runs `plan` (read from `name`) on it; with
+    /// `eachStep`, each step's result keeps the allocation map it left.
     public static func run(_ plan: SimulationPlan, name: String, on request: SimulatedHost.Request,
-                           registry: ModuleRegistry) throws(SimulatedHost.Failure) -> Report
+                           registry: ModuleRegistry, eachStep: Bool = false) throws(SimulatedHost.Failure) -> Report
     {
         let (manager, host) = try SimulatedHost.make(request, registry: registry)
-        return try run(plan, name: name, manager: manager, host: host)
+        return try run(plan, name: name, manager: manager, host: host, eachStep: eachStep)
     }
 
     /// Runs `plan` (read from `name`) on `manager`, after enabling the plan's VFs.
     public static func run(_ plan: SimulationPlan, name: String, manager: VGPUManager,
-                           host: SimulatedHost.Description) throws(SimulatedHost.Failure) -> Report
+                           host: SimulatedHost.Description, eachStep: Bool = false) throws(SimulatedHost.Failure) -> Report
     {
         do { try manager.enableVFs(plan.vfs ?? host.totalVFs) } catch { throw .setup("\(name): vfs: \(error)") }
         var numbers: [Int: DeviceID] = [:]
@@ -116,7 +119,7 @@ public enum Simulation {
             case .ok: actions.allSatisfy(\.ok)
             case .refused: !actions.isEmpty && actions.allSatisfy { !$0.ok }
             }
-            results.append(StepResult(step: title, expected: expected, met: met, actions: actions))
+            results.append(StepResult(step: title, expected: expected, met: met, actions: actions, map: eachStep ? manager.allocationMap() : nil))
         }
         let byID = Dictionary(uniqueKeysWithValues: numbers.map { ($1, $0) })
         let live = manager.instances.map { Numbered(number: byID[$0.id] ?? 0, instance: $0) }

@@ -5,11 +5,12 @@ import VGPUManager
 public enum SimulationText {
     public static func render(_ r: Simulation.Report) -> String {
         let h = r.host
-        let numbers = Dictionary(uniqueKeysWithValues: r.live.map { ($0.instance.id, $0.number) })
+        // Every vGPU the session made, by id: a map names only the id.
+        let created = r.steps.flatMap(\.actions).compactMap { a in a.created.flatMap { v in a.number.map { (v.id, "#\($0) \(v.type)") } } }
+        let names = Dictionary(created, uniquingKeysWith: { first, _ in first })
         func who(_ id: DeviceID?, _ owner: String?) -> String {
             guard let owner else { return "free" }
-            guard let id, let n = numbers[id] else { return owner }
-            return "#\(n) " + (r.live.first { $0.number == n }?.instance.type ?? "")
+            return id.flatMap { names[$0] } ?? owner
         }
         var out = "Simulated \(h.board) (\(h.chip), \(h.module) support, GSP \(h.release)) as \(h.address), from \(h.source)\n"
         out += "  \(h.framebufferMiB / 1024) GiB FB for vGPUs, \(h.totalVFs) VFs (offset \(h.firstVFOffset), stride \(h.vfStride)), "
@@ -32,26 +33,35 @@ public enum SimulationText {
                     out += "  " + (a.number.map { "#\($0) " } ?? "") + (a.ok ? "" : "refused: ") + (a.message ?? "") + "\n"
                 }
             }
+            if let after = step.map { out += "  allocation map after the step\n" + map(after, indent: "    ", who: who) }
         }
 
-        out += "\nAllocation map\n  framebuffer\n"
-        for b in r.map.framebuffer {
-            out += "    \(pad(b.range.description, 27)) \(pad(Sizes.describe(b.range.size), 8)) \(who(b.id, b.owner))\n"
-        }
-        out += "  channels\n"
-        for b in r.map.channels {
-            out += "    \(pad("\(b.range.start)-\(b.range.end - 1)", 27)) \(pad(String(b.range.size), 8)) \(who(b.id, b.owner))\n"
-        }
-        out += "  BAR1 windows\n"
-        for b in r.map.bar1 { out += "    \(pad(b.range.description, 27)) \(pad(Sizes.describe(b.range.size), 8)) \(who(b.id, b.owner))\n" }
-        if r.map.bar1.isEmpty { out += "    none\n" }
-        let used = r.map.vfs.filter { $0.owner != nil }
-        out += "  VFs: \(r.map.vfs.count) enabled, \(used.count) in use" + (used.isEmpty ? "" : ": " + used.map { "\($0.vf)=\(who($0.id, $0.owner).split(separator: " ").first ?? "")" }.joined(separator: " ")) + "\n"
-        if !r.map.quarantine.isEmpty { out += "  quarantined after failed teardowns: \(r.map.quarantine.map(\.id.description).joined(separator: ", "))\n" }
+        out += "\nAllocation map\n" + map(r.map, indent: "  ", who: who)
 
         let met = r.steps.filter(\.met).count
         out += "\n\(met) of \(r.steps.count) steps as expected; \(r.live.count) vGPU(s) live; "
         out += "core: \(r.created) created, \(r.initFailures) init failure(s) unwound, \(r.released) released\n"
+        return out
+    }
+
+    /// An allocation map as the report prints it, each line after `indent`: the FB blocks, channel ids
+    /// and BAR1 windows with their holders (`who`), then the VFs and the quarantine.
+    static func map(_ m: VGPUAllocationMap, indent: String, who: (DeviceID?, String?) -> String) -> String {
+        var out = "\(indent)framebuffer\n"
+        for b in m.framebuffer {
+            out += "\(indent)  \(pad(b.range.description, 27)) \(pad(Sizes.describe(b.range.size), 8)) \(who(b.id, b.owner))\n"
+        }
+        out += "\(indent)channels\n"
+        for b in m.channels {
+            out += "\(indent)  \(pad("\(b.range.start)-\(b.range.end - 1)", 27)) \(pad(String(b.range.size), 8)) \(who(b.id, b.owner))\n"
+        }
+        out += "\(indent)BAR1 windows\n"
+        for b in m.bar1 { out += "\(indent)  \(pad(b.range.description, 27)) \(pad(Sizes.describe(b.range.size), 8)) \(who(b.id, b.owner))\n" }
+        if m.bar1.isEmpty { out += "\(indent)  none\n" }
+        let used = m.vfs.filter { $0.owner != nil }
+        out += "\(indent)VFs: \(m.vfs.count) enabled, \(used.count) in use"
+            + (used.isEmpty ? "" : ": " + used.map { "\($0.vf)=\(who($0.id, $0.owner).split(separator: " ").first ?? "")" }.joined(separator: " ")) + "\n"
+        if !m.quarantine.isEmpty { out += "\(indent)quarantined after failed teardowns: \(m.quarantine.map(\.id.description).joined(separator: ", "))\n" }
         return out
     }
 }

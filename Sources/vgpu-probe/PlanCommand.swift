@@ -31,6 +31,12 @@ struct PlanCommand: ParsableCommand {
               vgpu-probe plan -s 41:00.0 --vgpu
               # and boot it on a simulated GPU
               vgpu-probe plan --chip ad104 --fb-size 24G --simulate
+              # draw bare metal and vGPU mode side by side (SVG); print its title
+              vgpu-probe plan --chip ad102 --fb-size 48G --compare --format svg \
+                | tee ad102.svg | grep '<title>'
+              # what moves between two releases
+              vgpu-probe plan --chip ad102 --fb-size 48G --vgpu --compare \
+                --release 535.113.01 --release 570.144
             """
     )
 
@@ -49,9 +55,12 @@ struct PlanCommand: ParsableCommand {
             transform: ArgumentValue.byteSize)
     var heap: UInt64?
 
-    @Option(name: .long, help: ArgumentHelp("Firmware release (default: the module's, 535.113.01 for Ada).", valueName: "release"),
+    @Option(name: .long, help: ArgumentHelp("Firmware release (default: the module's, 535.113.01 for Ada); twice with --compare.", valueName: "release"),
             transform: ArgumentValue.release)
-    var release: FirmwareRelease?
+    var release: [FirmwareRelease] = []
+
+    @Flag(name: .long, help: "Plan twice and show both side by side: at the two --release values, else bare metal against vGPU mode.")
+    var compare = false
 
     @Option(name: .long, help: ArgumentHelp("Follow this driver's rules where drivers differ: nvidia (FRTS per chip, none on GA100; the AD10x scrubber built in) nouveau or nova-core (FRTS 1 MiB on every chip; the scrubber from a firmware file). Default: with -s, nouveau when the GPU is bound to it; else nvidia.", valueName: "driver"))
     var driver: GSPDriver?
@@ -65,15 +74,16 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Also run the boot and unload on a simulated GPU and show each step.")
     var simulate = false
 
-    @Flag(name: .long, help: "Print the plan as JSON (schema vgpukit.plan/2).")
-    var json = false
+    @OptionGroup var output: DocumentFormatOption
 
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         guard (chip == nil) != (gpu.slot == nil) else { throw ValidationError("give exactly one of --chip or -s") }
         if chip != nil && fbSize == nil { throw ValidationError("--chip needs --fb-size") }
-        if heap != nil && !vgpu { throw ValidationError("--heap applies to --vgpu plans only") }
+        if heap != nil && !vgpu && !(compare && release.count < 2) { throw ValidationError("--heap applies to --vgpu plans only") }
+        if release.count > (compare ? 2 : 1) { throw ValidationError(compare ? "--compare takes at most two --release values" : "give --release once, or twice with --compare") }
+        if compare && simulate { throw ValidationError("--simulate boots one plan: drop --compare or --simulate") }
     }
 
     func run() throws {
@@ -86,19 +96,42 @@ struct PlanCommand: ParsableCommand {
         request.framebufferSize = fbSize
         request.vgpu = vgpu
         request.heapOverride = heap
-        request.release = release
+        request.release = release.first
         request.firmwareRoot = firmware.firmwareRoot
         request.simulate = simulate
         request.driver = driver
         request.vgaWorkspaceRegister = vgaRegister
-        let report: BootPlanning.Report
-        do { report = try BootPlanning.plan(request, registry: registry) } catch {
+        do {
+            if compare {
+                try show(BootPlanComparison.make(request, releases: release, registry: registry))
+            } else {
+                try show(BootPlanning.plan(request, registry: registry))
+            }
+        } catch let error as BootPlanning.Failure {
             Output.error(error.description)
             throw Output.exit(error.isNoInput ? .noInput : error.isUsageError ? .usage : .findings)
         }
-        if json { try Output.json(report) } else { Output.print(BootPlanText.render(report)) }
-        // A requirement the plan knows is unmet fails it, whatever a simulation says.
+    }
+
+    /// Writes one plan; a requirement the plan knows is unmet fails it, whatever a simulation says.
+    private func show(_ report: BootPlanning.Report) throws(ExitCode) {
+        switch output.chosen {
+        case .json: try Output.json(report)
+        case .text: Output.print(BootPlanText.render(report))
+        case .svg: Output.print(BootPlanPicture.render([report], captions: [report.plan.layout.fsp == nil ? "booter path" : "FSP path"]))
+        }
         for unmet in report.warnings { Output.error(unmet) }
         if !report.warnings.isEmpty || report.simulation?.ok == false { throw Output.exit(.findings) }
+    }
+
+    /// Writes a comparison; an unmet requirement of either plan fails it.
+    private func show(_ comparison: BootPlanComparison) throws(ExitCode) {
+        switch output.chosen {
+        case .json: try Output.json(comparison)
+        case .text: Output.print(BootPlanComparisonText.render(comparison))
+        case .svg: Output.print(BootPlanPicture.render(comparison.plans, captions: comparison.captions))
+        }
+        for unmet in comparison.warnings { Output.error(unmet) }
+        if !comparison.warnings.isEmpty { throw Output.exit(.findings) }
     }
 }

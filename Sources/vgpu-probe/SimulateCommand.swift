@@ -44,6 +44,11 @@ struct SimulateCommand: ParsableCommand {
               echo '{"schema": "vgpukit.simulation-plan/1",
                 "steps": [{"create": "12Q", "count": 4}]}' |
                 vgpu-probe simulate --plan - -s 41:00.0 --json
+              # a picture of the FB, channels and VFs after each step (SVG)
+              echo '{"schema": "vgpukit.simulation-plan/1", "board": "L40S",
+                "steps": [{"create": "12Q", "count": 2}, {"destroy": [1]}]}' |
+                vgpu-probe simulate --plan - --each-step --format svg |
+                tee session.svg | grep '<title>'
             """
     )
 
@@ -57,8 +62,10 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var firmware: FirmwareRootOption
 
-    @Flag(name: .long, help: "Print the report as JSON (schema vgpukit.simulation/2).")
-    var json = false
+    @Flag(name: .long, help: "Keep the allocation map after every step: printed under each step, as steps[].map in JSON, one picture per step in SVG.")
+    var eachStep = false
+
+    @OptionGroup var output: DocumentFormatOption
 
     @OptionGroup var global: GlobalOptions
 
@@ -98,12 +105,16 @@ struct SimulateCommand: ParsableCommand {
             throw Output.exit(.usage)
         }
         let report: Simulation.Report
-        do { report = try Simulation.run(script, name: plan, on: request, registry: registry) } catch {
+        do { report = try Simulation.run(script, name: plan, on: request, registry: registry, eachStep: eachStep) } catch {
             Output.error(error.description)
             if case .board = error { throw Output.exit(.usage) }
             throw Output.exit(.findings)
         }
-        if json { try Output.json(report) } else { Output.print(SimulationText.render(report)) }
+        switch output.chosen {
+        case .json: try Output.json(report)
+        case .text: Output.print(SimulationText.render(report))
+        case .svg: Output.print(SimulationPicture.render(report))
+        }
         if !report.ok { throw Output.exit(.findings) }
     }
 }

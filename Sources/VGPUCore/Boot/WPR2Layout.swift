@@ -241,11 +241,22 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
         try check()
     }
 
+    /// The alignment a region's start keeps, by the region's name: the rules `check` enforces; nil for a
+    /// region placed by what lies above it (the VGA workspace, the PMU's reservation).
+    public static func requiredAlignment(of name: String) -> UInt64? {
+        switch name {
+        case "wpr2", "heap", "non-wpr-heap": Sizes.MiB
+        case "gsp-image": 64 * Sizes.KiB
+        case "bootloader", "boot-binary": 4 * Sizes.KiB
+        case "frts": 128 * Sizes.KiB
+        default: nil
+        }
+    }
+
     /// Alignment and order rules every layout must satisfy.
     public func check() throws(WPR2LayoutError) {
-        let aligned: [(FBRegion, UInt64)] = [(wpr2, Sizes.MiB), (heap, Sizes.MiB), (gspImage, 64 * Sizes.KiB),
-                                             (bootloader, 4 * Sizes.KiB), (frts, 128 * Sizes.KiB)]
-        for (region, alignment) in aligned where region.start % alignment != 0 {
+        for region in regions {
+            guard let alignment = Self.requiredAlignment(of: region.name), region.start % alignment != 0 else { continue }
             throw .inconsistent("\(region.name) at 0x\(String(region.start, radix: 16)) is not \(Sizes.describe(alignment))-aligned")
         }
         // Bottom up, each region ends at or before the next begins; the meta is WPR2's first 256 bytes.

@@ -1,0 +1,163 @@
+import VGPUCore
+
+/// Draws boot plans as SVG: the top of video memory as the plan lays it out (`plan --format svg`), one
+/// column per plan, side by side at one scale when two are compared.
+public enum BootPlanPicture {
+    /// The drawing of `reports` (one, or two to compare), with `captions` over their columns.
+    public static func render(_ reports: [BootPlanning.Report], captions: [String]) -> String {
+        let columns = reports.map(rows)
+        let segments = columns.map { $0.map(\.segment) }
+        // One scale for every column, so that equal sizes are equal heights when plans are compared.
+        let scale = segments.map { ScaledColumn.scale(fitting: $0, into: Layout.scaledPixels) }.min() ?? 0
+        let placements = segments.map { ScaledColumn.place($0, top: Layout.columnTop, scale: scale) }
+        let bottom = placements.compactMap { $0.last.map { $0.y + $0.height } }.max() ?? Layout.columnTop
+        var svg = SVGDocument(width: Layout.left + Layout.columnWidth * reports.count, height: bottom + 84)
+
+        let first = reports[0].plan
+        let title = reports.count == 1 ? "GSP boot plan: " + describe(reports[0]) : "GSP boot plans compared: \(first.chip.uppercased()), FB \(Sizes.describe(first.layout.framebufferSize))"
+        svg.text(title, x: 16, y: 26, size: 16, bold: true)
+        svg.text("Top of VRAM at the top; addresses are FB offsets.", x: 16, y: 46, size: 12, color: PictureColor.muted)
+        for (index, report) in reports.enumerated() {
+            let x = Layout.left + index * Layout.columnWidth
+            drawColumn(report, rows: columns[index], placements: placements[index], caption: captions[index], x: x, into: &svg)
+        }
+
+        var y = bottom + 24
+        let perHundred = scale > 0 ? Sizes.describe(UInt64((100 / scale).rounded()) / Sizes.MiB * Sizes.MiB) : "-"
+        for line in ["Heights to scale (100 px = \(perHundred)) except where the outline is dashed: a region drawn taller so that its label fits.",
+                     "A zig-zag marks a region cut short; dots mark space left unused by an alignment rule."] {
+            svg.text(line, x: 16, y: y, size: 11, color: PictureColor.muted)
+            y += 16
+        }
+        let summary = reports.map { r in r.plan.layout.regions.map(\.description).joined(separator: "; ") }.joined(separator: " | ")
+        return svg.rendered(title: title, summary: summary)
+    }
+
+    /// Pixel positions shared by every column.
+    private enum Layout {
+        /// Left margin: room for the WPR2 bracket's label.
+        static let left = 150
+        /// Width of one plan's column, labels included.
+        static let columnWidth = 640
+        /// Width of the boxes.
+        static let boxWidth = 180
+        /// Where the regions begin, below the title and the column's caption.
+        static let columnTop = 112
+        /// The pixels the regions drawn to scale share.
+        static let scaledPixels = 520
+    }
+
+    /// What a row of the column shows.
+    private enum Kind {
+        case region, unused, usable, empty
+    }
+
+    /// One row of a column: a layout region, the meta, a gap, or the FB below the GSP's regions.
+    private struct Row {
+        let name: String
+        let start: UInt64, size: UInt64
+        let kind: Kind
+        var segment: ScaledColumn.Segment {
+            ScaledColumn.Segment(size: size, minimumHeight: kind == .unused ? 10 : kind == .empty ? 16 : 30)
+        }
+    }
+
+    /// `AD102 (ada support), L40S, release 535.113.01, vGPU, FB 48 GiB, booter path`.
+    private static func describe(_ r: BootPlanning.Report) -> String {
+        let p = r.plan
+        var out = p.chip.uppercased() + (r.board.map { ", \($0)" } ?? "") + (r.address.map { " at \($0)" } ?? "")
+        out += ", release \(p.release), " + mode(p) + ", FB \(Sizes.describe(p.layout.framebufferSize)), " + path(p)
+        return out
+    }
+
+    private static func mode(_ p: GSPBootPlan) -> String { if case .vgpu = p.mode { "vGPU" } else { "bare metal" } }
+    private static func path(_ p: GSPBootPlan) -> String { p.layout.fsp == nil ? "booter path" : "FSP path" }
+
+    /// The column's rows from the top of VRAM down: the layout's regions (WPR2 stands as its first 256
+    /// bytes, the GspFwWprMeta, and is drawn as a bracket), the gaps between them, then the rest of FB.
+    private static func rows(_ r: BootPlanning.Report) -> [Row] {
+        let layout = r.plan.layout
+        let regions = layout.regions.filter { $0.name != "wpr2" }.map { (name: $0.name, start: $0.start, size: $0.size) }
+            + [(name: "GspFwWprMeta", start: layout.wpr2.start, size: 256)]
+        let ordered = regions.sorted { ($0.start, $0.size) > ($1.start, $1.size) }
+        var rows: [Row] = []
+        var below = layout.framebufferSize
+        for region in ordered {
+            let end = region.start + region.size
+            if end < below { rows.append(Row(name: "unused", start: end, size: below - end, kind: .unused)) }
+            rows.append(Row(name: region.name, start: region.start, size: region.size, kind: region.size == 0 ? .empty : .region))
+            below = min(below, region.start)
+        }
+        if below > 0 { rows.append(Row(name: "framebuffer below the GSP", start: 0, size: below, kind: .usable)) }
+        return rows
+    }
+
+    /// `1 MiB`, `37152 KiB (36.3 MiB)`: the exact size, and a rounded one when the exact one is long.
+    static func readable(_ bytes: UInt64) -> String {
+        let exact = Sizes.describe(bytes)
+        guard exact.count > 8 else { return exact }
+        for (unit, size) in [("GiB", Sizes.GiB), ("MiB", Sizes.MiB), ("KiB", Sizes.KiB)] where bytes >= size {
+            // In two parts, so that no size can overflow.
+            let (whole, tenths) = (bytes / size, (bytes % size * 10 + size / 2) / size)
+            return tenths == 10 ? "\(exact) (\(whole + 1).0 \(unit))" : "\(exact) (\(whole).\(tenths) \(unit))"
+        }
+        return exact
+    }
+
+    /// The fill of a row.
+    private static func color(_ row: Row) -> String {
+        switch (row.kind, row.name) {
+        case (.unused, _), (.usable, _), (.empty, _): PictureColor.free
+        case (_, "heap"): PictureColor.heap
+        case (_, "frts"), (_, "GspFwWprMeta"): PictureColor.secure
+        case (_, "non-wpr-heap"): PictureColor.nonWPR
+        case (_, "vga-workspace"), (_, "pmu-reserved"): PictureColor.reserved
+        default: PictureColor.firmware
+        }
+    }
+
+    /// One plan's column at `x`: caption, boxes, labels and the WPR2 bracket.
+    private static func drawColumn(_ r: BootPlanning.Report, rows: [Row], placements: [ScaledColumn.Placement], caption: String,
+                                   x: Int, into svg: inout SVGDocument) {
+        let p = r.plan
+        svg.text(caption, x: x, y: 76, size: 13, bold: true)
+        svg.text("heap \(Sizes.describe(p.heap.size)), WPR2 \(Sizes.describe(p.layout.wpr2.size)), \(p.heap.vfPartitionCount) VF partitions, \(path(p))",
+                 x: x, y: 94, size: 11, color: PictureColor.muted)
+        let labelX = x + Layout.boxWidth + 12
+        for (row, place) in zip(rows, placements) {
+            let middle = place.y + place.height / 2
+            switch row.kind {
+            case .unused:
+                svg.rect(x: x, y: place.y, width: Layout.boxWidth, height: place.height, fill: PictureColor.free,
+                         outline: place.toScale ? .solid : .enlarged, pattern: .unused)
+                svg.text("unused \(readable(row.size)) (alignment)", x: labelX, y: middle + 4, size: 9, color: PictureColor.muted)
+            case .empty:
+                svg.line(x1: x, y1: middle, x2: x + Layout.boxWidth, y2: middle, color: PictureColor.muted)
+                svg.text("\(row.name): none reserved (0 B)", x: labelX, y: middle + 4, size: 11)
+            case .region, .usable:
+                svg.rect(x: x, y: place.y, width: Layout.boxWidth, height: place.height, fill: color(row), outline: place.toScale ? .solid : .enlarged)
+                if place.broken {
+                    svg.breakMark(x: x - 4, y: place.y + place.height * 3 / 4, width: Layout.boxWidth + 8)
+                }
+                svg.text(row.name, x: x + Layout.boxWidth / 2, y: place.broken ? middle - 6 : middle + 4, size: 12, anchor: .middle, bold: row.kind == .region)
+                var detail = "0x\(String(row.start, radix: 16))-0x\(String(row.start + row.size, radix: 16))"
+                if let alignment = WPR2Layout.requiredAlignment(of: row.name) { detail += ", aligned \(Sizes.describe(alignment))" }
+                svg.text("\(row.name) \(readable(row.size))", x: labelX, y: middle - 2, size: 12)
+                svg.text(detail, x: labelX, y: middle + 12, size: 10, color: PictureColor.muted, monospace: true)
+            }
+        }
+        // The WPR2 bracket, from the meta at its start to its end.
+        let wpr2 = p.layout.wpr2
+        let inside = zip(rows, placements).filter { $0.0.start >= wpr2.start && $0.0.start + $0.0.size <= wpr2.end && $0.0.kind != .usable }
+        if let top = inside.map(\.1.y).min(), let bottom = inside.map({ $0.1.y + $0.1.height }).max() {
+            let bracketX = x - 12
+            svg.line(x1: bracketX, y1: top, x2: bracketX, y2: bottom, color: PictureColor.accent, width: 3)
+            svg.line(x1: bracketX, y1: top, x2: x, y2: top, color: PictureColor.accent, width: 3)
+            svg.line(x1: bracketX, y1: bottom, x2: x, y2: bottom, color: PictureColor.accent, width: 3)
+            let middle = (top + bottom) / 2
+            svg.text("wpr2", x: bracketX - 8, y: middle - 8, size: 13, anchor: .end, bold: true, color: PictureColor.accent)
+            svg.text(Sizes.describe(wpr2.size), x: bracketX - 8, y: middle + 8, size: 11, anchor: .end)
+            svg.text("0x\(String(wpr2.start, radix: 16))", x: bracketX - 8, y: middle + 22, size: 10, anchor: .end, monospace: true)
+        }
+    }
+}
