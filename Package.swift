@@ -136,7 +136,7 @@ let generationTestTargets: [Target] = generations.map { name in
 
 let testTargets: [Target] = generationTestTargets + [
     // Locating the real firmware root and building malformed inputs; shared by the test targets.
-    .target(name: "VGPUTestSupport", dependencies: ["VGPUConformance"], path: "Tests/VGPUTestSupport"),
+    .target(name: "VGPUTestSupport", dependencies: ["VGPUConformance", "CZlib"], path: "Tests/VGPUTestSupport"),
     .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore", "VGPUTestSupport"]),
     .testTarget(name: "VGPUSystemTests", dependencies: ["VGPUSystem", "VGPUTestSupport"]),
     .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmwareFormats", "VGPUFirmware", "VGPUTestSupport"]),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares a fresh Debian bookworm machine for VGPUKit:
 #   1. installs the build, test and benchmark dependencies from Debian (libelf-dev, zlib1g-dev, pkg-config, pciutils,
-#      pci.ids, openssl, hyperfine, binutils, GNU time for the benchmarks' peak RSS, and python3-jsonschema
+#      pci.ids, openssl, hyperfine, binutils, GNU time for the benchmarks' peak RSS, libxml2-utils, chromium
+#      and fonts-dejavu-core for the picture tests (xmllint, a headless render), and python3-jsonschema
 #      unless a python3 already has jsonschema);
 #   2. fetches NVIDIA's GSP firmware from Debian's non-free-firmware component into .firmware/
 #      (firmware-nvidia-graphics from trixie-backports, 20260916-1~bpo13+1 or a newer revision, falling
@@ -29,7 +30,7 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 
 # 1. Build and test dependencies.
 need=()
-for pkg in libelf-dev zlib1g-dev pkg-config pciutils pci.ids openssl hyperfine binutils time; do
+for pkg in libelf-dev zlib1g-dev pkg-config pciutils pci.ids openssl hyperfine binutils time libxml2-utils chromium fonts-dejavu-core; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -33,7 +33,13 @@ struct SchemaTests {
         lines += [["types", "--json", "-s", "86:00.0", "--sysfs-root", FixtureHosts.root("mixed")],
                   ["types", "--json", "-s", "41:00.0", "--sysfs-root", FixtureHosts.root("l40s-in-use"), "--place", "3x12Q"]]
         let plans = RealFirmware.packageRoot.appendingPathComponent("docs/plans").path
-        for plan in ["l40s-fill-and-refill.json", "failures-and-unwinding.json"] { lines += [["simulate", "--json", "--plan", plans + "/" + plan, "--board", "L40S"] + fw] }
+        for plan in ["l40s-fill-and-refill.json", "failures-and-unwinding.json"] {
+            lines += [["simulate", "--json", "--plan", plans + "/" + plan, "--board", "L40S"] + fw,
+                      ["simulate", "--json", "--each-step", "--plan", plans + "/" + plan, "--board", "L40S"] + fw]
+        }
+        // Comparisons: two releases, and bare metal against vGPU on the FSP path.
+        lines += [["plan", "--json", "--compare", "--chip", "ad102", "--fb-size", "48G", "--vgpu", "--release", "535.113.01", "--release", "570.144"] + fw,
+                  ["plan", "--json", "--compare", "--chip", "gb202", "--fb-size", "96G"] + fw]
         // Failures: the error document.
         lines += [["--json", "--sysfs-root", "/nonexistent"], ["plan", "--json", "--chip", "zz", "--fb-size", "1G"], ["firmwre", "--json"]]
         return lines
@@ -49,7 +55,8 @@ struct SchemaTests {
             kinds.insert(doc["schema"] as? String ?? "none")
             _ = try dir.write("doc-\(n).json", Array(r.stdout.utf8))
         }
-        #expect(kinds == ["vgpukit.probe/2", "vgpukit.firmware/1", "vgpukit.elf/1", "vgpukit.plan/2", "vgpukit.types/2", "vgpukit.simulation/2", "vgpukit.error/1"])
+        #expect(kinds == ["vgpukit.probe/2", "vgpukit.firmware/1", "vgpukit.elf/1", "vgpukit.plan/2", "vgpukit.types/2", "vgpukit.simulation/2", "vgpukit.error/1",
+                          "vgpukit.plan-comparison/1"])
         let result = try Oracle.run(try #require(SchemaValidator.python), [Self.validator, dir.path])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("\(Self.commandLines.count) document(s), 0 error(s)"), "\(result.output)")

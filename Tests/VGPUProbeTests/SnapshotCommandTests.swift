@@ -77,7 +77,8 @@ struct SnapshotCommandTests {
             #expect(r.status == 0 && r.output.contains("3 document(s), 0 error(s)"), "\(r.output)")
         }
         // The snapshot of a snapshot finds the same GPUs (the report files do not disturb the tree).
-        #expect(NSArray(array: try gpus(out)).isEqual(to: try gpus(host)))
+        let (again, first) = (try gpus(out), try gpus(host))
+        #expect(NSArray(array: again).isEqual(to: first), "snapshot: \(again)\nhost: \(first)")
     }
 
     /// An existing DIR.tar.gz is refused before anything is written.

@@ -2,14 +2,15 @@ import Foundation
 
 /// Runs external tools the tests compare against (readelf, sha256sum, lspci): independent oracles.
 public enum Oracle {
-    /// Runs `tool` with `arguments`; returns standard output and the exit status.
-    public static func run(_ tool: String, _ arguments: [String]) throws -> (output: String, status: Int32) {
+    /// Runs `tool` with `arguments`; returns standard output (with standard error after it when
+    /// `mergingErrors`) and the exit status.
+    public static func run(_ tool: String, _ arguments: [String], mergingErrors: Bool = false) throws -> (output: String, status: Int32) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
+        process.standardError = mergingErrors ? pipe : FileHandle.nullDevice
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
