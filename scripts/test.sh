@@ -5,7 +5,8 @@
 #   2. swift test --sanitize=address                the suite again under AddressSanitizer + LeakSanitizer
 #   3. swift test --sanitize=thread --filter ...   the concurrent suites (device core, vGPU manager, firmware hashing, rendering ahead) under ThreadSanitizer
 #   4. scripts/fuzz.sh                              every fuzz target for a short bounded time
-#   5. scripts/install.sh PREFIX                    the static binary, man page and completions installed;
+#   5. scripts/pictures.sh --check                  the docs' pictures are what the code draws now
+#   6. scripts/install.sh PREFIX                    the static binary, man page and completions installed;
 #                                                   man -l renders the page, bash loads the completions
 # Ends with one line 'tests: N passed, N failed'. Environment: VGPUKIT_FUZZ_SECONDS (default 20).
 set -uo pipefail
@@ -46,6 +47,11 @@ bash scripts/fuzz.sh "${VGPUKIT_FUZZ_SECONDS:-20}"
 fuzz=$?
 [ "$fuzz" -eq 0 ] || failed=$((failed + 1))
 
+echo "== the docs' pictures (docs/pictures/*.svg) are current"
+bash scripts/pictures.sh --check
+pictures=$?
+[ "$pictures" -eq 0 ] || failed=$((failed + 1))
+
 echo "== install: static binary, man page, completions"
 prefix=$(mktemp -d)
 install=0
@@ -64,6 +70,6 @@ fi
 rm -rf "$prefix"
 [ "$install" -eq 0 ] && echo "install: binary, man page and completions work" || failed=$((failed + 1))
 
-echo "suite exit $suite, schemas exit $schemas, address sanitizer exit $asan, thread sanitizer exit $tsan, fuzzing exit $fuzz, install exit $install"
+echo "suite exit $suite, schemas exit $schemas, address sanitizer exit $asan, thread sanitizer exit $tsan, fuzzing exit $fuzz, pictures exit $pictures, install exit $install"
 echo "tests: ${passed:-0} passed, $failed failed"
 [ "$failed" -eq 0 ]
