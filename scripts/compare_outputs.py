@@ -8,7 +8,7 @@ usage:
 
 The command lines are every subcommand on every fixture host (Tests/Fixtures/hosts), the firmware root
 (.firmware, or $VGPUKIT_FIRMWARE_ROOT), every chip and board, both bundled plans, and error paths: about
-400 lines. Run from the repository root with the same firmware root for both; paths are relative.
+1000 lines. Run from the repository root with the same firmware root for both; paths are relative.
 `--version` (which names the commit) and `snapshot` (which writes files) are not among them, and
 -v's debug log lines (timestamps, timings) are left out of the comparison.
 """
@@ -19,8 +19,10 @@ import subprocess
 import sys
 
 HOSTS = "Tests/Fixtures/hosts"
-CHIPS = ["ad102", "ad103", "ad104", "ad106", "ad107", "ga100", "ga102", "ga103", "ga104", "ga106", "ga107"]
-BOARDS = ["L20", "L4", "L40", "L40S", "RTX 6000 Ada", "A10", "A40"]
+CHIPS = ["ad102", "ad103", "ad104", "ad106", "ad107", "ga100", "ga102", "ga103", "ga104", "ga106", "ga107",
+         "tu102", "tu104", "tu106", "tu116", "tu117", "gh100", "gb100", "gb102", "gb202", "gb203", "gb205", "gb206", "gb207"]
+BOARDS = ["L20", "L4", "L40", "L40S", "RTX 6000 Ada", "A10", "A40", "T4", "H100 PCIe 80GB", "B200",
+          "RTX PRO 6000 Blackwell Server Edition"]
 PLANS = ["docs/plans/l40s-fill-and-refill.json", "docs/plans/failures-and-unwinding.json"]
 
 
@@ -55,6 +57,10 @@ def command_lines(binary, fw):
                 lines.append(["plan", "--chip", chip, "--fb-size", size, "--firmware-root", fw] + mode)
         lines.append(["plan", "--chip", chip, "--fb-size", "48G", "--vgpu", "--simulate", "--json", "--firmware-root", fw])
         lines.append(["plan", "--chip", chip, "--fb-size", "24G", "--release", "535.261.03", "--firmware-root", fw])
+        lines.append(["plan", "--chip", chip, "--fb-size", "48G", "--release", "570.144", "--vgpu", "--firmware-root", fw])
+        for compare in [["--compare"], ["--compare", "--vgpu", "--release", "535.113.01", "--release", "570.144"]]:
+            lines.append(["plan", "--chip", chip, "--fb-size", "48G", "--firmware-root", fw] + compare)
+            lines.append(["plan", "--chip", chip, "--fb-size", "48G", "--firmware-root", fw, "--format", "svg"] + compare)
     for gsp in ["ad102", "ga102", "tu102"]:
         lines.append(["firmware", "--elf", "%s/nvidia/%s/gsp/gsp-535.113.01.bin" % (fw, gsp)])
     for board in BOARDS:
@@ -63,6 +69,7 @@ def command_lines(binary, fw):
         for plan in PLANS:
             lines.append(["simulate", "--plan", plan, "--board", board, "--firmware-root", fw])
             lines.append(["simulate", "--plan", plan, "--board", board, "--firmware-root", fw, "--json"])
+            lines.append(["simulate", "--plan", plan, "--board", board, "--firmware-root", fw, "--each-step", "--format", "svg"])
     lines += [["--sysfs-root", "/nonexistent"], ["--sysfs-root", "/nonexistent", "--json"], ["firmwre"], ["help", "plan"],
               ["plan", "--chip", "zz", "--fb-size", "1G"], ["plan", "--chip", "ad102", "--fb-size", "1M", "--firmware-root", fw],
               ["types", "--board", "A100"], ["-s", "41:20.0"], ["firmware", "--firmware-root", "/nonexistent"],

@@ -57,7 +57,7 @@ public enum Conformance {
             }
             for range in module.deviceIDRanges {
                 for id in [range.ids.lowerBound, range.ids.upperBound] where registry.select(pciDeviceID: id)?.chip != range.chip {
-                    fail("registry", "device id 0x\(String(id, radix: 16)) does not select \(range.chip.name)")
+                    fail("registry", "device id \(hex: id) does not select \(range.chip.name)")
                 }
                 if !module.chips.contains(range.chip) { fail("registry", "id block \(range.ids) names \(range.chip.name), not a chip of the module") }
             }
@@ -75,11 +75,11 @@ public enum Conformance {
                 let namesADie = name.prefixMatch(of: /(TU|GA|GH|AD|GB)[0-9]{3}/) != nil
                 // Functions that share a die name but are not GPUs: HD audio, USB-C, and the A100 NVSwitch.
                 if name.contains("Audio") || name.contains("USB") || name.contains("UCSI") || name.contains("NVSwitch") {
-                    if let claimed { fail("pci-ids", "0x\(String(device, radix: 16)) \(name) is not a GPU but falls in \(claimed)'s block") }
+                    if let claimed { fail("pci-ids", "\(hex: device) \(name) is not a GPU but falls in \(claimed)'s block") }
                 } else if names.contains(die), claimed != die {
-                    fail("pci-ids", "0x\(String(device, radix: 16)) \(name) should map to \(die), maps to \(claimed ?? "nothing")")
+                    fail("pci-ids", "\(hex: device) \(name) should map to \(die), maps to \(claimed ?? "nothing")")
                 } else if let claimed, namesADie, die != claimed {
-                    fail("pci-ids", "0x\(String(device, radix: 16)) \(name) lies in \(claimed)'s block")
+                    fail("pci-ids", "\(hex: device) \(name) lies in \(claimed)'s block")
                 }
             }
         } else if pciIDs != PCIIDDatabase.defaultPath || ProcessInfo.processInfo.environment["CI"] == "true" {

@@ -56,12 +56,12 @@ public struct ConfigSpace: Sendable, Codable, Equatable {
             var visited: Set<Int> = []
             while pointer != 0 {
                 guard pointer >= 0x40, pointer + 2 <= min(bytes.count, 256) else {
-                    problems.append("capability pointer 0x\(String(pointer, radix: 16)) is outside 0x40...0xff"
+                    problems.append("capability pointer \(hex: pointer) is outside 0x40...0xff"
                                     + (bytes.count < 256 ? " or past the \(bytes.count) bytes read" : ""))
                     break
                 }
                 guard visited.insert(pointer).inserted, visited.count <= 48 else {
-                    problems.append("capability list loops back to 0x\(String(pointer, radix: 16))")
+                    problems.append("capability list loops back to \(hex: pointer)")
                     break
                 }
                 capabilities.append(Capability(id: UInt16(u8(pointer)), offset: pointer, version: nil))
@@ -75,13 +75,13 @@ public struct ConfigSpace: Sendable, Codable, Equatable {
         var visited: Set<Int> = []
         while offset != 0 {
             guard offset >= 0x100, offset + 4 <= bytes.count else {
-                problems.append("extended capability pointer 0x\(String(offset, radix: 16)) is outside 0x100...0x\(String(bytes.count - 4, radix: 16))")
+                problems.append("extended capability pointer \(hex: offset) is outside 0x100...\(hex: bytes.count - 4)")
                 break
             }
             let header = u32(offset)
             if header == 0 || header == 0xffff_ffff { break }  // no extended capabilities
             guard visited.insert(offset).inserted, visited.count <= (4096 - 256) / 4 else {
-                problems.append("extended capability list loops back to 0x\(String(offset, radix: 16))")
+                problems.append("extended capability list loops back to \(hex: offset)")
                 break
             }
             let id = UInt16(header & 0xffff)
@@ -90,7 +90,7 @@ public struct ConfigSpace: Sendable, Codable, Equatable {
                 if offset + SRIOVCapability.size <= bytes.count {
                     sriov = SRIOVCapability(bytes, at: offset)
                 } else {
-                    problems.append("SR-IOV capability at 0x\(String(offset, radix: 16)) runs past the \(bytes.count) bytes read")
+                    problems.append("SR-IOV capability at \(hex: offset) runs past the \(bytes.count) bytes read")
                 }
             }
             offset = Int(header >> 20) & ~3

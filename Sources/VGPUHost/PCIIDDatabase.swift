@@ -58,8 +58,7 @@ public struct PCIIDDatabase: Sendable {
             func name(_ from: Int, _ end: Int) -> String { String(decoding: buffer[from..<end], as: UTF8.self) }
             /// Where the line `vvvv  Name` starts, or nil.
             func vendorLine(_ vendor: UInt16) -> Int? {
-                let digits = String(vendor, radix: 16)
-                let needle = Array(("\n" + String(repeating: "0", count: 4 - digits.count) + digits + "  ").utf8)
+                let needle = Array("\n\(hexDigits: vendor, width: 4)  ".utf8)
                 if count >= needle.count - 1, buffer.starts(with: needle.dropFirst()) { return 0 }
                 // Jump from newline to newline (memchr) and compare the few bytes after it; the file is
                 // 1.3 MB and a vendor section is found in well under a millisecond.

@@ -145,7 +145,7 @@ public struct LiveSysfs: SysfsReader {
         defer { try? fd.close() }
         // The file must cover the registers (for a real BAR its size is the BAR's).
         guard opened.size >= Int64(last) + 4 else {
-            return .failure(.failed("resource file is \(opened.size) bytes, shorter than register 0x\(String(last, radix: 16))"))
+            return .failure(.failed("resource file is \(opened.size) bytes, shorter than register \(hex: last)"))
         }
         guard SafeFile.isOnSysfs(fd) else {
             // A copy of a BAR (a snapshot's stand-in, a fixture) is an ordinary file that may shrink
@@ -154,7 +154,7 @@ public struct LiveSysfs: SysfsReader {
             for offset in offsets {
                 var word: UInt32 = 0
                 let n = withUnsafeMutableBytes(of: &word) { try? fd.read(fromAbsoluteOffset: Int64(offset), into: $0) }
-                guard n == 4 else { return .failure(.failed("resource file ends before register 0x\(String(offset, radix: 16))")) }
+                guard n == 4 else { return .failure(.failed("resource file ends before register \(hex: offset)")) }
                 values.append(UInt32(littleEndian: word))
             }
             return .success(values)

@@ -112,7 +112,7 @@ struct VGPUHostState {
         }
         guard channel.mapBAR1(offset: window.lowerBound, fb: heap.lowerBound, size: heapSize) else {
             bar1.free(window)
-            throw .step(.mapHeap, "the GPU refused the BAR1 window at 0x\(String(window.lowerBound, radix: 16))")
+            throw .step(.mapHeap, "the GPU refused the BAR1 window at \(hex: window.lowerBound)")
         }
         done.bar1 = window
 

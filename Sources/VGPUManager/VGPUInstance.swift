@@ -11,7 +11,7 @@ public struct ResourceRange: Sendable, Equatable, Codable, CustomStringConvertib
     }
     var range: Range<UInt64> { start..<end }
     /// `0x300000000-0x5ffffffff`.
-    public var description: String { "0x\(String(start, radix: 16))-0x\(String(end - 1, radix: 16))" }
+    public var description: String { "\(hex: start)-\(hex: end - 1)" }
 }
 
 /// The driver's private state behind one vGPU: every resource it holds, as created.

@@ -22,7 +22,7 @@ public final class VGPUManager: Sendable {
     /// above it (docs/vgpu-lifecycle.md).
     public init(configuration c: VGPUManagerConfiguration, channel: sending any GSPRMChannel, gspReservedStart: UInt64) throws(VGPUManagerError) {
         guard c.vgpuFramebufferSize <= gspReservedStart else {
-            throw .configuration("the vGPU FB (\(c.vgpuFramebufferSize >> 20) MiB) reaches into the GSP's region at 0x\(String(gspReservedStart, radix: 16))")
+            throw .configuration("the vGPU FB (\(c.vgpuFramebufferSize >> 20) MiB) reaches into the GSP's region at \(hex: gspReservedStart)")
         }
         guard c.totalVFs >= 1, c.vfAddress(c.totalVFs) != nil else { throw .configuration("totalVFs \(c.totalVFs) VFs do not fit after PF \(c.pf)") }
         guard [32, 64, 128, 256, 512].contains(c.policy.vmmuSegmentMiB) else { throw .configuration("vmmuSegmentMiB must be 32, 64, 128, 256 or 512") }

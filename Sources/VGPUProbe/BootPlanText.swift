@@ -14,35 +14,35 @@ public enum BootPlanText {
         for note in p.notes { out += "  note: \(note)\n" }
         out += "\nLayout (top of VRAM down):\n"
         for region in p.layout.regions.reversed() {
-            out += "  \(pad(region.name, 14)) 0x\(pad0(String(region.start, radix: 16), 10)) - 0x\(pad0(String(region.end, radix: 16), 10))  \(Sizes.describe(region.size))\n"
+            out += "  \(pad(region.name, 14)) 0x\(hexDigits: region.start, width: 10) - 0x\(hexDigits: region.end, width: 10)  \(Sizes.describe(region.size))\n"
         }
         out += "\nGspFwWprMeta (\(p.metaVariant.rawValue), 256 bytes):\n"
         for f in p.meta.fields(p.metaVariant) {
-            out += "  +0x\(pad0(String(f.offset, radix: 16), 2)) \(pad(f.name, 26)) 0x\(String(f.value, radix: 16))\n"
+            out += "  +0x\(hexDigits: f.offset, width: 2) \(pad(f.name, 26)) \(hex: f.value)\n"
         }
-        for (i, line) in r.metaHex.enumerated() { out += "  \(pad0(String(i * 32, radix: 16), 2)): \(line)\n" }
+        for (i, line) in r.metaHex.enumerated() { out += "  \(hexDigits: i * 32, width: 2): \(line)\n" }
         if let cot = p.chainOfTrust, let hex = r.chainOfTrustHex {
             out += "\nChain of trust to the FSP (NVDM_PAYLOAD_COT version \(cot.version), \(FSPChainOfTrust.size) bytes, NVDM type 0x14):\n"
-            out += "  gspFmcSysmemOffset 0x\(String(cot.gspFmcSysmemOffset, radix: 16))\(cot.gspFmcSysmemOffset == 0 ? " (filled at boot)" : ""), "
-                + "frtsSysmem 0x\(String(cot.frtsSysmemOffset, radix: 16))+0x\(String(cot.frtsSysmemSize, radix: 16)), "
-                + "frtsVidmemOffset 0x\(String(cot.frtsVidmemOffset, radix: 16)) (from the end of FB), frtsVidmemSize 0x\(String(cot.frtsVidmemSize, radix: 16))\n"
-            out += "  hash384 \(cot.hash384.map { pad0(String($0, radix: 16), 2) }.joined())\n"
+            out += "  gspFmcSysmemOffset \(hex: cot.gspFmcSysmemOffset)\(cot.gspFmcSysmemOffset == 0 ? " (filled at boot)" : ""), "
+                + "frtsSysmem \(hex: cot.frtsSysmemOffset)+\(hex: cot.frtsSysmemSize), "
+                + "frtsVidmemOffset \(hex: cot.frtsVidmemOffset) (from the end of FB), frtsVidmemSize \(hex: cot.frtsVidmemSize)\n"
+            out += "  hash384 \(cot.hash384.map { "\(hexDigits: $0, width: 2)" }.joined())\n"
             out += "  publicKey \(cot.publicKey.count) bytes, signature \(cot.signature.count) bytes (from the FMC image), "
-                + "gspBootArgsSysmemOffset 0x\(String(cot.gspBootArgsSysmemOffset, radix: 16))\n"
+                + "gspBootArgsSysmemOffset \(hex: cot.gspBootArgsSysmemOffset)\n"
             out += "  packet (MCTP + NVDM header, then the payload):\n"
-            for (i, line) in hex.enumerated() { out += "  \(pad0(String(i * 32, radix: 16), 3)): \(line)\n" }
+            for (i, line) in hex.enumerated() { out += "  \(hexDigits: i * 32, width: 3): \(line)\n" }
         }
         if let v = r.vfInfo {
             if let f = v.fields, let hex = v.hex {
                 out += "\nGSP_VF_INFO (40 bytes): totalVFs \(f.totalVFs), firstVFOffset \(f.firstVFOffset), "
-                out += "BAR0 0x\(String(f.firstVFBar0Address, radix: 16)) BAR1 0x\(String(f.firstVFBar1Address, radix: 16)) BAR2 0x\(String(f.firstVFBar2Address, radix: 16)), "
+                out += "BAR0 \(hex: f.firstVFBar0Address) BAR1 \(hex: f.firstVFBar1Address) BAR2 \(hex: f.firstVFBar2Address), "
                 out += "64-bit \(f.bar0Is64Bit)/\(f.bar1Is64Bit)/\(f.bar2Is64Bit)\n  \(hex)\n"
             } else if let why = v.unavailable {
                 out += "\nGSP_VF_INFO: none: \(why)\n"
             }
         }
         if let e = r.engines {
-            out += "\nEngines (\(e.numbering) numbering, LAST 0x\(String(e.last, radix: 16))): \(e.engines.map(\.description).joined(separator: ", "))\n  bitmap \(e.bitmap.joined(separator: " "))\n"
+            out += "\nEngines (\(e.numbering) numbering, LAST \(hex: e.last)): \(e.engines.map(\.description).joined(separator: ", "))\n  bitmap \(e.bitmap.joined(separator: " "))\n"
         }
         out += "\nBoot steps:\n"
         for (i, s) in p.steps.enumerated() { out += step(i + 1, s) }
@@ -61,8 +61,8 @@ public enum BootPlanText {
 
     static func step(_ n: Int, _ s: GSPBootStep) -> String {
         var line = "  \(pad(String(n) + ".", 4))[\(s.engine)] \(s.action)"
-        if let reg = s.register { line += "  reg 0x\(String(reg, radix: 16))" }
-        if let v = s.value { line += " = 0x\(String(v, radix: 16))" }
+        if let reg = s.register { line += "  reg \(hex: reg)" }
+        if let v = s.value { line += " = \(hex: v)" }
         if let image = s.image { line += "  (\(image))" }
         return line + "\n"
     }

@@ -9,12 +9,12 @@ public enum BootPlanning {
     public struct Request: Sendable {
         public var chip: String?
         public var slot: SlotSelector?
-        public var sysfsRoot = "/sys"
+        public var sysfsRoot = HostPaths.sysfsRoot
         public var framebufferSize: UInt64?
         public var vgpu = false
         public var heapOverride: UInt64?
         public var release: FirmwareRelease?
-        public var firmwareRoot = "/lib/firmware"
+        public var firmwareRoot = HostPaths.firmwareRoot
         public var vgaWorkspaceRegister: UInt32?
         public var simulate = false
         /// Whose rules to follow where drivers differ; nil: those of the driver the GPU at -s is bound
@@ -158,7 +158,7 @@ public enum BootPlanning {
     /// Lower-case hex, 32 bytes a line (the last may be shorter).
     static func hexLines(_ bytes: [UInt8]) -> [String] {
         stride(from: 0, to: bytes.count, by: 32).map { i in
-            bytes[i..<min(i + 32, bytes.count)].map { pad0(String($0, radix: 16), 2) }.joined()
+            bytes[i..<min(i + 32, bytes.count)].map { "\(hexDigits: $0, width: 2)" }.joined()
         }
     }
 

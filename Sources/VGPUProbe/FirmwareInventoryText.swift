@@ -87,7 +87,7 @@ public enum FirmwareInventoryText {
 }
 
 /// `0x...` lower-case hex.
-func hex<T: BinaryInteger>(_ v: T) -> String { "0x" + String(v, radix: 16) }
+func hex<T: BinaryInteger>(_ v: T) -> String { "\(hex: v)" }
 
 /// Left-aligns `s` in a column of `width` characters.
 func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }

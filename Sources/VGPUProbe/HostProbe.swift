@@ -8,8 +8,8 @@ import VGPUSystem
 public struct HostProbe {
     /// What to probe and how.
     public struct Options: Sendable, Equatable {
-        public var sysfsRoot: String = "/sys"
-        public var firmwareRoot: String = "/lib/firmware"
+        public var sysfsRoot: String = HostPaths.sysfsRoot
+        public var firmwareRoot: String = HostPaths.firmwareRoot
         public var pciIDsPath: String = PCIIDDatabase.defaultPath
         /// True when the user named the pci.ids file: then it must be readable (the default may be absent).
         public var pciIDsRequired = false
@@ -515,11 +515,10 @@ public struct HostProbe {
     }
 }
 
-func hex4(_ v: UInt16?) -> String { v.map { pad0(String($0, radix: 16), 4) } ?? "????" }
-func hex2(_ v: UInt8) -> String { pad0(String(v, radix: 16), 2) }
-func hex6(_ v: UInt32) -> String { pad0(String(v, radix: 16), 6) }
-func hex8(_ v: UInt32) -> String { "0x" + pad0(String(v, radix: 16), 8) }
-func pad0(_ s: String, _ n: Int) -> String { String(repeating: "0", count: max(0, n - s.count)) + s }
+func hex4(_ v: UInt16?) -> String { v.map { "\(hexDigits: $0, width: 4)" } ?? "????" }
+func hex2(_ v: UInt8) -> String { "\(hexDigits: v, width: 2)" }
+func hex6(_ v: UInt32) -> String { "\(hexDigits: v, width: 6)" }
+func hex8(_ v: UInt32) -> String { "0x\(hexDigits: v, width: 8)" }
 
 extension HostProbe {
     /// The one GPU `slot` selects under `sysfsRoot`, discovered without firmware verification: what

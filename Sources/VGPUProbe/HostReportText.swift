@@ -26,7 +26,7 @@ public enum HostReportText {
             out += "  BARs          " + g.bars.map { "\($0.index): \(size($0.size)) \($0.kind)\($0.prefetchable ? " pref" : "") @\(hex($0.start))" }.joined(separator: "; ") + "\n"
             if let s = g.sriov {
                 out += "  SR-IOV        \(s.enabledVFs)/\(s.totalVFs) VFs enabled, offset \(s.firstVFOffset.map(String.init) ?? "?"), stride \(s.vfStride.map(String.init) ?? "?"), VF device \(s.vfDeviceID ?? "?")"
-                out += s.capabilityOffset.map { " (capability at 0x\(String($0, radix: 16)))" } ?? " (from sriov_* files)"
+                out += s.capabilityOffset.map { " (capability at \(hex: $0))" } ?? " (from sriov_* files)"
                 out += "\n"
                 if !s.vfBARs.isEmpty {
                     out += "  VF BARs       " + s.vfBARs.map { "\($0.index): \(size($0.sizePerVF))\($0.is64Bit ? " 64-bit" : "")" }.joined(separator: "; ") + " per VF\n"
@@ -36,9 +36,9 @@ public enum HostReportText {
             }
             if let v = g.vfInfo {
                 if let f = v.fields, let hex = v.hex {
-                    out += "  GSP_VF_INFO   totalVFs \(f.totalVFs), firstVFOffset \(f.firstVFOffset), BARs 0x\(String(f.firstVFBar0Address, radix: 16))"
-                    out += "\(f.bar0Is64Bit ? "/64" : "/32") 0x\(String(f.firstVFBar1Address, radix: 16))\(f.bar1Is64Bit ? "/64" : "/32")"
-                    out += " 0x\(String(f.firstVFBar2Address, radix: 16))\(f.bar2Is64Bit ? "/64" : "/32")\n"
+                    out += "  GSP_VF_INFO   totalVFs \(f.totalVFs), firstVFOffset \(f.firstVFOffset), BARs \(hex: f.firstVFBar0Address)"
+                    out += "\(f.bar0Is64Bit ? "/64" : "/32") \(hex: f.firstVFBar1Address)\(f.bar1Is64Bit ? "/64" : "/32")"
+                    out += " \(hex: f.firstVFBar2Address)\(f.bar2Is64Bit ? "/64" : "/32")\n"
                     // The structure's raw bytes are for driver engineers comparing with a trace: -v.
                     if verbose { out += "                \(hex)\n" }
                 } else if let why = v.unavailable {

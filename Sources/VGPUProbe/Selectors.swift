@@ -21,7 +21,7 @@ public struct SlotSelector: Sendable, Equatable {
         func field<T: FixedWidthInteger>(_ text: String, _ name: String, max: T) throws(Bad) -> T? {
             if text.isEmpty || text == "*" { return nil }
             guard let v = UInt64(text, radix: 16) else { throw Bad(why: "\(name) '\(text)' is not hex") }
-            guard v <= UInt64(max) else { throw Bad(why: "\(name) 0x\(String(v, radix: 16)) > 0x\(String(max, radix: 16))") }
+            guard v <= UInt64(max) else { throw Bad(why: "\(name) \(hex: v) > \(hex: max)") }
             return T(v)
         }
         do {

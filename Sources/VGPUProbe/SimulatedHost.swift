@@ -13,8 +13,8 @@ public enum SimulatedHost {
         /// Board name or device id, or nil with `slot`.
         public var board: String?
         public var slot: SlotSelector?
-        public var sysfsRoot = "/sys"
-        public var firmwareRoot = "/lib/firmware"
+        public var sysfsRoot = HostPaths.sysfsRoot
+        public var firmwareRoot = HostPaths.firmwareRoot
         public var policy = VGPUResourcePolicy()
         public init() {}
     }

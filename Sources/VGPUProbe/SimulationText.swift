@@ -16,7 +16,7 @@ public enum SimulationText {
         out += "  \(h.framebufferMiB / 1024) GiB FB for vGPUs, \(h.totalVFs) VFs (offset \(h.firstVFOffset), stride \(h.vfStride)), "
         out += "BAR1 \(Sizes.describe(h.bar1Size)), VMMU segment \(h.policy.vmmuSegmentMiB) MiB, "
         out += h.policy.equalSizeOnly ? "equal-size mode\n" : "mixed sizes\n"
-        out += "  GSP-RM booted in vGPU mode: \(Sizes.describe(h.gspHeapSize)) heap, WPR2 at 0x\(String(h.wpr2Start, radix: 16))\n"
+        out += "  GSP-RM booted in vGPU mode: \(Sizes.describe(h.gspHeapSize)) heap, WPR2 at \(hex: h.wpr2Start)\n"
 
         for (i, step) in r.steps.enumerated() {
             let verdict = step.met ? (step.expected == .refused ? "refused, as expected" : "ok") : (step.expected == .refused ? "NOT refused" : "FAILED")
@@ -24,7 +24,7 @@ public enum SimulationText {
             for a in step.actions {
                 if let v = a.created {
                     out += "  #\(a.number ?? 0) \(v.type): VF \(v.vf) \(v.address) gfid \(v.gfid), FB \(v.framebuffer) (guest \(Sizes.describe(v.guestSegment.size)), "
-                    out += "heap \(Sizes.describe(v.heap.size)) at 0x\(String(v.heap.start, radix: 16)) via BAR1 0x\(String(v.bar1.start, radix: 16))), "
+                    out += "heap \(Sizes.describe(v.heap.size)) at \(hex: v.heap.start) via BAR1 \(hex: v.bar1.start)), "
                     out += "channels \(v.channels.start)-\(v.channels.end - 1)\n"
                 } else if let t = a.teardown {
                     out += "  #\(a.number ?? 0) destroyed: " + t.steps.map { $0.ok ? $0.step.rawValue : "\($0.step.rawValue) FAILED (\($0.detail ?? ""))" }.joined(separator: ", ") + "\n"

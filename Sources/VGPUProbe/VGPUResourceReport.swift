@@ -11,7 +11,7 @@ public struct VFInfoReport: Sendable, Codable, Equatable {
         guard let module else { return nil }
         do {
             let info = try module.vfInfo(for: sriov)
-            return VFInfoReport(fields: info, hex: info.encode().map { pad0(String($0, radix: 16), 2) }.joined(), unavailable: nil)
+            return VFInfoReport(fields: info, hex: info.encode().map { "\(hexDigits: $0, width: 2)" }.joined(), unavailable: nil)
         } catch {
             return VFInfoReport(fields: nil, hex: nil, unavailable: error.description)
         }
@@ -26,7 +26,7 @@ public struct EngineReport: Sendable, Codable, Equatable {
         /// NV2080_ENGINE_TYPE in the report's numbering.
         public let type: UInt32
         /// `gr0 0x1`, as the text shows it.
-        public var description: String { "\(name) 0x\(String(type, radix: 16))" }
+        public var description: String { "\(name) \(hex: type)" }
     }
 
     /// `r535` or `r570` numbering.
@@ -48,7 +48,7 @@ public struct EngineReport: Sendable, Codable, Equatable {
         let names = inventory.engines.compactMap { e in
             NV2080Engine.type(e.kind, e.instance, in: numbering).map { Engine(name: "\(e.kind.rawValue)\(e.instance)", type: UInt32($0)) }
         }
-        return EngineReport(numbering: numbering.rawValue, engines: names, bitmap: bitmap.words.map { "0x" + pad0(String($0, radix: 16), 16) },
+        return EngineReport(numbering: numbering.rawValue, engines: names, bitmap: bitmap.words.map { "0x\(hexDigits: $0, width: 16)" },
                             last: numbering.last)
     }
 }

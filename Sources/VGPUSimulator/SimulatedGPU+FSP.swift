@@ -118,7 +118,7 @@ extension SimulatedGPU {
         func word(_ i: Int) -> UInt32 { (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[4 * i + $1]) << (8 * UInt32($1)) } }
         guard bytes.count >= 8 + FSPChainOfTrust.size else { return refuse("the packet is \(bytes.count) bytes; a chain of trust takes \(8 + FSPChainOfTrust.size)") }
         guard word(0) & 0xc000_0000 == 0xc000_0000 else { return refuse("the MCTP header does not mark a single packet (SOM and EOM)") }
-        guard word(1) == 0x7e | 0x10de << 8 | 0x14 << 24 else { return refuse("NVDM header 0x\(String(word(1), radix: 16)) is not a chain of trust (0x1410de7e)") }
+        guard word(1) == 0x7e | 0x10de << 8 | 0x14 << 24 else { return refuse("NVDM header \(hex: word(1)) is not a chain of trust (0x1410de7e)") }
         let payload = Array(bytes[8..<8 + FSPChainOfTrust.size])
         guard let cot = FSPChainOfTrust.decode(payload) else { return refuse("the payload's size field is not \(FSPChainOfTrust.size)") }
         guard cot.version == kind.version else { return refuse("chain-of-trust version \(cot.version); the \(kind.name) FSP speaks version \(kind.version)") }
@@ -131,7 +131,7 @@ extension SimulatedGPU {
             guard Array(bytes[..<length]) == expected else { return refuse("\(name) is not the one the FSP trusts for this FMC") }
         }
         guard isAllocated(cot.gspFmcSysmemOffset, trusted.imageSize) else {
-            return refuse("gspFmcSysmemOffset 0x\(String(cot.gspFmcSysmemOffset, radix: 16)) does not hold \(trusted.imageSize) bytes of DMA memory")
+            return refuse("gspFmcSysmemOffset \(hex: cot.gspFmcSysmemOffset) does not hold \(trusted.imageSize) bytes of DMA memory")
         }
         let image = readMemory(cot.gspFmcSysmemOffset, Int(trusted.imageSize))
         guard cot.hash384 == Array(SHA384.hash(data: image)) else { return refuse("hash384 is not the SHA-384 of the FMC image at gspFmcSysmemOffset") }
@@ -145,12 +145,12 @@ extension SimulatedGPU {
               let meta = try? GspFwWprMeta.decode(readMemory(params.metaAddress, GspFwWprMeta.size), variant: .of(firmware.release)),
               meta.magic == GspFwWprMeta.magic else { return refuse("GSP_FMC_BOOT_PARAMS does not point at a GspFwWprMeta") }
         guard cot.frtsVidmemSize == UInt32(truncatingIfNeeded: meta.frtsSize), meta.frtsSize > 0 else {
-            return refuse("frtsVidmemSize 0x\(String(cot.frtsVidmemSize, radix: 16)) is not the meta's FRTS size 0x\(String(meta.frtsSize, radix: 16))")
+            return refuse("frtsVidmemSize \(hex: cot.frtsVidmemSize) is not the meta's FRTS size \(hex: meta.frtsSize)")
         }
         // Above FRTS: the VGA workspace at the very end and the PMU's reservation must fit in frtsVidmemOffset.
         let (above, tooLarge) = meta.vgaWorkspaceSize.addingReportingOverflow(UInt64(meta.pmuReservedSize))
         guard !tooLarge, cot.frtsVidmemOffset >= above else {
-            return refuse("FRTS at 0x\(String(cot.frtsVidmemOffset, radix: 16)) from the end of FB overlaps the VGA workspace and PMU reservation above it (0x\(String(above, radix: 16)))")
+            return refuse("FRTS at \(hex: cot.frtsVidmemOffset) from the end of FB overlaps the VGA workspace and PMU reservation above it (\(hex: above))")
         }
         if let fb = firmware.framebufferSize {
             let below = [cot.frtsVidmemOffset, meta.frtsSize, meta.sizeOfBootloader, meta.sizeOfRadix3Elf, meta.gspFwHeapSize, Sizes.MiB, meta.nonWprHeapSize]
@@ -158,7 +158,7 @@ extension SimulatedGPU {
             guard !overflow, total <= fb else { return refuse("the regions from FRTS down to the non-WPR heap need more than the \(fb >> 20) MiB of FB") }
         }
         guard meta.gspFwHeapSize >= firmware.heap.minimum else {
-            return refuse("the WPR heap request 0x\(String(meta.gspFwHeapSize, radix: 16)) is below the firmware's minimum")
+            return refuse("the WPR heap request \(hex: meta.gspFwHeapSize) is below the firmware's minimum")
         }
         guard isAllocated(params.libosArguments, 4096) else { return refuse("GSP_FMC_BOOT_PARAMS names no LibOS arguments") }
         fsp.libosArguments = params.libosArguments

@@ -204,7 +204,7 @@ public final class SimulatedGPU: GSPHardware {
     /// Decodes and checks the meta at `address` as booter and GSP-RM would.
     private func check(metaAt address: UInt64) -> Result<GspFwWprMeta, MetaRejection> {
         guard isAllocated(address, UInt64(GspFwWprMeta.size)) else {
-            return .failure(.init(code: .sysmem, reason: "meta address 0x\(String(address, radix: 16)) is not in DMA memory"))
+            return .failure(.init(code: .sysmem, reason: "meta address \(hex: address) is not in DMA memory"))
         }
         let m: GspFwWprMeta
         do { m = try GspFwWprMeta.decode(readMemory(address, GspFwWprMeta.size), variant: .of(firmware.release)) } catch {
@@ -228,13 +228,13 @@ public final class SimulatedGPU: GSPHardware {
             return .failure(.init(code: .order, reason: "WPR2 end, FRTS, VGA workspace and FB size are inconsistent"))
         }
         guard m.gspFwRsvdStart == m.nonWprHeapOffset else {
-            return .failure(.init(code: .order, reason: "gspFwRsvdStart 0x\(String(m.gspFwRsvdStart, radix: 16)) is not nonWprHeapOffset 0x\(String(m.nonWprHeapOffset, radix: 16))"))
+            return .failure(.init(code: .order, reason: "gspFwRsvdStart \(hex: m.gspFwRsvdStart) is not nonWprHeapOffset \(hex: m.nonWprHeapOffset)"))
         }
         let alignment: [(String, UInt64, UInt64)] = [("gspFwWprStart", m.gspFwWprStart, 1 << 20), ("gspFwHeapOffset", m.gspFwHeapOffset, 1 << 20),
                                                      ("gspFwOffset", m.gspFwOffset, 1 << 16), ("bootBinOffset", m.bootBinOffset, 1 << 12),
                                                      ("gspFwWprEnd", m.gspFwWprEnd, 1 << 17)]
         for (name, value, align) in alignment where value % align != 0 {
-            return .failure(.init(code: .alignment, reason: "\(name) 0x\(String(value, radix: 16)) is not aligned to 0x\(String(align, radix: 16))"))
+            return .failure(.init(code: .alignment, reason: "\(name) \(hex: value) is not aligned to \(hex: align)"))
         }
         let h = firmware.heap
         if m.gspFwHeapVfPartitionCount == 0 {
@@ -258,7 +258,7 @@ public final class SimulatedGPU: GSPHardware {
         }
         for (name, at, size) in [("radix3", m.sysmemAddrOfRadix3Elf, UInt64(4096)), ("bootloader", m.sysmemAddrOfBootloader, m.sizeOfBootloader),
                                  ("signature", m.sysmemAddrOfSignature, m.sizeOfSignature)] where !isAllocated(at, size) {
-            return .failure(.init(code: .sysmem, reason: "\(name) at 0x\(String(at, radix: 16)) is not in DMA memory"))
+            return .failure(.init(code: .sysmem, reason: "\(name) at \(hex: at) is not in DMA memory"))
         }
         return .success(m)
     }

@@ -21,10 +21,7 @@ struct GlobalOptions: ParsableArguments {
 /// `--firmware-root`, shared by the commands that read firmware.
 struct FirmwareRootOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Directory that holds nvidia/... firmware.", valueName: "dir"))
-    var firmwareRoot = Self.defaultRoot
-
-    /// Where distributions install firmware.
-    static let defaultRoot = "/lib/firmware"
+    var firmwareRoot = HostPaths.firmwareRoot
 }
 
 /// Digest-cache control, shared by the commands that hash firmware.
@@ -71,5 +68,5 @@ struct GPUSelection: ParsableArguments {
     }
 
     /// The sysfs root to read.
-    var root: String { sysfsRoot ?? ProbeCommand.defaultSysfsRoot }
+    var root: String { sysfsRoot ?? HostPaths.sysfsRoot }
 }

@@ -76,8 +76,7 @@ struct ProbeCommand: ParsableCommand {
         case text(String)
     }
 
-    /// HostProbe's own defaults.
-    static let defaultSysfsRoot = HostProbe.Options().sysfsRoot
+    /// HostProbe.s default pci.ids.
     static let defaultPCIIDs = HostProbe.Options().pciIDsPath
 
     /// Probes and writes the report.
@@ -122,7 +121,7 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
 /// What the probe reads and how: the host, the firmware, which GPUs (shared by `probe` and `export`).
 struct ProbeInputs: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("sysfs root to scan.", valueName: "dir"))
-    var sysfsRoot = ProbeCommand.defaultSysfsRoot
+    var sysfsRoot = HostPaths.sysfsRoot
 
     @OptionGroup var firmware: FirmwareRootOption
 

@@ -50,7 +50,7 @@ struct SnapshotCommand: ParsableCommand {
     var output: String
 
     @Option(name: .long, help: ArgumentHelp("sysfs root to read.", valueName: "dir"))
-    var sysfsRoot = "/sys"
+    var sysfsRoot = HostPaths.sysfsRoot
 
     @OptionGroup var firmware: FirmwareRootOption
 

@@ -50,7 +50,7 @@ public enum GSPBootError: Error, Equatable, CustomStringConvertible {
     case vgpuModeOff(value: UInt16?, errorCode: UInt32)
 
     public var description: String {
-        func hex(_ v: UInt32) -> String { "0x" + String(v, radix: 16) }
+        func hex(_ v: UInt32) -> String { "\(hex: v)" }
         switch self {
         case .wpr2AlreadyUp(let hi): return "WPR2 is already up (WPR2_ADDR_HI \(hex(hi))): unload the previous GSP first"
         case .scrubberTimeout(let s): return "scrubber did not finish: SECURE_SCRATCH_15 is \(hex(s)), bits 31:29 never reached 3"
@@ -139,7 +139,7 @@ public final class GSPBootRunner {
         place.meta = hw.allocate(GspFwWprMeta.size)
         hw.writeMemory(place.meta, meta.encode(plan.metaVariant))
         placedMeta = meta
-        record("placed meta at 0x\(String(place.meta, radix: 16)), LibOS arguments at 0x\(String(place.libosArguments, radix: 16))")
+        record("placed meta at \(hex: place.meta), LibOS arguments at \(hex: place.libosArguments)")
 
         // The layout says which path: the FSP path's has its own terms.
         if plan.layout.fsp != nil {
@@ -228,7 +228,7 @@ public final class GSPBootRunner {
         let packet: [UInt8]
         do { packet = try cot.packet() } catch { throw .chainOfTrust(error.description) }
         let response = try exchange(packet, answering: FSPChainOfTrust.nvdmTypeCOT, what: "the chain of trust")
-        record("chain of trust sent: FMC image at 0x\(String(fmc, radix: 16)) (\(fmcImage.count) bytes), GSP_FMC_BOOT_PARAMS at 0x\(String(params, radix: 16))")
+        record("chain of trust sent: FMC image at \(hex: fmc) (\(fmcImage.count) bytes), GSP_FMC_BOOT_PARAMS at \(hex: params)")
         guard response.errorCode == 0 else { throw .fspRefused(errorCode: response.errorCode) }
         record("FSP accepted the chain of trust")
         // GSP-FMC may leave the boot-arguments address in the mailboxes: NVIDIA ignores that value
@@ -303,7 +303,7 @@ public final class GSPBootRunner {
         try send(GSPRPC.rmControl, payload: call.encode())
         let reply = try waitFor(function: GSPRPC.rmControl, timeout: .rpcTimeout(function: GSPRPC.rmControl))
         guard let answer = GSPRMControl.decode(reply.payload), answer.command == call.command else {
-            throw .corruptQueueEntry("GSP_RM_CONTROL reply does not answer command 0x\(String(call.command, radix: 16))")
+            throw .corruptQueueEntry("GSP_RM_CONTROL reply does not answer command \(hex: call.command)")
         }
         return answer
     }

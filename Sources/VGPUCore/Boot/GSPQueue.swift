@@ -47,7 +47,7 @@ public struct GSPQueue: Sendable, Equatable {
         case full(needed: Int, free: Int)
         public var description: String {
             switch self {
-            case .badChecksum(let e, let f): "checksum 0x\(String(f, radix: 16)), expected 0x\(String(e, radix: 16))"
+            case .badChecksum(let e, let f): "checksum \(hex: f), expected \(hex: e)"
             case .badLength(let n): "payload length \(n) exceeds \(GSPQueue.maximumPayload)"
             case .outOfOrder(let e, let f): "sequence \(f), expected \(e)"
             case .pointerOutOfRange(let p): "queue pointer \(p) is outside 0..<\(GSPQueue.capacity)"

@@ -58,7 +58,7 @@ public enum NVStatus {
         case ok: "NV_OK"
         case invalidArgument: "NV_ERR_INVALID_ARGUMENT (0x1f)"
         case invalidState: "NV_ERR_INVALID_STATE (0x40)"
-        default: "NV_STATUS 0x" + String(status, radix: 16)
+        default: "NV_STATUS \(hex: status)"
         }
     }
 }

@@ -110,9 +110,9 @@ public struct GspFwWprMeta: Sendable, Equatable, Codable {
         public var description: String {
             switch self {
             case .wrongSize(let n): "GspFwWprMeta is 256 bytes, got \(n)"
-            case .badMagic(let m): "magic (offset 0x00) is 0x\(String(m, radix: 16)), expected 0x\(String(GspFwWprMeta.magic, radix: 16))"
+            case .badMagic(let m): "magic (offset 0x00) is \(hex: m), expected \(hex: GspFwWprMeta.magic)"
             case .unsupportedRevision(let r): "revision (offset 0x08) is \(r), expected 1"
-            case .nonZeroPadding(let o): "byte 0x\(String(o, radix: 16)) is padding in the 535 layout but not zero"
+            case .nonZeroPadding(let o): "byte \(hex: o) is padding in the 535 layout but not zero"
             }
         }
     }

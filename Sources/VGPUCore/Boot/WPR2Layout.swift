@@ -11,7 +11,7 @@ public struct FBRegion: Sendable, Equatable, Codable, CustomStringConvertible {
 
     /// `heap 0xbf5800000-0xbfd900000 (129 MiB)`.
     public var description: String {
-        "\(name) 0x\(String(start, radix: 16))-0x\(String(end, radix: 16)) (\(Sizes.describe(size)))"
+        "\(name) \(hex: start)-\(hex: end) (\(Sizes.describe(size)))"
     }
 }
 
@@ -257,7 +257,7 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
     public func check() throws(WPR2LayoutError) {
         for region in regions {
             guard let alignment = Self.requiredAlignment(of: region.name), region.start % alignment != 0 else { continue }
-            throw .inconsistent("\(region.name) at 0x\(String(region.start, radix: 16)) is not \(Sizes.describe(alignment))-aligned")
+            throw .inconsistent("\(region.name) at \(hex: region.start) is not \(Sizes.describe(alignment))-aligned")
         }
         // Bottom up, each region ends at or before the next begins; the meta is WPR2's first 256 bytes.
         let ordered = [nonWPRHeap, FBRegion(name: "meta", start: wpr2.start, size: 256), heap, gspImage, bootloader, frts]

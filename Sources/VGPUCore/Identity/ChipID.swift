@@ -18,5 +18,5 @@ public struct ChipID: RawRepresentable, Hashable, Sendable, Codable, CustomStrin
     public var architecture: Architecture? { Architecture(rawValue: architectureCode) }
 
     /// `0x192` style.
-    public var description: String { "0x" + String(rawValue, radix: 16) }
+    public var description: String { "\(hex: rawValue)" }
 }

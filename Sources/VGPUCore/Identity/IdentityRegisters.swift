@@ -32,8 +32,8 @@ public struct IdentityRegisters: Hashable, Sendable, Codable {
         public var description: String {
             switch self {
             case .readFailed: "BAR0 reads as all ones: the device is suspended (D3) or fell off the bus"
-            case .securityFault(let v): "BAR0 read returned a security fault (0x\(String(v, radix: 16)))"
-            case .preFermi(let v): "NV_PMC_BOOT_0 0x\(String(v, radix: 16)) is a pre-Fermi part"
+            case .securityFault(let v): "BAR0 read returned a security fault (\(hex: v))"
+            case .preFermi(let v): "NV_PMC_BOOT_0 \(hex: v) is a pre-Fermi part"
             }
         }
     }

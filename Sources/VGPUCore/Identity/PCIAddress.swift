@@ -47,11 +47,7 @@ public struct PCIAddress: Hashable, Comparable, Sendable, Codable, CustomStringC
 
     /// `0000:41:00.0`.
     public var description: String {
-        func hex(_ v: some BinaryInteger, _ width: Int) -> String {
-            let s = String(v, radix: 16)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(hex(domain, 4)):\(hex(bus, 2)):\(hex(device, 2)).\(function)"
+        "\(hexDigits: domain, width: 4):\(hexDigits: bus, width: 2):\(hexDigits: device, width: 2).\(function)"
     }
 
     /// Orders by domain, bus, device, function: lspci's order.

@@ -71,7 +71,7 @@ public struct ModuleRegistry: Sendable {
 }
 
 private func hex(_ r: ClosedRange<UInt16>) -> String {
-    "0x" + String(r.lowerBound, radix: 16) + "...0x" + String(r.upperBound, radix: 16)
+    "\(hex: r.lowerBound)...\(hex: r.upperBound)"
 }
 
 extension ModuleRegistry {

@@ -16,8 +16,7 @@ public enum TerminalText {
                 out.unicodeScalars.append(scalar)
                 continue
             }
-            let hex = String(scalar.value, radix: 16)
-            out += scalar.value < 0x80 ? "\\x" + (hex.count < 2 ? "0" + hex : hex) : "\\u{" + hex + "}"
+            out += scalar.value < 0x80 ? "\\x\(hexDigits: scalar.value, width: 2)" : "\\u{\(hexDigits: scalar.value, width: 0)}"
         }
         return out
     }

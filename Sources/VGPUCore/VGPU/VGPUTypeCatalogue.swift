@@ -174,7 +174,7 @@ public struct PCISubsystem: Sendable, Hashable, CustomStringConvertible {
 
     /// `10de:12ba`.
     public var description: String {
-        func hex(_ v: UInt16) -> String { let s = String(v, radix: 16); return String(repeating: "0", count: 4 - s.count) + s }
+        func hex(_ v: UInt16) -> String { "\(hexDigits: v, width: 4)" }
         return "\(hex(vendor)):\(hex(device))"
     }
 }

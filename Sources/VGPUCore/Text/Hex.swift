@@ -1,0 +1,18 @@
+/// The one way VGPUKit writes numbers in hex: lower case, as NVIDIA's headers, nouveau and lspci write
+/// registers, ids and FB offsets. (VGPUFirmwareFormats, which must not depend on VGPUCore, keeps the
+/// same rule in its `FirmwareError.hex`.)
+extension DefaultStringInterpolation {
+    /// `0x` and `value` in hex: `"\(hex: 0xbf5800000)"` is `0xbf5800000`.
+    public mutating func appendInterpolation<T: BinaryInteger>(hex value: T) {
+        appendLiteral("0x")
+        appendLiteral(String(value, radix: 16))
+    }
+
+    /// `value` in hex without `0x`, zero-padded to at least `width` digits: `"\(hexDigits: 0x7, width: 2)"`
+    /// is `07`, as hex dumps and PCI ids are written.
+    public mutating func appendInterpolation<T: BinaryInteger>(hexDigits value: T, width: Int) {
+        let digits = String(value, radix: 16)
+        if digits.count < width { appendLiteral(String(repeating: "0", count: width - digits.count)) }
+        appendLiteral(digits)
+    }
+}
