@@ -23,7 +23,8 @@ mkdir -p "$out"
 draw() {
     local name=$1
     shift
-    "$probe" "$@" --firmware-root "$firmware" --format svg > "$out/$name.svg"
+    "$probe" "$@" --firmware-root "$firmware" --format svg > "$out/$name.svg" \
+        || { echo "pictures: $name.svg: vgpu-probe $* failed (exit $?)" >&2; exit 1; }
 }
 # docs/boot-planning.md: the booter path, bare metal against vGPU mode, and what 570 changes.
 draw ad102-48g-bare-metal-and-vgpu plan --chip ad102 --fb-size 48G --compare

@@ -67,9 +67,11 @@ public enum BootPlanComparisonText {
         }
         for name in names {
             let (x, y) = (a.layout.regions.first { $0.name == name }, b.layout.regions.first { $0.name == name })
-            func cell(_ r: FBRegion?) -> String { r.map { "0x\(String($0.start, radix: 16)) \(Sizes.describe($0.size))" } ?? "-" }
+            func cell(_ r: FBRegion?) -> String { r.map { "\(hex: $0.start) \(Sizes.describe($0.size))" } ?? "-" }
             let change = switch (x, y) {
-            case let (x?, y?): x == y ? "same" : x.size == y.size ? "moved \(delta(x.start, y.start))" : delta(x.size, y.size)
+            case let (x?, y?):
+                x == y ? "same" : x.size == y.size ? "moved \(delta(x.start, y.start))"
+                    : x.start == y.start ? delta(x.size, y.size) : "\(delta(x.size, y.size)), moved \(delta(x.start, y.start))"
             default: "only in " + (x == nil ? "B" : "A")
             }
             row(name, cell(x), cell(y), change)

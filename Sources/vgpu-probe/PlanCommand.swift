@@ -51,7 +51,7 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Plan for a vGPU host (fixed heap, 32 VF partitions).")
     var vgpu = false
 
-    @Option(name: .long, help: ArgumentHelp("vGPU heap override inside the release's range (with --vgpu).", valueName: "size"),
+    @Option(name: .long, help: ArgumentHelp("vGPU heap override inside the release's range (with --vgpu, or for the vGPU plan of --compare).", valueName: "size"),
             transform: ArgumentValue.byteSize)
     var heap: UInt64?
 
@@ -81,8 +81,12 @@ struct PlanCommand: ParsableCommand {
     func validate() throws {
         guard (chip == nil) != (gpu.slot == nil) else { throw ValidationError("give exactly one of --chip or -s") }
         if chip != nil && fbSize == nil { throw ValidationError("--chip needs --fb-size") }
-        if heap != nil && !vgpu && !(compare && release.count < 2) { throw ValidationError("--heap applies to --vgpu plans only") }
         if release.count > (compare ? 2 : 1) { throw ValidationError(compare ? "--compare takes at most two --release values" : "give --release once, or twice with --compare") }
+        if release.count == 2 && release[0] == release[1] { throw ValidationError("--compare needs two different --release values") }
+        // Comparing modes plans bare metal and vGPU mode both: --vgpu would say nothing.
+        let comparesModes = compare && release.count < 2
+        if comparesModes && vgpu { throw ValidationError("--compare without two --release values sets bare metal beside vGPU mode already: drop --vgpu") }
+        if heap != nil && !vgpu && !comparesModes { throw ValidationError("--heap applies to --vgpu plans only") }
         if compare && simulate { throw ValidationError("--simulate boots one plan: drop --compare or --simulate") }
     }
 

@@ -30,24 +30,35 @@ struct PictureTests {
         return picture
     }
 
-    /// Each region's name with its size, and its start address, in the picture's text.
+    /// Each region's name with its size, and right under it its range and alignment, in the picture's text.
     func expectRegions(of plan: BootPlanning.Report, in picture: SVGPicture) {
+        let texts = picture.texts
         for region in plan.plan.layout.regions where region.name != "wpr2" {
-            let hex = "0x" + String(region.start, radix: 16)
+            let range = "\(hex: region.start)-\(hex: region.end)"
             if region.size == 0 {
-                #expect(picture.texts.contains { $0.hasPrefix("\(region.name): none reserved") }, "\(region.name)")
+                #expect(texts.contains("\(region.name): none reserved (0 B at \(hex: region.start))"), "\(region.name)")
             } else {
-                #expect(picture.texts.contains { $0.hasPrefix("\(region.name) \(Sizes.describe(region.size))") }, "\(region.name)")
-                #expect(picture.texts.contains { $0.hasPrefix(hex + "-") }, "\(region.name) at \(hex)")
+                let labelled = texts.indices.dropLast().contains { i in
+                    texts[i].hasPrefix("\(region.name) \(Sizes.describe(region.size))") && texts[i + 1].hasPrefix(range)
+                }
+                #expect(labelled, "\(region.name) \(range) is not labelled")
+                if let alignment = WPR2Layout.requiredAlignment(of: region.name) {
+                    #expect(texts.contains(range + ", aligned \(Sizes.describe(alignment))"), "\(region.name)'s alignment")
+                }
             }
         }
         let wpr2 = plan.plan.layout.wpr2
-        #expect(picture.texts.contains("wpr2") && picture.texts.contains(Sizes.describe(wpr2.size)) && picture.texts.contains("0x" + String(wpr2.start, radix: 16)))
+        let bracket = texts.indices.dropLast(2).contains { i in
+            texts[i] == "wpr2" && texts[i + 1] == Sizes.describe(wpr2.size) && texts[i + 2] == "\(hex: wpr2.start)"
+        }
+        #expect(bracket, "the WPR2 bracket's label")
     }
 
     static let planArguments: [[String]] = [
         ["--chip", "ad102", "--fb-size", "48G"],
-        ["--chip", "ad102", "--fb-size", "48G", "--vgpu"],
+        ["--chip", "ad102", "--fb-size", "48G", "--vgpu", "--simulate"],
+        ["--chip", "tu102", "--fb-size", "16G"],
+        ["--chip", "gh100", "--fb-size", "80G"],
         // NVIDIA's driver reserves no FRTS on GA100: a region of 0 bytes, labelled, not drawn.
         ["--chip", "ga100", "--fb-size", "40G", "--driver", "nvidia"],
         // The FSP path: FRTS above WPR2, the PMU's reservation above it.
@@ -61,6 +72,23 @@ struct PictureTests {
         #expect(picture.texts.first?.hasPrefix("GSP boot plan: \(report.plan.chip.uppercased())") == true)
         // The FB below the GSP's regions dwarfs them: drawn short, across a break mark.
         #expect(picture.source.contains("<polyline"))
+        // What the text says besides the layout is in the picture too.
+        if let simulation = report.simulation {
+            #expect(simulation.ok && picture.texts.contains("simulated boot and unload: ok, \(simulation.log.count) steps"))
+        }
+        if report.plan.layout.fsp != nil {
+            #expect(picture.texts.contains { $0.hasPrefix("unused") && $0.hasSuffix("(end-of-FB reservation)") }, "the FSP's end-of-FB gap")
+        }
+    }
+
+    @Test func anUnmetRequirementIsInThePicture() throws {
+        // nouveau has no code to run the AD10x scrubber that a 48 GiB vGPU plan needs: exit 1, and said.
+        let args = ["plan", "--chip", "ad102", "--fb-size", "48G", "--vgpu", "--driver", "nouveau"]
+        let report = try JSONDecoder().decode(BootPlanning.Report.self, from: Data(try output(args + ["--json"], status: 1).utf8))
+        let picture = try checkedPicture(args, colors: ["#E69F00"], status: 1)
+        #expect(!report.warnings.isEmpty)
+        let said = picture.texts.filter { $0.hasPrefix("unmet requirement: ") }
+        #expect(said.count == report.warnings.count, "\(said)")
     }
 
     @Test func twoReleasesSideBySide() throws {
@@ -77,20 +105,30 @@ struct PictureTests {
         let text = try output(args)
         #expect(text.contains("A: release 535.113.01, vGPU") && text.contains("B: release 570.144, vGPU"))
         let heap = try #require(text.split(separator: "\n").first { $0.hasPrefix("heap ") })
-        #expect(heap.contains("549 MiB") && heap.contains("581 MiB") && heap.hasSuffix("+32 MiB"))
+        #expect(heap.contains("549 MiB") && heap.contains("581 MiB") && heap.hasSuffix("+32 MiB, moved -56 MiB"))
     }
 
     @Test func vgpuAgainstBareMetal() throws {
-        let comparison = try JSONDecoder().decode(BootPlanComparison.self, from: Data(
-            try output(["plan", "--chip", "gh100", "--fb-size", "80G", "--compare", "--json"]).utf8))
+        let args = ["plan", "--chip", "gh100", "--fb-size", "80G", "--compare"]
+        let comparison = try JSONDecoder().decode(BootPlanComparison.self, from: Data(try output(args + ["--json"]).utf8))
         #expect(comparison.varies == .mode && comparison.captions.map { $0.components(separatedBy: ",")[0] } == ["bare metal", "vGPU"])
         #expect(comparison.plans[0].plan.heap.vfPartitionCount == 0 && comparison.plans[1].plan.heap.vfPartitionCount == 32)
+        let picture = try checkedPicture(args, colors: ["#E69F00", "#BBBBBB"])
+        for plan in comparison.plans { expectRegions(of: plan, in: picture) }
+        // One scale: both columns' FB below the GSP is cut short, or neither is.
+        #expect(picture.source.components(separatedBy: "<polyline").count - 1 == 2)
     }
 
     @Test func compareRefusesWhatItCannotShow() throws {
         let three = try ProbeBinary.run(["plan", "--chip", "ad102", "--fb-size", "48G", "--compare",
                                          "--release", "535.113.01", "--release", "570.144", "--release", "535.113.01"])
         #expect(three.status == 64 && three.stderr.contains("at most two --release"))
+        let same = try ProbeBinary.run(["plan", "--chip", "ad102", "--fb-size", "48G", "--compare", "--release", "570.144", "--release", "570.144"])
+        #expect(same.status == 64 && same.stderr.contains("two different --release"))
+        let modes = try ProbeBinary.run(["plan", "--chip", "ad102", "--fb-size", "48G", "--compare", "--vgpu"])
+        #expect(modes.status == 64 && modes.stderr.contains("drop --vgpu"))
+        let simulate = try ProbeBinary.run(["plan", "--chip", "ad102", "--fb-size", "48G", "--compare", "--simulate"])
+        #expect(simulate.status == 64 && simulate.stderr.contains("--simulate boots one plan"))
         let two = try ProbeBinary.run(["plan", "--chip", "ad102", "--fb-size", "48G", "--release", "535.113.01", "--release", "570.144"])
         #expect(two.status == 64 && two.stderr.contains("twice with --compare"))
         let formats = try ProbeBinary.run(["plan", "--chip", "ad102", "--fb-size", "48G", "--json", "--format", "svg"])
@@ -105,17 +143,23 @@ struct PictureTests {
         // Guest segments, management heaps, channels.
         let picture = try checkedPicture(args, colors: ["#56B4E9", "#E69F00", "#CC79A7"])
         #expect(picture.texts.filter { $0.hasPrefix("after step ") }.count == 4)
+        #expect(picture.texts.contains("4 of 4 steps as expected; \(report.live.count) vGPU(s) live"))
         for map in maps {
             for block in map.framebuffer {
-                #expect(picture.texts.contains { $0.hasPrefix("0x\(String(block.range.start, radix: 16))-0x\(String(block.range.end, radix: 16))") })
+                #expect(picture.texts.contains { $0.hasPrefix(block.range.description) }, "\(block.range)")
             }
             for block in map.channels {
                 #expect(picture.texts.contains { $0.hasSuffix(" \(block.range.start)-\(block.range.end - 1)") })
             }
         }
+        // Each step's map is printed under the step in text too.
+        let text = try output(args)
+        #expect(text.components(separatedBy: "  allocation map after the step\n").count - 1 == 4)
         // Without --each-step, one picture: the end of the session.
         let last = try SVGPicture(try output(["simulate", "--plan", Self.plans + "/l40s-fill-and-refill.json", "--format", "svg"]))
         #expect(last.texts.filter { $0.hasPrefix("after ") } == ["after the last step"])
+        // The guest segments are drawn: more of their blue than all 32 VF squares (26 x 26 px) could hold.
+        #expect(try PictureTools.render(last).count(of: "#56B4E9") > 32 * 26 * 26)
     }
 
     @Test func quarantinedSpaceIsHatchedAndNamed() throws {

@@ -7,14 +7,25 @@ public enum BootPlanPicture {
     public static func render(_ reports: [BootPlanning.Report], captions: [String]) -> String {
         let columns = reports.map(rows)
         let segments = columns.map { $0.map(\.segment) }
-        // One scale for every column, so that equal sizes are equal heights when plans are compared.
-        let scale = segments.map { ScaledColumn.scale(fitting: $0, into: Layout.scaledPixels) }.min() ?? 0
-        let placements = segments.map { ScaledColumn.place($0, top: Layout.columnTop, scale: scale) }
+        // Only the FB below the GSP's regions is ever cut short, and in every column or none, so that
+        // equal sizes stay equal heights when plans are compared.
+        let cut = zip(columns, segments).contains { rows, segments in
+            ScaledColumn.dwarfing(segments).map { rows[$0].kind == .usable } ?? false
+        }
+        let broken = columns.map { rows in cut ? rows.lastIndex { $0.kind == .usable } : nil }
+        let scale = zip(segments, broken).map { ScaledColumn.scale(fitting: $0, into: Layout.scaledPixels, broken: $1) }.min() ?? 0
+        let placements = zip(segments, broken).map { ScaledColumn.place($0, top: Layout.columnTop, scale: scale, broken: $1) }
         let bottom = placements.compactMap { $0.last.map { $0.y + $0.height } }.max() ?? Layout.columnTop
-        var svg = SVGDocument(width: Layout.left + Layout.columnWidth * reports.count, height: bottom + 84)
 
         let first = reports[0].plan
         let title = reports.count == 1 ? "GSP boot plan: " + describe(reports[0]) : "GSP boot plans compared: \(first.chip.uppercased()), FB \(Sizes.describe(first.layout.framebufferSize))"
+        // Wide enough for the title too (about 10 px a character in bold 16 px).
+        let width = max(Layout.left + Layout.columnWidth * reports.count, 32 + 10 * title.count)
+        // What the text report says beside the layout: unmet requirements and the simulated boot.
+        let prefixes = reports.count == 1 ? [""] : captions.map { "\($0): " }
+        let findings = zip(prefixes, reports).flatMap { prefix, r in findingLines(r, prefix: prefix) }
+            .flatMap { line, color in wrapped(line, width: (width - 32) / 7).map { ($0, color) } }
+        var svg = SVGDocument(width: width, height: bottom + 84 + 16 * findings.count)
         svg.text(title, x: 16, y: 26, size: 16, bold: true)
         svg.text("Top of VRAM at the top; addresses are FB offsets.", x: 16, y: 46, size: 12, color: PictureColor.muted)
         for (index, report) in reports.enumerated() {
@@ -23,9 +34,13 @@ public enum BootPlanPicture {
         }
 
         var y = bottom + 24
-        let perHundred = scale > 0 ? Sizes.describe(UInt64((100 / scale).rounded()) / Sizes.MiB * Sizes.MiB) : "-"
+        for (line, color) in findings {
+            svg.text(line, x: 16, y: y, size: 11, bold: color == PictureColor.accent, color: color)
+            y += 16
+        }
+        let perHundred = scale > 0 ? approximate(UInt64((100 / scale).rounded())) : "-"
         for line in ["Heights to scale (100 px = \(perHundred)) except where the outline is dashed: a region drawn taller so that its label fits.",
-                     "A zig-zag marks a region cut short; dots mark space left unused by an alignment rule."] {
+                     "A zig-zag marks a region cut short; dots mark space left unused, by an alignment rule or inside the end-of-FB reservation."] {
             svg.text(line, x: 16, y: y, size: 11, color: PictureColor.muted)
             y += 16
         }
@@ -57,6 +72,8 @@ public enum BootPlanPicture {
         let name: String
         let start: UInt64, size: UInt64
         let kind: Kind
+        /// Why a gap is there.
+        var why = ""
         var segment: ScaledColumn.Segment {
             ScaledColumn.Segment(size: size, minimumHeight: kind == .unused ? 10 : kind == .empty ? 16 : 30)
         }
@@ -84,7 +101,12 @@ public enum BootPlanPicture {
         var below = layout.framebufferSize
         for region in ordered {
             let end = region.start + region.size
-            if end < below { rows.append(Row(name: "unused", start: end, size: below - end, kind: .unused)) }
+            if end < below {
+                // On the FSP path the space under the VGA workspace is the rest of the end-of-FB
+                // reservation (frtsVidmemOffset), not alignment padding.
+                let why = layout.fsp != nil && below == layout.vgaWorkspace.start ? "end-of-FB reservation" : "alignment"
+                rows.append(Row(name: "unused", start: end, size: below - end, kind: .unused, why: why))
+            }
             rows.append(Row(name: region.name, start: region.start, size: region.size, kind: region.size == 0 ? .empty : .region))
             below = min(below, region.start)
         }
@@ -92,16 +114,46 @@ public enum BootPlanPicture {
         return rows
     }
 
+    /// A plan's unmet requirements and its simulated boot's outcome, each a line after `prefix`, with its colour.
+    private static func findingLines(_ r: BootPlanning.Report, prefix: String) -> [(String, String)] {
+        var lines = r.warnings.map { (prefix + "unmet requirement: " + $0, PictureColor.accent) }
+        if let s = r.simulation {
+            let why = s.rejection ?? s.error ?? "no reason given"
+            lines.append(s.ok ? (prefix + "simulated boot and unload: ok, \(s.log.count) steps", PictureColor.muted)
+                              : (prefix + "simulated boot FAILED: " + why, PictureColor.accent))
+        }
+        return lines
+    }
+
+    /// `text` in lines of at most `width` characters, broken at spaces where it can be.
+    static func wrapped(_ text: String, width: Int) -> [String] {
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if !line.isEmpty && line.count + 1 + word.count > max(width, 20) {
+                lines.append(line)
+                line = ""
+            }
+            line += line.isEmpty ? String(word) : " " + word
+        }
+        return lines + [line]
+    }
+
     /// `1 MiB`, `37152 KiB (36.3 MiB)`: the exact size, and a rounded one when the exact one is long.
     static func readable(_ bytes: UInt64) -> String {
         let exact = Sizes.describe(bytes)
-        guard exact.count > 8 else { return exact }
-        for (unit, size) in [("GiB", Sizes.GiB), ("MiB", Sizes.MiB), ("KiB", Sizes.KiB)] where bytes >= size {
-            // In two parts, so that no size can overflow.
-            let (whole, tenths) = (bytes / size, (bytes % size * 10 + size / 2) / size)
-            return tenths == 10 ? "\(exact) (\(whole + 1).0 \(unit))" : "\(exact) (\(whole).\(tenths) \(unit))"
-        }
-        return exact
+        return exact.count > 8 ? "\(exact) (\(approximate(bytes)))" : exact
+    }
+
+    /// `36.3 MiB`, `512 B`: to a tenth of the largest unit the size reaches (1023.96 KiB is `1.0 MiB`).
+    static func approximate(_ bytes: UInt64) -> String {
+        let units = [("B", UInt64(1)), ("KiB", Sizes.KiB), ("MiB", Sizes.MiB), ("GiB", Sizes.GiB)]
+        guard let index = units.lastIndex(where: { bytes >= $0.1 }), index > 0 else { return "\(bytes) B" }
+        let size = units[index].1
+        // In two parts, so that no size can overflow.
+        var (whole, tenths) = (bytes / size, (bytes % size * 10 + size / 2) / size)
+        if tenths == 10 { (whole, tenths) = (whole + 1, 0) }
+        if whole == 1024 && index < units.count - 1 { return "1.0 \(units[index + 1].0)" }
+        return "\(whole).\(tenths) \(units[index].0)"
     }
 
     /// The fill of a row.
@@ -130,18 +182,20 @@ public enum BootPlanPicture {
             case .unused:
                 svg.rect(x: x, y: place.y, width: Layout.boxWidth, height: place.height, fill: PictureColor.free,
                          outline: place.toScale ? .solid : .enlarged, pattern: .unused)
-                svg.text("unused \(readable(row.size)) (alignment)", x: labelX, y: middle + 4, size: 9, color: PictureColor.muted)
+                svg.text("unused \(readable(row.size)) (\(row.why))", x: labelX, y: middle + 4, size: 9, color: PictureColor.muted)
             case .empty:
                 svg.line(x1: x, y1: middle, x2: x + Layout.boxWidth, y2: middle, color: PictureColor.muted)
-                svg.text("\(row.name): none reserved (0 B)", x: labelX, y: middle + 4, size: 11)
+                svg.text("\(row.name): none reserved (0 B at \(hex: row.start))", x: labelX, y: middle + 4, size: 11)
             case .region, .usable:
                 svg.rect(x: x, y: place.y, width: Layout.boxWidth, height: place.height, fill: color(row), outline: place.toScale ? .solid : .enlarged)
                 if place.broken {
                     svg.breakMark(x: x - 4, y: place.y + place.height * 3 / 4, width: Layout.boxWidth + 8)
                 }
                 svg.text(row.name, x: x + Layout.boxWidth / 2, y: place.broken ? middle - 6 : middle + 4, size: 12, anchor: .middle, bold: row.kind == .region)
-                var detail = "0x\(String(row.start, radix: 16))-0x\(String(row.start + row.size, radix: 16))"
-                if let alignment = WPR2Layout.requiredAlignment(of: row.name) { detail += ", aligned \(Sizes.describe(alignment))" }
+                var detail = "\(hex: row.start)-\(hex: row.start + row.size)"
+                if let alignment = WPR2Layout.requiredAlignment(of: row.name == "GspFwWprMeta" ? "wpr2" : row.name) {
+                    detail += ", aligned \(Sizes.describe(alignment))"
+                }
                 svg.text("\(row.name) \(readable(row.size))", x: labelX, y: middle - 2, size: 12)
                 svg.text(detail, x: labelX, y: middle + 12, size: 10, color: PictureColor.muted, monospace: true)
             }
@@ -157,7 +211,10 @@ public enum BootPlanPicture {
             let middle = (top + bottom) / 2
             svg.text("wpr2", x: bracketX - 8, y: middle - 8, size: 13, anchor: .end, bold: true, color: PictureColor.accent)
             svg.text(Sizes.describe(wpr2.size), x: bracketX - 8, y: middle + 8, size: 11, anchor: .end)
-            svg.text("0x\(String(wpr2.start, radix: 16))", x: bracketX - 8, y: middle + 22, size: 10, anchor: .end, monospace: true)
+            svg.text("\(hex: wpr2.start)", x: bracketX - 8, y: middle + 22, size: 10, anchor: .end, monospace: true)
+            if let alignment = WPR2Layout.requiredAlignment(of: "wpr2") {
+                svg.text("aligned \(Sizes.describe(alignment))", x: bracketX - 8, y: middle + 36, size: 10, anchor: .end, color: PictureColor.muted)
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 /// The heights of a column of stacked regions, drawn to scale where that stays readable: a region
-/// smaller than its minimum height is drawn at that height (and says so with a dashed outline), and the
-/// one region that would dwarf all the others together is drawn short, across a break mark.
+/// smaller than its minimum height is drawn at that height (and says so with a dashed outline), and a
+/// region that would dwarf all the others together is drawn short, across a break mark (the caller
+/// chooses which: `dwarfing` finds the candidate).
 struct ScaledColumn {
     /// One region to place: its size in bytes (or channel ids) and the fewest pixels its label needs.
     struct Segment {
@@ -24,23 +25,24 @@ struct ScaledColumn {
 
     /// The index of the segment to draw across a break, if one is more than `dwarfFactor` times all the others together.
     static func dwarfing(_ segments: [Segment]) -> Int? {
-        let total = segments.reduce(UInt64(0)) { $0.addingReportingOverflow($1.size).overflow ? .max : $0 + $1.size }
         guard let largest = segments.indices.max(by: { segments[$0].size < segments[$1].size }) else { return nil }
-        let rest = total - segments[largest].size
+        // The others' sum, saturating: a saturated sum can never be dwarfed.
+        let rest = segments.indices.filter { $0 != largest }.reduce(UInt64(0)) { sum, i in
+            sum.addingReportingOverflow(segments[i].size).overflow ? .max : sum + segments[i].size
+        }
         let (limit, overflow) = rest.multipliedReportingOverflow(by: dwarfFactor)
         return !overflow && segments[largest].size > limit ? largest : nil
     }
 
-    /// Pixels per unit that fit the segments (less the dwarfing one) into `pixels`.
-    static func scale(fitting segments: [Segment], into pixels: Int) -> Double {
-        let skip = dwarfing(segments)
-        let total = segments.indices.filter { $0 != skip }.reduce(0.0) { $0 + Double(segments[$1].size) }
+    /// Pixels per unit that fit the segments, less the `broken` one, into `pixels`.
+    static func scale(fitting segments: [Segment], into pixels: Int, broken: Int?) -> Double {
+        let total = segments.indices.filter { $0 != broken }.reduce(0.0) { $0 + Double(segments[$1].size) }
         return total > 0 ? Double(pixels) / total : 0
     }
 
-    /// Places `segments`, listed top to bottom, from `top` down at `scale` pixels per unit.
-    static func place(_ segments: [Segment], top: Int, scale: Double) -> [Placement] {
-        let skip = dwarfing(segments)
+    /// Places `segments`, listed top to bottom, from `top` down at `scale` pixels per unit, the
+    /// `broken` one across a break.
+    static func place(_ segments: [Segment], top: Int, scale: Double, broken skip: Int?) -> [Placement] {
         var y = top
         return segments.indices.map { i in
             let segment = segments[i]

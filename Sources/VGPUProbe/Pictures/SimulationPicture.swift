@@ -12,14 +12,18 @@ public enum SimulationPicture {
             ? report.steps.enumerated().compactMap { i, step in step.map.map { ("after step \(i + 1): \(step.step) (\(verdict(step)))", $0) } }
             : [("after the last step", report.map)]
         let drawn = panels.map { panel($0.map, title: $0.title, vgpus: vgpus) }
-        let height = 76 + drawn.reduce(0) { $0 + $1.height } + 52
+        let height = 92 + drawn.reduce(0) { $0 + $1.height } + 52
         var svg = SVGDocument(width: Layout.width, height: height)
         let h = report.host
         svg.text("Simulated \(h.board) (\(h.chip), \(h.module) support, GSP \(h.release)) as \(h.address)", x: 16, y: 26, size: 16, bold: true)
         svg.text("\(h.framebufferMiB / 1024) GiB FB for vGPUs, \(h.totalVFs) VFs, VMMU segment \(h.policy.vmmuSegmentMiB) MiB, "
                  + (h.policy.equalSizeOnly ? "equal-size mode" : "mixed sizes") + "; plan \(report.plan)",
                  x: 16, y: 46, size: 12, color: PictureColor.muted)
-        var y = 76
+        // The verdict the text report ends with.
+        let met = report.steps.filter(\.met).count
+        svg.text("\(met) of \(report.steps.count) steps as expected; \(report.live.count) vGPU(s) live", x: 16, y: 64, size: 12,
+                 bold: !report.ok, color: report.ok ? PictureColor.muted : PictureColor.accent)
+        var y = 92
         for d in drawn {
             d.draw(&svg, y)
             y += d.height
@@ -27,7 +31,9 @@ public enum SimulationPicture {
         let legend = ["Framebuffer: top address at the top; a vGPU's block holds its guest segment (blue, bottom) and its management heap (orange, top).",
                       "Heights to scale per column except dashed outlines (drawn taller so that the label fits); a zig-zag marks a block cut short; hatching: quarantined."]
         for (i, line) in legend.enumerated() { svg.text(line, x: 16, y: y + 14 + 16 * i, size: 11, color: PictureColor.muted) }
-        let summary = panels.map { "\($0.title): " + $0.map.framebuffer.map { "\($0.range) \($0.owner ?? "free")" }.joined(separator: "; ") }
+        let summary = panels.map { panel in
+            "\(panel.title): " + panel.map.framebuffer.map { "\($0.range) \(holder($0.id, $0.owner, vgpus))" }.joined(separator: "; ")
+        }
         return svg.rendered(title: "vGPU session on a simulated \(h.board)", summary: summary.joined(separator: " | "))
     }
 
@@ -44,6 +50,12 @@ public enum SimulationPicture {
     /// `ok`, `refused, as expected`, `FAILED`, `NOT refused`.
     private static func verdict(_ step: Simulation.StepResult) -> String {
         step.met ? (step.expected == .refused ? "refused, as expected" : "ok") : (step.expected == .refused ? "NOT refused" : "FAILED")
+    }
+
+    /// Who holds a block, as the text report names it: `#3 NVIDIA L40S-12Q`, the map's owner, or `free`.
+    private static func holder(_ id: DeviceID?, _ owner: String?, _ vgpus: [DeviceID: (number: Int, instance: VGPUInstance)]) -> String {
+        guard let owner else { return "free" }
+        return id.flatMap { vgpus[$0] }.map { "#\($0.number) \($0.instance.type)" } ?? owner
     }
 
     /// Every vGPU the session created, with its plan number, by id: a map names only the id.
@@ -72,9 +84,13 @@ public enum SimulationPicture {
         }
         let fbSegments = segments(fbBlocks), channelSegments = segments(channelBlocks)
         let columnTop = 48
-        let fbPlaces = ScaledColumn.place(fbSegments, top: columnTop, scale: ScaledColumn.scale(fitting: fbSegments, into: Layout.scaledPixels))
-        let channelPlaces = ScaledColumn.place(channelSegments, top: columnTop,
-                                               scale: ScaledColumn.scale(fitting: channelSegments, into: Layout.scaledPixels))
+        // Each column at its own scale, a free block that dwarfs the rest cut short.
+        func placed(_ segments: [ScaledColumn.Segment]) -> [ScaledColumn.Placement] {
+            let broken = ScaledColumn.dwarfing(segments)
+            return ScaledColumn.place(segments, top: columnTop, scale: ScaledColumn.scale(fitting: segments, into: Layout.scaledPixels, broken: broken),
+                                      broken: broken)
+        }
+        let (fbPlaces, channelPlaces) = (placed(fbSegments), placed(channelSegments))
         let columnsBottom = ([columnTop] + fbPlaces.map { $0.y + $0.height } + channelPlaces.map { $0.y + $0.height }).max() ?? columnTop
         let vfRows = (map.vfs.count + Layout.vfsPerRow - 1) / Layout.vfsPerRow
         let height = columnsBottom + 30 + vfRows * (Layout.vfPitch + 14) + 24
@@ -90,21 +106,23 @@ public enum SimulationPicture {
                 drawChannelBlock(block, place.shifted(by: top), vgpus: vgpus, into: &svg)
             }
             let vfTop = top + columnsBottom + 24
-            let inUse = map.vfs.filter { $0.id.flatMap { vgpus[$0] } != nil }.count
-            let quarantinedVFs = map.vfs.filter { $0.owner != nil }.count - inUse
-            svg.text("VFs: \(map.vfs.count) enabled, \(inUse) in use" + (quarantinedVFs > 0 ? ", \(quarantinedVFs) quarantined" : ""),
+            // Counted as the text report counts them: a quarantined VF is in use, by no vGPU.
+            let inUse = map.vfs.filter { $0.owner != nil }.count
+            let quarantinedVFs = map.vfs.filter { $0.owner?.hasPrefix("quarantined") == true }.count
+            svg.text("VFs: \(map.vfs.count) enabled, \(inUse) in use" + (quarantinedVFs > 0 ? " (\(quarantinedVFs) quarantined)" : ""),
                      x: Layout.fbX, y: vfTop - 6, size: 11, color: PictureColor.muted)
             for (i, slot) in map.vfs.enumerated() {
                 let x = Layout.fbX + (i % Layout.vfsPerRow) * Layout.vfPitch
                 let y = vfTop + (i / Layout.vfsPerRow) * (Layout.vfPitch + 14)
                 let holder = slot.id.flatMap { vgpus[$0] }
-                let quarantined = slot.owner != nil && holder == nil
+                let quarantined = holder == nil && slot.owner?.hasPrefix("quarantined") == true
+                let unaccounted = holder == nil && slot.owner != nil && !quarantined
                 svg.rect(x: x, y: y, width: Layout.vfSize, height: Layout.vfSize,
-                         fill: holder != nil ? PictureColor.firmware : quarantined ? PictureColor.accent : PictureColor.free,
+                         fill: holder != nil ? PictureColor.firmware : quarantined ? PictureColor.accent : unaccounted ? PictureColor.reserved : PictureColor.free,
                          pattern: quarantined ? .quarantined : nil)
                 svg.text("\(slot.vf)", x: x + Layout.vfSize / 2, y: y + 17, size: 11, anchor: .middle)
-                if let holder { svg.text("#\(holder.number)", x: x + Layout.vfSize / 2, y: y + Layout.vfSize + 11, size: 9, anchor: .middle) }
-                if quarantined { svg.text("quar.", x: x + Layout.vfSize / 2, y: y + Layout.vfSize + 11, size: 9, anchor: .middle) }
+                let under = holder.map { "#\($0.number)" } ?? (quarantined ? "quar." : unaccounted ? "?" : nil)
+                if let under { svg.text(under, x: x + Layout.vfSize / 2, y: y + Layout.vfSize + 11, size: 9, anchor: .middle) }
             }
         }
     }
@@ -115,7 +133,8 @@ public enum SimulationPicture {
         let (x, width, labelX) = (Layout.fbX, Layout.fbWidth, Layout.fbX + Layout.fbWidth + 12)
         let outline: SVGDocument.Outline = place.toScale ? .solid : .enlarged
         let middle = place.y + place.height / 2
-        let range = "0x\(String(block.range.start, radix: 16))-0x\(String(block.range.end, radix: 16))"
+        // Inclusive, as the text report writes a range.
+        let range = block.range.description
         if let id = block.id, let (number, v) = vgpus[id] {
             svg.rect(x: x, y: place.y, width: width, height: place.height, fill: PictureColor.free, outline: outline)
             // Inside the block, guest and heap in proportion, each at least a sliver.
@@ -130,7 +149,9 @@ public enum SimulationPicture {
             svg.text("\(range): guest \(Sizes.describe(v.guestSegment.size)), heap \(Sizes.describe(v.heap.size))",
                      x: labelX, y: middle + 12, size: 10, color: PictureColor.muted, monospace: true)
         } else if let owner = block.owner {
-            svg.rect(x: x, y: place.y, width: width, height: place.height, fill: PictureColor.accent, outline: outline, pattern: .quarantined)
+            // Quarantined (or, a defect the map reports, held by no one it knows): hatched either way.
+            svg.rect(x: x, y: place.y, width: width, height: place.height, fill: owner.hasPrefix("quarantined") ? PictureColor.accent : PictureColor.reserved,
+                     outline: outline, pattern: .quarantined)
             svg.text("\(owner) \(Sizes.describe(block.range.size))", x: labelX, y: middle - 2, size: 12)
             svg.text(range, x: labelX, y: middle + 12, size: 10, color: PictureColor.muted, monospace: true)
         } else {
