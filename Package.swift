@@ -139,13 +139,15 @@ let testTargets: [Target] = generationTestTargets + [
     .target(name: "VGPUTestSupport", dependencies: ["VGPUConformance", "CZlib"], path: "Tests/VGPUTestSupport"),
     .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore", "VGPUTestSupport"]),
     .testTarget(name: "VGPUSystemTests", dependencies: ["VGPUSystem", "VGPUTestSupport"]),
+    .testTarget(name: "VGPUFirmwareFormatsTests", dependencies: ["VGPUFirmwareFormats", "VGPUFirmware", "VGPUTestSupport"]),
     .testTarget(name: "VGPUFirmwareTests", dependencies: ["VGPUFirmwareFormats", "VGPUFirmware", "VGPUTestSupport"]),
     // The HAL tables and boot paths, against NVIDIA's own values (Tests/Fixtures/nvidia-vectors.json), for
     // every built-in generation (VGPUProbe's registry).
     .testTarget(name: "VGPUHALTests", dependencies: ["VGPUCore", "VGPUHAL", "VGPUAda", "VGPUAmpere", "VGPUProbe", "VGPUTestSupport"]),
     // The simulated GPU: its GSP queues, and boots of real plans on it.
     .testTarget(name: "VGPUSimulatorTests", dependencies: ["VGPUCore", "VGPUHAL", "VGPUFirmwareFormats", "VGPUSimulator", "VGPUAda", "VGPUProbe", "VGPUTestSupport"]),
-    .testTarget(name: "VGPUCorpusTests", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUTestSupport"], exclude: []),
+    // The named bad-input corpus, through each parser and through the fuzz target that reaches it.
+    .testTarget(name: "VGPUFuzzTests", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUFuzz", "VGPUTestSupport"]),
     .testTarget(name: "VGPUHostTests", dependencies: ["VGPUHost", "VGPUTestSupport"]),
     .testTarget(name: "VGPUManagerTests", dependencies: ["VGPUManager", "VGPUProbe", "VGPUSimulator", "VGPUTestSupport"]),
     .testTarget(

@@ -15,7 +15,7 @@ struct FirmwareVerifierTests {
         dir = try ScratchDirectory("verifier")
         root = dir.file("root")
         gspBytes = ELFImageBuilder.gspLike(version: "535.113.01").build().bytes
-        bootloaderBytes = MalformedBinContainerTests.syntheticBootloader()
+        bootloaderBytes = SyntheticBootloader.bytes()
         try dir.write("root/nvidia/ad102/gsp/gsp-535.113.01.bin", gspBytes)
         try dir.write("root/nvidia/ad102/gsp/bootloader-535.113.01.bin", bootloaderBytes)
     }

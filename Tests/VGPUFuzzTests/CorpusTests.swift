@@ -3,6 +3,7 @@ import Testing
 import VGPUCore
 import VGPUFirmware
 import VGPUFirmwareFormats
+import VGPUFuzz
 import VGPUHost
 import VGPUTestSupport
 
@@ -46,6 +47,24 @@ struct CorpusTests {
         } catch {
             Issue.record("\(c): untyped error \(error)")
         }
+    }
+
+    /// The fuzz target that reaches each parser (`FuzzTarget`, what scripts/fuzz.sh runs for hours)
+    /// returns on every case too: a trap there ends the test process, and an unmapped parser is an issue.
+    @Test("each case passes through its fuzz target", arguments: cases)
+    func throughItsFuzzTarget(_ c: Case) throws {
+        if c.base != nil && !RealFirmware.shouldRun { return }
+        // A sysfs case is a directory tree, not bytes: the sysfs target builds its trees from bytes itself.
+        if c.parser == "sysfs" { return }
+        let target: FuzzTarget? = switch c.parser {
+        case "gsp-elf", "fmc": .elf
+        case "bootloader", "booter": .bin
+        case "manifest", "catalogue": .manifest
+        case "config": .config
+        default: nil
+        }
+        guard let target else { Issue.record("\(c): no fuzz target reaches parser \(c.parser)"); return }
+        target.run(try bytes(c))
     }
 
     @Test("each case gives its typed error", arguments: cases)

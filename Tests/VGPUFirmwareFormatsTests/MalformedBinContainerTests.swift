@@ -6,15 +6,6 @@ import VGPUTestSupport
 /// Bad bin containers, made by corrupting real files in memory (or from scratch where the real file
 /// cannot reach the state): each yields its own typed error naming the field.
 struct MalformedBinContainerTests {
-    /// A minimal valid bootloader built from scratch: header, 84-byte descriptor, 0x100-byte payload.
-    static func syntheticBootloader() -> [UInt8] {
-        var b = [UInt8](repeating: 0, count: 0x6c + 0x100)
-        for (i, v) in [0x10de, 1, 0x200, 0x18, 0x6c, 0x100].enumerated() { put(&b, i * 4, UInt32(v)) }
-        put(&b, 0x18, UInt32(5))               // version
-        put(&b, 0x18 + 4 * 2, UInt32(0x40))    // bootloaderSize
-        return b
-    }
-
     func bootloaderError(_ bytes: [UInt8]) -> FirmwareError? {
         do { _ = try RISCVBootloader(bytes: bytes, file: "bootloader.bin"); return nil } catch { return error }
     }
@@ -24,7 +15,7 @@ struct MalformedBinContainerTests {
     }
 
     @Test func syntheticBootloaderParses() throws {
-        #expect(bootloaderError(Self.syntheticBootloader()) == nil)
+        #expect(bootloaderError(SyntheticBootloader.bytes()) == nil)
     }
 
     @Test func emptyFile() {
@@ -35,25 +26,25 @@ struct MalformedBinContainerTests {
     }
 
     @Test func truncatedInsideBinHeader() {
-        let e = bootloaderError(Array(Self.syntheticBootloader().prefix(10)))
+        let e = bootloaderError(Array(SyntheticBootloader.bytes().prefix(10)))
         #expect(e?.field == "bin_hdr.bin_size")
         #expect(e?.problem == .truncated(needed: 12, available: 10))
     }
 
     @Test func badMagic() {
-        var b = Self.syntheticBootloader()
+        var b = SyntheticBootloader.bytes()
         put(&b, 0, UInt32(0x1002))
         #expect(bootloaderError(b)?.problem == .badMagic(expected: 0x10de, found: 0x1002))
     }
 
     @Test func unknownBinVersion() {
-        var b = Self.syntheticBootloader()
+        var b = SyntheticBootloader.bytes()
         put(&b, 4, UInt32(2))
         #expect(bootloaderError(b) == FirmwareError(file: "bootloader.bin", field: "bin_hdr.bin_ver", problem: .unsupportedVersion(2)))
     }
 
     @Test func dataPastEnd() {
-        var b = Self.syntheticBootloader()
+        var b = SyntheticBootloader.bytes()
         put(&b, 20, UInt32(0x10000))  // data_size
         let e = bootloaderError(b)
         #expect(e?.field == "bin_hdr.data_offset")
@@ -61,20 +52,20 @@ struct MalformedBinContainerTests {
     }
 
     @Test func dataOffsetOverflowsU32Arithmetic() {
-        var b = Self.syntheticBootloader()
+        var b = SyntheticBootloader.bytes()
         put(&b, 16, UInt32.max)
         put(&b, 20, UInt32.max)
         #expect(bootloaderError(b)?.field == "bin_hdr.data_offset")
     }
 
     @Test func headerOffsetPastEnd() {
-        var b = Self.syntheticBootloader()
+        var b = SyntheticBootloader.bytes()
         put(&b, 12, UInt32(0xffff_fff0))
         #expect(bootloaderError(b)?.field == "bin_hdr.header_offset")
     }
 
     @Test func headerOffsetInsideBinHeader() {
-        var b = Self.syntheticBootloader()
+        var b = SyntheticBootloader.bytes()
         put(&b, 12, UInt32(4))
         #expect(bootloaderError(b)?.field == "bin_hdr.header_offset")
     }
@@ -89,7 +80,7 @@ struct MalformedBinContainerTests {
     }
 
     @Test func descriptorRangeOutsidePayload() {
-        var b = Self.syntheticBootloader()
+        var b = SyntheticBootloader.bytes()
         put(&b, 0x18 + 4 * 12, UInt32(0xf0))  // monitorCodeOffset
         put(&b, 0x18 + 4 * 13, UInt32(0x20))  // monitorCodeSize: 0xf0 + 0x20 > 0x100
         let e = bootloaderError(b)
