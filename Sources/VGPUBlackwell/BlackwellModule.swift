@@ -59,6 +59,12 @@ extension BlackwellModule {
         Self.family(chip) == nil ? nil : GH100HeapParameters.parameters(for: release)
     }
 
+    /// From 580 GB202 sizes its vGPU heap per board (`GB202HeapParameters`: 1370 MiB and 48 partitions on
+    /// the 48-VM boards); every other die, and GB202 on an unknown board, as without one.
+    public func heapParameters(for chip: Chip, release: FirmwareRelease, board: PCIBoardID?) -> GSPHeapParameters? {
+        chip == Self.gb202 ? GB202HeapParameters.parameters(for: release, board: board) : heapParameters(for: chip, release: release)
+    }
+
     /// The FSP path GH100 introduced, with each family's values.
     public func bootHAL(for chip: Chip) -> (any GSPBootHAL)? {
         Self.family(chip).map(GH100BootHAL.init)

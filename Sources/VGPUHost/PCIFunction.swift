@@ -16,6 +16,11 @@ public struct PCIFunction: Sendable, Codable, Equatable {
     public var classCode: UInt32?
     /// Subsystem ids and revision.
     public var subsystemVendor: UInt16?, subsystemDevice: UInt16?, revision: UInt8?
+
+    /// The subsystem, when both its ids were read.
+    public var subsystem: PCISubsystem? {
+        subsystemVendor.flatMap { vendor in subsystemDevice.map { PCISubsystem(vendor: vendor, device: $0) } }
+    }
     /// Decoded config space (header, capabilities, SR-IOV), when at least 64 bytes were readable.
     public var config: ConfigSpace?
     /// The `resource` file: BARs 0-5, ROM (6), SR-IOV VF BARs (7-12; total span over all VFs).

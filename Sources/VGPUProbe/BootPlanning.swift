@@ -95,6 +95,7 @@ public enum BootPlanning {
         var vfInfo: VFInfoReport?
         var boundDriver: GSPDriver?
         var boundRelease: FirmwareRelease?
+        var board: PCIBoardID?
         let root = FirmwareRoot(path: request.firmwareRoot)
         if let slot = request.slot {
             let gpu: ProbedGPU
@@ -109,6 +110,7 @@ public enum BootPlanning {
             boundDriver = gpu.bootingDriver
             boundRelease = gpu.firmwareChoice(root: root)?.planRelease(in: owner.module)
             vfInfo = gpu.vfInfo
+            board = gpu.boardID
             if let board = gpu.board {
                 boardName = board.name
                 fb = fb ?? board.framebuffer
@@ -123,7 +125,7 @@ public enum BootPlanning {
         guard let framebuffer = fb else { throw .noFramebufferSize(chip.name) }
         let release = request.release ?? boundRelease ?? module.defaultRelease
         let verifier = FirmwareVerifier(root: root)
-        let (plan, parameters, files) = try bootPlan(module: module, chip: chip, release: release, framebuffer: framebuffer,
+        let (plan, parameters, files) = try bootPlan(module: module, chip: chip, board: board, release: release, framebuffer: framebuffer,
                                                      mode: request.vgpu ? .vgpu(override: request.heapOverride) : .bareMetal,
                                                      driver: request.driver ?? boundDriver ?? .nvidia,
                                                      vga: request.vgaWorkspaceRegister, verifier: verifier)
@@ -162,13 +164,13 @@ public enum BootPlanning {
         }
     }
 
-    /// The plan for `chip` at `release` by `driver`'s rules, from the firmware `verifier` reads (the
+    /// The plan for `chip` (on `board`, when known) at `release` by `driver`'s rules, from the firmware `verifier` reads (the
     /// plan command's, which hashes; the probe's vGPU boot check, which only parses), with the heap
     /// parameters and the firmware files it used.
-    static func bootPlan(module: any ArchitectureModule, chip: Chip, release: FirmwareRelease, framebuffer: UInt64, mode: GSPHeapMode,
-                         driver: GSPDriver, vga: UInt32?, verifier: FirmwareVerifier) throws(Failure) -> (GSPBootPlan, GSPHeapParameters, [String])
+    static func bootPlan(module: any ArchitectureModule, chip: Chip, board: PCIBoardID?, release: FirmwareRelease, framebuffer: UInt64,
+                         mode: GSPHeapMode, driver: GSPDriver, vga: UInt32?, verifier: FirmwareVerifier) throws(Failure) -> (GSPBootPlan, GSPHeapParameters, [String])
     {
-        guard let parameters = module.heapParameters(for: chip, release: release) else {
+        guard let parameters = module.heapParameters(for: chip, release: release, board: board) else {
             throw .unsupported("module \(module.name) has no GSP heap parameters for \(chip.name) at \(release)")
         }
         let (inputs, files) = try firmwareInputs(module: module, chip: chip, release: release, verifier: verifier, framebuffer: framebuffer, vga: vga)

@@ -258,8 +258,7 @@ public struct HostProbe {
     private func discover(_ f: PCIFunction, in host: ScannedHost, reader: any SysfsReader, options: Options, selectedVF: String?) -> ProbedGPU {
         var diagnostics = (selectedVF.map { ["-s: " + $0] } ?? []) + f.diagnostics.map(\.description)
         let (owner, identity) = identify(f, devices: host.devices, reader: reader, options: options)
-        let subsystem = f.subsystemVendor.flatMap { v in f.subsystemDevice.map { PCISubsystem(vendor: v, device: $0) } }
-        let catalogue = f.device.flatMap { id in (owner?.module as? any VGPUTypeProviding)?.catalogue(deviceID: id, subsystem: subsystem) }
+        let catalogue = f.device.flatMap { id in (owner?.module as? any VGPUTypeProviding)?.catalogue(deviceID: id, subsystem: f.subsystem) }
         var vfs: [ProbedGPU.VirtualFunction] = []
         for address in f.virtualFunctions {
             guard let vf = host.byAddress[address] else {
@@ -377,7 +376,7 @@ public struct HostProbe {
         let creatableTypes = creatable.map { CreatableTypesReport.make(vf: $0.0, offered: $0.1, catalogue: gpu.catalogue, stillCreatable: stillCreatable) }
         let bootCheck = owner.map { owner in
             options.verifyFirmware
-                ? VGPUBootCheck.judge(module: owner.module, chip: owner.chip, deviceID: f.device, kernelDriver: f.driver,
+                ? VGPUBootCheck.judge(module: owner.module, chip: owner.chip, board: gpu.boardID, kernelDriver: f.driver,
                                       release: choice?.planRelease(in: owner.module) ?? owner.module.defaultRelease, verifier: parser)
                 : HostReport.Check(name: VGPUBootCheck.name, ok: false, detail: "not checked (--no-firmware)", skipped: true)
         }

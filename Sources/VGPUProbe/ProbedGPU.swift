@@ -74,6 +74,11 @@ public struct ProbedGPU: Sendable {
     /// The PCI address.
     public var address: PCIAddress { function.address }
 
+    /// The board's PCI ids (device and subsystem), for what NVIDIA sizes per board; nil without a device id.
+    public var boardID: PCIBoardID? {
+        function.device.map { PCIBoardID(deviceID: $0, subsystem: function.subsystem) }
+    }
+
     /// The vGPUs that exist on its VFs and whose types the catalogue lists.
     public var existingVGPUs: [VGPUType] { vfs.compactMap { $0.vgpu?.type } }
 

@@ -12,21 +12,21 @@ enum VGPUBootCheck {
     /// The check's name in the report.
     static let name = "vgpu-boot"
 
-    /// The check for `chip` of `module` on the board with PCI `deviceID`, bound to `kernelDriver`;
+    /// The check for `chip` of `module` on `board` (its PCI ids), bound to `kernelDriver`;
     /// `verifier` reads the firmware (parsing is enough: the `firmware` check judges the digests).
-    static func judge(module: any ArchitectureModule, chip: Chip, deviceID: UInt16?, kernelDriver: String?, release: FirmwareRelease,
+    static func judge(module: any ArchitectureModule, chip: Chip, board boardID: PCIBoardID?, kernelDriver: String?, release: FirmwareRelease,
                       verifier: FirmwareVerifier) -> HostReport.Check
     {
         let driver = GSPDriver.booting(kernelDriver: kernelDriver)
         if let why = driver.vgpuNotEnabled(on: chip.architecture) {
             return .init(name: name, ok: false, detail: "\(driver) hosts no vGPU on \(chip.name): \(why)")
         }
-        guard let id = deviceID, let board = (module as? any BoardCatalog)?.board(deviceID: id) else {
+        guard let id = boardID?.deviceID, let board = (module as? any BoardCatalog)?.board(deviceID: id) else {
             return .init(name: name, ok: false, detail: "not checked: this build does not know the board's framebuffer size "
                 + "('vgpu-probe plan --chip \(chip.name.lowercased()) --fb-size SIZE --vgpu' plans it)", skipped: true)
         }
         do {
-            let (plan, _, _) = try BootPlanning.bootPlan(module: module, chip: chip, release: release, framebuffer: board.framebuffer,
+            let (plan, _, _) = try BootPlanning.bootPlan(module: module, chip: chip, board: boardID, release: release, framebuffer: board.framebuffer,
                                                          mode: .vgpu(override: nil), driver: driver, vga: nil, verifier: verifier)
             if let unmet = plan.unmetRequirements.first {
                 return .init(name: name, ok: false, detail: "\(driver) cannot boot the GSP in vGPU mode: \(unmet)")

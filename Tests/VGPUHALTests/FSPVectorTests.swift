@@ -125,6 +125,41 @@ struct FSPVectorTests {
         }
     }
 
+    /// From 580 NVIDIA sizes GB202's vGPU heap per board: the boards `_is48VmEnabled` lists (read from
+    /// kernel_gsp_gb202.c into the vectors) get `GSP_FW_HEAP_SIZE_VGPU_48VMS` and `MAX_PARTITIONS_WITH_GFID`,
+    /// whatever their subsystem vendor; other boards, other dies and 570 keep the default.
+    @Test(arguments: tags)
+    func gb202FortyEightVMBoardsAreNVIDIAs(tag: String) throws {
+        let release = try #require(FirmwareRelease(tag))
+        let layout = try #require(try section("fspLayout", tag)["families"] as? [String: [String: Any]])
+        let perChip = layout.values.compactMap { $0["perChip"] as? [String: [String: Any]] }.first
+        let gb202 = perChip?["GB202"]
+        let listed = (gb202?["vgpu48vmPciIds"] as? [[Int]])?.map { (UInt16($0[0]), UInt16($0[1])) } ?? []
+        if tag == "580.142" {
+            #expect(listed.count == 2)
+            #expect(Set(listed.map { "\($0.0):\($0.1)" }) == Set(GB202HeapParameters.fortyEightVMBoards.map { "\($0.device):\($0.subsystemDevice)" }))
+        }
+        // At 570 no board is listed: NVIDIA's 580 list must then change nothing.
+        let boards = listed.isEmpty ? GB202HeapParameters.fortyEightVMBoards.map { ($0.device, $0.subsystemDevice) } : listed
+        let heap = gb202?["vgpuFwHeapSize"] as? [String: UInt64], partitions = gb202?["vgpuPartitions"] as? [String: Int]
+        let `default` = try #require(GH100HeapParameters.parameters(for: release))
+        for (device, subsystemDevice) in boards {
+            for vendor: UInt16 in [0x10de, 0x1028] {
+                let board = PCIBoardID(deviceID: device, subsystem: PCISubsystem(vendor: vendor, device: subsystemDevice))
+                let p = try #require(GB202HeapParameters.parameters(for: release, board: board))
+                #expect(p.vgpuDefault == heap?["48vm"] ?? `default`.vgpuDefault, "\(board) at \(tag)")
+                #expect(Int(p.vgpuPartitionCount) == partitions?["48vm"] ?? Int(`default`.vgpuPartitionCount), "\(board) at \(tag)")
+                // The override range is the release's, 48 VMs or not.
+                #expect(p.vgpuOverrideRange == `default`.vgpuOverrideRange)
+            }
+            // The same device with another subsystem, or with none read, is a 32-VM board.
+            for other in [PCIBoardID(deviceID: device, subsystem: PCISubsystem(vendor: 0x10de, device: subsystemDevice &+ 1)),
+                          PCIBoardID(deviceID: device, subsystem: nil)] {
+                #expect(GB202HeapParameters.parameters(for: release, board: other) == `default`, "\(other)")
+            }
+        }
+    }
+
     @Test(arguments: tags)
     func bootParamsAreNVIDIAs(tag: String) throws {
         let s = try section("fspBootParams", tag)

@@ -55,6 +55,16 @@ public struct GSPHeapParameters: Sendable, Equatable, Codable {
 public protocol GSPHeapSizing: Sendable {
     /// The heap parameters for `chip` at `release`, or nil when the module has none for that release.
     func heapParameters(for chip: Chip, release: FirmwareRelease) -> GSPHeapParameters?
+    /// The heap parameters for `chip` at `release` on `board`, where a release sizes some boards apart
+    /// (default: the chip's, whatever the board).
+    func heapParameters(for chip: Chip, release: FirmwareRelease, board: PCIBoardID?) -> GSPHeapParameters?
+}
+
+extension GSPHeapSizing {
+    /// The chip's parameters: most releases size the heap per chip, never per board.
+    public func heapParameters(for chip: Chip, release: FirmwareRelease, board: PCIBoardID?) -> GSPHeapParameters? {
+        heapParameters(for: chip, release: release)
+    }
 }
 
 /// Bare metal or vGPU.
