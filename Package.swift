@@ -54,14 +54,17 @@ let cTargets: [Target] = [
 // MARK: - Framework
 
 let frameworkTargets: [Target] = [
+    // The shapes every layer shares and nothing else: the file/field error, little-endian fields, the
+    // hex formatter. No Foundation, so the firmware-format readers can use it and stay small.
+    .target(name: "VGPUPrimitives"),
     // Value types and protocols; performs no I/O of its own.
-    .target(name: "VGPUCore"),
+    .target(name: "VGPUCore", dependencies: ["VGPUPrimitives"]),
     // Safe input files: regular files only (never a FIFO or device), opened without blocking, confined
     // to a root where asked, read with one bounded loop.
     .target(name: "VGPUSystem", dependencies: ["CVGPUSystem", "CZlib", systemPackage]),
     // Firmware file formats: the libelf-backed GSP image reader and NVIDIA's bin containers. Nothing
     // else (no Foundation, no crypto), so a tool that only reads images stays small and starts fast.
-    .target(name: "VGPUFirmwareFormats", dependencies: ["CLibELF", "VGPUSystem", systemPackage]),
+    .target(name: "VGPUFirmwareFormats", dependencies: ["CLibELF", "VGPUPrimitives", "VGPUSystem", systemPackage]),
     // Firmware verification: manifests resolved under a firmware root, sizes, digests, the digest cache.
     .target(name: "VGPUFirmware", dependencies: ["VGPUFirmwareFormats", "VGPUCore", "VGPUSystem", crypto, systemPackage]),
     // Per-family tables named after the chip that introduced them (GA102 LIBOS3 heap, TU102 LIBOS2
@@ -137,6 +140,7 @@ let generationTestTargets: [Target] = generations.map { name in
 let testTargets: [Target] = generationTestTargets + [
     // Locating the real firmware root and building malformed inputs; shared by the test targets.
     .target(name: "VGPUTestSupport", dependencies: ["VGPUConformance", "CZlib"], path: "Tests/VGPUTestSupport"),
+    .testTarget(name: "VGPUPrimitivesTests", dependencies: ["VGPUPrimitives"]),
     .testTarget(name: "VGPUCoreTests", dependencies: ["VGPUCore", "VGPUTestSupport"]),
     .testTarget(name: "VGPUSystemTests", dependencies: ["VGPUSystem", "VGPUTestSupport"]),
     .testTarget(name: "VGPUFirmwareFormatsTests", dependencies: ["VGPUFirmwareFormats", "VGPUFirmware", "VGPUTestSupport"]),

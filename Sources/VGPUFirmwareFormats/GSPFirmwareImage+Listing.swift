@@ -1,3 +1,5 @@
+import VGPUPrimitives
+
 extension GSPFirmwareImage {
     /// The image as text, a line each: what VGPUKit read from it (ELF kind, version, where `.fwimage`
     /// lies, the signature families), then every section like `readelf -S -W`, without the null one.
@@ -12,13 +14,10 @@ extension GSPFirmwareImage {
         ]
         for s in sections where s.index > 0 {
             lines.append("  [\(s.index)] \(Self.column(s.name, 24)) \(Self.column(s.typeName, 9)) "
-                + "offset \(Self.hex(s.range.offset)) size \(Self.hex(s.range.size)) flags \(Self.hex(s.flags))")
+                + "offset \(hex: s.range.offset) size \(hex: s.range.size) flags \(hex: s.flags)")
         }
         return lines
     }
-
-    /// `0x...` in lower-case hex, as the rest of the listing writes numbers.
-    private static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
     /// `text` left-aligned in a column `width` characters wide (never cut).
     private static func column(_ text: String, _ width: Int) -> String {

@@ -85,7 +85,7 @@ public struct SimulationPlan: Sendable, Equatable, Codable {
 
     /// The rules JSON decoding cannot express.
     public func validate(name: String) throws(ManifestError) {
-        func fail(_ field: String, _ problem: String) -> ManifestError { ManifestError(manifest: name, field: field, problem: problem) }
+        func fail(_ field: String, _ problem: String) -> ManifestError { ManifestError(file: name, field: field, problem: problem) }
         guard schema == Self.schemaID else { throw fail("schema", "is '\(schema)'; this build reads \(Self.schemaID)") }
         if let vfs { guard (1...256).contains(vfs) else { throw fail("vfs", "\(vfs) is outside 1...256") } }
         if let s = vmmuSegmentMiB { guard [32, 64, 128, 256, 512].contains(s) else { throw fail("vmmuSegmentMiB", "\(s) must be 32, 64, 128, 256 or 512") } }

@@ -72,11 +72,11 @@ struct EmbeddedCataloguesTests {
         // No index (the tool found no JSON object): the file is decoded, and the decoder names the field.
         let broken = EmbeddedFile(name: "vgpu-types/broken.json", fields: [:], json: #"{"schemaVersion": 1, "board": 7}"#)
         let error = load([broken])
-        #expect(error?.manifest == "vgpu-types/broken.json")
+        #expect(error?.file == "vgpu-types/broken.json")
         #expect(error?.field == "board")
 
         // Not JSON at all.
-        #expect(load([EmbeddedFile(name: "vgpu-types/x.json", fields: [:], json: "not json")])?.manifest == "vgpu-types/x.json")
+        #expect(load([EmbeddedFile(name: "vgpu-types/x.json", fields: [:], json: "not json")])?.file == "vgpu-types/x.json")
 
         // A bad device id in the index.
         fields = good.fields

@@ -70,7 +70,7 @@ struct ManifestTests {
         #expect(Self.valid.contains(original), "fixture edit must apply")
         let e = try #require(error(Self.valid.replacingOccurrences(of: original, with: replacement)))
         #expect(e.field == field)
-        #expect(e.manifest == "test.json")
+        #expect(e.file == "test.json")
         #expect(e.description.hasPrefix("test.json: \(field): "))
     }
 

@@ -80,7 +80,7 @@ struct VGPUCapacityTests {
             Issue.record("expected a refusal for \(field)")
         } catch {
             #expect(error.field == field)
-            #expect(error.manifest == "t.json")
+            #expect(error.file == "t.json")
         }
     }
 }

@@ -1,3 +1,5 @@
+import VGPUPrimitives
+
 /// What the FSP needs to verify the GSP-FMC before it boots it: the three signed parts of the real
 /// `fmc-<release>.bin`, and the image's size. Read by the firmware layer, carried here as values.
 public struct FMCSecurityMaterial: Sendable, Equatable, Codable {

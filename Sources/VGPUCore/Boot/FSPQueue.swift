@@ -1,3 +1,5 @@
+import VGPUPrimitives
+
 /// Registers of the FSP's RM channel (channel 0) and of the GSP that the FSP path polls (published
 /// `gh100` `dev_fsp_pri.h`, `dev_falcon_v4.h`, `dev_riscv_pri.h`; GB10x and GB20x use GH100's).
 public enum FSPRegisters {

@@ -1,3 +1,5 @@
+import VGPUPrimitives
+
 /// `GSP_FMC_BOOT_PARAMS`: what the chain-of-trust message points the FMC at (NVIDIA `gspifpub.h`;
 /// 80 bytes at 570, 88 from 580, which appends `gspRmMemParams`), filled as `kgspSetupGspFmcArgs_GH100`
 /// fills it for a normal boot. Encoded from explicit offsets; Tests/Fixtures/nvidia-vectors.json holds

@@ -1,3 +1,5 @@
+import VGPUPrimitives
+
 /// A GSP RPC queue in system memory: a 4 KiB header page (u32 write pointer @0, u32 read pointer @4,
 /// in elements) followed by 4 KiB elements. A message takes one or more consecutive elements (wrapping
 /// at the end), as GSP messages do: u32 checksum @0 (XOR of all the message's words with this field 0),

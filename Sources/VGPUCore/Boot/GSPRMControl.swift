@@ -1,3 +1,5 @@
+import VGPUPrimitives
+
 /// The GSP_RM_CONTROL RPC (function 76): an RM control call carried to GSP-RM, in the
 /// `rpc_gsp_rm_control_v03_00` envelope (same in 535 and 570; little endian, 24-byte header):
 /// u32 hClient @0, u32 hObject @4, u32 cmd @8, u32 status @12 (GSP-RM's answer), u32 paramsSize @16,

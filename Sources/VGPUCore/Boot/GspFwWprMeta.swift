@@ -1,3 +1,5 @@
+import VGPUPrimitives
+
 /// `GspFwWprMeta`: the 256-byte, little-endian structure at the start of WPR2 that tells the booter and
 /// GSP-RM where everything is (GSP-FACTS section 4). Encoded from an explicit offset table, not from
 /// a Swift memory layout.

@@ -1,3 +1,5 @@
+import VGPUPrimitives
+
 /// The LibOS argument page the GSP is pointed at through its mailboxes: one 32-byte
 /// `LibosMemoryRegionInitArgument` per region (u64 id8 @0, u64 pa @8, u64 size @16, u8 kind @24,
 /// u8 loc @25), for LOGINIT, LOGINTR, LOGRM (64 KiB each) and RMARGS (4 KiB).

@@ -3,26 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-
-/// Why a manifest was refused. Always names the manifest and the field (a JSON path).
-public struct ManifestError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The manifest's name or path, as the caller gave it.
-    public let manifest: String
-    /// JSON path of the offending field, e.g. `releases[0].chips[1].files[2].sha256`.
-    public let field: String
-    /// What is wrong and what was expected.
-    public let problem: String
-
-    /// An error about `field` of `manifest`.
-    public init(manifest: String, field: String, problem: String) {
-        self.manifest = manifest
-        self.field = field
-        self.problem = problem
-    }
-
-    /// `firmware-manifests/ada.json: releases[0].chips[0].files[1].path: ...`.
-    public var description: String { "\(manifest): \(field): \(problem)" }
-}
+import VGPUPrimitives
 
 extension FirmwareManifest {
     /// Largest manifest accepted: a real one is a few KiB; anything near this is not a manifest.
@@ -43,7 +24,7 @@ extension FirmwareManifest {
     /// Checks what JSON decoding cannot: versions, digests, safe paths, roles, duplicates.
     public func validate(name: String) throws(ManifestError) {
         func fail(_ field: String, _ problem: String) -> ManifestError {
-            ManifestError(manifest: name, field: field, problem: problem)
+            ManifestError(file: name, field: field, problem: problem)
         }
         guard schemaVersion == Self.supportedSchemaVersion else {
             throw fail("schemaVersion", "is \(schemaVersion); this build reads \(Self.supportedSchemaVersion)")
@@ -104,24 +85,28 @@ public enum ManifestPath {
     }
 }
 
-extension ManifestError {
+/// An error in one of the project's JSON documents (firmware manifest, vGPU type catalogue, simulation
+/// plan): the file, the JSON path, and a sentence saying what is wrong.
+public typealias ManifestError = FileFieldError<String>
+
+extension FileFieldError where Problem == String {
     /// Decodes one of this project's JSON documents (manifest, type catalogue, simulation plan) with
     /// the same rules: a size limit, then errors that name the JSON path.
     public static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, name: String, limit: Int) throws(ManifestError) -> T {
         guard data.count <= limit else {
-            throw ManifestError(manifest: name, field: "$", problem: "\(data.count) bytes exceeds the \(limit)-byte limit")
+            throw ManifestError(file: name, field: "$", problem: "\(data.count) bytes exceeds the \(limit)-byte limit")
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw ManifestError(decoding: error, manifest: name)
+            throw ManifestError(decoding: error, file: name)
         } catch {
-            throw ManifestError(manifest: name, field: "$", problem: "\(error)")
+            throw ManifestError(file: name, field: "$", problem: "\(error)")
         }
     }
 
     /// Turns a `DecodingError` into an error that names the JSON path.
-    public init(decoding error: DecodingError, manifest: String) {
+    public init(decoding error: DecodingError, file: String) {
         func path(_ keys: [any CodingKey]) -> String {
             var out = ""
             for key in keys {
@@ -132,16 +117,16 @@ extension ManifestError {
         switch error {
         case .keyNotFound(let key, let context):
             let base = path(context.codingPath)
-            self.init(manifest: manifest, field: base == "$" ? key.stringValue : "\(base).\(key.stringValue)", problem: "is missing")
+            self.init(file: file, field: base == "$" ? key.stringValue : "\(base).\(key.stringValue)", problem: "is missing")
         case .typeMismatch(let type, let context):
-            self.init(manifest: manifest, field: path(context.codingPath), problem: "has the wrong type; expected \(type)")
+            self.init(file: file, field: path(context.codingPath), problem: "has the wrong type; expected \(type)")
         case .valueNotFound(let type, let context):
-            self.init(manifest: manifest, field: path(context.codingPath), problem: "is null; expected \(type)")
+            self.init(file: file, field: path(context.codingPath), problem: "is null; expected \(type)")
         case .dataCorrupted(let context):
             let detail = context.underlyingError.map { " (\($0))" } ?? ""
-            self.init(manifest: manifest, field: path(context.codingPath), problem: context.debugDescription + detail)
+            self.init(file: file, field: path(context.codingPath), problem: context.debugDescription + detail)
         @unknown default:
-            self.init(manifest: manifest, field: "$", problem: "\(error)")
+            self.init(file: file, field: "$", problem: "\(error)")
         }
     }
 }

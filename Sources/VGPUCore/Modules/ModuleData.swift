@@ -35,7 +35,7 @@ public struct ModuleData: Sendable {
                             defaultRelease: String? = nil) throws(ManifestError) -> ModuleData
     {
         guard let embedded = manifestFiles.first else {
-            throw ManifestError(manifest: "firmware-manifests/\(module).json", field: "$", problem: "was not embedded (the module's firmware-manifests/ folder is empty)")
+            throw ManifestError(file: "firmware-manifests/\(module).json", field: "$", problem: "was not embedded (the module's firmware-manifests/ folder is empty)")
         }
         // The build-time index: the manifest's architecture and release versions. A file without one (not
         // a JSON object, or made by hand as tests do) is decoded now, so an error is the decoder's own.
@@ -44,7 +44,7 @@ public struct ModuleData: Sendable {
         var releases: [FirmwareRelease] = []
         if let listed = embedded.fields["releases"], !architecture.isEmpty {
             for (i, text) in listed.split(separator: ",").enumerated() {
-                guard let r = FirmwareRelease(text) else { throw ManifestError(manifest: embedded.name, field: "releases[\(i)].version", problem: "'\(text)' is not a release") }
+                guard let r = FirmwareRelease(text) else { throw ManifestError(file: embedded.name, field: "releases[\(i)].version", problem: "'\(text)' is not a release") }
                 releases.append(r)
             }
         } else {
@@ -52,20 +52,20 @@ public struct ModuleData: Sendable {
             (architecture, releases) = (manifest.architecture, manifest.releases.map(\.version))
         }
         guard architecture == module else {
-            throw ManifestError(manifest: embedded.name, field: "architecture", problem: "is \(architecture), expected \(module)")
+            throw ManifestError(file: embedded.name, field: "architecture", problem: "is \(architecture), expected \(module)")
         }
         guard let release = defaultRelease.flatMap({ FirmwareRelease($0) }) ?? releases.first, releases.contains(release) else {
-            throw ManifestError(manifest: embedded.name, field: "releases", problem: "lacks the default release \(defaultRelease ?? "(any)")")
+            throw ManifestError(file: embedded.name, field: "releases", problem: "lacks the default release \(defaultRelease ?? "(any)")")
         }
         var entries: [EmbeddedCatalogues.Entry] = []
         for file in typeFiles {
             let entry = try index(file)
             guard let chip = file.fields["chip"], chips.contains(where: { $0.name == chip.uppercased() }) else {
-                throw ManifestError(manifest: file.name, field: "chip", problem: "\(file.fields["chip"] ?? "(none)") is not a chip of module \(module)")
+                throw ManifestError(file: file.name, field: "chip", problem: "\(file.fields["chip"] ?? "(none)") is not a chip of module \(module)")
             }
             // Boards may share a device id only when each names its subsystem, and the subsystems differ.
             if let other = entries.first(where: { $0.deviceID == entry.deviceID }), other.subsystem == nil || entry.subsystem == nil || other.subsystem == entry.subsystem {
-                throw ManifestError(manifest: file.name, field: "pciDeviceID",
+                throw ManifestError(file: file.name, field: "pciDeviceID",
                                     problem: "\(file.fields["pciDeviceID"] ?? "") has another catalogue too (boards that share a device id each need a distinct pciSubsystemID)")
             }
             entries.append(entry)
@@ -81,14 +81,14 @@ public struct ModuleData: Sendable {
            let deviceID = UInt16(id, radix: 16) {
             if let text = file.fields["pciSubsystemID"] {
                 guard let subsystem = PCISubsystem(text) else {
-                    throw ManifestError(manifest: file.name, field: "pciSubsystemID", problem: "'\(text)' is not vendor:device, 4 hex digits each")
+                    throw ManifestError(file: file.name, field: "pciSubsystemID", problem: "'\(text)' is not vendor:device, 4 hex digits each")
                 }
                 return EmbeddedCatalogues.Entry(file: file, board: board, deviceID: deviceID, subsystem: subsystem)
             }
             return EmbeddedCatalogues.Entry(file: file, board: board, deviceID: deviceID, subsystem: nil)
         }
         let decoded = try VGPUTypeCatalogue.load(Data(file.json.utf8), name: file.name)
-        throw ManifestError(manifest: file.name, field: "$", problem: "decodes, but its build-time index is missing (board \(decoded.board)); rebuild")
+        throw ManifestError(file: file.name, field: "$", problem: "decodes, but its build-time index is missing (board \(decoded.board)); rebuild")
     }
 }
 

@@ -1,3 +1,5 @@
+import VGPUPrimitives
+
 /// `GSP_VF_INFO`: the SR-IOV layout the host hands GSP-RM in SET_SYSTEM_INFO (40 bytes, little endian;
 /// GSP-FACTS section 6): u32 totalVFs @0, u32 firstVFOffset @4, u64 FirstVFBar0Address @8,
 /// u64 FirstVFBar1Address @16, u64 FirstVFBar2Address @24, u8 b64bitBar0 @32, u8 b64bitBar1 @33,

@@ -1,3 +1,5 @@
+import VGPUPrimitives
+
 /// The parameters of NV2080_CTRL_CMD_VGPU_MGR_INTERNAL_BOOTLOAD_GSP_VGPU_PLUGIN_TASK (0x20804001): what the
 /// host tells GSP-RM to start a vGPU's plugin task (GSP-FACTS section 8; the 2024/2025 RFC's bootload.h,
 /// an excerpt of NVIDIA's ctrl2080vgpumgrinternal.h).

@@ -121,7 +121,7 @@ extension VGPUTypeCatalogue {
 
     /// The rules JSON decoding cannot express.
     public func validate(name: String) throws(ManifestError) {
-        func fail(_ field: String, _ problem: String) -> ManifestError { ManifestError(manifest: name, field: field, problem: problem) }
+        func fail(_ field: String, _ problem: String) -> ManifestError { ManifestError(file: name, field: field, problem: problem) }
         guard schemaVersion == Self.supportedSchemaVersion else { throw fail("schemaVersion", "is \(schemaVersion); this build reads 1") }
         guard !board.isEmpty else { throw fail("board", "is empty") }
         guard pciDeviceID.count == 4, UInt16(pciDeviceID, radix: 16) != nil else { throw fail("pciDeviceID", "must be 4 hex digits") }

@@ -1,3 +1,5 @@
+import VGPUPrimitives
+
 /// Bounds-checked little-endian reads from a whole (small) firmware file.
 ///
 /// Every read names the field it is for, so a short or hostile file yields an error that says which
@@ -11,8 +13,7 @@ struct LittleEndianReader {
     /// Reads the u32 at `offset`, failing with `.truncated` naming `field`.
     func u32(at offset: UInt64, field: String) throws(FirmwareError) -> UInt32 {
         try checkRange(offset: offset, size: 4, field: field, truncation: true)
-        let o = Int(offset)
-        return UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24
+        return UInt32(truncatingIfNeeded: LittleEndian.get(bytes, Int(offset), 4))
     }
 
     /// Reads `count` consecutive u32 values starting at `offset`; `fields` names each one.

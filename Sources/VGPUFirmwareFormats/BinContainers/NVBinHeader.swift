@@ -1,3 +1,5 @@
+import VGPUPrimitives
+
 /// The 24-byte header of NVIDIA's firmware bin container (`nvfw_bin_hdr` in nouveau).
 ///
 /// Note `binSize` is not the file length: NVIDIA rounds it up to 256 bytes, so the bound that matters
@@ -36,7 +38,7 @@ public struct NVBinHeader: Equatable, Sendable, Codable {
         (binMagic, binVersion, binSize, headerOffset, dataOffset, dataSize) = (v[0], v[1], v[2], v[3], v[4], v[5])
         guard UInt64(headerOffset) >= Self.size else {
             throw FirmwareError(file: reader.file, field: "bin_hdr.header_offset",
-                                problem: .invalidValue("header_offset 0x\(String(headerOffset, radix: 16)) overlaps the 24-byte bin header"))
+                                problem: .invalidValue("header_offset \(hex: headerOffset) overlaps the 24-byte bin header"))
         }
         try reader.checkRange(offset: UInt64(headerOffset), size: 4, field: "bin_hdr.header_offset")
         try reader.checkRange(offset: UInt64(dataOffset), size: UInt64(dataSize), field: "bin_hdr.data_offset")
@@ -63,5 +65,5 @@ public struct FileRange: Hashable, Sendable, Codable, CustomStringConvertible {
     public var end: UInt64 { offset + size }
 
     /// `0x40+0x2448000`.
-    public var description: String { "0x\(String(offset, radix: 16))+0x\(String(size, radix: 16))" }
+    public var description: String { "\(hex: offset)+\(hex: size)" }
 }

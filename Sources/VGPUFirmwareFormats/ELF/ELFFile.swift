@@ -1,5 +1,6 @@
 import CLibELF
 import SystemPackage
+import VGPUPrimitives
 
 /// libelf must be told which ELF version the caller speaks before any other call; a global's
 /// initializer runs exactly once, thread-safely.
@@ -28,7 +29,7 @@ public struct ELFSection: Equatable, Sendable, Codable {
         case 4: "RELA"
         case 8: "NOBITS"
         case 9: "REL"
-        default: "0x" + String(type, radix: 16)
+        default: "\(hex: type)"
         }
     }
 }
@@ -90,7 +91,7 @@ struct ELFFile: ~Copyable {
             let diagnosis = ELFHeaderDiagnosis.diagnose(fd: fd, size: size, expected: expected)
             try? fd.close()
             if let diagnosis { throw FirmwareError(file: path, field: diagnosis.field, problem: diagnosis.problem) }
-            let problem: FirmwareError.Problem = size < UInt64(expected.headerSize)
+            let problem: FirmwareProblem = size < UInt64(expected.headerSize)
                 ? .truncated(needed: expected.headerSize, available: Int(size)) : .libelf(message)
             throw FirmwareError(file: path, field: expected.headerName, problem: problem)
         }
@@ -133,7 +134,7 @@ struct ELFFile: ~Copyable {
     private static func readHeaders(elf: OpaquePointer, path: String, size: UInt64, fd: FileDescriptor, expected: Expectation)
         throws(FirmwareError) -> (UInt16, [ELFSection])
     {
-        func fail(_ field: String, _ problem: FirmwareError.Problem) -> FirmwareError {
+        func fail(_ field: String, _ problem: FirmwareProblem) -> FirmwareError {
             FirmwareError(file: path, field: field, problem: problem)
         }
         guard elf_kind(elf) == ELF_K_ELF else {
@@ -224,7 +225,7 @@ func libelfMessage() -> String {
 /// parser of everything it accepts).
 enum ELFHeaderDiagnosis {
     /// The field and problem that explain libelf's refusal, or nil when the header looks consistent.
-    static func diagnose(fd: FileDescriptor, size: UInt64, expected: ELFFile.Expectation) -> (field: String, problem: FirmwareError.Problem)? {
+    static func diagnose(fd: FileDescriptor, size: UInt64, expected: ELFFile.Expectation) -> (field: String, problem: FirmwareProblem)? {
         let headerSize = expected.headerSize
         guard size >= UInt64(headerSize), let header = try? FileAccess.read(fd, FileRange(offset: 0, size: UInt64(headerSize)), path: "", field: expected.headerName) else {
             return nil

@@ -1,6 +1,5 @@
 /// The one way VGPUKit writes numbers in hex: lower case, as NVIDIA's headers, nouveau and lspci write
-/// registers, ids and FB offsets. (VGPUFirmwareFormats, which must not depend on VGPUCore, keeps the
-/// same rule in its `FirmwareError.hex`.)
+/// registers, ids and FB offsets.
 extension DefaultStringInterpolation {
     /// `0x` and `value` in hex: `"\(hex: 0xbf5800000)"` is `0xbf5800000`.
     public mutating func appendInterpolation<T: BinaryInteger>(hex value: T) {
