@@ -114,7 +114,9 @@ public enum SRIOVState: Sendable, Equatable {
         let problems = f.sriovProblems
         if !problems.isEmpty { self = .inconsistent(summary, problems); return }
         guard let s = summary else { self = .absent; return }
-        if s.totalVFs == 0 { self = .noVFs(s) } else if s.vfDeviceID == "0000" { self = .unusableVFDevice(s) }
+        // The VF device id as read: the capability's, else the sriov_vf_device file's (nil when unreadable).
+        let vfDevice = f.config?.sriov.map(\.vfDeviceID) ?? f.sriov?.vfDevice
+        if s.totalVFs == 0 { self = .noVFs(s) } else if vfDevice == 0 { self = .unusableVFDevice(s) }
         else if s.totalVFs == 1 { self = .singleVF(s) } else { self = .usable(s) }
     }
 

@@ -67,6 +67,8 @@ public enum SimulatedHost {
         var source = "board defaults"
         var totalVFs: Int?, offset = 4, stride = 1, bar1: UInt64?
         var vfInfo: GSPVFInfo?
+        var owner: ProbedGPU.Owner?
+        var boardID: PCIBoardID?
         if let slot = request.slot {
             let gpu: ProbedGPU
             switch HostProbe.gpu(at: slot, sysfsRoot: request.sysfsRoot, registry: registry) {
@@ -77,10 +79,13 @@ public enum SimulatedHost {
             if gpu.vgpuInterface == .mediatedDevices {
                 throw .gpu("\(gpu.address) (\(gpu.name)) hosts vGPUs as mediated devices on its PF; the simulated life cycle models SR-IOV vGPUs (one per VF) only")
             }
-            guard let sriov = gpu.sriov.summary, sriov.totalVFs > 0, let fields = gpu.vfInfo?.fields else {
-                throw .gpu("\(gpu.address) (\(gpu.name)) cannot host vGPUs: \(gpu.vfInfo?.unavailable ?? "no SR-IOV capability")")
+            // The probe's one SR-IOV rule (`SRIOVState`), as `types -s` and the readiness checks apply it.
+            guard let sriov = gpu.sriov.usable, let fields = gpu.vfInfo?.fields else {
+                throw .gpu("\(gpu.address) (\(gpu.name)) cannot host vGPUs: \(gpu.sriov.problem ?? gpu.vfInfo?.unavailable ?? "no GSP_VF_INFO")")
             }
             catalogue = c
+            owner = gpu.owner
+            boardID = gpu.boardID
             pf = gpu.address
             source = "sysfs"
             totalVFs = sriov.totalVFs
@@ -90,12 +95,15 @@ public enum SimulatedHost {
             vfInfo = fields
         } else if let board = request.board {
             catalogue = providers.lazy.compactMap { $0.catalogue(board: board) }.first
-            guard catalogue != nil else {
+            guard let c = catalogue else {
                 throw .board("no vGPU type catalogue for board '\(board)'; boards: \(providers.flatMap(\.vgpuBoards).joined(separator: ", "))")
             }
+            // A board alone: the catalogue names its chip and PCI ids (both validated when it was loaded).
+            owner = registry.module(forChipNamed: c.chip).map { ProbedGPU.Owner(module: $0.module, chip: $0.chip) }
+            boardID = c.boardID
         }
         guard let c = catalogue else { throw .board("name a board or a GPU (-s)") }
-        guard let (module, chip) = registry.module(forChipNamed: c.chip) else { throw .setup("no module owns \(c.chip)") }
+        guard let (module, chip) = owner.map({ ($0.module, $0.chip) }) else { throw .setup("no module owns \(c.chip)") }
         let release = module.defaultRelease
         guard let inventory = module.engineInventory(for: chip) else {
             throw .setup("module \(module.name) has no engine table for \(chip.name)")
@@ -103,13 +111,14 @@ public enum SimulatedHost {
         let engines: EngineBitmap
         do { engines = try EngineBitmap(inventory.engines, numbering: .of(release)) } catch { throw .setup(error.description) }
 
-        var planRequest = BootPlanning.Request()
-        planRequest.chip = chip.name
-        planRequest.framebufferSize = UInt64(c.framebufferMiB) * Sizes.MiB + hostRegion
-        planRequest.vgpu = true
-        planRequest.firmwareRoot = request.firmwareRoot
-        let plan: BootPlanning.Report
-        do { plan = try BootPlanning.plan(planRequest, registry: registry) } catch { throw .setup("boot plan: \(error)") }
+        // The plan for this chip and board, as `plan` makes it: NVIDIA's rules, vGPU mode, the verified firmware.
+        let verifier = FirmwareVerifier(root: FirmwareRoot(path: request.firmwareRoot))
+        let plan: GSPBootPlan, heapParameters: GSPHeapParameters
+        do {
+            (plan, heapParameters, _) = try BootPlanning.bootPlan(module: module, chip: chip, board: boardID, release: release,
+                                                                 framebuffer: UInt64(c.framebufferMiB) * Sizes.MiB + hostRegion,
+                                                                 mode: .vgpu(override: nil), driver: .nvidia, vga: nil, verifier: verifier)
+        } catch { throw .setup("boot plan: \(error)") }
 
         let vfs = totalVFs ?? c.maxVFs ?? 32
         let bar1Size = bar1 ?? max(64 * Sizes.GiB, UInt64(c.framebufferMiB) * Sizes.MiB)
@@ -119,15 +128,14 @@ public enum SimulatedHost {
         let manager: VGPUManager
         do {
             // Hopper and Blackwell boot through the FSP, which verifies the FMC image.
-            let verifier = FirmwareVerifier(root: FirmwareRoot(path: request.firmwareRoot))
             let fmcImage = try BootPlanning.fmcImage(module: module, chip: chip, release: release, verifier: verifier)
-            manager = try VGPUManager.boot(configuration, plan: plan.plan, heapParameters: plan.heapParameters, chipID: chip.id,
+            manager = try VGPUManager.boot(configuration, plan: plan, heapParameters: heapParameters, chipID: chip.id,
                                            systemInfo: GSPSystemInfo.payload(vfInfo: vfInfo, release: release), fmcImage: fmcImage)
         } catch { throw .setup("\(error)") }
         let description = Description(board: c.board, chip: chip.name, module: module.name, release: release.description, address: pf.description,
                                       source: source, totalVFs: vfs, firstVFOffset: offset, vfStride: stride, bar1Size: bar1Size,
-                                      framebufferMiB: c.framebufferMiB, policy: request.policy, gspHeapSize: plan.plan.heap.size,
-                                      wpr2Start: plan.plan.layout.wpr2.start)
+                                      framebufferMiB: c.framebufferMiB, policy: request.policy, gspHeapSize: plan.heap.size,
+                                      wpr2Start: plan.layout.wpr2.start)
         return (manager, description)
     }
 }

@@ -54,6 +54,38 @@ struct SimulateCommandTests {
         #expect(consumer.status == 1 && !consumer.stderr.isEmpty)
     }
 
+    /// One SR-IOV rule for every command: an L40S whose capability allows a single VF (TotalVFs and
+    /// InitialVFs 1, in config space and in sriov_totalvfs) is refused by `simulate -s` for the reason
+    /// `types -s` and the probe give, rather than simulated as if it could host vGPUs.
+    @Test func aSingleVFBoardIsRefusedForTheProbesReason() throws {
+        let scratch = try ScratchDirectory("single-vf")
+        let root = scratch.file("host")
+        try #require(try Oracle.run("cp", ["-a", FixtureHosts.root("generations"), root]).status == 0)
+        let pf = try FileManager.default.destinationOfSymbolicLink(atPath: root + "/bus/pci/devices/0000:41:00.0")
+        let device = URL(fileURLWithPath: root + "/bus/pci/devices").appendingPathComponent(pf).standardized.path
+        var config = try [UInt8](Data(contentsOf: URL(fileURLWithPath: device + "/config")))
+        // Walk the extended capabilities (PCIe base spec 7.6.3) to SR-IOV (id 0x0010).
+        var offset = 0x100, patched = false
+        while offset >= 0x100, offset + 16 <= config.count, !patched {
+            let header = UInt32(config[offset]) | UInt32(config[offset + 1]) << 8 | UInt32(config[offset + 2]) << 16 | UInt32(config[offset + 3]) << 24
+            if header & 0xffff == 0x0010 {
+                for field in [0x0c, 0x0e] { (config[offset + field], config[offset + field + 1]) = (1, 0) }   // InitialVFs, TotalVFs
+                patched = true
+            }
+            offset = Int(header >> 20)
+        }
+        try #require(patched, "the L40S fixture has an SR-IOV capability")
+        try Data(config).write(to: URL(fileURLWithPath: device + "/config"))
+        try Data("1\n".utf8).write(to: URL(fileURLWithPath: device + "/sriov_totalvfs"))
+
+        let reason = "SR-IOV capability allows a single VF: this board is not a vGPU host"
+        let types = try ProbeBinary.run(["types", "--sysfs-root", root, "-s", "41:00.0"])
+        #expect(types.status == 1 && types.stderr.contains(reason), "\(types.stderr)")
+        let r = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json", "-s", "41:00.0", "--sysfs-root", root])
+        #expect(r.status != 0 && r.stderr.contains("0000:41:00.0 (L40S) cannot host vGPUs: " + reason), "\(r.stderr)")
+        #expect(r.stdout.isEmpty, "nothing simulated")
+    }
+
     @Test func missingInputs() throws {
         #expect(try simulate(["--plan", "/nonexistent/plan.json"]).status == 66)
         let unnamed = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json"])

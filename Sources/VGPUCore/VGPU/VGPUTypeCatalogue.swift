@@ -32,6 +32,12 @@ public struct VGPUTypeCatalogue: Sendable, Codable, Equatable {
     public var sources: [String]
     public var types: [VGPUType]
 
+    /// The board's PCI ids, for what NVIDIA sizes per board; nil when `pciDeviceID` is not 4 hex digits
+    /// (`validate(name:)` refuses such a catalogue, so a loaded one always has them).
+    public var boardID: PCIBoardID? {
+        UInt16(pciDeviceID, radix: 16).map { PCIBoardID(deviceID: $0, subsystem: pciSubsystemID.flatMap(PCISubsystem.init)) }
+    }
+
     /// A catalogue from its parts (validate with `validate(name:)`).
     public init(schemaVersion: Int, board: String, pciDeviceID: String, chip: String, framebufferMiB: Int, maxVFs: Int?,
                 typeNamePrefix: String?, driverRelease: String? = nil, sources: [String], types: [VGPUType]) {
