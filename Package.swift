@@ -73,9 +73,9 @@ let frameworkTargets: [Target] = [
     // The checks every architecture module must pass, run from each module's test target in one line.
     .target(name: "VGPUConformance", dependencies: ["VGPUCore", "VGPUFirmware", "VGPUHost"]),
     // Linux sysfs discovery: PCI functions, config space, SR-IOV, BAR0 identity registers.
-    .target(name: "VGPUHost", dependencies: ["VGPUCore", "VGPUSystem", systemPackage]),
+    .target(name: "VGPUHost", dependencies: ["VGPUCore", "VGPUPrimitives", "VGPUSystem", systemPackage]),
     // A simulated GPU (registers, falcons, DMA memory, a GSP that checks its meta) for boot runs.
-    .target(name: "VGPUSimulator", dependencies: ["VGPUCore", crypto]),
+    .target(name: "VGPUSimulator", dependencies: ["VGPUCore", "VGPUPrimitives", crypto]),
     // vGPU life cycle over a GSPRMChannel (the simulator's, or a device's): the device core's hooks,
     // FB/channel/BAR1/VF allocation, the bootload and teardown controls, unwinding on failure.
     .target(name: "VGPUManager", dependencies: ["VGPUCore"]),
@@ -106,7 +106,7 @@ let toolTargets: [Target] = [
     // without the argument parser or Foundation, so it starts as fast as readelf (docs/performance.md).
     .executableTarget(name: "gsp-elf", dependencies: ["VGPUFirmwareFormats", systemPackage], plugins: ["EmbedBuildInfo"]),
     // Fuzz targets (VGPUFuzz) and their driver: a libFuzzer binary with -DFUZZING, a corpus replayer without.
-    .target(name: "VGPUFuzz", dependencies: ["VGPUCore", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUManager", "VGPUProbe"]),
+    .target(name: "VGPUFuzz", dependencies: ["VGPUCore", "VGPUPrimitives", "VGPUFirmwareFormats", "VGPUFirmware", "VGPUHost", "VGPUManager", "VGPUProbe"]),
     .executableTarget(name: "vgpu-fuzz", dependencies: ["VGPUFuzz"]),
     // Build-time helper for EmbedFirmwareManifest: turns a manifest JSON file into a Swift source file.
     .executableTarget(name: "embed-manifest", path: "Plugins/EmbedFirmwareManifestTool"),

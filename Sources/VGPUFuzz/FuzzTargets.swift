@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import VGPUCore
+import VGPUPrimitives
 import VGPUFirmware
 import VGPUFirmwareFormats
 import VGPUHost
@@ -163,7 +164,7 @@ struct FuzzHostReader: SysfsReader {
     }
     func readRegisters(_ path: String, offsets: [Int]) -> Result<[UInt32], SysfsReadError> {
         guard let bytes = entry(path), bytes.count >= 4 * offsets.count else { return .failure(.notFound) }
-        return .success(offsets.indices.map { i in (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[4 * i + $1]) << (8 * UInt32($1)) } })
+        return .success(offsets.indices.map { i in UInt32(truncatingIfNeeded: LittleEndian.get(bytes, 4 * i, 4)) })
     }
 }
 

@@ -1,3 +1,5 @@
+import VGPUPrimitives
+
 /// A PCI function's configuration space as far as it could be read, decoded without trusting it:
 /// capability lists are walked with bounds checks, a visited set and an iteration cap, so a loop or a
 /// pointer past the end is reported instead of followed.
@@ -35,8 +37,8 @@ public struct ConfigSpace: Sendable, Codable, Equatable {
     public init?(_ bytes: [UInt8]) {
         guard bytes.count >= 64 else { return nil }
         func u8(_ o: Int) -> UInt8 { bytes[o] }
-        func u16(_ o: Int) -> UInt16 { UInt16(bytes[o]) | UInt16(bytes[o + 1]) << 8 }
-        func u32(_ o: Int) -> UInt32 { UInt32(u16(o)) | UInt32(u16(o + 2)) << 16 }
+        func u16(_ o: Int) -> UInt16 { UInt16(truncatingIfNeeded: LittleEndian.get(bytes, o, 2)) }
+        func u32(_ o: Int) -> UInt32 { UInt32(truncatingIfNeeded: LittleEndian.get(bytes, o, 4)) }
         size = bytes.count
         vendorID = u16(0)
         deviceID = u16(2)
@@ -133,8 +135,8 @@ public struct SRIOVCapability: Sendable, Codable, Equatable {
     public var vfEnabled: Bool { control & 1 != 0 }
 
     init(_ bytes: [UInt8], at o: Int) {
-        func u16(_ p: Int) -> UInt16 { UInt16(bytes[p]) | UInt16(bytes[p + 1]) << 8 }
-        func u32(_ p: Int) -> UInt32 { UInt32(u16(p)) | UInt32(u16(p + 2)) << 16 }
+        func u16(_ p: Int) -> UInt16 { UInt16(truncatingIfNeeded: LittleEndian.get(bytes, p, 2)) }
+        func u32(_ p: Int) -> UInt32 { UInt32(truncatingIfNeeded: LittleEndian.get(bytes, p, 4)) }
         offset = o
         control = u16(o + 0x08)
         initialVFs = u16(o + 0x0c)

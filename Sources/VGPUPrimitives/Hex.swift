@@ -14,4 +14,17 @@ extension DefaultStringInterpolation {
         if digits.count < width { appendLiteral(String(repeating: "0", count: width - digits.count)) }
         appendLiteral(digits)
     }
+
+    /// `bytes` as lower-case hex, two digits a byte and no separator: digests (`sha256sum`'s form),
+    /// encoded structures and hex dumps. Written digit by digit: the probe formats a digest per file.
+    public mutating func appendInterpolation(hexBytes bytes: some Sequence<UInt8>) {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xf)])
+        }
+        appendLiteral(String(decoding: out, as: UTF8.self))
+    }
 }

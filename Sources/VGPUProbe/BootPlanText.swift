@@ -26,7 +26,7 @@ public enum BootPlanText {
             out += "  gspFmcSysmemOffset \(hex: cot.gspFmcSysmemOffset)\(cot.gspFmcSysmemOffset == 0 ? " (filled at boot)" : ""), "
                 + "frtsSysmem \(hex: cot.frtsSysmemOffset)+\(hex: cot.frtsSysmemSize), "
                 + "frtsVidmemOffset \(hex: cot.frtsVidmemOffset) (from the end of FB), frtsVidmemSize \(hex: cot.frtsVidmemSize)\n"
-            out += "  hash384 \(cot.hash384.map { "\(hexDigits: $0, width: 2)" }.joined())\n"
+            out += "  hash384 \(hexBytes: cot.hash384)\n"
             out += "  publicKey \(cot.publicKey.count) bytes, signature \(cot.signature.count) bytes (from the FMC image), "
                 + "gspBootArgsSysmemOffset \(hex: cot.gspBootArgsSysmemOffset)\n"
             out += "  packet (MCTP + NVDM header, then the payload):\n"

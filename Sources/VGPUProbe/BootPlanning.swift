@@ -160,7 +160,7 @@ public enum BootPlanning {
     /// Lower-case hex, 32 bytes a line (the last may be shorter).
     static func hexLines(_ bytes: [UInt8]) -> [String] {
         stride(from: 0, to: bytes.count, by: 32).map { i in
-            bytes[i..<min(i + 32, bytes.count)].map { "\(hexDigits: $0, width: 2)" }.joined()
+            "\(hexBytes: bytes[i..<min(i + 32, bytes.count)])"
         }
     }
 

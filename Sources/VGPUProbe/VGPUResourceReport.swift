@@ -11,7 +11,7 @@ public struct VFInfoReport: Sendable, Codable, Equatable {
         guard let module else { return nil }
         do {
             let info = try module.vfInfo(for: sriov)
-            return VFInfoReport(fields: info, hex: info.encode().map { "\(hexDigits: $0, width: 2)" }.joined(), unavailable: nil)
+            return VFInfoReport(fields: info, hex: "\(hexBytes: info.encode())", unavailable: nil)
         } catch {
             return VFInfoReport(fields: nil, hex: nil, unavailable: error.description)
         }

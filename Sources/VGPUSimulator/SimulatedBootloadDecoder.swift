@@ -1,4 +1,5 @@
 import VGPUCore
+import VGPUPrimitives
 
 /// GSP-RM's reading of NV2080_CTRL_VGPU_MGR_INTERNAL_BOOTLOAD_GSP_VGPU_PLUGIN_TASK_PARAMS.
 ///
@@ -45,7 +46,7 @@ struct SimulatedBootloadDecoder {
         }
         func value(_ name: String, index: Int = 0, width: Int) -> UInt64 {
             let o = offsets[name]! + index * width
-            return (0..<width).reduce(UInt64(0)) { $0 | UInt64(bytes[o + $1]) << (8 * UInt64($1)) }
+            return LittleEndian.get(bytes, o, width)
         }
         func u32(_ name: String, _ index: Int = 0) -> UInt32 { UInt32(value(name, index: index, width: 4)) }
         func u64(_ name: String, _ index: Int = 0) -> UInt64 { value(name, index: index, width: 8) }

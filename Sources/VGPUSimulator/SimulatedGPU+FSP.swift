@@ -1,5 +1,6 @@
 import Crypto
 import VGPUCore
+import VGPUPrimitives
 
 /// The simulated FSP of a Hopper or Blackwell GPU: its secure boot completes at power-on; the driver's
 /// chain-of-trust message arrives through EMEM on the RM channel; the FSP checks it as NVIDIA documents
@@ -101,7 +102,7 @@ extension SimulatedGPU {
     /// Answers a PRC object read: the vGPU-mode knob's value, IFS_ERR_NOT_SUPPORTED (0xa0) for a knob
     /// this FSP does not have.
     private func readPRC(_ bytes: [UInt8]) -> [UInt8] {
-        let knob = UInt16(bytes[10]) | UInt16(bytes[11]) << 8
+        let knob = UInt16(truncatingIfNeeded: LittleEndian.get(bytes, 10, 2))
         guard bytes[8] == FSPPRCRead.readObject, knob == FSPPRCRead.vgpuModeKnob, let value = firmware.vgpuModeKnob else {
             return FSPResponse(commandType: FSPPRCRead.nvdmType, errorCode: 0xa0, knobValue: 0).packet()
         }
@@ -115,7 +116,7 @@ extension SimulatedGPU {
             lastRejection = why
             return fspInvalidData
         }
-        func word(_ i: Int) -> UInt32 { (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[4 * i + $1]) << (8 * UInt32($1)) } }
+        func word(_ i: Int) -> UInt32 { UInt32(truncatingIfNeeded: LittleEndian.get(bytes, 4 * i, 4)) }
         guard bytes.count >= 8 + FSPChainOfTrust.size else { return refuse("the packet is \(bytes.count) bytes; a chain of trust takes \(8 + FSPChainOfTrust.size)") }
         guard word(0) & 0xc000_0000 == 0xc000_0000 else { return refuse("the MCTP header does not mark a single packet (SOM and EOM)") }
         guard word(1) == 0x7e | 0x10de << 8 | 0x14 << 24 else { return refuse("NVDM header \(hex: word(1)) is not a chain of trust (0x1410de7e)") }

@@ -1,4 +1,5 @@
 import VGPUCore
+import VGPUPrimitives
 
 /// A simulated GPU for boot runs: a register file (BOOT_0/BOOT_42, the VGA workspace register, falcon
 /// mailboxes and CPUCTL, WPR2 and scratch registers), bump-allocated DMA memory, SEC2 and GSP falcons,
@@ -270,7 +271,7 @@ public final class SimulatedGPU: GSPHardware {
         let args = fsp.libosArguments ?? (UInt64(registers[r.gspFalcon + r.mailbox1, default: 0]) << 32 | UInt64(registers[r.gspFalcon + r.mailbox0, default: 0]))
         guard args != 0, let rmargs = LibOSArguments.decode(readMemory(args, 4096)).first(where: { $0.name == "RMARGS" }) else { return nil }
         let words = readMemory(rmargs.address, 16)
-        func u64(_ o: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(words[o + $1]) << (8 * UInt64($1)) } }
+        func u64(_ o: Int) -> UInt64 { LittleEndian.get(words, o, 8) }
         guard isAllocated(u64(0), UInt64(GSPQueue.size)), isAllocated(u64(8), UInt64(GSPQueue.size)) else { return nil }
         return (GSPQueue(base: u64(0)), GSPQueue(base: u64(8)))
     }

@@ -10,6 +10,14 @@ struct HexTests {
         #expect("\(hex: 0xABCD as UInt16)" == "0xabcd")
     }
 
+    @Test func bytesAreTwoDigitsEach() {
+        #expect("\(hexBytes: [0x00, 0x0f, 0xa5, 0xff] as [UInt8])" == "000fa5ff")
+        #expect("\(hexBytes: [] as [UInt8])" == "")
+        // Every byte value, against the padded per-value formatter.
+        let all = (0...255).map { UInt8($0) }
+        #expect("\(hexBytes: all)" == all.map { "\(hexDigits: $0, width: 2)" }.joined())
+    }
+
     @Test func digitsArePaddedNeverCut() {
         #expect("\(hexDigits: 0x7 as UInt8, width: 2)" == "07")
         #expect("\(hexDigits: 0x26b9 as UInt16, width: 4)" == "26b9")

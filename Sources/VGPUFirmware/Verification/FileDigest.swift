@@ -55,7 +55,7 @@ public enum FileDigest {
         if let failure { throw FirmwareError(file: path, field: "file", problem: .unreadable(failure)) }
         // A file that changed size while read is not the file whose size was checked.
         if let expectedSize, total != expectedSize { return (nil, total) }
-        return (hex(hasher.finalize()), total)
+        return ("\(hexBytes: hasher.finalize())", total)
     }
 
     /// Reads `fd` to its end on this thread, `capacity` bytes at a time, passing each read to `body`;
@@ -71,17 +71,6 @@ public enum FileDigest {
         }
     }
 
-    /// Lower-case hex of a digest (SHA-256, SHA-384) or any bytes.
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xf)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }
 
 /// Two buffers handed back and forth between a reader thread and the hashing thread.

@@ -197,7 +197,7 @@ public final class FirmwareVerifier: @unchecked Sendable {
                 let computed = Array(SHA384.hash(data: try fmc.imageBytes()))
                 if computed != fmc.hash {
                     facts.failure = FirmwareFinding(kind: .malformed,
-                                                    message: "\(shown): hash: the image's SHA-384 is \(FileDigest.hex(computed)), the hash section says \(FileDigest.hex(fmc.hash))")
+                                                    message: "\(shown): hash: the image's SHA-384 is \(hexBytes: computed), the hash section says \(hexBytes: fmc.hash)")
                 }
             }
         } catch {

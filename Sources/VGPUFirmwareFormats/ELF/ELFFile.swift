@@ -230,7 +230,7 @@ enum ELFHeaderDiagnosis {
         guard size >= UInt64(headerSize), let header = try? FileAccess.read(fd, FileRange(offset: 0, size: UInt64(headerSize)), path: "", field: expected.headerName) else {
             return nil
         }
-        func u(_ o: Int, _ n: Int) -> UInt64 { (0..<n).reduce(0) { $0 | UInt64(header[o + $1]) << (8 * UInt64($1)) } }
+        func u(_ o: Int, _ n: Int) -> UInt64 { LittleEndian.get(header, o, n) }
         // e_shoff, e_shentsize, e_shnum: at 0x28/0x3a/0x3c in ELF64, 0x20/0x2e/0x30 in ELF32.
         let is64 = expected.elfClass == UInt8(ELFCLASS64)
         let shoff = is64 ? u(0x28, 8) : u(0x20, 4), shentsize = u(is64 ? 0x3a : 0x2e, 2), shnum = u(is64 ? 0x3c : 0x30, 2)
