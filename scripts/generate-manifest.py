@@ -1,109 +1,37 @@
 #!/usr/bin/env python3
-"""Writes Sources/VGPU<Architecture>/firmware-manifests/<architecture>.json from the real firmware files.
+"""Fills in a generation's firmware manifest (Sources/VGPU<Gen>/firmware-manifests/<gen>.json) from the
+real firmware files.
 
-Sizes, SHA-256 digests and `.fwversion` are read from the files under the firmware root (the one
-scripts/setup.sh fills), so the manifest records what Debian actually ships. Re-run it only when
-adding a release or chip, then review the diff.
+The manifest in the generation's folder is its own recipe: its releases, chips, file roles, paths and
+GSP signature sections are written by hand (they are facts of the architecture and of the two published
+layouts, GSP-FACTS.md section 2); this script reads each file under the firmware root (the one
+scripts/setup.sh fills) and writes its size, SHA-256 and, for the GSP image, `.fwversion`, plus the
+Debian package version it came from. So no table outside the generation's folder names its chips or
+files. Re-run it when the firmware packages change, or after adding a release, then review the diff.
 
-usage: scripts/generate-manifest.py ada [--firmware-root DIR]
+usage:
+  scripts/generate-manifest.py ada [--firmware-root DIR]
+      refresh every release of Sources/VGPUAda/firmware-manifests/ada.json from the files
+  scripts/generate-manifest.py ada --add-release 580.65.06 --from 570.144 [--package P --suite S]
+      add a release laid out like an existing one (its version replaced in every path), then refresh;
+      edit the result where the new release ships other files
+
+A file listed in the manifest that is missing under the firmware root is an error naming the manifest,
+the field and the path.
 """
 import argparse
+import copy
 import hashlib
 import json
 import os
 import subprocess
 import sys
 
-# The four files of a chip in the linux-firmware layout.
-LINUX_FIRMWARE_FILES = [
-    ("gsp", "nvidia/{chip}/gsp/gsp-{v}.bin"),
-    ("bootloader", "nvidia/{chip}/gsp/bootloader-{v}.bin"),
-    ("booter_load", "nvidia/{chip}/gsp/booter_load-{v}.bin"),
-    ("booter_unload", "nvidia/{chip}/gsp/booter_unload-{v}.bin"),
-]
-
-# Files a chip needs on top of the four, from 570 on: AD10x's FB scrubber (run before booter_load
-# when the heap outgrows the pre-scrubbed top of FB) and the falcon generic bootloader that TU10x,
-# TU11x and GA100 use to load their SEC2 ucode.
-SCRUBBER = [("scrubber", "nvidia/{chip}/gsp/scrubber-{v}.bin")]
-GEN_BOOTLOADER = [("gen_bootloader", "nvidia/{chip}/gsp/gen_bootloader-{v}.bin")]
-
-# Hopper and Blackwell boot through the FSP: the GSP image (one file for every chip from GA102 on), the
-# GSP-FMC image the FSP verifies, and the RISC-V bootloader; no booters. NVIDIA's extraction script makes
-# them from 580 on; the 570.144 files are in the package's 570.144 set.
-FSP_FILES = [
-    ("gsp", "nvidia/{chip}/gsp/gsp-{v}.bin"),
-    ("bootloader", "nvidia/{chip}/gsp/bootloader-{v}.bin"),
-    ("fmc", "nvidia/{chip}/gsp/fmc-{v}.bin"),
-]
-
-# The package both linux-firmware releases are taken from (scripts/setup.sh); the 535.113.01 files in it
-# are byte for byte those of bookworm-backports' 20250410-2~bpo12+1.
-GRAPHICS = {"package": "firmware-nvidia-graphics", "suite": "trixie-backports"}
-
-# What each architecture needs. The chip list and signature family are facts of the architecture;
-# the paths follow the two published layouts (GSP-FACTS.md section 2).
-ARCHITECTURES = {
-    "ada": {
-        "chips": ["ad102", "ad103", "ad104", "ad106", "ad107"],
-        "family": {"*": "ad10x"},
-        "releases": [
-            {"version": "535.113.01", "layout": "linux-firmware", **GRAPHICS, "files": LINUX_FIRMWARE_FILES},
-            {"version": "570.144", "layout": "linux-firmware", **GRAPHICS, "files": LINUX_FIRMWARE_FILES + SCRUBBER},
-            {
-                # NVIDIA's driver layout ships only the GSP image; the bootloader and booters are
-                # built into NVIDIA's kernel module, so they are not files here.
-                "version": "535.261.03",
-                "layout": "nvidia-driver",
-                "package": "firmware-nvidia-gsp",
-                "suite": "bookworm",
-                "files": [("gsp", "nvidia/{v}/gsp_ga10x.bin")],
-            },
-        ],
-    },
-    "turing": {
-        "chips": ["tu102", "tu104", "tu106", "tu116", "tu117"],
-        # One image (the TU10x-family LIBOS2 image that GA100 also boots), two signature families.
-        "family": {"tu116": "tu11x", "tu117": "tu11x", "*": "tu10x"},
-        "releases": [
-            {"version": "535.113.01", "layout": "linux-firmware", **GRAPHICS, "files": LINUX_FIRMWARE_FILES},
-            {"version": "570.144", "layout": "linux-firmware", **GRAPHICS, "files": LINUX_FIRMWARE_FILES + GEN_BOOTLOADER},
-            {"version": "535.261.03", "layout": "nvidia-driver", "package": "firmware-nvidia-gsp", "suite": "bookworm",
-             "files": [("gsp", "nvidia/{v}/gsp_{image}.bin")]},
-        ],
-    },
-    "hopper": {
-        "chips": ["gh100"],
-        "family": {"*": "gh100"},
-        "releases": [{"version": "570.144", "layout": "linux-firmware", **GRAPHICS, "files": FSP_FILES}],
-    },
-    "blackwell": {
-        "chips": ["gb100", "gb102", "gb202", "gb203", "gb205", "gb206", "gb207"],
-        # One GSP image; the signature by family: GB10x (data center) and GB20x.
-        "family": {"gb100": "gb10x", "gb102": "gb10x", "*": "gb20x"},
-        "releases": [{"version": "570.144", "layout": "linux-firmware", **GRAPHICS, "files": FSP_FILES}],
-    },
-    "ampere": {
-        "chips": ["ga100", "ga102", "ga103", "ga104", "ga106", "ga107"],
-        # GA100 boots the TU10x-family (LIBOS2) image with its own signature; GA10x the GA102 image.
-        "family": {"ga100": "ga100", "*": "ga10x"},
-        "releases": [
-            {"version": "535.113.01", "layout": "linux-firmware", **GRAPHICS, "files": LINUX_FIRMWARE_FILES},
-            {"version": "570.144", "layout": "linux-firmware", **GRAPHICS, "files": LINUX_FIRMWARE_FILES,
-             "extra": {"ga100": GEN_BOOTLOADER}},
-            {
-                "version": "535.261.03",
-                "layout": "nvidia-driver",
-                "package": "firmware-nvidia-gsp",
-                "suite": "bookworm",
-                "files": [("gsp", "nvidia/{v}/gsp_{image}.bin")],
-            },
-        ],
-    },
-}
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def fwversion(path):
+    """The GSP image's `.fwversion` string, as readelf dumps it."""
     out = subprocess.run(["readelf", "-x", ".fwversion", "-W", path], capture_output=True, text=True, check=True).stdout
     raw = bytearray()
     for line in out.splitlines():
@@ -115,41 +43,83 @@ def fwversion(path):
     return raw.split(b"\0")[0].decode("ascii")
 
 
+def manifest_path(generation):
+    """Where a generation's manifest lives: its module's folder (docs/adding-a-generation.md)."""
+    module = "VGPU" + generation[0].upper() + generation[1:]
+    return os.path.join(REPO, "Sources", module, "firmware-manifests", generation + ".json")
+
+
+def add_release(manifest, name, new, old, package, suite):
+    """A copy of release `old` as `new`: the version replaced in every path, digests left to the refresh."""
+    releases = manifest["releases"]
+    if any(r["version"] == new for r in releases):
+        sys.exit("%s: releases: %s is already listed" % (name, new))
+    like = next((r for r in releases if r["version"] == old), None)
+    if like is None:
+        sys.exit("%s: releases: no release %s to copy (listed: %s)" % (name, old, ", ".join(r["version"] for r in releases)))
+    release = copy.deepcopy(like)
+    release["version"] = new
+    if package:
+        release["source"]["package"] = package
+    if suite:
+        release["source"]["suite"] = suite
+    for chip in release["chips"]:
+        for f in chip["files"]:
+            f["path"] = f["path"].replace(old, new)
+            for key in ("size", "sha256", "fwversion"):
+                f.pop(key, None)
+    releases.append(release)
+
+
+def refresh(manifest, name, root, stamp):
+    """Size, SHA-256 and `.fwversion` of every listed file, and the package version, from the firmware root."""
+    for i, release in enumerate(manifest["releases"]):
+        package = release["source"]["package"]
+        if package not in stamp:
+            sys.exit("%s: releases[%d].source.package: %s was not fetched into %s (run scripts/setup.sh)" % (name, i, package, root))
+        release["source"]["version"] = stamp[package]
+        for j, chip in enumerate(release["chips"]):
+            for k, f in enumerate(chip["files"]):
+                field = "releases[%d].chips[%d].files[%d].path" % (i, j, k)
+                path = os.path.join(root, f["path"])
+                try:
+                    data = open(path, "rb").read()
+                except OSError as e:
+                    sys.exit("%s: %s: %s (%s)" % (name, field, f["path"], e.strerror))
+                # Key order as the manifests have always had it: role, path, size, sha256, then the
+                # GSP image's fwversion and signatureSection.
+                entry = {"role": f["role"], "path": f["path"], "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+                if f["role"] == "gsp":
+                    entry["fwversion"] = fwversion(path)
+                    if "signatureSection" not in f:
+                        sys.exit("%s: %s: the GSP image needs its signatureSection (.fwsignature_<family>)" % (name, field[:-len(".path")]))
+                    entry["signatureSection"] = f["signatureSection"]
+                chip["files"][k] = entry
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("architecture", choices=sorted(ARCHITECTURES))
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ap.add_argument("--firmware-root", default=os.environ.get("VGPUKIT_FIRMWARE_ROOT", os.path.join(repo, ".firmware")))
+    ap.add_argument("generation", help="lower-case generation name: ada, ampere, turing, hopper, blackwell, ...")
+    ap.add_argument("--firmware-root", default=os.environ.get("VGPUKIT_FIRMWARE_ROOT", os.path.join(REPO, ".firmware")))
+    ap.add_argument("--add-release", metavar="VERSION", help="add this release, laid out like --from")
+    ap.add_argument("--from", dest="like", metavar="VERSION", help="the existing release the new one copies")
+    ap.add_argument("--package", help="with --add-release: the Debian package it comes from (default: --from's)")
+    ap.add_argument("--suite", help="with --add-release: the suite it comes from (default: --from's)")
     args = ap.parse_args()
-    arch = ARCHITECTURES[args.architecture]
+    if bool(args.add_release) != bool(args.like):
+        ap.error("--add-release and --from go together")
+    out = manifest_path(args.generation)
+    name = os.path.relpath(out, REPO)
+    try:
+        manifest = json.load(open(out))
+    except OSError as e:
+        sys.exit("%s: %s (scaffold the generation with the new-generation plugin first)" % (name, e.strerror))
+    if manifest.get("architecture") != args.generation:
+        sys.exit("%s: architecture: is %r, expected %r" % (name, manifest.get("architecture"), args.generation))
     stamp = dict(line.strip().split("=", 1) for line in open(os.path.join(args.firmware_root, ".fetched")) if "=" in line)
-    releases = []
-    for rel in arch["releases"]:
-        chips = []
-        for chip in arch["chips"]:
-            files = []
-            for role, pattern in rel["files"] + rel.get("extra", {}).get(chip, []):
-                family = arch["family"].get(chip, arch["family"]["*"])
-                image = "tu10x" if family in ("ga100", "tu10x", "tu11x") else "ga10x"
-                rel_path = pattern.format(chip=chip, v=rel["version"], image=image)
-                path = os.path.join(args.firmware_root, rel_path)
-                data = open(path, "rb").read()
-                entry = {"role": role, "path": rel_path, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-                if role == "gsp":
-                    entry["fwversion"] = fwversion(path)
-                    entry["signatureSection"] = ".fwsignature_" + family
-                files.append(entry)
-            chips.append({"chip": chip, "files": files})
-        releases.append({
-            "version": rel["version"],
-            "layout": rel["layout"],
-            "source": {"package": rel["package"], "version": stamp[rel["package"]], "suite": rel["suite"], "component": "non-free-firmware"},
-            "chips": chips,
-        })
-    manifest = {"schemaVersion": 1, "architecture": args.architecture, "releases": releases}
-    # A generation's manifest lives in its module's folder (docs/adding-a-generation.md).
-    module = "VGPU" + args.architecture[0].upper() + args.architecture[1:]
-    out = os.path.join(repo, "Sources", module, "firmware-manifests", args.architecture + ".json")
+    if args.add_release:
+        add_release(manifest, name, args.add_release, args.like, args.package, args.suite)
+    refresh(manifest, name, args.firmware_root, stamp)
     with open(out, "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")

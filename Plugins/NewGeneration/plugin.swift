@@ -50,7 +50,8 @@ struct NewGeneration: CommandPlugin {
             Add one line to Package.swift's generations list:
                 "\(name)",
             Then fill in, guided by the conformance suite (swift test --filter VGPU\(name)Tests):
-              Sources/VGPU\(name)/firmware-manifests/\(lower).json  (scripts/generate-manifest.py \(lower), after adding it there)
+              Sources/VGPU\(name)/firmware-manifests/\(lower).json  (list its releases, chips, file roles and paths,
+                then scripts/generate-manifest.py \(lower) fills in sizes, digests and .fwversion)
               the PCI id blocks, heap parameters, engine inventory and boards in \(name)Module.swift
             docs/adding-a-generation.md walks through each step.
             """)

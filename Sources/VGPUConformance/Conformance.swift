@@ -26,7 +26,7 @@ public struct ConformanceFailure: Sendable, Equatable, CustomStringConvertible {
 /// `#expect(Conformance.failures(of: try AdaModule(), firmwareRoot: RealFirmware.root).isEmpty)`.
 public enum Conformance {
     /// The checks, by name, in the order they run.
-    public static let checks = ["chip-ids", "registry", "pci-ids", "manifest", "firmware", "driver-support", "heap", "layout", "meta", "vf-info", "engines", "vgpu-types"]
+    public static let checks = ["chip-ids", "registry", "pci-ids", "manifest", "firmware", "driver-support", "boot", "heap", "layout", "meta", "vf-info", "engines", "vgpu-types"]
 
     /// Runs every check.
     ///

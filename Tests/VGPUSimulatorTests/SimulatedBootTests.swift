@@ -145,7 +145,7 @@ struct SimulatedBootTests {
         // nouveau has no code that runs the AD102 scrubber (and 535.113.01 ships no file of it): the plan
         // says so, goes without the step, and the GSP refuses the meta as the hardware would (its check is
         // NVIDIA's rule, not the planner's).
-        let params = try #require(try AdaModule().heapParameters(for: AdaModule.chips[0], release: Self.release))
+        let params = try #require(try AdaModule().heapParameters(for: AdaModule.ad102, release: Self.release))
         let real = try plan(vgpu: true)
         let inputs = GSPBootInputs(framebufferSize: 48 * Sizes.GiB, bootloaderSize: real.meta.sizeOfBootloader,
                                    bootloaderCodeOffset: real.meta.bootloaderCodeOffset, bootloaderDataOffset: real.meta.bootloaderDataOffset,
