@@ -101,9 +101,12 @@ enum Templates {
             /// TODO: the engines of each chip (nouveau's chip table).
             public func engineInventory(for chip: Chip) -> EngineInventory? { nil }
 
-            /// TODO: the boot path of each chip (VGPUHAL: TU102BootHAL for the booter path).
+            /// TODO: the boot path of each chip (VGPUHAL: TU102BootHAL for the booter path, GH100BootHAL for the FSP).
             public func bootHAL(for chip: Chip) -> (any GSPBootHAL)? { nil }
         }
+
+        /// The boards' vGPU types: the catalogues in vgpu-types/, embedded at build time (none yet).
+        extension \(name)Module: VGPUTypeProviding {}
 
         """
     }

@@ -30,11 +30,11 @@ struct FSPSide {
         /// GH100 speaks version 1 with RSA-3072 (384-byte signature and key); Blackwell version 2 with
         /// 96-byte signatures and 97-byte keys; GB20x's status register moved to 0xad00bc.
         static func of(boot42: UInt32) -> Kind? {
-            switch boot42 >> 24 & 0x3f {
-            case 0x18: Kind(name: "GH100", bootStatus: 0x200bc, version: 1, signatureLength: 384, keyLength: 384)
-            case 0x1a: Kind(name: "GB10x", bootStatus: 0x200bc, version: 2, signatureLength: 96, keyLength: 97)
-            case 0x1b: Kind(name: "GB20x", bootStatus: 0xad00bc, version: 2, signatureLength: 96, keyLength: 97)
-            default: nil
+            switch Architecture(rawValue: UInt8(boot42 >> 24 & 0x3f)) {
+            case .hopper: Kind(name: "GH100", bootStatus: 0x200bc, version: 1, signatureLength: 384, keyLength: 384)
+            case .blackwellGB10x: Kind(name: "GB10x", bootStatus: 0x200bc, version: 2, signatureLength: 96, keyLength: 97)
+            case .blackwellGB20x: Kind(name: "GB20x", bootStatus: 0xad00bc, version: 2, signatureLength: 96, keyLength: 97)
+            case .turing, .ampere, .ada, nil: nil
             }
         }
     }
