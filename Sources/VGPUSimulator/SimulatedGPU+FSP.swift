@@ -34,7 +34,7 @@ struct FSPSide {
             case .hopper: Kind(name: "GH100", bootStatus: 0x200bc, version: 1, signatureLength: 384, keyLength: 384)
             case .blackwellGB10x: Kind(name: "GB10x", bootStatus: 0x200bc, version: 2, signatureLength: 96, keyLength: 97)
             case .blackwellGB20x: Kind(name: "GB20x", bootStatus: 0xad00bc, version: 2, signatureLength: 96, keyLength: 97)
-            case .turing, .ampere, .ada, nil: nil
+            default: nil  // the booter-path architectures, which have no FSP, and codes this build does not know
             }
         }
     }
