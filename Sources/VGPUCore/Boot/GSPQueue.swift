@@ -27,15 +27,18 @@ public struct GSPQueue: Sendable, Equatable {
     /// A queue at `base`.
     public init(base: UInt64) { self.base = base }
 
-    /// One message.
+    /// One message, as the queue's reader found it.
     public struct Entry: Sendable, Equatable {
+        /// The sender's sequence number.
         public let sequence: UInt32
+        /// The RPC function number.
         public let function: UInt32
+        /// The RPC's parameters.
         public let payload: [UInt8]
+
+        /// A message to push (either side of the queue sends them).
         public init(sequence: UInt32, function: UInt32, payload: [UInt8]) {
-            self.sequence = sequence
-            self.function = function
-            self.payload = payload
+            (self.sequence, self.function, self.payload) = (sequence, function, payload)
         }
     }
 

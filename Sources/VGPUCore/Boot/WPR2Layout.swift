@@ -128,15 +128,11 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
             // An address at or past the end of VRAM cannot be right; treat it like one too low.
             vgaStart = address < fb - praminTop || address >= fb ? fb - vbiosWorkspace : address
         }
-        let needed = Self.needed(input)
-        func below(_ top: UInt64, _ size: UInt64, align: UInt64) throws(WPR2LayoutError) -> UInt64 {
-            guard top >= size else { throw .framebufferTooSmall(framebuffer: fb, needed: needed) }
-            return Sizes.alignDown(top - size, align)
-        }
+        let descent = Descent(framebuffer: fb, needed: Self.needed(input))
         let wprEnd = Sizes.alignDown(vgaStart, 128 * Sizes.KiB)
-        let frtsStart = try below(wprEnd, input.frtsSize, align: 1)
-        let bootStart = try below(frtsStart, input.bootloaderSize, align: 4 * Sizes.KiB)
-        let imageStart = try below(bootStart, input.imageSize, align: 64 * Sizes.KiB)
+        let frtsStart = try descent.start(below: wprEnd, size: input.frtsSize, align: 1)
+        let bootStart = try descent.start(below: frtsStart, size: input.bootloaderSize, align: 4 * Sizes.KiB)
+        let imageStart = try descent.start(below: bootStart, size: input.imageSize, align: 64 * Sizes.KiB)
         return Top(vgaWorkspace: FBRegion(name: "vga-workspace", start: vgaStart, size: fb - vgaStart),
                    frts: FBRegion(name: "frts", start: frtsStart, size: input.frtsSize),
                    bootloader: FBRegion(name: "bootloader", start: bootStart, size: input.bootloaderSize),
@@ -150,27 +146,47 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
             .reduce(0) { $0.addingReportingOverflow($1).overflow ? .max : $0 + $1 }
     }
 
-    /// Computes the layout.
-    public init(_ input: WPR2LayoutInput) throws(WPR2LayoutError) {
-        let fb = input.framebufferSize
-        let top = try Self.top(input)
-        framebufferSize = fb
-        (vgaWorkspace, frts, bootloader, gspImage) = (top.vgaWorkspace, top.frts, top.bootloader, top.gspImage)
-        // Walk down from the image; any step that would pass zero means the FB is too small.
-        let total = Self.needed(input)
-        func below(_ top: UInt64, _ size: UInt64, align: UInt64) throws(WPR2LayoutError) -> UInt64 {
-            guard top >= size else { throw .framebufferTooSmall(framebuffer: fb, needed: total) }
+    /// What the FSP path takes below the top of VRAM: the booter path's needs, plus the distance of
+    /// FRTS from the end of FB (saturating, for the too-small error).
+    static func needed(_ input: WPR2LayoutInput, frtsVidmemOffset offset: UInt64) -> UInt64 {
+        let (sum, overflow) = needed(input).addingReportingOverflow(offset)
+        return overflow ? .max : sum
+    }
+
+    /// Places regions downwards from a top; a region that would pass zero means the framebuffer is too
+    /// small for the whole layout, whose size the error reports.
+    struct Descent {
+        /// VRAM size, for the error.
+        let framebuffer: UInt64
+        /// What the whole layout takes, for the error.
+        let needed: UInt64
+
+        /// The start of `size` bytes placed just under `top`, aligned down to `align`.
+        func start(below top: UInt64, size: UInt64, align: UInt64) throws(WPR2LayoutError) -> UInt64 {
+            guard top >= size else { throw .framebufferTooSmall(framebuffer: framebuffer, needed: needed) }
             return Sizes.alignDown(top - size, align)
         }
-        let imageStart = top.gspImage.start
-        let heapStart = try below(imageStart, input.heapSize, align: Sizes.MiB)
-        heap = FBRegion(name: "heap", start: heapStart, size: Sizes.alignDown(imageStart - heapStart, Sizes.MiB))
-        let wprStart = try below(heapStart, 256, align: Sizes.MiB)
+    }
+
+    /// Computes the booter path's layout.
+    public init(_ input: WPR2LayoutInput) throws(WPR2LayoutError) {
+        try self.init(input, top: Self.top(input), fsp: nil, needed: Self.needed(input))
+    }
+
+    /// The layout from the regions above the heap, on either path: below the GSP image, the heap, then
+    /// GspFwWprMeta's MiB (where WPR2 begins), then the non-WPR heap at its chip's size.
+    private init(_ input: WPR2LayoutInput, top: Top, fsp: FSPTerms?, needed: UInt64) throws(WPR2LayoutError) {
+        let descent = Descent(framebuffer: input.framebufferSize, needed: needed)
+        framebufferSize = input.framebufferSize
+        (vgaWorkspace, frts, bootloader, gspImage) = (top.vgaWorkspace, top.frts, top.bootloader, top.gspImage)
+        let heapStart = try descent.start(below: top.gspImage.start, size: input.heapSize, align: Sizes.MiB)
+        heap = FBRegion(name: "heap", start: heapStart, size: Sizes.alignDown(top.gspImage.start - heapStart, Sizes.MiB))
+        let wprStart = try descent.start(below: heapStart, size: 256, align: Sizes.MiB)
         wpr2 = FBRegion(name: "wpr2", start: wprStart, size: top.wprEnd - wprStart)
         // 535 aligns the non-WPR heap's start down to 1 MiB; its size is a whole MiB on every chip.
-        let nonWPRStart = try below(wprStart, input.nonWPRHeapSize, align: Sizes.MiB)
+        let nonWPRStart = try descent.start(below: wprStart, size: input.nonWPRHeapSize, align: Sizes.MiB)
         nonWPRHeap = FBRegion(name: "non-wpr-heap", start: nonWPRStart, size: input.nonWPRHeapSize)
-        fsp = nil
+        self.fsp = fsp
         try check()
     }
 
@@ -202,16 +218,12 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
         let fb = input.framebufferSize
         guard fb % (128 * Sizes.KiB) == 0 else { throw .unalignedFramebuffer(fb) }
         let offset = r.frtsVidmemOffset
-        let needed = Self.needed(input).addingReportingOverflow(offset).overflow ? .max : Self.needed(input) + offset
-        guard fb > offset + input.frtsSize, r.vgaWorkspace <= offset else { throw .framebufferTooSmall(framebuffer: fb, needed: needed) }
-        func below(_ top: UInt64, _ size: UInt64, align: UInt64) throws(WPR2LayoutError) -> UInt64 {
-            guard top >= size else { throw .framebufferTooSmall(framebuffer: fb, needed: needed) }
-            return Sizes.alignDown(top - size, align)
-        }
+        let descent = Descent(framebuffer: fb, needed: Self.needed(input, frtsVidmemOffset: offset))
+        guard offset < fb, input.frtsSize < fb - offset, r.vgaWorkspace <= offset else { throw .framebufferTooSmall(framebuffer: fb, needed: descent.needed) }
         let frtsTop = fb - offset
-        let frtsStart = try below(frtsTop, input.frtsSize, align: 1)
-        let bootStart = try below(frtsStart, input.bootloaderSize, align: 4 * Sizes.KiB)
-        let imageStart = try below(bootStart, input.imageSize, align: 64 * Sizes.KiB)
+        let frtsStart = try descent.start(below: frtsTop, size: input.frtsSize, align: 1)
+        let bootStart = try descent.start(below: frtsStart, size: input.bootloaderSize, align: 4 * Sizes.KiB)
+        let imageStart = try descent.start(below: bootStart, size: input.imageSize, align: 64 * Sizes.KiB)
         let top = Top(vgaWorkspace: FBRegion(name: "vga-workspace", start: fb - r.vgaWorkspace, size: r.vgaWorkspace),
                       frts: FBRegion(name: "frts", start: frtsStart, size: input.frtsSize),
                       bootloader: FBRegion(name: "boot-binary", start: bootStart, size: input.bootloaderSize),
@@ -223,22 +235,7 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
     /// GSP image as on the booter path, the non-WPR heap at its chip's size (2 MiB from GH100).
     public init(fsp input: WPR2LayoutInput, reservations: FSPReservations) throws(WPR2LayoutError) {
         let (top, terms) = try Self.fspTop(input, reservations: reservations)
-        let fb = input.framebufferSize
-        let total = Self.needed(input).addingReportingOverflow(terms.frtsVidmemOffset).overflow ? .max : Self.needed(input) + terms.frtsVidmemOffset
-        func below(_ top: UInt64, _ size: UInt64, align: UInt64) throws(WPR2LayoutError) -> UInt64 {
-            guard top >= size else { throw .framebufferTooSmall(framebuffer: fb, needed: total) }
-            return Sizes.alignDown(top - size, align)
-        }
-        framebufferSize = fb
-        (vgaWorkspace, frts, bootloader, gspImage) = (top.vgaWorkspace, top.frts, top.bootloader, top.gspImage)
-        let heapStart = try below(top.gspImage.start, input.heapSize, align: Sizes.MiB)
-        heap = FBRegion(name: "heap", start: heapStart, size: Sizes.alignDown(top.gspImage.start - heapStart, Sizes.MiB))
-        let wprStart = try below(heapStart, 256, align: Sizes.MiB)
-        wpr2 = FBRegion(name: "wpr2", start: wprStart, size: top.wprEnd - wprStart)
-        let nonWPRStart = try below(wprStart, input.nonWPRHeapSize, align: Sizes.MiB)
-        nonWPRHeap = FBRegion(name: "non-wpr-heap", start: nonWPRStart, size: input.nonWPRHeapSize)
-        fsp = terms
-        try check()
+        try self.init(input, top: top, fsp: terms, needed: Self.needed(input, frtsVidmemOffset: terms.frtsVidmemOffset))
     }
 
     /// The alignment a region's start keeps, by the region's name: the rules `check` enforces; nil for a

@@ -63,14 +63,6 @@ public struct FirmwareManifest: Sendable, Codable, Equatable {
         public var suite: String
         /// Archive component, `non-free-firmware`.
         public var component: String
-
-        /// A package reference from its parts.
-        public init(package: String, version: String, suite: String, component: String) {
-            self.package = package
-            self.version = version
-            self.suite = suite
-            self.component = component
-        }
     }
 
     /// The files one chip needs.

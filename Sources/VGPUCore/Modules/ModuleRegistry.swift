@@ -6,7 +6,7 @@ public struct ModuleRegistry: Sendable {
     /// Registered modules, in registration order.
     public let modules: [any ArchitectureModule]
 
-    /// Why a set of modules cannot be registered together.
+    /// Why a set of modules cannot be registered together (made only by registration).
     public struct ConflictError: Error, Equatable, Sendable, CustomStringConvertible {
         /// The module being registered.
         public let module: String
@@ -14,13 +14,6 @@ public struct ModuleRegistry: Sendable {
         public let existing: String
         /// What both claim.
         public let claim: String
-
-        /// A conflict between `module` and `existing` over `claim`.
-        public init(module: String, existing: String, claim: String) {
-            self.module = module
-            self.existing = existing
-            self.claim = claim
-        }
 
         /// One line naming both modules and the claim.
         public var description: String { "module \(module) claims \(claim), already claimed by module \(existing)" }

@@ -94,22 +94,16 @@ extension FirmwareContents {
     /// `{"format": "gsp-elf", "gsp": {...}}`: a stable, self-describing JSON shape.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        func encode(_ format: FirmwareFormat, _ key: CodingKeys, _ value: some Encodable) throws {
+            try c.encode(format, forKey: .format)
+            try c.encode(value, forKey: key)
+        }
         switch self {
-        case .gsp(let v):
-            try c.encode(FirmwareFormat.gspELF, forKey: .format)
-            try c.encode(v, forKey: .gsp)
-        case .bootloader(let v):
-            try c.encode(FirmwareFormat.riscvBootloader, forKey: .format)
-            try c.encode(v, forKey: .bootloader)
-        case .booter(let v):
-            try c.encode(FirmwareFormat.booter, forKey: .format)
-            try c.encode(v, forKey: .booter)
-        case .falconBootloader(let v):
-            try c.encode(FirmwareFormat.falconBootloader, forKey: .format)
-            try c.encode(v, forKey: .falconBootloader)
-        case .fmc(let v):
-            try c.encode(FirmwareFormat.fmcELF, forKey: .format)
-            try c.encode(v, forKey: .fmc)
+        case .gsp(let v): try encode(.gspELF, .gsp, v)
+        case .bootloader(let v): try encode(.riscvBootloader, .bootloader, v)
+        case .booter(let v): try encode(.booter, .booter, v)
+        case .falconBootloader(let v): try encode(.falconBootloader, .falconBootloader, v)
+        case .fmc(let v): try encode(.fmcELF, .fmc, v)
         }
     }
 
