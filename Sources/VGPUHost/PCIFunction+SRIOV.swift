@@ -17,7 +17,7 @@ extension PCIFunction {
         guard let files = sriov, let total = files.totalVFs else { return nil }
         return SRIOVValues(totalVFs: UInt16(clamping: total), numVFs: UInt16(clamping: files.numVFs ?? 0),
                            firstVFOffset: UInt16(clamping: files.offset ?? 0), vfStride: UInt16(clamping: files.stride ?? 0),
-                           vfDeviceID: files.vfDevice ?? 0, vfBARs: fromResources)
+                           vfDeviceID: files.vfDevice, vfBARs: fromResources)
     }
 }
 

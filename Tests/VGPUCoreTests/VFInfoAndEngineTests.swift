@@ -31,6 +31,8 @@ struct VFInfoAndEngineTests {
         s = Self.l40
         s.vfDeviceID = 0
         #expect(throws: VFInfoError.vfDeviceIDZero) { try GSPVFInfo.make(from: s) }
+        s.vfDeviceID = nil   // not read: GSP_VF_INFO does not carry it
+        #expect((try? GSPVFInfo.make(from: s)) == (try? GSPVFInfo.make(from: Self.l40)))
         s = Self.l40
         s.vfBARs.removeLast()
         #expect(throws: VFInfoError.missingMemoryBARs(found: 2)) { try GSPVFInfo.make(from: s) }

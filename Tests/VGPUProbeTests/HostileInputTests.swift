@@ -237,6 +237,25 @@ struct HostileInputTests {
         #expect(types.status != 0 && types.stderr.contains("inconsistent"), "\(types.stderr)")
     }
 
+    // One SR-IOV rule: when the VF device id cannot be read at all (an unprivileged run, whose config
+    // read stops at 64 bytes, on a kernel without sriov_vf_device), readiness calls SR-IOV usable with
+    // the id unknown, and GSP_VF_INFO, which does not carry the id, is built from the sriov_* files and
+    // the VF BARs of `resource`: not refused as if the id read 0.
+    @Test func anUnreadableVFDeviceIDIsUnknownNotZero() throws {
+        let dir = try ScratchDirectory("hostile")
+        let host = try Self.copyOfHost("l40-unprivileged", in: dir)
+        try FileManager.default.removeItem(atPath: host.pf + "/sriov_vf_device")
+        let r = try Self.run(["--sysfs-root", host.root, "--no-firmware", "-s", "41:00.0", "--json"])
+        let gpu = try #require((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["gpus"] as? [[String: Any]]).first
+        let vfInfo = gpu?["vfInfo"] as? [String: Any]
+        #expect(vfInfo?["unavailable"] == nil, "\(vfInfo ?? [:])")
+        let fields = vfInfo?["fields"] as? [String: Any]
+        #expect(fields?["totalVFs"] as? Int == 32 && fields?["firstVFOffset"] as? Int == 4, "\(fields ?? [:])")
+        let checks = (gpu?["readiness"] as? [String: Any])?["checks"] as? [[String: Any]] ?? []
+        let sriov = checks.first { $0["name"] as? String == "sriov" }
+        #expect(sriov?["ok"] as? Bool == true && (sriov?["detail"] as? String ?? "").contains("VF device ?"), "\(checks)")
+    }
+
     // 12. Enabled VFs without the kernel's virtfn links are not ready.
     @Test func enabledVFsWithoutLinksAreNotReady() throws {
         let dir = try ScratchDirectory("hostile")

@@ -59,7 +59,10 @@ public struct SRIOVValues: Sendable, Equatable, Codable {
     public var numVFs: UInt16
     public var firstVFOffset: UInt16
     public var vfStride: UInt16
-    public var vfDeviceID: UInt16
+    /// The VFs' device id; nil when neither the capability nor `sriov_vf_device` could be read (an
+    /// unprivileged read of config space stops at 64 bytes). GSP_VF_INFO does not carry it: only a
+    /// read 0, which means the VFs are unusable, stops VF info.
+    public var vfDeviceID: UInt16?
     /// The VF BAR registers in use, in register order: (BAR number, base address, 64-bit).
     public var vfBARs: [VFBARValue]
 
@@ -75,7 +78,7 @@ public struct SRIOVValues: Sendable, Equatable, Codable {
         }
     }
 
-    public init(totalVFs: UInt16, numVFs: UInt16, firstVFOffset: UInt16, vfStride: UInt16, vfDeviceID: UInt16, vfBARs: [VFBARValue]) {
+    public init(totalVFs: UInt16, numVFs: UInt16, firstVFOffset: UInt16, vfStride: UInt16, vfDeviceID: UInt16?, vfBARs: [VFBARValue]) {
         self.totalVFs = totalVFs
         self.numVFs = numVFs
         self.firstVFOffset = firstVFOffset
@@ -121,6 +124,7 @@ extension GSPVFInfo {
     public static func make(from sriov: SRIOVValues?) throws(VFInfoError) -> GSPVFInfo {
         guard let s = sriov else { throw .noSRIOVCapability }
         guard s.totalVFs > 0 else { throw .totalVFsZero }
+        // Only a read 0 stops it; an id that could not be read (nil) says nothing against the VFs.
         guard s.vfDeviceID != 0 else { throw .vfDeviceIDZero }
         let bars = s.vfBARs.sorted { $0.index < $1.index }
         guard bars.count >= 3 else { throw .missingMemoryBARs(found: bars.count) }
