@@ -18,10 +18,10 @@ extension HostProbe {
         let chip = owner.chip.name
         guard DriverSupport.predates(version, first: first) else {
             let since = first == DriverSupport.firstPublishedRelease ? "\(first) or earlier" : "\(first)"
-            return .init(name: "driver-branch", ok: true, detail: "NVIDIA driver \(version) knows \(chip) (NVIDIA's driver has since \(since))")
+            return .init(name: .driverBranch, ok: true, detail: "NVIDIA driver \(version) knows \(chip) (NVIDIA's driver has since \(since))")
         }
         let unbound = bound == nil ? ", which is why nvidia is loaded but \(gpu.address) has no driver" : ""
-        return .init(name: "driver-branch", ok: false,
+        return .init(name: .driverBranch, ok: false,
                      detail: "NVIDIA driver \(version) predates \(chip): NVIDIA's driver knows it from \(first) on\(unbound); "
                          + "install branch \(first.major) or later (for vGPU, a vGPU host driver release whose supported boards list this one)")
     }

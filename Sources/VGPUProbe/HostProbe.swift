@@ -426,12 +426,12 @@ public struct HostProbe {
         let chip = gpu.owner?.chip.name ?? "this chip"
         let nvidia = (gpu.function.mediatedDeviceTypes ?? []).filter { $0.nvidiaTypeID != nil }
         guard let first = nvidia.first else {
-            return .init(name: "mdev-types", ok: false,
+            return .init(name: .mdevTypes, ok: false,
                          detail: "\(chip) hosts vGPUs as mediated devices on the PF, and \(gpu.address) lists no nvidia-<id> type in mdev_supported_types: "
                              + "load NVIDIA's vGPU host driver (nvidia) for it, with the IOMMU on")
         }
         let available = nvidia.filter { ($0.availableInstances ?? 0) > 0 }.count
-        return .init(name: "mdev-types", ok: true,
+        return .init(name: .mdevTypes, ok: true,
                      detail: "mediated devices on the PF (\(chip) has no SR-IOV vGPU): \(nvidia.count) types in mdev_supported_types, "
                          + "\(available) with instances available, e.g. \(first.name ?? "?") (\(first.directoryName))")
     }
@@ -440,12 +440,12 @@ public struct HostProbe {
     static func vfDriverCheck(_ gpu: ProbedGPU) -> HostReport.Check {
         let others = gpu.vfs.filter { $0.function.driver != "nvidia" }
         guard let first = others.first else {
-            return .init(name: "vf-driver", ok: true, detail: "all \(gpu.vfs.count) VFs bound to nvidia (vGPUs are created through each VF's nvidia/ directory)")
+            return .init(name: .vfDriver, ok: true, detail: "all \(gpu.vfs.count) VFs bound to nvidia (vGPUs are created through each VF's nvidia/ directory)")
         }
         let drivers = Dictionary(grouping: others) { $0.function.driver ?? "no driver" }
             .map { "\($0.value.count) to \($0.key)" }.sorted().joined(separator: ", ")
         let vf = first.function.address
-        return .init(name: "vf-driver", ok: false,
+        return .init(name: .vfDriver, ok: false,
                      detail: "\(others.count) of \(gpu.vfs.count) VFs are not bound to nvidia (\(drivers)), so they have no nvidia/ directory and offer no vGPU type: "
                          + "hand them to NVIDIA's driver, e.g. for \(vf): echo nvidia > /sys/bus/pci/devices/\(vf)/driver_override; "
                          + (first.function.driver == nil ? "" : "echo \(vf) > /sys/bus/pci/devices/\(vf)/driver/unbind; ")
@@ -458,10 +458,10 @@ public struct HostProbe {
         let f = gpu.function
         var checks: [HostReport.Check] = []
         if let owner = gpu.owner {
-            checks.append(.init(name: "support", ok: true, detail: "\(owner.chip.name) is covered by this build's \(owner.module.name) support (identified by \(gpu.identity.source))"))
+            checks.append(.init(name: .support, ok: true, detail: "\(owner.chip.name) is covered by this build's \(owner.module.name) support (identified by \(gpu.identity.source))"))
         } else {
             // The tool's limit, not a fault of the GPU: say so, and that the rest of the checks still describe the host.
-            checks.append(.init(name: "support", ok: false,
+            checks.append(.init(name: .support, ok: false,
                                 detail: "not covered by this build of vgpu-probe (the GPU may be fine): \(gpu.identity.note ?? "chip not identified")"))
         }
         if let branch = Self.driverBranchCheck(gpu) { checks.append(branch) }
@@ -469,18 +469,18 @@ public struct HostProbe {
         case _ where gpu.vgpuInterface == .mediatedDevices:
             checks.append(Self.mediatedDeviceCheck(gpu))
         case .usable(let s):
-            checks.append(.init(name: "sriov", ok: true, detail: "SR-IOV capable: \(s.totalVFs) VFs, VF device \(s.vfDeviceID ?? "?") (from \(s.source))"))
+            checks.append(.init(name: .sriov, ok: true, detail: "SR-IOV capable: \(s.totalVFs) VFs, VF device \(s.vfDeviceID ?? "?") (from \(s.source))"))
             let enabled = s.enabledVFs
-            checks.append(.init(name: "vfs-enabled", ok: enabled > 0,
+            checks.append(.init(name: .vfsEnabled, ok: enabled > 0,
                                 detail: enabled > 0 ? "\(enabled) VFs enabled"
                                     : "no VFs enabled: with NVIDIA's vGPU host driver run 'sriov-manage -e \(f.address)'; otherwise write the count to \(f.address)/sriov_numvfs"))
         case .inconsistent:
-            checks.append(.init(name: "sriov", ok: false, detail: gpu.sriov.problem ?? ""))
-            checks.append(.init(name: "vfs-enabled", ok: false, detail: "cannot be judged: the SR-IOV values are inconsistent"))
+            checks.append(.init(name: .sriov, ok: false, detail: gpu.sriov.problem ?? ""))
+            checks.append(.init(name: .vfsEnabled, ok: false, detail: "cannot be judged: the SR-IOV values are inconsistent"))
         case .absent, .noVFs, .singleVF, .unusableVFDevice:
-            checks.append(.init(name: "sriov", ok: false, detail: gpu.sriov.problem ?? ""))
+            checks.append(.init(name: .sriov, ok: false, detail: gpu.sriov.problem ?? ""))
             // No remedy can work on a board without usable VFs: name none.
-            checks.append(.init(name: "vfs-enabled", ok: false, detail: "no VFs: this GPU has no usable SR-IOV (see sriov)"))
+            checks.append(.init(name: .vfsEnabled, ok: false, detail: "no VFs: this GPU has no usable SR-IOV (see sriov)"))
         }
         // vGPU 17 and later create vGPUs through the nvidia/ directory NVIDIA's driver gives each VF it
         // is bound to; a VF bound to vfio-pci (passed through whole) or to nothing has none.
@@ -488,22 +488,22 @@ public struct HostProbe {
             checks.append(Self.vfDriverCheck(gpu))
         }
         if let pfTypes = Self.pfTypesCheck(gpu, interface: interface) { checks.append(pfTypes) }
-        checks.append(.init(name: "iommu", ok: f.iommuGroup != nil,
+        checks.append(.init(name: .iommu, ok: f.iommuGroup != nil,
                             detail: f.iommuGroup.map { "IOMMU group \($0)" }
                                 ?? "no IOMMU group: the IOMMU is off; enable VT-d or AMD-Vi in the firmware setup and boot with intel_iommu=on (Intel; AMD's is on by default), then /sys/kernel/iommu_groups lists groups"))
         if !verify {
-            checks.append(.init(name: "firmware", ok: false, detail: "not checked (--no-firmware)", skipped: true))
+            checks.append(.init(name: .firmware, ok: false, detail: "not checked (--no-firmware)", skipped: true))
         } else if let firmware {
             let what = "GSP firmware \(firmware.release), which \(firmware.loader) loads"
             let how = firmware.pinned ? "present and verified (\(firmware.files) files)" : "present and checked by contents (\(firmware.files) files; no manifest pins its digests)"
-            checks.append(.init(name: "firmware", ok: firmware.ok,
+            checks.append(.init(name: .firmware, ok: firmware.ok,
                                 detail: firmware.ok ? "\(what): \(how)" : "\(what): " + firmware.findings.joined(separator: "; ")))
         } else if case .none(let why)? = choice?.loader {
-            checks.append(.init(name: "firmware", ok: false, detail: why))
+            checks.append(.init(name: .firmware, ok: false, detail: why))
         } else if let why = choice?.unknown {
-            checks.append(.init(name: "firmware", ok: false, detail: why))
+            checks.append(.init(name: .firmware, ok: false, detail: why))
         } else {
-            checks.append(.init(name: "firmware", ok: false, detail: "no firmware manifest for this chip"))
+            checks.append(.init(name: .firmware, ok: false, detail: "no firmware manifest for this chip"))
         }
         // Booting in vGPU mode is a question only for a GPU that can host vGPUs at all.
         if let bootCheck, gpu.sriov.usable != nil || gpu.vgpuInterface == .mediatedDevices { checks.append(bootCheck) }

@@ -174,18 +174,37 @@ public struct HostReport: Sendable, Codable, Equatable {
         public let ready: Bool
         public let checks: [Check]
         /// The checks skipped at the user's request (`--no-firmware`); absent when none was.
-        public var notChecked: [String]? = nil
+        public var notChecked: [Check.Name]? = nil
     }
 
     /// One readiness check.
     public struct Check: Sendable, Codable, Equatable {
-        /// `module`, `sriov`, `vfs-enabled`, `iommu`, `firmware`.
-        public let name: String
+        /// Which check (the report's and the schema's names).
+        public let name: Name
         /// Passed; false for a skipped check, which did not pass.
         public let ok: Bool
         public let detail: String
         /// True when the check was not made (shown `[--]`); absent otherwise.
         public var skipped: Bool? = nil
+
+        /// The readiness checks, in the order a report lists them; the raw values are the names in every
+        /// output (schemas/probe.schema.json lists them), so outputs that select a check (NFD, Prometheus)
+        /// match a case, not a string.
+        public enum Name: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+            case support
+            case driverBranch = "driver-branch"
+            case sriov
+            case vfsEnabled = "vfs-enabled"
+            case mdevTypes = "mdev-types"
+            case vfDriver = "vf-driver"
+            case pfTypes = "pf-types"
+            case iommu
+            case firmware
+            case vgpuBoot = "vgpu-boot"
+
+            /// The name as outputs write it.
+            public var description: String { rawValue }
+        }
     }
 
     /// One VF of a PF.

@@ -68,9 +68,9 @@ public enum HostReportText {
                     if let note = fw.note { out += "                \(note)\n" }
                 }
             }
-            let unchecked = g.readiness.notChecked.map { " (not checked: \($0.joined(separator: ", ")))" } ?? ""
+            let unchecked = g.readiness.notChecked.map { " (not checked: \($0.map(\.rawValue).joined(separator: ", ")))" } ?? ""
             out += "  vGPU ready    \(g.readiness.ready ? "YES" : "NO")\(unchecked)\n"
-            for c in g.readiness.checks { out += "    [\(c.skipped == true ? "--" : c.ok ? "ok" : "!!")] \(pad(c.name, 13)) \(c.detail)\n" }
+            for c in g.readiness.checks { out += "    [\(c.skipped == true ? "--" : c.ok ? "ok" : "!!")] \(pad(c.name.rawValue, 13)) \(c.detail)\n" }
             if let first = g.vfs.first, let last = g.vfs.last {
                 let groups = g.vfs.compactMap(\.iommuGroup)
                 out += "  VFs           \(g.vfs.count): \(first.address) ... \(last.address)"
@@ -101,7 +101,7 @@ public enum HostReportText {
         r.gpus.map { g in
             let verdict: String
             if g.readiness.ready {
-                verdict = "ready" + (g.readiness.notChecked.map { " (not checked: \($0.joined(separator: ", ")))" } ?? "")
+                verdict = "ready" + (g.readiness.notChecked.map { " (not checked: \($0.map(\.rawValue).joined(separator: ", ")))" } ?? "")
             } else if let failed = g.readiness.checks.first(where: { !$0.ok && $0.skipped != true }) {
                 verdict = "NOT ready: \(failed.name): \(failed.detail)"
             } else {

@@ -33,7 +33,7 @@ public enum NodeFeatures {
             flag("architecture", gpu.architecture)
             flag("chip", gpu.chip)
             flag("board", gpu.board?.name)
-            let mediated = gpu.readiness.checks.contains { $0.name == "mdev-types" }
+            let mediated = gpu.readiness.checks.contains { $0.name == .mdevTypes }
             if gpu.chip != nil { flag("vgpu-interface", mediated ? "mdev" : "sriov") }
             guard gpu.readiness.ready else { continue }
             for t in gpu.vgpuTypes ?? [] where t.fits > 0 { flag("vgpu-type", t.name) }

@@ -14,7 +14,7 @@ extension HostProbe {
         case "mdev-vfs": place = "\(vf)/mdev_supported_types (mdevctl types lists each VF's)"
         default: return nil
         }
-        return .init(name: "pf-types", ok: true,
+        return .init(name: .pfTypes, ok: true,
                      detail: "with SR-IOV on, \(gpu.address) itself lists no vGPU type: ask its VFs, e.g. \(place), "
                          + "and create each vGPU on a free VF")
     }

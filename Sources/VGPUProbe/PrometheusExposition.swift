@@ -34,7 +34,7 @@ public enum PrometheusExposition {
                          ("driver", gpu.driver ?? "none"), ("driver_version", gpu.driverVersion ?? "")], 1)
             add(1, id + [("board", gpu.board?.name ?? gpu.name)], gpu.readiness.ready ? 1 : 0)
             for check in gpu.readiness.checks where check.skipped != true {
-                add(2, id + [("check", check.name)], check.ok ? 1 : 0)
+                add(2, id + [("check", check.name.rawValue)], check.ok ? 1 : 0)
             }
             if let s = gpu.sriov {
                 add(3, id, s.totalVFs)

@@ -10,7 +10,7 @@ import VGPUFirmware
 /// file) fails this check.
 enum VGPUBootCheck {
     /// The check's name in the report.
-    static let name = "vgpu-boot"
+    static let name = HostReport.Check.Name.vgpuBoot
 
     /// The check for `chip` of `module` on `board` (its PCI ids), bound to `kernelDriver`;
     /// `verifier` reads the firmware (parsing is enough: the `firmware` check judges the digests).

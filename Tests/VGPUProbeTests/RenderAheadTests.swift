@@ -48,7 +48,7 @@ struct RenderAheadTests {
         for gpu in run.report.gpus {
             #expect(gpu.firmware?.ok == false)
             #expect(gpu.firmware?.findings.contains { $0.contains("gsp_ga10x.bin: sha256 ") && $0.contains("manifest expects") } == true, "\(gpu.firmware?.findings ?? [])")
-            #expect(gpu.readiness.checks.first { $0.name == "firmware" }?.ok == false)
+            #expect(gpu.readiness.checks.first { $0.name == .firmware }?.ok == false)
         }
         #expect(run.rendering == (try JSONOutput.encode(run.report)))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VGPUProbe
 import VGPUTestSupport
 
 /// Every document kind validates against its schema in schemas/ with a real validator (Python's
@@ -98,4 +99,18 @@ enum SchemaValidator {
     /// A Python that has `jsonschema`.
     static let python: String? = ["python3", "/usr/bin/python3"].first { (try? Oracle.run($0, ["-c", "import jsonschema"]).status) == 0 }
     static let script = RealFirmware.packageRoot.appendingPathComponent("scripts/validate_json.py").path
+}
+
+/// The readiness checks' names are one typed list (`HostReport.Check.Name`); the probe schema's enum of
+/// check names must be that list, in report order, so a check added in code cannot go unlisted.
+struct ReadinessCheckNameTests {
+    @Test func theSchemaListsEveryCheckName() throws {
+        let url = RealFirmware.packageRoot.appendingPathComponent("schemas/probe.schema.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let gpu = (schema["$defs"] as? [String: Any])?["gpu"] as? [String: Any]
+        let readiness = ((gpu?["properties"] as? [String: Any])?["readiness"] as? [String: Any])?["properties"] as? [String: Any]
+        let checks = (readiness?["checks"] as? [String: Any])?["items"] as? [String: Any]
+        let name = (checks?["properties"] as? [String: Any])?["name"] as? [String: Any]
+        #expect(name?["enum"] as? [String] == HostReport.Check.Name.allCases.map(\.rawValue))
+    }
 }
