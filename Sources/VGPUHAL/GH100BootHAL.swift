@@ -120,40 +120,40 @@ public struct GH100BootHAL: GSPBootHAL {
         let pages = (inputs.imageSize + 4095) / 4096
         let fmcSize = inputs.fmc.map { " (\($0.imageSize) bytes, 4 KiB aligned)" } ?? ""
         var steps: [GSPBootStep] = [
-            .init(phase: "prepare", engine: "host", action: "check no WPR2 is up (WPR2_ADDR_HI reads 0)", image: nil, register: r.wpr2AddrHi, value: 0),
-            .init(phase: "prepare", engine: "host", action: "copy the boot binary (\(inputs.bootloaderSize) bytes) to sysmem", image: "bootloader", register: nil, value: sysmem.bootloader),
-            .init(phase: "prepare", engine: "host", action: "copy .fwimage to sysmem and build its radix3 page table (\(pages) 4 KiB pages, 3 levels)", image: "gsp", register: nil, value: sysmem.radix3),
-            .init(phase: "prepare", engine: "host", action: "copy the signature section (\(inputs.signatureSize) bytes) to sysmem", image: "gsp", register: nil, value: sysmem.signature),
-            .init(phase: "prepare", engine: "host", action: "copy the FMC image\(fmcSize) to sysmem", image: "fmc", register: nil, value: sysmem.fmcImage),
-            .init(phase: "prepare", engine: "host", action: "write the LibOS argument page and the command and message queues", image: nil, register: nil, value: sysmem.libosArguments),
-            .init(phase: "prepare", engine: "host", action: "write GspFwWprMeta (256 bytes; sizes only, the FMC fills the offsets) to sysmem", image: nil, register: nil, value: sysmem.meta),
-            .init(phase: "prepare", engine: "host", action: "write GSP_FMC_BOOT_PARAMS (GspFwWprMeta's and the LibOS arguments' addresses) to sysmem", image: nil, register: nil, value: sysmem.fmcBootParams),
-            .init(phase: "fsp", engine: "FSP", action: "wait up to \(fspBootTimeoutSeconds) s for the FSP's secure boot: FSP_BOOT_COMPLETE_STATUS reads 0xff",
+            .init(phase: .prepare, engine: "host", action: "check no WPR2 is up (WPR2_ADDR_HI reads 0)", image: nil, register: r.wpr2AddrHi, value: 0),
+            .init(phase: .prepare, engine: "host", action: "copy the boot binary (\(inputs.bootloaderSize) bytes) to sysmem", image: "bootloader", register: nil, value: sysmem.bootloader),
+            .init(phase: .prepare, engine: "host", action: "copy .fwimage to sysmem and build its radix3 page table (\(pages) 4 KiB pages, 3 levels)", image: "gsp", register: nil, value: sysmem.radix3),
+            .init(phase: .prepare, engine: "host", action: "copy the signature section (\(inputs.signatureSize) bytes) to sysmem", image: "gsp", register: nil, value: sysmem.signature),
+            .init(phase: .prepare, engine: "host", action: "copy the FMC image\(fmcSize) to sysmem", image: "fmc", register: nil, value: sysmem.fmcImage),
+            .init(phase: .prepare, engine: "host", action: "write the LibOS argument page and the command and message queues", image: nil, register: nil, value: sysmem.libosArguments),
+            .init(phase: .prepare, engine: "host", action: "write GspFwWprMeta (256 bytes; sizes only, the FMC fills the offsets) to sysmem", image: nil, register: nil, value: sysmem.meta),
+            .init(phase: .prepare, engine: "host", action: "write GSP_FMC_BOOT_PARAMS (GspFwWprMeta's and the LibOS arguments' addresses) to sysmem", image: nil, register: nil, value: sysmem.fmcBootParams),
+            .init(phase: .fsp, engine: "FSP", action: "wait up to \(fspBootTimeoutSeconds) s for the FSP's secure boot: FSP_BOOT_COMPLETE_STATUS reads 0xff",
                   image: nil, register: fspBootStatusRegister, value: 0xff),
         ]
         // nova-core enables vGPU on GB20x only once the FSP says the vGPU mode is on; NVIDIA's driver goes
         // by its RMSetSriovMode registry key (570 gpu_registry.c:104-137), set in SET_REGISTRY below.
         if case .vgpu = mode, family == .gb202, driver == .novaCore {
-            steps.append(.init(phase: "prc", engine: "FSP",
+            steps.append(.init(phase: .prc, engine: "FSP",
                                action: "read the vGPU mode: PRC object read (NVDM 0x13) of knob 0x29; 1 enables vGPU (nova-core's vGPU support)",
                                image: nil, register: FSPRegisters.ememData, value: 1))
         }
         if family == .gb100 {
-            steps.append(.init(phase: "fsp", engine: "FSP", action: "check NV_PFSP_FUSE_ERROR_CHECK reads 0 (fatal on GB100 and GB102)",
+            steps.append(.init(phase: .fsp, engine: "FSP", action: "check NV_PFSP_FUSE_ERROR_CHECK reads 0 (fatal on GB100 and GB102)",
                                image: nil, register: FSPRegisters.fuseErrorCheck, value: 0))
         }
         steps += [
-            .init(phase: "cot", engine: "FSP", action: "wait for the FSP's command queue to be empty (QUEUE_HEAD = QUEUE_TAIL)", image: nil, register: FSPRegisters.queueHead, value: nil),
-            .init(phase: "cot", engine: "FSP", action: "write the chain-of-trust packet (8-byte MCTP/NVDM header + \(FSPChainOfTrust.size)-byte NVDM_PAYLOAD_COT, version \(chainOfTrustVersion)) through EMEM",
+            .init(phase: .cot, engine: "FSP", action: "wait for the FSP's command queue to be empty (QUEUE_HEAD = QUEUE_TAIL)", image: nil, register: FSPRegisters.queueHead, value: nil),
+            .init(phase: .cot, engine: "FSP", action: "write the chain-of-trust packet (8-byte MCTP/NVDM header + \(FSPChainOfTrust.size)-byte NVDM_PAYLOAD_COT, version \(chainOfTrustVersion)) through EMEM",
                   image: "fmc", register: FSPRegisters.ememData, value: nil),
-            .init(phase: "cot", engine: "FSP", action: "set QUEUE_TAIL, then QUEUE_HEAD = 0 (interrupts the FSP)", image: nil, register: FSPRegisters.queueHead, value: 0),
-            .init(phase: "cot", engine: "FSP", action: "wait for the FSP's answer (NVDM type 0x15) on the message queue: error code 0 (FSP_OK)",
+            .init(phase: .cot, engine: "FSP", action: "set QUEUE_TAIL, then QUEUE_HEAD = 0 (interrupts the FSP)", image: nil, register: FSPRegisters.queueHead, value: 0),
+            .init(phase: .cot, engine: "FSP", action: "wait for the FSP's answer (NVDM type 0x15) on the message queue: error code 0 (FSP_OK)",
                   image: nil, register: FSPRegisters.messageHead, value: 0),
-            .init(phase: "start", engine: "GSP", action: "wait for the GSP's target mask to be released (HWCFG2 non-zero, not 0xbadf41xx)", image: nil, register: FSPRegisters.gspHWCFG2, value: nil),
-            .init(phase: "start", engine: "GSP", action: "wait for the RISC-V lockdown to lift (HWCFG2 bit 13 = 0); GSP mailbox 0 non-zero is an FMC error",
+            .init(phase: .start, engine: "GSP", action: "wait for the GSP's target mask to be released (HWCFG2 non-zero, not 0xbadf41xx)", image: nil, register: FSPRegisters.gspHWCFG2, value: nil),
+            .init(phase: .start, engine: "GSP", action: "wait for the RISC-V lockdown to lift (HWCFG2 bit 13 = 0); GSP mailbox 0 non-zero is an FMC error",
                   image: nil, register: r.gspFalcon + r.mailbox0, value: 0),
-            .init(phase: "start", engine: "GSP", action: "write the bootloader appVersion to the GSP", image: nil, register: r.gspFalcon + r.appVersion, value: UInt64(inputs.appVersion)),
-            .init(phase: "start", engine: "GSP", action: "check the GSP's RISC-V core is active (CPUCTL bit 7)", image: nil, register: FSPRegisters.gspRISCVCPUCTL, value: 0x80),
+            .init(phase: .start, engine: "GSP", action: "write the bootloader appVersion to the GSP", image: nil, register: r.gspFalcon + r.appVersion, value: UInt64(inputs.appVersion)),
+            .init(phase: .start, engine: "GSP", action: "check the GSP's RISC-V core is active (CPUCTL bit 7)", image: nil, register: FSPRegisters.gspRISCVCPUCTL, value: 0x80),
         ]
         return steps + GSPBootStep.gspRMStart(mode: mode)
     }
@@ -161,6 +161,6 @@ public struct GH100BootHAL: GSPBootHAL {
     /// GSP-RM unloads and the RISC-V core halts; no booter takes WPR2 down on this path.
     public func unloadSteps() -> [GSPBootStep] {
         GSPBootStep.gspRMUnload
-            + [.init(phase: "unload", engine: "GSP", action: "wait for the GSP's RISC-V core to halt", image: nil, register: FSPRegisters.gspRISCVCPUCTL, value: nil)]
+            + [.init(phase: .unload, engine: "GSP", action: "wait for the GSP's RISC-V core to halt", image: nil, register: FSPRegisters.gspRISCVCPUCTL, value: nil)]
     }
 }

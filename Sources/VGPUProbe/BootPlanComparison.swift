@@ -62,7 +62,7 @@ public enum BootPlanComparisonText {
         }
         row("VF partitions", "\(a.heap.vfPartitionCount)", "\(b.heap.vfPartitionCount)", a.heap.vfPartitionCount == b.heap.vfPartitionCount ? "same" : "changed")
         // The regions top down, each by name; a region only one plan has shows a dash for the other.
-        let names = (a.layout.regions.reversed().map(\.name) + b.layout.regions.reversed().map(\.name)).reduce(into: [String]()) { names, name in
+        let names = (a.layout.regions.reversed().map(\.name) + b.layout.regions.reversed().map(\.name)).reduce(into: [FBRegion.Name]()) { names, name in
             if !names.contains(name) { names.append(name) }
         }
         for name in names {
@@ -74,7 +74,7 @@ public enum BootPlanComparisonText {
                     : x.start == y.start ? delta(x.size, y.size) : "\(delta(x.size, y.size)), moved \(delta(x.start, y.start))"
             default: "only in " + (x == nil ? "B" : "A")
             }
-            row(name, cell(x), cell(y), change)
+            row(name.rawValue, cell(x), cell(y), change)
         }
         return out
     }

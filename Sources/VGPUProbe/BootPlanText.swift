@@ -14,7 +14,7 @@ public enum BootPlanText {
         for note in p.notes { out += "  note: \(note)\n" }
         out += "\nLayout (top of VRAM down):\n"
         for region in p.layout.regions.reversed() {
-            out += "  \(pad(region.name, 14)) 0x\(hexDigits: region.start, width: 10) - 0x\(hexDigits: region.end, width: 10)  \(Sizes.describe(region.size))\n"
+            out += "  \(pad(region.name.rawValue, 14)) 0x\(hexDigits: region.start, width: 10) - 0x\(hexDigits: region.end, width: 10)  \(Sizes.describe(region.size))\n"
         }
         out += "\nGspFwWprMeta (\(p.metaVariant.rawValue), 256 bytes):\n"
         for f in p.meta.fields(p.metaVariant) {

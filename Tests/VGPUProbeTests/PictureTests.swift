@@ -33,7 +33,7 @@ struct PictureTests {
     /// Each region's name with its size, and right under it its range and alignment, in the picture's text.
     func expectRegions(of plan: BootPlanning.Report, in picture: SVGPicture) {
         let texts = picture.texts
-        for region in plan.plan.layout.regions where region.name != "wpr2" {
+        for region in plan.plan.layout.regions where region.name != .wpr2 {
             let range = "\(hex: region.start)-\(hex: region.end)"
             if region.size == 0 {
                 #expect(texts.contains("\(region.name): none reserved (0 B at \(hex: region.start))"), "\(region.name)")

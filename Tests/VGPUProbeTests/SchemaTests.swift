@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VGPUCore
 import VGPUProbe
 import VGPUTestSupport
 
@@ -101,16 +102,36 @@ enum SchemaValidator {
     static let script = RealFirmware.packageRoot.appendingPathComponent("scripts/validate_json.py").path
 }
 
-/// The readiness checks' names are one typed list (`HostReport.Check.Name`); the probe schema's enum of
-/// check names must be that list, in report order, so a check added in code cannot go unlisted.
-struct ReadinessCheckNameTests {
-    @Test func theSchemaListsEveryCheckName() throws {
-        let url = RealFirmware.packageRoot.appendingPathComponent("schemas/probe.schema.json")
-        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-        let gpu = (schema["$defs"] as? [String: Any])?["gpu"] as? [String: Any]
-        let readiness = ((gpu?["properties"] as? [String: Any])?["readiness"] as? [String: Any])?["properties"] as? [String: Any]
-        let checks = (readiness?["checks"] as? [String: Any])?["items"] as? [String: Any]
-        let name = (checks?["properties"] as? [String: Any])?["name"] as? [String: Any]
-        #expect(name?["enum"] as? [String] == HostReport.Check.Name.allCases.map(\.rawValue))
+/// The names outputs use for checks, boot phases and FB regions are typed lists (`HostReport.Check.Name`,
+/// `GSPBootStep.Phase`, `FBRegion.Name`); each schema's enum must be that list, so a case added in code
+/// cannot go unlisted (and the validator then refuses any other name).
+struct SchemaNameListTests {
+    /// The schema at `schemas/<file>`.
+    static func schema(_ file: String) throws -> [String: Any] {
+        let url = RealFirmware.packageRoot.appendingPathComponent("schemas/" + file)
+        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
+
+    /// The object at `path` (property names) below `node`.
+    static func object(_ node: [String: Any], _ path: String...) -> [String: Any]? {
+        path.reduce(node as [String: Any]?) { $0?[$1] as? [String: Any] }
+    }
+
+    @Test func theProbeSchemaListsEveryCheckName() throws {
+        let checks = Self.object(try Self.schema("probe.schema.json"), "$defs", "gpu", "properties", "readiness", "properties", "checks", "items")
+        #expect(Self.object(checks ?? [:], "properties", "name")?["enum"] as? [String] == HostReport.Check.Name.allCases.map(\.rawValue))
+    }
+
+    @Test func thePlanSchemaListsEveryBootPhaseAndRegionName() throws {
+        let plan = try #require(Self.object(try Self.schema("plan.schema.json"), "properties", "plan", "properties"))
+        for steps in ["steps", "unloadSteps"] {
+            let phase = Self.object(plan, steps, "items", "properties", "phase")
+            #expect(phase?["enum"] as? [String] == GSPBootStep.Phase.allCases.map(\.rawValue), "\(steps)")
+        }
+        let layout = try #require(Self.object(plan, "layout", "properties"))
+        var regions = layout.compactMap { Self.object($0.value as? [String: Any] ?? [:], "properties", "name")?["enum"] as? [String] }
+        regions += [Self.object(layout, "fsp", "properties", "pmuReservation", "properties", "name")?["enum"] as? [String] ?? []]
+        // Every region a plan lists; the meta is drawn and checked, not listed.
+        #expect(Set(regions.joined()) == Set(FBRegion.Name.allCases.filter { $0 != .meta }.map(\.rawValue)))
     }
 }

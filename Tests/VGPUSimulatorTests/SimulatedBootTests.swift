@@ -154,7 +154,7 @@ struct SimulatedBootTests {
         let skipped = try GSPBootPlanner.plan(chip: "AD102", release: Self.release, mode: .vgpu(override: nil), inputs: inputs,
                                               parameters: params, hal: try #require(try AdaModule().bootHAL(for: AdaModule.ad102)),
                                               driver: .nouveau, scrubberFile: nil)
-        #expect(skipped.heap.requiresScrubber && !skipped.steps.contains { $0.phase == "scrubber" })
+        #expect(skipped.heap.requiresScrubber && !skipped.steps.contains { $0.phase == .scrubber })
         #expect(skipped.unmetRequirements.first?.contains("nouveau has no code that runs it (release 535.113.01 ships no scrubber file for AD102") == true,
                 "\(skipped.unmetRequirements)")
         let sim = try gpu()

@@ -89,7 +89,7 @@ struct SimulatedFSPTests {
     /// 0 or a missing knob stops it; NVIDIA's driver does not ask (its RMSetSriovMode key decides).
     @Test func novaCoreAsksTheFSPForTheVGPUMode() throws {
         let (plan, sim, image) = try setup("gb202", id: 0x1b2, fb: 96 * Sizes.GiB, vgpu: true, driver: .novaCore)
-        #expect(plan.steps.contains { $0.phase == "prc" })
+        #expect(plan.steps.contains { $0.phase == .prc })
         let runner = GSPBootRunner(hardware: sim)
         try runner.boot(plan, fmcImage: image)
         #expect(runner.log.contains("FSP: vGPU mode enabled (PRC knob 0x29 = 1)"))
@@ -98,7 +98,7 @@ struct SimulatedFSPTests {
             #expect(throws: expected) { try GSPBootRunner(hardware: sim).boot(plan, fmcImage: image) }
         }
         let (nvidia, _, _) = try setup("gb202", id: 0x1b2, fb: 96 * Sizes.GiB, vgpu: true)
-        #expect(!nvidia.steps.contains { $0.phase == "prc" })
+        #expect(!nvidia.steps.contains { $0.phase == .prc })
     }
 
     /// The read as NVIDIA's 580 driver sends one (`NVDM_PAYLOAD_PRC_OBJECT_READ`, packed, kern_gpu_gh100.c:538-544:

@@ -61,8 +61,8 @@ public struct SysmemPlacement: Sendable, Equatable, Codable {
 
 /// One step of the boot, in order.
 public struct GSPBootStep: Sendable, Equatable, Codable {
-    /// `prepare`, `frts`, `scrubber`, `reset`, `booter`, `start`, `rpc`, `unload`.
-    public let phase: String
+    /// The part of the boot it belongs to; the boot runner acts on some (`frts`, `scrubber`, `fsp`, `prc`).
+    public let phase: Phase
     /// What runs it: `host`, `FWSEC`, `SEC2`, `GSP`.
     public let engine: String
     /// What happens.
@@ -73,8 +73,37 @@ public struct GSPBootStep: Sendable, Equatable, Codable {
     public let register: UInt32?
     public let value: UInt64?
 
+    /// The parts of a boot, as plans name them. The raw values are the outputs' (schemas/plan.schema.json).
+    public enum Phase: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+        /// The host sets up memory and images.
+        case prepare
+        /// FWSEC-FRTS carves FRTS (booter path).
+        case frts
+        /// The scrubber ucode clears the FB the heap will use (booter path, AD10x in vGPU mode).
+        case scrubber
+        /// A falcon is reset and handed its arguments.
+        case reset
+        /// The booter loads GSP-RM through SEC2 (booter path).
+        case booter
+        /// The FSP's secure boot is awaited and its fuses checked (FSP path).
+        case fsp
+        /// The chain-of-trust message goes to the FSP, which answers (FSP path).
+        case cot
+        /// The vGPU mode is read from the FSP's PRC knob (FSP path, vGPU mode).
+        case prc
+        /// GSP-RM starts and reports.
+        case start
+        /// An RPC to GSP-RM.
+        case rpc
+        /// GSP-RM unloads.
+        case unload
+
+        /// The name as outputs write it.
+        public var description: String { rawValue }
+    }
+
     /// A step from its parts (a boot HAL lists them).
-    public init(phase: String, engine: String, action: String, image: String?, register: UInt32?, value: UInt64?) {
+    public init(phase: Phase, engine: String, action: String, image: String?, register: UInt32?, value: UInt64?) {
         (self.phase, self.engine, self.action, self.image, self.register, self.value) = (phase, engine, action, image, register, value)
     }
 }
@@ -85,17 +114,17 @@ extension GSPBootStep {
     public static func gspRMStart(mode: GSPHeapMode) -> [GSPBootStep] {
         let vgpu = if case .vgpu = mode { true } else { false }
         return [
-            .init(phase: "start", engine: "GSP", action: "wait for GSP_INIT_DONE on the message queue", image: nil, register: nil, value: nil),
-            .init(phase: "rpc", engine: "GSP", action: "SET_SYSTEM_INFO (carries GSP_VF_INFO)", image: nil, register: nil, value: nil),
-            .init(phase: "rpc", engine: "GSP", action: "SET_REGISTRY: RMSecBusResetEnable=1, RMForcePcieConfigSave=1" + (vgpu ? ", RMSetSriovMode=1" : ""),
+            .init(phase: .start, engine: "GSP", action: "wait for GSP_INIT_DONE on the message queue", image: nil, register: nil, value: nil),
+            .init(phase: .rpc, engine: "GSP", action: "SET_SYSTEM_INFO (carries GSP_VF_INFO)", image: nil, register: nil, value: nil),
+            .init(phase: .rpc, engine: "GSP", action: "SET_REGISTRY: RMSecBusResetEnable=1, RMForcePcieConfigSave=1" + (vgpu ? ", RMSetSriovMode=1" : ""),
                   image: nil, register: nil, value: nil),
         ]
     }
 
     /// How every path's unload starts: the RPC, then GSP mailbox 0 = 0x80000000.
     public static let gspRMUnload: [GSPBootStep] = [
-        .init(phase: "unload", engine: "GSP", action: "UNLOADING_GUEST_DRIVER RPC", image: nil, register: nil, value: nil),
-        .init(phase: "unload", engine: "GSP", action: "wait for GSP mailbox 0 = 0x80000000", image: nil,
+        .init(phase: .unload, engine: "GSP", action: "UNLOADING_GUEST_DRIVER RPC", image: nil, register: nil, value: nil),
+        .init(phase: .unload, engine: "GSP", action: "wait for GSP mailbox 0 = 0x80000000", image: nil,
               register: GSPRegisters.gspFalcon + GSPRegisters.mailbox0, value: UInt64(GSPRegisters.unloadDone)),
     ]
 }

@@ -169,11 +169,11 @@ public final class GSPBootRunner {
         bootedThroughFSP = false
         // The runner does what the plan's steps say: no FWSEC-FRTS where the chip has no FRTS, no
         // scrubber where none is available (the GSP then refuses the meta, as the hardware would).
-        if plan.steps.contains(where: { $0.phase == "frts" }) {
+        if plan.steps.contains(where: { $0.phase == .frts }) {
             hw.run(.fwsecFRTS)
             record("FWSEC-FRTS ran")
         }
-        if plan.steps.contains(where: { $0.phase == "scrubber" }) {
+        if plan.steps.contains(where: { $0.phase == .scrubber }) {
             hw.run(.scrubber)
             let done = poll { self.hw.read32(r.secureScratch15) >> 29 >= 3 }
             guard done else { throw .scrubberTimeout(scratch: hw.read32(r.secureScratch15)) }
@@ -202,16 +202,16 @@ public final class GSPBootRunner {
         let r = FSPRegisters.self, g = GSPRegisters.self
         bootedThroughFSP = true
         guard let message = plan.chainOfTrust, !fmcImage.isEmpty else { throw .noFMC }
-        if let status = plan.steps.first(where: { $0.phase == "fsp" })?.register {
+        if let status = plan.steps.first(where: { $0.phase == .fsp })?.register {
             guard poll({ self.hw.read32(status) == 0xff }) else { throw .fspNotReady(status: hw.read32(status)) }
             record("FSP secure boot complete")
         }
-        if plan.steps.contains(where: { $0.phase == "fsp" && $0.register == r.fuseErrorCheck }) {
+        if plan.steps.contains(where: { $0.phase == .fsp && $0.register == r.fuseErrorCheck }) {
             let fuses = hw.read32(r.fuseErrorCheck)
             guard fuses == 0 else { throw .fspFuseError(fuses) }
             record("FSP fuse check passed")
         }
-        if plan.steps.contains(where: { $0.phase == "prc" }) {
+        if plan.steps.contains(where: { $0.phase == .prc }) {
             // nova-core's gate: the FSP's vGPU-mode knob must read 1 before the GPU boots in vGPU mode.
             let response = try exchange(FSPPRCRead(knob: FSPPRCRead.vgpuModeKnob).packet(), answering: FSPPRCRead.nvdmType, what: "the vGPU-mode read")
             guard response.errorCode == 0, response.knobValue == 1 else { throw .vgpuModeOff(value: response.knobValue, errorCode: response.errorCode) }

@@ -1,7 +1,7 @@
 /// A region of the framebuffer: `[start, start + size)`.
 public struct FBRegion: Sendable, Equatable, Codable, CustomStringConvertible {
-    /// Name as the layout calls it.
-    public let name: String
+    /// Which region.
+    public let name: Name
     /// First byte.
     public let start: UInt64
     /// Length.
@@ -12,6 +12,34 @@ public struct FBRegion: Sendable, Equatable, Codable, CustomStringConvertible {
     /// `heap 0xbf5800000-0xbfd900000 (129 MiB)`.
     public var description: String {
         "\(name) \(hex: start)-\(hex: end) (\(Sizes.describe(size)))"
+    }
+
+    /// The regions of a GSP framebuffer layout, top down. The raw values are the names every output
+    /// (text, JSON, pictures, errors) uses.
+    public enum Name: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+        /// The VBIOS's VGA workspace, at the top of VRAM.
+        case vgaWorkspace = "vga-workspace"
+        /// The PMU's reservation above FRTS (FSP path, GB10x and GB20x).
+        case pmuReserved = "pmu-reserved"
+        /// The region FWSEC-FRTS carves.
+        case frts
+        /// The RISC-V bootloader payload (booter path).
+        case bootloader
+        /// The bootloader file's GspRmBoot image (FSP path).
+        case bootBinary = "boot-binary"
+        /// The GSP-RM image (`.fwimage`).
+        case gspImage = "gsp-image"
+        /// The GSP-RM heap.
+        case heap
+        /// The whole WPR2.
+        case wpr2
+        /// GspFwWprMeta: WPR2's first 256 bytes.
+        case meta
+        /// The non-WPR heap, just below WPR2.
+        case nonWPRHeap = "non-wpr-heap"
+
+        /// The name as outputs write it.
+        public var description: String { rawValue }
     }
 }
 
@@ -133,10 +161,10 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
         let frtsStart = try descent.start(below: wprEnd, size: input.frtsSize, align: 1)
         let bootStart = try descent.start(below: frtsStart, size: input.bootloaderSize, align: 4 * Sizes.KiB)
         let imageStart = try descent.start(below: bootStart, size: input.imageSize, align: 64 * Sizes.KiB)
-        return Top(vgaWorkspace: FBRegion(name: "vga-workspace", start: vgaStart, size: fb - vgaStart),
-                   frts: FBRegion(name: "frts", start: frtsStart, size: input.frtsSize),
-                   bootloader: FBRegion(name: "bootloader", start: bootStart, size: input.bootloaderSize),
-                   gspImage: FBRegion(name: "gsp-image", start: imageStart, size: input.imageSize), wprEnd: wprEnd)
+        return Top(vgaWorkspace: FBRegion(name: .vgaWorkspace, start: vgaStart, size: fb - vgaStart),
+                   frts: FBRegion(name: .frts, start: frtsStart, size: input.frtsSize),
+                   bootloader: FBRegion(name: .bootloader, start: bootStart, size: input.bootloaderSize),
+                   gspImage: FBRegion(name: .gspImage, start: imageStart, size: input.imageSize), wprEnd: wprEnd)
     }
 
     /// What the layout takes below the top of VRAM, for the too-small error: the PRAMIN MiB, FRTS, the
@@ -180,12 +208,12 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
         framebufferSize = input.framebufferSize
         (vgaWorkspace, frts, bootloader, gspImage) = (top.vgaWorkspace, top.frts, top.bootloader, top.gspImage)
         let heapStart = try descent.start(below: top.gspImage.start, size: input.heapSize, align: Sizes.MiB)
-        heap = FBRegion(name: "heap", start: heapStart, size: Sizes.alignDown(top.gspImage.start - heapStart, Sizes.MiB))
+        heap = FBRegion(name: .heap, start: heapStart, size: Sizes.alignDown(top.gspImage.start - heapStart, Sizes.MiB))
         let wprStart = try descent.start(below: heapStart, size: 256, align: Sizes.MiB)
-        wpr2 = FBRegion(name: "wpr2", start: wprStart, size: top.wprEnd - wprStart)
+        wpr2 = FBRegion(name: .wpr2, start: wprStart, size: top.wprEnd - wprStart)
         // 535 aligns the non-WPR heap's start down to 1 MiB; its size is a whole MiB on every chip.
         let nonWPRStart = try descent.start(below: wprStart, size: input.nonWPRHeapSize, align: Sizes.MiB)
-        nonWPRHeap = FBRegion(name: "non-wpr-heap", start: nonWPRStart, size: input.nonWPRHeapSize)
+        nonWPRHeap = FBRegion(name: .nonWPRHeap, start: nonWPRStart, size: input.nonWPRHeapSize)
         self.fsp = fsp
         try check()
     }
@@ -224,11 +252,11 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
         let frtsStart = try descent.start(below: frtsTop, size: input.frtsSize, align: 1)
         let bootStart = try descent.start(below: frtsStart, size: input.bootloaderSize, align: 4 * Sizes.KiB)
         let imageStart = try descent.start(below: bootStart, size: input.imageSize, align: 64 * Sizes.KiB)
-        let top = Top(vgaWorkspace: FBRegion(name: "vga-workspace", start: fb - r.vgaWorkspace, size: r.vgaWorkspace),
-                      frts: FBRegion(name: "frts", start: frtsStart, size: input.frtsSize),
-                      bootloader: FBRegion(name: "boot-binary", start: bootStart, size: input.bootloaderSize),
-                      gspImage: FBRegion(name: "gsp-image", start: imageStart, size: input.imageSize), wprEnd: frtsStart)
-        return (top, FSPTerms(frtsVidmemOffset: offset, pmuReservation: FBRegion(name: "pmu-reserved", start: frtsTop, size: r.pmu)))
+        let top = Top(vgaWorkspace: FBRegion(name: .vgaWorkspace, start: fb - r.vgaWorkspace, size: r.vgaWorkspace),
+                      frts: FBRegion(name: .frts, start: frtsStart, size: input.frtsSize),
+                      bootloader: FBRegion(name: .bootBinary, start: bootStart, size: input.bootloaderSize),
+                      gspImage: FBRegion(name: .gspImage, start: imageStart, size: input.imageSize), wprEnd: frtsStart)
+        return (top, FSPTerms(frtsVidmemOffset: offset, pmuReservation: FBRegion(name: .pmuReserved, start: frtsTop, size: r.pmu)))
     }
 
     /// The FSP path's layout, the heap size now known: heap, GspFwWprMeta and non-WPR heap below the
@@ -238,15 +266,15 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
         try self.init(input, top: top, fsp: terms, needed: Self.needed(input, frtsVidmemOffset: terms.frtsVidmemOffset))
     }
 
-    /// The alignment a region's start keeps, by the region's name: the rules `check` enforces; nil for a
-    /// region placed by what lies above it (the VGA workspace, the PMU's reservation).
-    public static func requiredAlignment(of name: String) -> UInt64? {
+    /// The alignment a region's start keeps: the rules `check` enforces (the meta starts WPR2, so keeps
+    /// its MiB); nil for a region placed by what lies above it (the VGA workspace, the PMU's reservation).
+    public static func requiredAlignment(of name: FBRegion.Name) -> UInt64? {
         switch name {
-        case "wpr2", "heap", "non-wpr-heap": Sizes.MiB
-        case "gsp-image": 64 * Sizes.KiB
-        case "bootloader", "boot-binary": 4 * Sizes.KiB
-        case "frts": 128 * Sizes.KiB
-        default: nil
+        case .wpr2, .meta, .heap, .nonWPRHeap: Sizes.MiB
+        case .gspImage: 64 * Sizes.KiB
+        case .bootloader, .bootBinary: 4 * Sizes.KiB
+        case .frts: 128 * Sizes.KiB
+        case .vgaWorkspace, .pmuReserved: nil
         }
     }
 
@@ -257,7 +285,7 @@ public struct WPR2Layout: Sendable, Equatable, Codable {
             throw .inconsistent("\(region.name) at \(hex: region.start) is not \(Sizes.describe(alignment))-aligned")
         }
         // Bottom up, each region ends at or before the next begins; the meta is WPR2's first 256 bytes.
-        let ordered = [nonWPRHeap, FBRegion(name: "meta", start: wpr2.start, size: 256), heap, gspImage, bootloader, frts]
+        let ordered = [nonWPRHeap, FBRegion(name: .meta, start: wpr2.start, size: 256), heap, gspImage, bootloader, frts]
             + (fsp.map { [$0.pmuReservation] } ?? []) + [vgaWorkspace]
         for (lower, upper) in zip(ordered, ordered.dropFirst()) where lower.end > upper.start {
             throw .inconsistent("\(lower.name) overlaps \(upper.name)")

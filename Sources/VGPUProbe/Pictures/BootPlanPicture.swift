@@ -69,7 +69,10 @@ public enum BootPlanPicture {
 
     /// One row of a column: a layout region, the meta, a gap, or the FB below the GSP's regions.
     private struct Row {
-        let name: String
+        /// What the box says.
+        let label: String
+        /// The layout region it draws; nil for gaps and the FB below the GSP.
+        var region: FBRegion.Name? = nil
         let start: UInt64, size: UInt64
         let kind: Kind
         /// Why a gap is there.
@@ -94,8 +97,8 @@ public enum BootPlanPicture {
     /// bytes, the GspFwWprMeta, and is drawn as a bracket), the gaps between them, then the rest of FB.
     private static func rows(_ r: BootPlanning.Report) -> [Row] {
         let layout = r.plan.layout
-        let regions = layout.regions.filter { $0.name != "wpr2" }.map { (name: $0.name, start: $0.start, size: $0.size) }
-            + [(name: "GspFwWprMeta", start: layout.wpr2.start, size: 256)]
+        typealias Placed = (name: FBRegion.Name, start: UInt64, size: UInt64)
+        let regions: [Placed] = layout.regions.filter { $0.name != .wpr2 }.map { ($0.name, $0.start, $0.size) } + [(.meta, layout.wpr2.start, 256)]
         let ordered = regions.sorted { ($0.start, $0.size) > ($1.start, $1.size) }
         var rows: [Row] = []
         var below = layout.framebufferSize
@@ -105,12 +108,13 @@ public enum BootPlanPicture {
                 // On the FSP path the space under the VGA workspace is the rest of the end-of-FB
                 // reservation (frtsVidmemOffset), not alignment padding.
                 let why = layout.fsp != nil && below == layout.vgaWorkspace.start ? "end-of-FB reservation" : "alignment"
-                rows.append(Row(name: "unused", start: end, size: below - end, kind: .unused, why: why))
+                rows.append(Row(label: "unused", start: end, size: below - end, kind: .unused, why: why))
             }
-            rows.append(Row(name: region.name, start: region.start, size: region.size, kind: region.size == 0 ? .empty : .region))
+            rows.append(Row(label: region.name == .meta ? "GspFwWprMeta" : region.name.rawValue, region: region.name, start: region.start, size: region.size,
+                            kind: region.size == 0 ? .empty : .region))
             below = min(below, region.start)
         }
-        if below > 0 { rows.append(Row(name: "framebuffer below the GSP", start: 0, size: below, kind: .usable)) }
+        if below > 0 { rows.append(Row(label: "framebuffer below the GSP", start: 0, size: below, kind: .usable)) }
         return rows
     }
 
@@ -158,12 +162,12 @@ public enum BootPlanPicture {
 
     /// The fill of a row.
     private static func color(_ row: Row) -> String {
-        switch (row.kind, row.name) {
+        switch (row.kind, row.region) {
         case (.unused, _), (.usable, _), (.empty, _): PictureColor.free
-        case (_, "heap"): PictureColor.heap
-        case (_, "frts"), (_, "GspFwWprMeta"): PictureColor.secure
-        case (_, "non-wpr-heap"): PictureColor.nonWPR
-        case (_, "vga-workspace"), (_, "pmu-reserved"): PictureColor.reserved
+        case (_, .heap?): PictureColor.heap
+        case (_, .frts?), (_, .meta?): PictureColor.secure
+        case (_, .nonWPRHeap?): PictureColor.nonWPR
+        case (_, .vgaWorkspace?), (_, .pmuReserved?): PictureColor.reserved
         default: PictureColor.firmware
         }
     }
@@ -185,18 +189,18 @@ public enum BootPlanPicture {
                 svg.text("unused \(readable(row.size)) (\(row.why))", x: labelX, y: middle + 4, size: 9, color: PictureColor.muted)
             case .empty:
                 svg.line(x1: x, y1: middle, x2: x + Layout.boxWidth, y2: middle, color: PictureColor.muted)
-                svg.text("\(row.name): none reserved (0 B at \(hex: row.start))", x: labelX, y: middle + 4, size: 11)
+                svg.text("\(row.label): none reserved (0 B at \(hex: row.start))", x: labelX, y: middle + 4, size: 11)
             case .region, .usable:
                 svg.rect(x: x, y: place.y, width: Layout.boxWidth, height: place.height, fill: color(row), outline: place.toScale ? .solid : .enlarged)
                 if place.broken {
                     svg.breakMark(x: x - 4, y: place.y + place.height * 3 / 4, width: Layout.boxWidth + 8)
                 }
-                svg.text(row.name, x: x + Layout.boxWidth / 2, y: place.broken ? middle - 6 : middle + 4, size: 12, anchor: .middle, bold: row.kind == .region)
+                svg.text(row.label, x: x + Layout.boxWidth / 2, y: place.broken ? middle - 6 : middle + 4, size: 12, anchor: .middle, bold: row.kind == .region)
                 var detail = "\(hex: row.start)-\(hex: row.start + row.size)"
-                if let alignment = WPR2Layout.requiredAlignment(of: row.name == "GspFwWprMeta" ? "wpr2" : row.name) {
+                if let region = row.region, let alignment = WPR2Layout.requiredAlignment(of: region) {
                     detail += ", aligned \(Sizes.describe(alignment))"
                 }
-                svg.text("\(row.name) \(readable(row.size))", x: labelX, y: middle - 2, size: 12)
+                svg.text("\(row.label) \(readable(row.size))", x: labelX, y: middle - 2, size: 12)
                 svg.text(detail, x: labelX, y: middle + 12, size: 10, color: PictureColor.muted, monospace: true)
             }
         }
@@ -212,7 +216,7 @@ public enum BootPlanPicture {
             svg.text("wpr2", x: bracketX - 8, y: middle - 8, size: 13, anchor: .end, bold: true, color: PictureColor.accent)
             svg.text(Sizes.describe(wpr2.size), x: bracketX - 8, y: middle + 8, size: 11, anchor: .end)
             svg.text("\(hex: wpr2.start)", x: bracketX - 8, y: middle + 22, size: 10, anchor: .end, monospace: true)
-            if let alignment = WPR2Layout.requiredAlignment(of: "wpr2") {
+            if let alignment = WPR2Layout.requiredAlignment(of: .wpr2) {
                 svg.text("aligned \(Sizes.describe(alignment))", x: bracketX - 8, y: middle + 36, size: 10, anchor: .end, color: PictureColor.muted)
             }
         }
