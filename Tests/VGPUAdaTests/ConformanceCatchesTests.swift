@@ -29,10 +29,10 @@ struct ConformanceCatchesTests {
     @Test func brokenModuleFailsNamedChecks() throws {
         let failures = Conformance.failures(of: Broken(), others: [try AdaModule()])
         let checks = Set(failures.map(\.check))
-        #expect(checks.isSuperset(of: ["chip-ids", "registry", "pci-ids", "manifest", "vf-info", "engines", "boot"]))
-        #expect(failures.allSatisfy { $0.module == "broken" && $0.description.hasPrefix("[broken] \($0.check): ") })
-        #expect(failures.contains { $0.check == "registry" && $0.message.contains("already claimed by module ada") })
-        #expect(failures.contains { $0.check == "pci-ids" && $0.message.contains("2684") })
-        #expect(failures.contains { $0.check == "manifest" && $0.message.contains("architecture is other") })
+        #expect(checks.isSuperset(of: [.chipIDs, .registry, .pciIDs, .manifest, .vfInfo, .engines, .boot]))
+        #expect(failures.allSatisfy { $0.module == "broken" && $0.description.hasPrefix("[broken] \($0.check.rawValue): ") })
+        #expect(failures.contains { $0.check == .registry && $0.message.contains("already claimed by module ada") })
+        #expect(failures.contains { $0.check == .pciIDs && $0.message.contains("2684") })
+        #expect(failures.contains { $0.check == .manifest && $0.message.contains("architecture is other") })
     }
 }
