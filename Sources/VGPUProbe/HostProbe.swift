@@ -306,7 +306,7 @@ public struct HostProbe {
 
     /// The chip: from BOOT_42 when BAR0 can be read, else from the modules' PCI id tables.
     private func identify(_ f: PCIFunction, devices: String, reader: any SysfsReader, options: Options) -> (ProbedGPU.Owner?, HostReport.Identity) {
-        var identity = HostReport.Identity(source: "none", boot0: nil, boot42: nil, note: nil)
+        var identity = HostReport.Identity(source: .none, boot0: nil, boot42: nil, note: nil)
         var owner: ProbedGPU.Owner?
         var bar0Note: String?
         if options.readBAR0 {
@@ -316,10 +316,10 @@ public struct HostProbe {
                 case .success(let id):
                     if let found = registry.select(chipID: id) {
                         owner = .init(module: found.module, chip: found.chip)
-                        identity = .init(source: "BOOT_42", boot0: regs.boot0, boot42: regs.boot42, note: "chip id \(id)")
+                        identity = .init(source: .boot42, boot0: regs.boot0, boot42: regs.boot42, note: "chip id \(id)")
                     } else {
                         bar0Note = "BOOT_42 chip id \(id) (\(id.architecture?.description ?? "unknown architecture")) is not supported by any module"
-                        identity = .init(source: "none", boot0: regs.boot0, boot42: regs.boot42, note: bar0Note)
+                        identity = .init(source: .none, boot0: regs.boot0, boot42: regs.boot42, note: bar0Note)
                     }
                 case .failure(let why):
                     bar0Note = why.description
@@ -336,9 +336,9 @@ public struct HostProbe {
         if owner == nil && identity.boot42 == nil {
             if let device = f.device, let found = registry.select(pciDeviceID: device) {
                 owner = .init(module: found.module, chip: found.chip)
-                identity = .init(source: "pci-id-table", boot0: identity.boot0, boot42: identity.boot42, note: bar0Note)
+                identity = .init(source: .pciIDTable, boot0: identity.boot0, boot42: identity.boot42, note: bar0Note)
             } else {
-                identity = .init(source: "none", boot0: identity.boot0, boot42: identity.boot42,
+                identity = .init(source: .none, boot0: identity.boot0, boot42: identity.boot42,
                                  note: [bar0Note, "no module claims device id \(hex4(f.device))"].compactMap { $0 }.joined(separator: "; "))
             }
         }

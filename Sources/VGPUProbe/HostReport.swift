@@ -99,12 +99,25 @@ public struct HostReport: Sendable, Codable, Equatable {
 
     /// Chip identification.
     public struct Identity: Sendable, Codable, Equatable {
-        /// `BOOT_42`, `pci-id-table`, or `none`.
-        public let source: String
+        /// How the chip was told.
+        public let source: Source
         /// NV_PMC_BOOT_0 and NV_PMC_BOOT_42 as read from BAR0.
         public let boot0: UInt32?, boot42: UInt32?
         /// Why BAR0 was not used, or what it said.
         public let note: String?
+
+        /// How a chip was identified; the raw values are the outputs' names.
+        public enum Source: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+            /// NV_PMC_BOOT_42 read from BAR0.
+            case boot42 = "BOOT_42"
+            /// The PCI device id, by the modules' id blocks.
+            case pciIDTable = "pci-id-table"
+            /// Neither told it.
+            case none
+
+            /// The name as outputs write it.
+            public var description: String { rawValue }
+        }
     }
 
     /// One BAR in use.

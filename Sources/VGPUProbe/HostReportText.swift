@@ -12,9 +12,9 @@ public enum HostReportText {
             out += "\n"
             let chip = g.chip.map { "\($0) (\(g.architecture ?? "?"), \(g.module ?? "?") support)" } ?? "not covered by this build"
             out += "  chip          \(chip), identified by \(g.identity.source)"
-            if g.identity.source == "BOOT_42", let b = g.identity.boot42 { out += " = \(hex8(b))" }
+            if g.identity.source == .boot42, let b = g.identity.boot42 { out += " = \(hex8(b))" }
             out += "\n"
-            if let note = g.identity.note, g.identity.source != "BOOT_42" { out += "                \(note)\n" }
+            if let note = g.identity.note, g.identity.source != .boot42 { out += "                \(note)\n" }
             if let b = g.board { out += "  board         \(b.name), \(size(b.framebuffer)) framebuffer\n" }
             var host = ["driver \(g.driver.map { d in g.driverVersion.map { "\(d) \($0)" } ?? d } ?? "none")", "IOMMU group \(g.iommuGroup.map(String.init) ?? "none")"]
             if let n = g.numaNode { host.append("NUMA \(n)") }

@@ -102,8 +102,9 @@ enum SchemaValidator {
     static let script = RealFirmware.packageRoot.appendingPathComponent("scripts/validate_json.py").path
 }
 
-/// The names outputs use for checks, boot phases and FB regions are typed lists (`HostReport.Check.Name`,
-/// `GSPBootStep.Phase`, `FBRegion.Name`); each schema's enum must be that list, so a case added in code
+/// The names outputs use for checks, identity sources, boot phases and FB regions are typed lists
+/// (`HostReport.Check.Name`, `HostReport.Identity.Source`, `GSPBootStep.Phase`, `FBRegion.Name`); each
+/// schema's enum must be that list, so a case added in code
 /// cannot go unlisted (and the validator then refuses any other name).
 struct SchemaNameListTests {
     /// The schema at `schemas/<file>`.
@@ -117,9 +118,11 @@ struct SchemaNameListTests {
         path.reduce(node as [String: Any]?) { $0?[$1] as? [String: Any] }
     }
 
-    @Test func theProbeSchemaListsEveryCheckName() throws {
-        let checks = Self.object(try Self.schema("probe.schema.json"), "$defs", "gpu", "properties", "readiness", "properties", "checks", "items")
+    @Test func theProbeSchemaListsEveryCheckNameAndIdentitySource() throws {
+        let gpu = try #require(Self.object(try Self.schema("probe.schema.json"), "$defs", "gpu", "properties"))
+        let checks = Self.object(gpu, "readiness", "properties", "checks", "items")
         #expect(Self.object(checks ?? [:], "properties", "name")?["enum"] as? [String] == HostReport.Check.Name.allCases.map(\.rawValue))
+        #expect(Self.object(gpu, "identity", "properties", "source")?["enum"] as? [String] == HostReport.Identity.Source.allCases.map(\.rawValue))
     }
 
     @Test func thePlanSchemaListsEveryBootPhaseAndRegionName() throws {
