@@ -201,18 +201,28 @@ public struct HostReport: Sendable, Codable, Equatable {
         public var skipped: Bool? = nil
 
         /// The readiness checks, in the order a report lists them; the raw values are the names in every
-        /// output (schemas/probe.schema.json lists them), so outputs that select a check (NFD, Prometheus)
-        /// match a case, not a string.
+        /// output (schemas/probe.schema.json lists them), so code that selects a check (NFD's interface
+        /// label) matches a case, not a string.
         public enum Name: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+            /// A module of this build owns the chip.
             case support
+            /// The bound NVIDIA driver's branch knows the chip.
             case driverBranch = "driver-branch"
+            /// SR-IOV is usable (`SRIOVState`).
             case sriov
+            /// VFs are enabled.
             case vfsEnabled = "vfs-enabled"
+            /// The GPU lists mediated-device types (generations that host vGPUs on the PF: Turing).
             case mdevTypes = "mdev-types"
+            /// Every VF is bound to nvidia.
             case vfDriver = "vf-driver"
+            /// Where the types are once VFs are on (the PF lists none).
             case pfTypes = "pf-types"
+            /// The GPU is in an IOMMU group.
             case iommu
+            /// The firmware the bound driver loads verifies.
             case firmware
+            /// The driver could boot the GSP in vGPU mode with that firmware.
             case vgpuBoot = "vgpu-boot"
 
             /// The name as outputs write it.
@@ -257,28 +267,40 @@ extension HostReport.VF {
 
 /// How NVIDIA's host driver offers vGPUs on a GPU, as seen in sysfs, and what tools on top must use.
 public struct VGPUInterfaceReport: Sendable, Codable, Equatable {
-    /// `vendor-specific-vfio` (vGPU 17 and later: `nvidia/` on each VF), `mdev-vfs` (vGPU 16 and earlier
-    /// on SR-IOV GPUs: `mdev_supported_types` on each VF) or `mdev-gpu` (Turing: on the GPU itself).
-    public let kind: String
+    /// Which interface.
+    public let kind: Kind
     /// What that means for the tools that create vGPUs.
     public let detail: String
+
+    /// The interfaces NVIDIA's host driver has offered; the raw values are the outputs' names.
+    public enum Kind: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+        /// vGPU 17 and later: `nvidia/` on each VF.
+        case vendorSpecificVFIO = "vendor-specific-vfio"
+        /// vGPU 16 and earlier on SR-IOV GPUs: `mdev_supported_types` on each VF.
+        case mediatedDevicesOnVFs = "mdev-vfs"
+        /// Turing: `mdev_supported_types` on the GPU itself.
+        case mediatedDevicesOnGPU = "mdev-gpu"
+
+        /// The name as outputs write it.
+        public var description: String { rawValue }
+    }
 
     /// The interface the functions show: the VFs' `nvidia/` or `mdev_supported_types`, or the PF's
     /// `mdev_supported_types`; nil when none shows one.
     static func of(_ gpu: ProbedGPU) -> VGPUInterfaceReport? {
         let vfs = gpu.vfs.map(\.function)
         if vfs.contains(where: { $0.creatableVGPUTypes != nil || $0.currentVGPUType != nil }) {
-            return .init(kind: "vendor-specific-vfio",
+            return .init(kind: .vendorSpecificVFIO,
                          detail: "vendor-specific VFIO (NVIDIA vGPU 17 and later): each VF's nvidia/creatable_vgpu_types and current_vgpu_type; "
                              + "tools written for mediated devices (mdev_supported_types, /sys/bus/mdev) find none")
         }
         if vfs.contains(where: { !($0.mediatedDeviceTypes ?? []).isEmpty }) {
-            return .init(kind: "mdev-vfs",
+            return .init(kind: .mediatedDevicesOnVFs,
                          detail: "mediated devices on the VFs (NVIDIA vGPU 16 and earlier): each VF's mdev_supported_types; "
                              + "tools written for vGPU 17's vendor-specific VFIO (nvidia/creatable_vgpu_types) find none")
         }
         if !(gpu.function.mediatedDeviceTypes ?? []).isEmpty {
-            return .init(kind: "mdev-gpu", detail: "mediated devices on the GPU (time-sliced, no SR-IOV): its mdev_supported_types")
+            return .init(kind: .mediatedDevicesOnGPU, detail: "mediated devices on the GPU (time-sliced, no SR-IOV): its mdev_supported_types")
         }
         return nil
     }

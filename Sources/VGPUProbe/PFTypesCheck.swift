@@ -10,9 +10,9 @@ extension HostProbe {
         guard let interface, let vf = (gpu.vfs.first { $0.vgpu == nil } ?? gpu.vfs.first)?.function.address else { return nil }
         let place: String
         switch interface.kind {
-        case "vendor-specific-vfio": place = "\(vf)/nvidia/creatable_vgpu_types"
-        case "mdev-vfs": place = "\(vf)/mdev_supported_types (mdevctl types lists each VF's)"
-        default: return nil
+        case .vendorSpecificVFIO: place = "\(vf)/nvidia/creatable_vgpu_types"
+        case .mediatedDevicesOnVFs: place = "\(vf)/mdev_supported_types (mdevctl types lists each VF's)"
+        case .mediatedDevicesOnGPU: return nil
         }
         return .init(name: .pfTypes, ok: true,
                      detail: "with SR-IOV on, \(gpu.address) itself lists no vGPU type: ask its VFs, e.g. \(place), "

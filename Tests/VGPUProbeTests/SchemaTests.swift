@@ -102,8 +102,9 @@ enum SchemaValidator {
     static let script = RealFirmware.packageRoot.appendingPathComponent("scripts/validate_json.py").path
 }
 
-/// The names outputs use for checks, identity sources, boot phases and FB regions are typed lists
-/// (`HostReport.Check.Name`, `HostReport.Identity.Source`, `GSPBootStep.Phase`, `FBRegion.Name`); each
+/// The names outputs use for checks, identity sources, vGPU interfaces, boot phases and FB regions are
+/// typed lists (`HostReport.Check.Name`, `HostReport.Identity.Source`, `VGPUInterfaceReport.Kind`,
+/// `GSPBootStep.Phase`, `FBRegion.Name`); each
 /// schema's enum must be that list, so a case added in code
 /// cannot go unlisted (and the validator then refuses any other name).
 struct SchemaNameListTests {
@@ -118,11 +119,14 @@ struct SchemaNameListTests {
         path.reduce(node as [String: Any]?) { $0?[$1] as? [String: Any] }
     }
 
-    @Test func theProbeSchemaListsEveryCheckNameAndIdentitySource() throws {
+    @Test func theProbeSchemaListsEveryCheckNameIdentitySourceAndInterface() throws {
         let gpu = try #require(Self.object(try Self.schema("probe.schema.json"), "$defs", "gpu", "properties"))
         let checks = Self.object(gpu, "readiness", "properties", "checks", "items")
-        #expect(Self.object(checks ?? [:], "properties", "name")?["enum"] as? [String] == HostReport.Check.Name.allCases.map(\.rawValue))
+        let checkNames = HostReport.Check.Name.allCases.map(\.rawValue)
+        #expect(Self.object(checks ?? [:], "properties", "name")?["enum"] as? [String] == checkNames)
+        #expect(Self.object(gpu, "readiness", "properties", "notChecked", "items")?["enum"] as? [String] == checkNames)
         #expect(Self.object(gpu, "identity", "properties", "source")?["enum"] as? [String] == HostReport.Identity.Source.allCases.map(\.rawValue))
+        #expect(Self.object(gpu, "vgpuInterface", "properties", "kind")?["enum"] as? [String] == VGPUInterfaceReport.Kind.allCases.map(\.rawValue))
     }
 
     @Test func thePlanSchemaListsEveryBootPhaseAndRegionName() throws {

@@ -79,7 +79,8 @@ public struct GSPBootStep: Sendable, Equatable, Codable {
         case prepare
         /// FWSEC-FRTS carves FRTS (booter path).
         case frts
-        /// The scrubber ucode clears the FB the heap will use (booter path, AD10x in vGPU mode).
+        /// The scrubber ucode clears what the GSP reserves beyond the pre-scrubbed top of FB (booter path,
+        /// chips with scrubber ucode: AD10x).
         case scrubber
         /// A falcon is reset and handed its arguments.
         case reset
@@ -89,7 +90,7 @@ public struct GSPBootStep: Sendable, Equatable, Codable {
         case fsp
         /// The chain-of-trust message goes to the FSP, which answers (FSP path).
         case cot
-        /// The vGPU mode is read from the FSP's PRC knob (FSP path, vGPU mode).
+        /// The vGPU mode is read from the FSP's PRC knob (nova-core on GB20x, in vGPU mode).
         case prc
         /// GSP-RM starts and reports.
         case start

@@ -21,7 +21,7 @@ public struct FBRegion: Sendable, Equatable, Codable, CustomStringConvertible {
         case vgaWorkspace = "vga-workspace"
         /// The PMU's reservation above FRTS (FSP path, GB10x and GB20x).
         case pmuReserved = "pmu-reserved"
-        /// The region FWSEC-FRTS carves.
+        /// FRTS: carved by FWSEC-FRTS (booter path) or placed by the FSP (FSP path).
         case frts
         /// The RISC-V bootloader payload (booter path).
         case bootloader
