@@ -3,8 +3,8 @@ import PackagePlugin
 
 /// `swift package --allow-writing-to-package-directory new-generation --name Hopper --chips gh100=0x180`
 ///
-/// Scaffolds a GPU generation as its two folders: `Sources/VGPU<Name>/` (the module with its chips by
-/// name, `firmware-manifests/<name>.json`, `vgpu-types/`) and `Tests/VGPU<Name>Tests/` (the conformance
+/// Scaffolds a GPU generation as its two folders: `Sources/VGPU<Name>/` (its dies as a `Chipset` enum,
+/// the module, `firmware-manifests/<name>.json`, `vgpu-types/`) and `Tests/VGPU<Name>Tests/` (the conformance
 /// line); then prints the one line to add to Package.swift's `generations`. Nothing else changes: the
 /// targets and the built-in module list follow from that line. It writes only new files.
 @main
@@ -22,15 +22,20 @@ struct NewGeneration: CommandPlugin {
         var chips: [(name: String, id: String)] = []
         for spec in chipSpecs {
             let parts = spec.split(separator: "=").map(String.init)
-            guard parts.count == 2, parts[0].allSatisfy({ $0.isLetter || $0.isNumber }),
+            guard parts.count == 2, parts[0].first?.isLetter == true, parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
                   let id = UInt16(parts[1].lowercased().replacingOccurrences(of: "0x", with: ""), radix: 16), id < 0x400 else {
                 throw ScaffoldError("'\(spec)' is not name=0xID with a 10-bit BOOT_42 chip id (e.g. gh100=0x180)")
             }
-            chips.append((parts[0].uppercased(), "0x" + String(id, radix: 16)))
+            let chip = (name: parts[0].uppercased(), id: "0x" + String(id, radix: 16))
+            guard !chips.contains(where: { $0.name == chip.name || $0.id == chip.id }) else {
+                throw ScaffoldError("'\(spec)' repeats a chip name or id")
+            }
+            chips.append(chip)
         }
 
         let root = context.package.directoryURL
         let files: [(String, String)] = [
+            ("Sources/VGPU\(name)/\(name)Chip.swift", Templates.chipset(name: name, chips: chips)),
             ("Sources/VGPU\(name)/\(name)Module.swift", Templates.module(name: name, lower: lower, chips: chips)),
             ("Sources/VGPU\(name)/firmware-manifests/\(lower).json", Templates.manifest(lower: lower)),
             ("Sources/VGPU\(name)/vgpu-types/README.md", Templates.typesReadme(name: name)),
@@ -52,7 +57,7 @@ struct NewGeneration: CommandPlugin {
             Then fill in, guided by the conformance suite (swift test --filter VGPU\(name)Tests):
               Sources/VGPU\(name)/firmware-manifests/\(lower).json  (list its releases, chips, file roles and paths,
                 then scripts/generate-manifest.py \(lower) fills in sizes, digests and .fwversion)
-              the PCI id blocks, heap parameters, engine inventory and boards in \(name)Module.swift
+              the PCI id blocks in \(name)Chip.swift; heap parameters, engine inventory and boards in \(name)Module.swift
             docs/adding-a-generation.md walks through each step.
             """)
     }
@@ -64,6 +69,27 @@ struct ScaffoldError: Error, CustomStringConvertible {
 }
 
 enum Templates {
+    static func chipset(name: String, chips: [(name: String, id: String)]) -> String {
+        """
+        import VGPUCore
+
+        /// The \(name) dies and the ids `NV_PMC_BOOT_42` reports for them, as nova-core's `Chipset`: the
+        /// module chooses each HAL by an exhaustive switch over these cases.
+        public enum \(name)Chip: UInt16, Chipset {
+            case \(chips.map { "\($0.name.lowercased()) = \($0.id)" }.joined(separator: ", "))
+
+            /// TODO: each die's PCI device-id block (NVIDIA's blocks of 0x80), checked against pci.ids by
+            /// the conformance suite.
+            public var pciDeviceIDs: ClosedRange<UInt16>? {
+                switch self {
+        \(chips.map { "        case .\($0.name.lowercased()): nil" }.joined(separator: "\n"))
+                }
+            }
+        }
+
+        """
+    }
+
     static func module(name: String, lower: String, chips: [(name: String, id: String)]) -> String {
         """
         import VGPUCore
@@ -74,22 +100,14 @@ enum Templates {
         /// Scaffolded by the new-generation plugin. Each TODO is a fact to take from public sources
         /// (GSP-FACTS, nouveau, nova-core, pci.ids); the conformance suite checks them.
         public struct \(name)Module: GenerationModule {
-            /// The dies and the ids NV_PMC_BOOT_42 reports for them, by name.
-        \(chips.map { "    public static let \($0.name.lowercased()) = Chip(name: \"\($0.name)\", id: ChipID(rawValue: \($0.id)))" }.joined(separator: "\n"))
-            /// All of them, in id order.
-            public static let chips = [\(chips.map { $0.name.lowercased() }.joined(separator: ", "))]
-
-            /// TODO: PCI device-id blocks per die, checked against pci.ids by the conformance suite.
-            public static let deviceIDRanges: [DeviceIDRange] = []
-
-            public let name = "\(lower)"
+            /// `\(lower)`: the dies of `\(name)Chip`; by default the manifest's first release.
+            public static let identity = GenerationIdentity(name: "\(lower)", dies: \(name)Chip.self)
             /// firmware-manifests/\(lower).json and the catalogues in vgpu-types/.
             public let data: ModuleData
 
             /// Loads the module with its embedded manifest and catalogues.
             public init() throws(ManifestError) {
-                data = try ModuleData.load(module: "\(lower)", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
-                                           typeFiles: EmbeddedVGPUTypes.files)
+                data = try ModuleData.load(Self.identity, manifestFiles: EmbeddedFirmwareManifest.files, typeFiles: EmbeddedVGPUTypes.files)
             }
         }
 

@@ -12,7 +12,7 @@ enum AD102Engines {
 extension AdaModule {
     /// Every AD10x chip: the AD102 table.
     public func engineInventory(for chip: Chip) -> EngineInventory? {
-        chips.contains(chip) ? AD102Engines.inventory : nil
+        AdaChip(chip) == nil ? nil : AD102Engines.inventory
     }
 }
 

@@ -9,59 +9,40 @@ import VGPUHAL
 /// from nouveau's chip table. Two families: GA100 boots the TU10x-family LIBOS2 image with its own
 /// `.fwsignature_ga100`; GA10x boots GA102's LIBOS3 image with `.fwsignature_ga10x`.
 public struct AmpereModule: GenerationModule {
-    /// The dies and the ids NV_PMC_BOOT_42 reports for them, by name, as nova-core's `Chipset`.
-    public static let ga100 = Chip(name: "GA100", id: ChipID(rawValue: 0x170))
-    public static let ga102 = Chip(name: "GA102", id: ChipID(rawValue: 0x172))
-    public static let ga103 = Chip(name: "GA103", id: ChipID(rawValue: 0x173))
-    public static let ga104 = Chip(name: "GA104", id: ChipID(rawValue: 0x174))
-    public static let ga106 = Chip(name: "GA106", id: ChipID(rawValue: 0x176))
-    public static let ga107 = Chip(name: "GA107", id: ChipID(rawValue: 0x177))
-    /// All of them, in id order.
-    public static let chips = [ga100, ga102, ga103, ga104, ga106, ga107]
-
-    /// NVIDIA's per-die blocks. GA102's ends at 0x227f: above it lie HD audio functions (0x228b GA104,
-    /// 0x228e GA106, 0x22ba AD102). 0x1af1 (A100 NVSwitch) and 0x1aef (GA102 audio) lie outside all blocks.
-    public static let deviceIDRanges: [DeviceIDRange] = [
-        DeviceIDRange(0x2080...0x20ff, ga100),
-        DeviceIDRange(0x2200...0x227f, ga102),
-        DeviceIDRange(0x2400...0x247f, ga103),
-        DeviceIDRange(0x2480...0x24ff, ga104),
-        DeviceIDRange(0x2500...0x257f, ga106),
-        DeviceIDRange(0x2580...0x25ff, ga107),
-    ]
-
-    /// `ampere`.
-    public let name = "ampere"
-    /// firmware-manifests/ampere.json (default release 535.113.01) and the A40 and A10 catalogues.
+    /// `ampere`: the GA10x dies (`AmpereChip`); by default release 535.113.01.
+    public static let identity = GenerationIdentity(name: "ampere", dies: AmpereChip.self, defaultRelease: "535.113.01")
+    /// firmware-manifests/ampere.json and the A40 and A10 catalogues (vgpu-types/).
     public let data: ModuleData
 
-    /// Loads the module with its embedded manifest (Sources/VGPUAmpere/firmware-manifests/) and catalogues.
+    /// Loads the module with its embedded manifest and catalogues.
+    ///
+    /// - Throws: `ManifestError` if the embedded manifest does not validate (a build defect; the
+    ///   module's tests load it, so this cannot ship unnoticed).
     public init() throws(ManifestError) {
-        data = try ModuleData.load(module: "ampere", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
-                                   typeFiles: EmbeddedVGPUTypes.files, defaultRelease: "535.113.01")
+        data = try ModuleData.load(Self.identity, manifestFiles: EmbeddedFirmwareManifest.files, typeFiles: EmbeddedVGPUTypes.files)
     }
-
-    /// GA100 is the one LIBOS2 (TU10x-family) chip of the generation.
-    static func isGA100(_ chip: Chip) -> Bool { chip == ga100 }
 }
 
 extension AmpereModule: VGPUTypeProviding, BoardCatalog {
     /// GA100 and GA10x boot through the booter on SEC2, as TU102 introduced (nouveau's ga100 and ga102
     /// GSP ops use tu102's boot).
     public func bootHAL(for chip: Chip) -> (any GSPBootHAL)? {
-        chips.contains(chip) ? TU102BootHAL() : nil
+        AmpereChip(chip) == nil ? nil : TU102BootHAL()
     }
 
     /// GA100: TU102's LIBOS2 numbers (nouveau's ga100 GSP uses r535_rm_tu102), with no limit on the
     /// pre-scrubbed FB and no FRTS in NVIDIA's driver (`kgspGetPrescrubbedTopFbSize_604eb7`,
     /// `kgspGetFrtsSize_4a4dee`); GA10x: GA102's LIBOS3, 256 MiB pre-scrubbed, no scrubber ucode.
     public func heapParameters(for chip: Chip, release: FirmwareRelease) -> GSPHeapParameters? {
-        guard chips.contains(chip) else { return nil }
-        guard Self.isGA100(chip) else { return GA102HeapParameters.parameters(for: release) }
-        guard var p = TU102HeapParameters.parameters(for: release) else { return nil }
-        p.prescrubbedSize = nil
-        p.frtsSize = 0
-        return p
+        switch AmpereChip(chip) {
+        case .ga100?:
+            guard var p = TU102HeapParameters.parameters(for: release) else { return nil }
+            p.prescrubbedSize = nil
+            p.frtsSize = 0
+            return p
+        case .ga102?, .ga103?, .ga104?, .ga106?, .ga107?: return GA102HeapParameters.parameters(for: release)
+        case nil: return nil
+        }
     }
 
     /// nouveau's chip table (before GSP-RM took over the engine list in 2025). GA100: CE 0x3ff,
@@ -69,9 +50,11 @@ extension AmpereModule: VGPUTypeProviding, BoardCatalog {
     /// compute engine; the A100 has one); no NVENC or SEC2 in that table. GA10x: CE 0x1f, GR 0x1,
     /// NVDEC 0x3, NVENC 0x1, OFA 0x1, SEC2 0x1.
     public func engineInventory(for chip: Chip) -> EngineInventory? {
-        guard chips.contains(chip) else { return nil }
-        if Self.isGA100(chip) { return EngineInventory([.gr: 0x1, .copy: 0x3ff, .nvdec: 0x1f, .nvjpeg: 0x1, .ofa: 0x1]) }
-        return EngineInventory([.gr: 0x1, .copy: 0x1f, .nvdec: 0x3, .nvenc: 0x1, .ofa: 0x1, .sec2: 0x1])
+        switch AmpereChip(chip) {
+        case .ga100?: EngineInventory([.gr: 0x1, .copy: 0x3ff, .nvdec: 0x1f, .nvjpeg: 0x1, .ofa: 0x1])
+        case .ga102?, .ga103?, .ga104?, .ga106?, .ga107?: EngineInventory([.gr: 0x1, .copy: 0x1f, .nvdec: 0x3, .nvenc: 0x1, .ofa: 0x1, .sec2: 0x1])
+        case nil: nil
+        }
     }
 
     /// Data-center boards by PCI device id (pci.ids names). 0x25b6 is both A16 (per GPU) and A2: 16 GiB each.

@@ -7,6 +7,6 @@ extension HopperModule {
     /// AD102's masks from the same file; nouveau's tables have none for GH100 (GSP-RM supplies them).
     /// A floorswept board may report fewer at run time; GSP-RM's inventory is then the truth.
     public func engineInventory(for chip: Chip) -> EngineInventory? {
-        chip == Self.gh100 ? EngineInventory([.gr: 0x1, .copy: 0x3ff, .nvdec: 0xff, .nvjpeg: 0xff, .ofa: 0x1, .sec2: 0x1]) : nil
+        HopperChip(chip) == nil ? nil : EngineInventory([.gr: 0x1, .copy: 0x3ff, .nvdec: 0xff, .nvjpeg: 0xff, .ofa: 0x1, .sec2: 0x1])
     }
 }

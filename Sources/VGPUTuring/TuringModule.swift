@@ -10,36 +10,18 @@ import VGPUHAL
 /// function, not on SR-IOV virtual functions: a T4 has an SR-IOV capability whose VF device id is 0,
 /// which is normal here (`vgpuInterface`).
 public struct TuringModule: GenerationModule {
-    /// The dies and the ids NV_PMC_BOOT_42 reports for them, by name, as nova-core's `Chipset`.
-    public static let tu102 = Chip(name: "TU102", id: ChipID(rawValue: 0x162))
-    public static let tu104 = Chip(name: "TU104", id: ChipID(rawValue: 0x164))
-    public static let tu106 = Chip(name: "TU106", id: ChipID(rawValue: 0x166))
-    public static let tu116 = Chip(name: "TU116", id: ChipID(rawValue: 0x168))
-    public static let tu117 = Chip(name: "TU117", id: ChipID(rawValue: 0x167))
-    /// All of them, in id order.
-    public static let chips = [tu102, tu104, tu106, tu116, tu117]
-
-    /// NVIDIA's per-die blocks of 0x80, checked against every TU1xx entry of pci.ids. GA100's block
-    /// (0x2080...0x20ff) lies between TU117's and TU116's; the boards' audio, USB and UCSI functions
-    /// (0x10f7...0x10fa, 0x1ad6...0x1adb, 0x1aeb...0x1aed) lie outside all of them.
-    public static let deviceIDRanges: [DeviceIDRange] = [
-        DeviceIDRange(0x1e00...0x1e7f, tu102),
-        DeviceIDRange(0x1e80...0x1eff, tu104),
-        DeviceIDRange(0x1f00...0x1f7f, tu106),
-        DeviceIDRange(0x1f80...0x1fff, tu117),
-        DeviceIDRange(0x2180...0x21ff, tu116),
-    ]
-
-    /// `turing`.
-    public let name = "turing"
-    /// firmware-manifests/turing.json (default release 535.113.01, the linux-firmware release every
-    /// kernel with GSP support loads) and the T4's catalogue (vgpu-types/).
+    /// `turing`: the TU10x and TU11x dies (`TuringChip`); by default release 535.113.01, the
+    /// linux-firmware release every kernel with GSP support loads.
+    public static let identity = GenerationIdentity(name: "turing", dies: TuringChip.self, defaultRelease: "535.113.01")
+    /// firmware-manifests/turing.json and the T4's and Quadro RTX boards' catalogues (vgpu-types/).
     public let data: ModuleData
 
     /// Loads the module with its embedded manifest and catalogues.
+    ///
+    /// - Throws: `ManifestError` if the embedded manifest does not validate (a build defect; the
+    ///   module's tests load it, so this cannot ship unnoticed).
     public init() throws(ManifestError) {
-        data = try ModuleData.load(module: "turing", chips: Self.chips, manifestFiles: EmbeddedFirmwareManifest.files,
-                                   typeFiles: EmbeddedVGPUTypes.files, defaultRelease: "535.113.01")
+        data = try ModuleData.load(Self.identity, manifestFiles: EmbeddedFirmwareManifest.files, typeFiles: EmbeddedVGPUTypes.files)
     }
 }
 
@@ -48,25 +30,25 @@ extension TuringModule: VGPUTypeProviding, BoardCatalog {
     /// TU102's LIBOS2 numbers for every chip (nouveau's tu102 and tu116 GSP use r535_rm_tu102 and
     /// r570_rm_tu102), with TU102's 256 MiB pre-scrubbed top of FB and 1 MiB FRTS, no scrubber ucode.
     public func heapParameters(for chip: Chip, release: FirmwareRelease) -> GSPHeapParameters? {
-        chips.contains(chip) ? TU102HeapParameters.parameters(for: release) : nil
+        TuringChip(chip) == nil ? nil : TU102HeapParameters.parameters(for: release)
     }
 
     /// nouveau's chip tables (nv162...nv168 in nvkm/engine/device/base.c): GR 0x1, CE 0x1f, NVENC 0x1,
     /// SEC2 0x1 on every die; NVDEC 0x1, except TU104 0x3 and TU106 0x7. No NVJPG or OFA before Ampere.
     public func engineInventory(for chip: Chip) -> EngineInventory? {
         let nvdec: UInt32
-        switch chip {
-        case Self.tu102, Self.tu116, Self.tu117: nvdec = 0x1
-        case Self.tu104: nvdec = 0x3
-        case Self.tu106: nvdec = 0x7
-        default: return nil
+        switch TuringChip(chip) {
+        case .tu102?, .tu116?, .tu117?: nvdec = 0x1
+        case .tu104?: nvdec = 0x3
+        case .tu106?: nvdec = 0x7
+        case nil: return nil
         }
         return EngineInventory([.gr: 0x1, .copy: 0x1f, .nvdec: nvdec, .nvenc: 0x1, .sec2: 0x1])
     }
 
     /// Every Turing chip boots through the booter on SEC2, the path TU102 introduced.
     public func bootHAL(for chip: Chip) -> (any GSPBootHAL)? {
-        chips.contains(chip) ? TU102BootHAL() : nil
+        TuringChip(chip) == nil ? nil : TU102BootHAL()
     }
 
     /// Mediated devices on the PF: Turing has no SR-IOV vGPU (NVIDIA's vgpuConfig.xml gives no Turing

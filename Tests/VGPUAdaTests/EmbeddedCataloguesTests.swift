@@ -7,7 +7,7 @@ import VGPUTestSupport
 /// The catalogues a module embeds: indexed when the module loads, each decoded on first use, and the
 /// index checked with errors that name the file and field.
 struct EmbeddedCataloguesTests {
-    static let chips = AdaModule.chips
+    static let identity = AdaModule.identity
 
     /// An embedded file as the plugin's tool writes it, from the package's own copy.
     static func file(_ relative: String, fields: [String: String]? = nil, json: String? = nil) throws -> EmbeddedFile {
@@ -48,7 +48,7 @@ struct EmbeddedCataloguesTests {
         let good = try Self.file("Sources/VGPUAda/vgpu-types/l40s.json")
         func load(_ types: [EmbeddedFile]) -> ManifestError? {
             do {
-                _ = try ModuleData.load(module: "ada", chips: Self.chips, manifestFiles: try Self.manifest(), typeFiles: types)
+                _ = try ModuleData.load(Self.identity, manifestFiles: try Self.manifest(), typeFiles: types)
                 return nil
             } catch let error as ManifestError {
                 return error

@@ -74,7 +74,7 @@ struct HeapAndLayoutTests {
     /// TU10x and GA100 (LIBOS2): an override stays in 64...256 MiB with vGPU on (main accepted 600 MiB),
     /// while the default vGPU heap is the release's, used as it is.
     @Test func libos2OverrideRangeDoesNotWidenForVGPU() throws {
-        let chip = AmpereModule.ga100
+        let chip = AmpereChip.ga100.chip
         let ga100 = try #require(try AmpereModule().heapParameters(for: chip, release: FirmwareRelease("535.113.01")!))
         #expect(throws: GSPHeapError.overrideOutOfRange(requested: 600 * MiB, allowed: 64 * MiB...256 * MiB)) {
             try GSPHeap.plan(framebuffer: 80 * GiB, mode: .vgpu(override: 600 * MiB), parameters: ga100)
@@ -156,6 +156,6 @@ struct HeapAndLayoutTests {
 enum GA102Parameters {
     static func at(_ release: String) -> GSPHeapParameters? {
         guard let module = try? AdaModule(), let r = FirmwareRelease(release) else { return nil }
-        return module.heapParameters(for: AdaModule.ad102, release: r)
+        return module.heapParameters(for: AdaChip.ad102.chip, release: r)
     }
 }

@@ -8,7 +8,7 @@ import VGPUSimulator
 struct GSPQueueTests {
     func memory() throws -> (SimulatedGPU, GSPQueue) {
         let release = FirmwareRelease("535.113.01")!
-        let params = try #require(try AdaModule().heapParameters(for: AdaModule.ad102, release: release))
+        let params = try #require(try AdaModule().heapParameters(for: AdaChip.ad102.chip, release: release))
         let sim = SimulatedGPU(boot0: 0x1920_00a1, boot42: 0x192a_1000, firmware: .init(release: release, heap: params))
         return (sim, GSPQueue(base: sim.allocate(GSPQueue.size)))
     }

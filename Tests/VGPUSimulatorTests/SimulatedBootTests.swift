@@ -21,7 +21,7 @@ struct SimulatedBootTests {
     }
 
     func gpu(_ faults: Set<SimulatedGPU.Fault> = [], heap: GSPHeapParameters? = nil) throws -> SimulatedGPU {
-        let params = try #require(try AdaModule().heapParameters(for: AdaModule.ad102, release: Self.release))
+        let params = try #require(try AdaModule().heapParameters(for: AdaChip.ad102.chip, release: Self.release))
         return SimulatedGPU(boot0: 0x1920_00a1, boot42: 0x192a_1000, firmware: .init(release: Self.release, heap: heap ?? params), faults: faults)
     }
 
@@ -145,14 +145,14 @@ struct SimulatedBootTests {
         // nouveau has no code that runs the AD102 scrubber (and 535.113.01 ships no file of it): the plan
         // says so, goes without the step, and the GSP refuses the meta as the hardware would (its check is
         // NVIDIA's rule, not the planner's).
-        let params = try #require(try AdaModule().heapParameters(for: AdaModule.ad102, release: Self.release))
+        let params = try #require(try AdaModule().heapParameters(for: AdaChip.ad102.chip, release: Self.release))
         let real = try plan(vgpu: true)
         let inputs = GSPBootInputs(framebufferSize: 48 * Sizes.GiB, bootloaderSize: real.meta.sizeOfBootloader,
                                    bootloaderCodeOffset: real.meta.bootloaderCodeOffset, bootloaderDataOffset: real.meta.bootloaderDataOffset,
                                    bootloaderManifestOffset: real.meta.bootloaderManifestOffset, appVersion: 0,
                                    imageSize: real.meta.sizeOfRadix3Elf, signatureSize: real.meta.sizeOfSignature)
         let skipped = try GSPBootPlanner.plan(chip: "AD102", release: Self.release, mode: .vgpu(override: nil), inputs: inputs,
-                                              parameters: params, hal: try #require(try AdaModule().bootHAL(for: AdaModule.ad102)),
+                                              parameters: params, hal: try #require(try AdaModule().bootHAL(for: AdaChip.ad102.chip)),
                                               driver: .nouveau, scrubberFile: nil)
         #expect(skipped.heap.requiresScrubber && !skipped.steps.contains { $0.phase == .scrubber })
         #expect(skipped.unmetRequirements.first?.contains("nouveau has no code that runs it (release 535.113.01 ships no scrubber file for AD102") == true,

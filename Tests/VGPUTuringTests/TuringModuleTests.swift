@@ -48,7 +48,7 @@ struct TuringModuleTests {
         let encoded = try #require(String(data: try JSONEncoder().encode(try TuringModule().firmwareManifest), encoding: .utf8))
         let manifestFile = EmbeddedFile(name: "turing.json", fields: [:], json: encoded)
         func load(_ files: [EmbeddedFile]) -> ManifestError? {
-            do { _ = try ModuleData.load(module: "turing", chips: TuringModule.chips, manifestFiles: [manifestFile], typeFiles: files); return nil } catch { return error }
+            do { _ = try ModuleData.load(TuringModule.identity, manifestFiles: [manifestFile], typeFiles: files); return nil } catch { return error }
         }
         #expect(load([file("A", subsystem: "10de:12ba"), file("B", subsystem: "10de:129e")]) == nil)
         #expect(load([file("A", subsystem: "10de:12ba"), file("B", subsystem: "10de:12ba")])?.field == "pciDeviceID")
@@ -58,9 +58,9 @@ struct TuringModuleTests {
 
     @Test func enginesFromNouveausChipTable() throws {
         let m = try TuringModule()
-        #expect(m.engineInventory(for: TuringModule.tu104)?.masks[.nvdec] == 0x3)
-        #expect(m.engineInventory(for: TuringModule.tu106)?.masks[.nvdec] == 0x7)
-        #expect(m.engineInventory(for: TuringModule.tu117)?.masks == [.gr: 0x1, .copy: 0x1f, .nvdec: 0x1, .nvenc: 0x1, .sec2: 0x1])
+        #expect(m.engineInventory(for: TuringChip.tu104.chip)?.masks[.nvdec] == 0x3)
+        #expect(m.engineInventory(for: TuringChip.tu106.chip)?.masks[.nvdec] == 0x7)
+        #expect(m.engineInventory(for: TuringChip.tu117.chip)?.masks == [.gr: 0x1, .copy: 0x1f, .nvdec: 0x1, .nvenc: 0x1, .sec2: 0x1])
         #expect(m.engineInventory(for: Chip(name: "GA102", id: ChipID(rawValue: 0x172))) == nil)
     }
 }

@@ -1,20 +1,20 @@
-/// The shell every generation's module shares: its chips and PCI id blocks as static tables, and what
-/// `ModuleData.load` decoded from its folder's embedded manifest and catalogues. A module conforms,
-/// supplies the tables, `name` and `data`, and gets the rest of `ArchitectureModule`'s data members.
+/// The shell every generation's module shares: its identity (name, dies, default release), stated once,
+/// and what `ModuleData.load` decoded from its folder's embedded manifest and catalogues. A module
+/// conforms, supplies `identity` and `data`, and gets the rest of `ArchitectureModule`'s data members.
 public protocol GenerationModule: ArchitectureModule, EmbeddedCatalogueHolding {
-    /// The chips, as named constants (nova-core's `Chipset`), in id order.
-    static var chips: [Chip] { get }
-    /// The PCI device-id blocks per die.
-    static var deviceIDRanges: [DeviceIDRange] { get }
+    /// The generation's name, dies and default release.
+    static var identity: GenerationIdentity { get }
     /// The embedded manifest and catalogues, loaded once by the initializer.
     var data: ModuleData { get }
 }
 
 extension GenerationModule {
-    /// `Self.chips`.
-    public var chips: [Chip] { Self.chips }
-    /// `Self.deviceIDRanges`.
-    public var deviceIDRanges: [DeviceIDRange] { Self.deviceIDRanges }
+    /// The identity's name.
+    public var name: String { Self.identity.name }
+    /// The identity's dies.
+    public var chips: [Chip] { Self.identity.chips }
+    /// The identity's PCI device-id blocks.
+    public var deviceIDRanges: [DeviceIDRange] { Self.identity.deviceIDRanges }
     /// The manifest embedded from the module's firmware-manifests/.
     public var firmwareManifest: FirmwareManifest { data.manifest }
     /// The release used when the user names none (the manifest's default, `ModuleData.load`).

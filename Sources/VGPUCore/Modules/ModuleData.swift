@@ -27,13 +27,11 @@ public struct ModuleData: Sendable {
     public let catalogues: EmbeddedCatalogues
     private let box: ManifestBox
 
-    /// Indexes the manifest and the catalogues the EmbedFirmwareManifest plugin embedded.
-    ///
-    /// - Parameters:
-    ///   - defaultRelease: the release used when none is named; nil takes the manifest's first.
-    public static func load(module: String, chips: [Chip], manifestFiles: [EmbeddedFile], typeFiles: [EmbeddedFile],
-                            defaultRelease: String? = nil) throws(ManifestError) -> ModuleData
-    {
+    /// Indexes the manifest and the catalogues the EmbedFirmwareManifest plugin embedded for the
+    /// generation `identity`: the manifest must name it and list its default release, and each catalogue
+    /// must be built on one of its dies.
+    public static func load(_ identity: GenerationIdentity, manifestFiles: [EmbeddedFile], typeFiles: [EmbeddedFile]) throws(ManifestError) -> ModuleData {
+        let (module, chips, defaultRelease) = (identity.name, identity.chips, identity.defaultRelease)
         guard let embedded = manifestFiles.first else {
             throw ManifestError(file: "firmware-manifests/\(module).json", field: "$", problem: "was not embedded (the module's firmware-manifests/ folder is empty)")
         }
