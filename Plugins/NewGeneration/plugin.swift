@@ -12,7 +12,7 @@ struct NewGeneration: CommandPlugin {
     func performCommand(context: PluginContext, arguments: [String]) throws {
         var args = ArgumentExtractor(arguments)
         guard let rawName = args.extractOption(named: "name").first, !rawName.isEmpty,
-              rawName.allSatisfy({ $0.isLetter || $0.isNumber }), rawName.first?.isLetter == true else {
+              rawName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), rawName.first?.isLetter == true else {
             throw ScaffoldError("--name NAME is required: letters and digits, e.g. Hopper")
         }
         let chipSpecs = args.extractOption(named: "chips").flatMap { $0.split(separator: ",").map(String.init) }
@@ -22,9 +22,12 @@ struct NewGeneration: CommandPlugin {
         var chips: [(name: String, id: String)] = []
         for spec in chipSpecs {
             let parts = spec.split(separator: "=").map(String.init)
-            guard parts.count == 2, parts[0].first?.isLetter == true, parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+            // A die name: letters, then digits (gh100), so never a Swift keyword as its Chipset case.
+            let letters = parts.first?.prefix(while: { $0.isASCII && $0.isLetter }) ?? ""
+            guard parts.count == 2, !letters.isEmpty, parts[0].dropFirst(letters.count).first?.isNumber == true,
+                  parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
                   let id = UInt16(parts[1].lowercased().replacingOccurrences(of: "0x", with: ""), radix: 16), id < 0x400 else {
-                throw ScaffoldError("'\(spec)' is not name=0xID with a 10-bit BOOT_42 chip id (e.g. gh100=0x180)")
+                throw ScaffoldError("'\(spec)' is not name=0xID, a die name (letters, then digits) and a 10-bit BOOT_42 chip id (e.g. gh100=0x180)")
             }
             let chip = (name: parts[0].uppercased(), id: "0x" + String(id, radix: 16))
             guard !chips.contains(where: { $0.name == chip.name || $0.id == chip.id }) else {

@@ -59,6 +59,14 @@ public enum Conformance {
         public var description: String { rawValue }
     }
 
+    /// Whether `name` is spelled as NVIDIA names dies: ASCII letters, then a digit, then letters or digits.
+    static func isDieName(_ name: String) -> Bool {
+        let scalars = Array(name.unicodeScalars)
+        guard let firstDigit = scalars.firstIndex(where: { ("0"..."9").contains($0) }), firstDigit > 0 else { return false }
+        return scalars[..<firstDigit].allSatisfy { $0.isASCII && $0.properties.isAlphabetic }
+            && scalars[firstDigit...].allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+    }
+
     /// Runs every check.
     ///
     /// - Parameters:
@@ -79,6 +87,11 @@ public enum Conformance {
         }
         if architectures.count != 1 { fail(.chipIDs, "chips span \(architectures.count) generations; a module owns one") }
         if module.chips.isEmpty { fail(.chipIDs, "the module declares no chips") }
+        // A die's name is letters then digits (AD102, GB202), as its Chipset case spells it: a name
+        // that is not (a description in place of the case name) would miss the manifest's firmware paths.
+        for chip in module.chips where !Self.isDieName(chip.name) {
+            fail(.chipIDs, "\(chip.name) is not a die name (letters, then digits: AD102)")
+        }
 
         // registry: registers beside the others, and selection by BOOT_42 and by id table returns it.
         do {

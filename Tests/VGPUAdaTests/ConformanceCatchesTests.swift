@@ -8,8 +8,10 @@ struct ConformanceCatchesTests {
     /// A module with one defect of each kind the suite looks for.
     struct Broken: ArchitectureModule {
         let name = "broken"
-        // GA102's id under an Ada-like name, plus a chip from another architecture.
-        let chips = [Chip(name: "GA102", id: ChipID(rawValue: 0x172)), Chip(name: "TU104", id: ChipID(rawValue: 0x164))]
+        // GA102's id under an Ada-like name, a chip from another architecture, and a description where
+        // the die's name belongs.
+        let chips = [Chip(name: "GA102", id: ChipID(rawValue: 0x172)), Chip(name: "TU104", id: ChipID(rawValue: 0x164)),
+                     Chip(name: "GA106 (Ampere)", id: ChipID(rawValue: 0x176))]
         // Claims AD102's real block (0x2684 is the RTX 4090, an AD102) for GA102, overlapping the Ada module.
         var deviceIDRanges: [DeviceIDRange] { [DeviceIDRange(0x2680...0x26ff, chips[0])] }
         let firmwareManifest = FirmwareManifest(schemaVersion: 1, architecture: "other", releases: [])
@@ -34,5 +36,7 @@ struct ConformanceCatchesTests {
         #expect(failures.contains { $0.check == .registry && $0.message.contains("already claimed by module ada") })
         #expect(failures.contains { $0.check == .pciIDs && $0.message.contains("2684") })
         #expect(failures.contains { $0.check == .manifest && $0.message.contains("architecture is other") })
+        #expect(failures.contains { $0.check == .chipIDs && $0.message == "GA106 (AMPERE) is not a die name (letters, then digits: AD102)" })
+        #expect(!failures.contains { $0.message.contains("GA102 is not a die name") })
     }
 }

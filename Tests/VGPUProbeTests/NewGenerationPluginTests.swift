@@ -8,6 +8,7 @@ struct NewGenerationPluginTests {
         let script = RealFirmware.packageRoot.appendingPathComponent("scripts/check-new-generation.sh").path
         let (output, status) = try Oracle.run("bash", [script, "Example", "ex100=0x3f0,ex102=0x3f2"])
         #expect(status == 0, "\(output.suffix(2000))")
+        #expect(output.contains("wrote Sources/VGPUExample/ExampleChip.swift"))
         #expect(output.contains("wrote Sources/VGPUExample/ExampleModule.swift"))
         #expect(output.contains("wrote Sources/VGPUExample/firmware-manifests/example.json"))
         #expect(output.contains("wrote Tests/VGPUExampleTests/ExampleConformanceTests.swift"))

@@ -2,8 +2,9 @@
 /// `NV_PMC_BOOT_42` reports for the die, and the module chooses each HAL by an exhaustive switch over the
 /// cases, so a die added to the enum does not build until every switch says what it gets.
 ///
-/// The core works with `Chip` values; `chip` makes one from a case, and `init?(_:)` finds the case of
-/// one (the registry hands a module only its own chips, but a caller may ask about any).
+/// The core works with `Chip` values; `chip` makes one from a case, named by the case (so a `Chipset`
+/// must not customise its description; conformance checks the names read as dies), and `init?(_:)`
+/// finds the case of one (the registry hands a module only its own chips, but a caller may ask about any).
 public protocol Chipset: RawRepresentable, CaseIterable, Hashable, Sendable where RawValue == UInt16, AllCases == [Self] {
     /// The die's block of PCI device ids (NVIDIA allocates them per die, 0x80 or 0x100 at a time), which
     /// identify it when BAR0 cannot be read; nil while not known.
@@ -20,10 +21,11 @@ extension Chipset {
         self = die
     }
 
-    /// Every die, in declaration order: a module's `chips`.
+    /// Every die, in declaration order, built on each access: a module keeps them in its `identity`.
     public static var chips: [Chip] { allCases.map(\.chip) }
 
-    /// The dies' PCI device-id blocks, in declaration order: a module's `deviceIDRanges`.
+    /// The dies' PCI device-id blocks, in declaration order, built on each access: a module keeps them in
+    /// its `identity`.
     public static var deviceIDRanges: [DeviceIDRange] {
         allCases.compactMap { die in die.pciDeviceIDs.map { DeviceIDRange($0, die.chip) } }
     }
