@@ -76,16 +76,16 @@ enum Templates {
         """
         import VGPUCore
 
-        /// The \(name) dies and the ids `NV_PMC_BOOT_42` reports for them, as nova-core's `Chipset`: the
-        /// module chooses each HAL by an exhaustive switch over these cases.
-        public enum \(name)Chip: UInt16, Chipset {
-            case \(chips.map { "\($0.name.lowercased()) = \($0.id)" }.joined(separator: ", "))
+        /// The \(name) dies, as nova-core's `Chipset`: the module chooses each HAL by an exhaustive switch
+        /// over these cases.
+        public enum \(name)Chip: String, Chipset {
+            case \(chips.map { $0.name.lowercased() }.joined(separator: ", "))
 
-            /// TODO: each die's PCI device-id block (NVIDIA's blocks of 0x80), checked against pci.ids by
-            /// the conformance suite.
-            public var pciDeviceIDs: ClosedRange<UInt16>? {
+            /// Each die's BOOT_42 id and PCI device-id block. TODO: the blocks (NVIDIA's blocks of 0x80),
+            /// checked against pci.ids by the conformance suite.
+            public var ids: DieIDs {
                 switch self {
-        \(chips.map { "        case .\($0.name.lowercased()): nil" }.joined(separator: "\n"))
+        \(chips.map { "        case .\($0.name.lowercased()): DieIDs(boot42: \($0.id), pci: nil)" }.joined(separator: "\n"))
                 }
             }
         }

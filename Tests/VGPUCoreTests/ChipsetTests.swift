@@ -4,13 +4,13 @@ import VGPUCore
 /// A generation's `Chipset` enum gives the core its `Chip`s and id blocks, and finds the case of a chip.
 struct ChipsetTests {
     /// Two dies of a generation that does not exist, one without a known PCI block.
-    enum ExampleChip: UInt16, Chipset {
-        case ex100 = 0x3f0, ex102 = 0x3f2
+    enum ExampleChip: String, Chipset {
+        case ex100, ex102
 
-        var pciDeviceIDs: ClosedRange<UInt16>? {
+        var ids: DieIDs {
             switch self {
-            case .ex100: 0x3000...0x307f
-            case .ex102: nil
+            case .ex100: DieIDs(boot42: 0x3f0, pci: 0x3000...0x307f)
+            case .ex102: DieIDs(boot42: 0x3f2, pci: nil)
             }
         }
     }
