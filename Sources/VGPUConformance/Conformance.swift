@@ -88,7 +88,7 @@ public enum Conformance {
         if architectures.count != 1 { fail(.chipIDs, "chips span \(architectures.count) generations; a module owns one") }
         if module.chips.isEmpty { fail(.chipIDs, "the module declares no chips") }
         // A die's name is letters then digits (AD102, GB202), as its Chipset case spells it: a name
-        // that is not (a description in place of the case name) would miss the manifest's firmware paths.
+        // that is not (an explicit raw value that describes the die) would miss its firmware paths.
         for chip in module.chips where !Self.isDieName(chip.name) {
             fail(.chipIDs, "\(chip.name) is not a die name (letters, then digits: AD102)")
         }
