@@ -48,9 +48,8 @@ extension PCIFunction {
         if total > 1, let stride, stride <= 0 || stride > 0xffff {
             problems.append("VF Stride \(stride) would give every VF the same routing ID (it must be 1...65535)")
         }
-        if problems.isEmpty, total > 0, let offset, let stride {
-            // The last VF's routing ID, in Int: every term is at most 65535, so nothing overflows.
-            let last = Int(address.routingID) + offset + stride * (total - 1)
+        if problems.isEmpty, total > 0, let offset, let stride,
+           let last = address.vfRoutingID(total, firstVFOffset: offset, vfStride: stride) {
             if last > 0xffff { problems.append("VF \(total) would be at routing ID \(last), past the segment's last (65535)") }
         }
         if enabled > 0 && enabled <= total && virtualFunctions.count != enabled {

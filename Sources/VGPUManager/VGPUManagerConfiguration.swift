@@ -43,12 +43,6 @@ public struct VGPUManagerConfiguration: Sendable {
     /// BAR1 windows are aligned to 2 MiB (a big page).
     static let bar1Alignment: UInt64 = 2 * Sizes.MiB
 
-    /// The PCI address of VF `vf` (from 1); nil when it would fall outside the PF's domain.
-    public func vfAddress(_ vf: Int) -> PCIAddress? {
-        // The SR-IOV values may come from sysfs text: keep every step in range instead of trusting them.
-        guard vf >= 1, (0...0xffff).contains(firstVFOffset), (0...0xffff).contains(vfStride), vf <= 0x10000 else { return nil }
-        let routing = Int(pf.routingID) + firstVFOffset + (vf - 1) * vfStride
-        guard routing <= 0xffff else { return nil }
-        return PCIAddress(domain: pf.domain, bus: UInt8(routing >> 8), device: UInt8(routing >> 3 & 0x1f), function: UInt8(routing & 7))
-    }
+    /// The PCI address of VF `vf` (from 1); nil when it would fall outside the PF's segment.
+    public func vfAddress(_ vf: Int) -> PCIAddress? { pf.vfAddress(vf, firstVFOffset: firstVFOffset, vfStride: vfStride) }
 }

@@ -207,6 +207,8 @@ extension SimulatedGPU {
         // The VF must exist, be free, and be the one dbdf names.
         guard p.gfid >= 1, Int(p.gfid) <= vgpu.enabledVFs else { return NVStatus.invalidArgument }
         guard vgpu.plugins[p.gfid] == nil else { return NVStatus.invalidState }
+        // Worked out here from the SR-IOV rule, not with `PCIAddress.vfAddress`: the simulated GSP checks
+        // the manager's dbdf independently of the code that made it.
         let routing = Int(host.pf.routingID) + host.firstVFOffset + (Int(p.gfid) - 1) * host.vfStride  // gfid <= enabled VFs: small
         guard (0...0xffff).contains(routing), p.dbdf == host.pf.domain << 16 | UInt32(routing) else { return NVStatus.invalidArgument }
         // Channels: one base for every engine given, a power-of-two count inside the vGPU range, unshared.

@@ -44,6 +44,26 @@ struct IdentityTests {
         #expect(PCIAddress("0000:c1:00.0")! > PCIAddress("0000:41:1f.7")!)
     }
 
+    /// VF addresses by the SR-IOV capability's rule (PCIe Base Specification, "First VF Offset" and
+    /// "VF Stride"): an L40S PF at 41:00.0 with offset 4 and stride 1 has VF 1 at 41:00.4 and VF 5 at 41:01.0.
+    @Test func vfAddressesFollowOffsetAndStride() throws {
+        let pf = try #require(PCIAddress("0000:41:00.0"))
+        #expect(pf.vfAddress(1, firstVFOffset: 4, vfStride: 1)?.description == "0000:41:00.4")
+        #expect(pf.vfAddress(5, firstVFOffset: 4, vfStride: 1)?.description == "0000:41:01.0")
+        #expect(pf.vfAddress(3, firstVFOffset: 0x100, vfStride: 8)?.description == "0000:42:02.0")
+        // The last routing id of the segment is VF 1 here; VF 2 would be past it, and is reported as where.
+        let top = try #require(PCIAddress("0000:ff:00.0"))
+        #expect(top.vfAddress(1, firstVFOffset: 0xff, vfStride: 1)?.description == "0000:ff:1f.7")
+        #expect(top.vfAddress(2, firstVFOffset: 0xff, vfStride: 1) == nil)
+        #expect(top.vfRoutingID(2, firstVFOffset: 0xff, vfStride: 1) == 0x10000)
+        // Operands outside the capability's 16-bit fields are refused, not computed; VF 1 ignores the stride.
+        #expect(pf.vfRoutingID(0, firstVFOffset: 4, vfStride: 1) == nil)
+        #expect(pf.vfRoutingID(2, firstVFOffset: 4, vfStride: 0x10000) == nil)
+        #expect(pf.vfRoutingID(1, firstVFOffset: 0x10000, vfStride: 1) == nil)
+        #expect(pf.vfRoutingID(1, firstVFOffset: 4, vfStride: Int.max) == 0x4104)
+        #expect(pf.vfRoutingID(0x10000, firstVFOffset: 0xffff, vfStride: 0xffff) == 0x4100 + 0xffff + 0xffff * 0xffff)
+    }
+
     @Test func releaseOrderingAndSpelling() throws {
         let a = try #require(FirmwareRelease("535.113.01"))
         let b = try #require(FirmwareRelease("570.144"))

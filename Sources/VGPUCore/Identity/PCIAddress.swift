@@ -45,6 +45,21 @@ public struct PCIAddress: Hashable, Comparable, Sendable, Codable, CustomStringC
     /// The routing id (bus << 8 | devfn) used for SR-IOV VF numbering.
     public var routingID: UInt16 { UInt16(bus) << 8 | UInt16(device) << 3 | UInt16(function) }
 
+    /// The routing id of this PF's VF `vf` (from 1), as the SR-IOV capability places it: PF + First VF
+    /// Offset + (vf - 1) * VF Stride. In `Int`, and possibly past 0xffff, so a caller can say where a VF
+    /// would fall; nil when an operand is outside the capability's 16-bit fields (nothing can overflow).
+    /// The stride plays no part in VF 1's place, so it is not checked there.
+    public func vfRoutingID(_ vf: Int, firstVFOffset: Int, vfStride: Int) -> Int? {
+        guard (1...0x10000).contains(vf), (0...0xffff).contains(firstVFOffset), vf == 1 || (0...0xffff).contains(vfStride) else { return nil }
+        return Int(routingID) + firstVFOffset + (vf - 1) * vfStride
+    }
+
+    /// The address of this PF's VF `vf` (from 1); nil when it would fall outside the PF's segment.
+    public func vfAddress(_ vf: Int, firstVFOffset: Int, vfStride: Int) -> PCIAddress? {
+        guard let routing = vfRoutingID(vf, firstVFOffset: firstVFOffset, vfStride: vfStride), routing <= 0xffff else { return nil }
+        return PCIAddress(domain: domain, bus: UInt8(routing >> 8), device: UInt8(routing >> 3 & 0x1f), function: UInt8(routing & 7))
+    }
+
     /// `0000:41:00.0`.
     public var description: String {
         "\(hexDigits: domain, width: 4):\(hexDigits: bus, width: 2):\(hexDigits: device, width: 2).\(function)"
