@@ -256,7 +256,7 @@ public enum Conformance {
                     // The planner builds the WPR2 layout and runs its alignment and order checks.
                     let inputs = GSPBootInputs(framebufferSize: fb, bootloaderSize: 0x8000, bootloaderCodeOffset: 0x4800, bootloaderDataOffset: 0x800,
                                                bootloaderManifestOffset: 0, appVersion: 0, imageSize: 0x2448000, signatureSize: 4096)
-                    let plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: mode, inputs: inputs, parameters: p, hal: hal)
+                    let plan = try GSPBootPlanner.plan(chip: chip, release: release, mode: mode, inputs: inputs, parameters: p, hal: hal)
                     if (try? GspFwWprMeta.decode(plan.metaBytes, variant: plan.metaVariant)) != plan.meta {
                         fail(.meta, "\(chip.name) \(release): GspFwWprMeta does not round-trip")
                     }

@@ -177,7 +177,7 @@ public enum BootPlanning {
         guard let hal = module.bootHAL(for: chip) else { throw .unsupported("module \(module.name) has no boot path for \(chip.name)") }
         let scrubberFile = module.firmware(for: chip, release: release)?.files.files.first(where: { $0.role == .scrubber })?.path
         do {
-            let plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: mode, inputs: inputs, parameters: parameters, hal: hal,
+            let plan = try GSPBootPlanner.plan(chip: chip, release: release, mode: mode, inputs: inputs, parameters: parameters, hal: hal,
                                                driver: driver, scrubberFile: scrubberFile)
             return (plan, parameters, files)
         } catch { throw .plan(error) }

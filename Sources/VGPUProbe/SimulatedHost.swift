@@ -29,6 +29,9 @@ public enum SimulatedHost {
         public let address: String
         /// `sysfs` or `board defaults`.
         public let source: String
+        /// With -s, when the GPU is not bound to NVIDIA's driver: whose driver the session simulates, and
+        /// what the GPU is bound to now (the simulation always runs NVIDIA's vGPU host driver).
+        public let driverNote: String?
         public let totalVFs: Int
         public let firstVFOffset: Int, vfStride: Int
         public let bar1Size: UInt64
@@ -64,7 +67,7 @@ public enum SimulatedHost {
         let providers = registry.modules.compactMap { $0 as? any VGPUTypeProviding }
         var catalogue: VGPUTypeCatalogue?
         var pf = defaultPF
-        var source = "board defaults"
+        var source = "board defaults", driverNote: String?
         var totalVFs: Int?, offset = 4, stride = 1, bar1: UInt64?
         var vfInfo: GSPVFInfo?
         var owner: ProbedGPU.Owner?
@@ -88,6 +91,11 @@ public enum SimulatedHost {
             boardID = gpu.boardID
             pf = gpu.address
             source = "sysfs"
+            if gpu.function.driver != "nvidia" {
+                let bound = gpu.function.driver.map { "bound to \($0)" } ?? "not bound to a driver"
+                let refused = gpu.owner.flatMap { o in gpu.bootingDriver.vgpuNotEnabled(on: o.chip.architecture).map { _ in ", which hosts no vGPU on \(o.chip.name)" } } ?? ""
+                driverNote = "the GPU is \(bound)\(refused): this simulates NVIDIA's vGPU host driver (nvidia) as it would run once bound"
+            }
             totalVFs = sriov.totalVFs
             offset = sriov.firstVFOffset ?? offset
             stride = sriov.vfStride ?? stride
@@ -133,7 +141,7 @@ public enum SimulatedHost {
                                            systemInfo: GSPSystemInfo.payload(vfInfo: vfInfo, release: release), fmcImage: fmcImage)
         } catch { throw .setup("\(error)") }
         let description = Description(board: c.board, chip: chip.name, module: module.name, release: release.description, address: pf.description,
-                                      source: source, totalVFs: vfs, firstVFOffset: offset, vfStride: stride, bar1Size: bar1Size,
+                                      source: source, driverNote: driverNote, totalVFs: vfs, firstVFOffset: offset, vfStride: stride, bar1Size: bar1Size,
                                       framebufferMiB: c.framebufferMiB, policy: request.policy, gspHeapSize: plan.heap.size,
                                       wpr2Start: plan.layout.wpr2.start)
         return (manager, description)

@@ -13,6 +13,7 @@ public enum SimulationText {
             return id.flatMap { names[$0] } ?? owner
         }
         var out = "Simulated \(h.board) (\(h.chip), \(h.module) support, GSP \(h.release)) as \(h.address), from \(h.source)\n"
+        if let note = h.driverNote { out += "  note: \(note)\n" }
         out += "  \(h.framebufferMiB / 1024) GiB FB for vGPUs, \(h.totalVFs) VFs (offset \(h.firstVFOffset), stride \(h.vfStride)), "
         out += "BAR1 \(Sizes.describe(h.bar1Size)), VMMU segment \(h.policy.vmmuSegmentMiB) MiB, "
         out += h.policy.equalSizeOnly ? "equal-size mode\n" : "mixed sizes\n"

@@ -133,7 +133,7 @@ struct NVIDIAVectorTests {
             let p = try #require(module.heapParameters(for: chip, release: release))
             let inputs = GSPBootInputs(framebufferSize: l.fbGiB * Sizes.GiB, bootloaderSize: l.bootloaderSize, bootloaderCodeOffset: 0,
                                        bootloaderDataOffset: 0, bootloaderManifestOffset: 0, appVersion: 0, imageSize: l.imageSize, signatureSize: 0)
-            let plan = try GSPBootPlanner.plan(chip: chip.name, release: release, mode: l.vgpu ? .vgpu(override: nil) : .bareMetal, inputs: inputs,
+            let plan = try GSPBootPlanner.plan(chip: chip, release: release, mode: l.vgpu ? .vgpu(override: nil) : .bareMetal, inputs: inputs,
                                                parameters: p, hal: try #require(module.bootHAL(for: chip)), driver: try #require(GSPDriver(rawValue: l.driver)))
             let what = "\(l.chip) \(l.fbGiB) GiB \(l.vgpu ? "vGPU" : "bare metal") \(l.driver)"
             let ours = Dictionary(uniqueKeysWithValues: GspFwWprMeta.u64Fields.map { ($0.name, plan.meta[keyPath: $0.path]) })

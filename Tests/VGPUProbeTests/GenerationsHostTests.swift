@@ -71,6 +71,30 @@ struct GenerationsHostTests {
         #expect(blackwell?["detail"] as? String == "nova-core can boot the GSP in vGPU mode: 570.144, 581 MiB heap for 32 VF partitions")
     }
 
+    /// `plan -s --vgpu` makes the plan `vgpu-boot` makes, so it refuses what the check fails: the H100
+    /// bound to nova-core gets the layout nova-core would use, with the reason as a warning and exit 1
+    /// (main printed the plan with no warning and exited 0); the RTX PRO 6000, which nova-core hosts, plans.
+    @Test func aVGPUPlanForADriverWithoutVGPUIsRefusedAsTheCheckIs() throws {
+        let hopper = try ProbeBinary.run(["plan", "--sysfs-root", Self.host, "--firmware-root", RealFirmware.root, "-s", "61:00.0", "--vgpu"])
+        #expect(hopper.status == 1 && hopper.stdout.contains("warning: nova-core enables vGPU on Blackwell GB20x only"), "\(hopper.stdout)")
+        let json = try ProbeBinary.run(["plan", "--sysfs-root", Self.host, "--firmware-root", RealFirmware.root, "-s", "61:00.0", "--vgpu", "--json"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let reason = try #require((check(try gpus()["0000:61:00.0"], "vgpu-boot")?["detail"] as? String)?.split(separator: ": ", maxSplits: 1).last)
+        #expect((doc["warnings"] as? [String])?.first == String(reason), "\(doc["warnings"] ?? "none")")
+        let blackwell = try ProbeBinary.run(["plan", "--sysfs-root", Self.host, "--firmware-root", RealFirmware.root, "-s", "a1:00.0", "--vgpu"])
+        #expect(blackwell.status == 0 && !blackwell.stdout.contains("warning:"), "\(blackwell.stdout)")
+        // A bare-metal plan is not a vGPU question.
+        #expect(try ProbeBinary.run(["plan", "--sysfs-root", Self.host, "--firmware-root", RealFirmware.root, "-s", "61:00.0"]).status == 0)
+    }
+
+    /// `simulate -s` always runs NVIDIA's vGPU host driver; on a GPU bound to another driver it says so.
+    @Test func aSimulationSaysWhoseDriverItRuns() throws {
+        let r = try ProbeBinary.run(["simulate", "--sysfs-root", Self.host, "--firmware-root", RealFirmware.root, "-s", "41:00.0",
+                                     "--plan", RealFirmware.packageRoot.appendingPathComponent("docs/plans/l40s-fill-and-refill.json").path])
+        #expect(r.stdout.contains("note: the GPU is bound to nova_core, which hosts no vGPU on AD102: this simulates NVIDIA's vGPU host driver (nvidia)"),
+                "\(r.stdout)")
+    }
+
     /// Debian bookworm's pci.ids (2023) lacks the H200 and the RTX PRO 6000; the modules' board tables name them.
     @Test(.enabled(if: FleetTools.shouldRun, Comment(rawValue: FleetTools.skipReason)))
     func boardsAreNamedWhereThePCIIDsAreOld() throws {

@@ -151,7 +151,7 @@ struct SimulatedBootTests {
                                    bootloaderCodeOffset: real.meta.bootloaderCodeOffset, bootloaderDataOffset: real.meta.bootloaderDataOffset,
                                    bootloaderManifestOffset: real.meta.bootloaderManifestOffset, appVersion: 0,
                                    imageSize: real.meta.sizeOfRadix3Elf, signatureSize: real.meta.sizeOfSignature)
-        let skipped = try GSPBootPlanner.plan(chip: "AD102", release: Self.release, mode: .vgpu(override: nil), inputs: inputs,
+        let skipped = try GSPBootPlanner.plan(chip: AdaChip.ad102.chip, release: Self.release, mode: .vgpu(override: nil), inputs: inputs,
                                               parameters: params, hal: try #require(try AdaModule().bootHAL(for: AdaChip.ad102.chip)),
                                               driver: .nouveau, scrubberFile: nil)
         #expect(skipped.heap.requiresScrubber && !skipped.steps.contains { $0.phase == .scrubber })

@@ -181,7 +181,7 @@ public enum GSPBootPlanner {
     /// - Parameter scrubberFile: the release's scrubber file for the chip, as its manifest names it, nil
     ///   when none ships: named in the plan (NVIDIA's driver carries the same ucode in its binary; no
     ///   other driver runs it yet).
-    public static func plan(chip: String, release: FirmwareRelease, mode: GSPHeapMode, inputs: GSPBootInputs,
+    public static func plan(chip die: Chip, release: FirmwareRelease, mode: GSPHeapMode, inputs: GSPBootInputs,
                             parameters: GSPHeapParameters, hal: any GSPBootHAL, driver: GSPDriver = .nvidia, scrubberFile: String? = nil,
                             sysmem: SysmemPlacement = SysmemPlacement()) throws(Failure) -> GSPBootPlan
     {
@@ -201,7 +201,11 @@ public enum GSPBootPlanner {
         do { layout = try hal.layout(input) } catch { throw .layout(error) }
         // NVIDIA 535 kernel_gsp.c:2465-2468 (570 :3335-3340): the scrubber runs when what lies from
         // gspFwRsvdStart to the end of FB exceeds the pre-scrubbed top of FB.
+        let chip = die.name
         var unmet = hal.unmetRequirements(inputs: inputs), notes: [String] = []
+        // A vGPU-mode plan for a driver that hosts no vGPU on the chip is the layout it would use if it
+        // did: printed, and refused (the probe's vgpu-boot check says the same).
+        if case .vgpu = mode, let why = driver.vgpuNotEnabled(on: die.architecture) { unmet.insert(why, at: 0) }
         let reserved = layout.framebufferSize - layout.nonWPRHeap.start
         let beyondPrescrubbed = parameters.prescrubbedSize.map { reserved > $0 } ?? false
         let described = "the \(Sizes.describe(reserved)) from gspFwRsvdStart to the end of FB exceed the \(Sizes.describe(parameters.prescrubbedSize ?? 0)) pre-scrubbed top"
