@@ -1,3 +1,5 @@
+import VGPUCore
+
 /// The probe's report in Prometheus' text exposition format (version 0.0.4), for node_exporter's
 /// textfile collector: one file per host, gauges only, every series labelled with the GPU's PCI address
 /// and chip so a fleet can be queried per GPU (docs/fleet.md shows the queries and alert rules).
@@ -69,17 +71,21 @@ public enum PrometheusExposition {
         }
     }
 
-    /// A label value as the format requires: backslash, double quote and line feed escaped.
+    /// A label value as the format requires: backslash, double quote and line feed escaped; any other
+    /// control character (a carriage return in a driver link's name could end the sample for some
+    /// parsers) becomes U+FFFD, since the format has no escape for it. Scalar by scalar, not by
+    /// `Character`: "\r\n" is one grapheme, as is a quote followed by a combining mark.
     static func escape(_ value: String) -> String {
-        var out = ""
-        for c in value {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(c)
+        var out = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
+            case "\"": out.append(contentsOf: "\\\"".unicodeScalars)
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            case _ where TerminalText.isControl(scalar): out.append("\u{FFFD}")
+            default: out.append(scalar)
             }
         }
-        return out
+        return String(out)
     }
 }

@@ -22,7 +22,7 @@ public enum TerminalText {
     }
 
     /// A control character other than newline and tab.
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
         return (v < 0x20 && v != 0x0a && v != 0x09) || (0x7f...0x9f).contains(v)
     }
