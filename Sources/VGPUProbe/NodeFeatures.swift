@@ -8,8 +8,9 @@
 /// made valid is left out rather than written broken.
 ///
 /// Labels: `vgpu-ready` (true when at least one GPU is ready), `gpus`, `gpus-ready`, and per GPU
-/// `architecture.<Name>`, `chip.<CHIP>`, `board.<Board>`, `vgpu-interface.<sriov|mdev>`, and for each
-/// ready GPU `vgpu-type.<Type>` for every type of which one more fits, all `true`.
+/// `architecture.<Name>`, `chip.<CHIP>`, `board.<Board>`, `vgpu-interface.<sriov|mdev>` (on a GPU that
+/// can host vGPUs: `interface`), and for each ready GPU `vgpu-type.<Type>` for every type of which one
+/// more fits, all `true`.
 public enum NodeFeatures {
     /// The label prefix.
     public static let prefix = "vgpukit.feature.node.kubernetes.io/"
@@ -33,8 +34,7 @@ public enum NodeFeatures {
             flag("architecture", gpu.architecture)
             flag("chip", gpu.chip)
             flag("board", gpu.board?.name)
-            let mediated = gpu.readiness.checks.contains { $0.name == .mdevTypes }
-            if gpu.chip != nil { flag("vgpu-interface", mediated ? "mdev" : "sriov") }
+            flag("vgpu-interface", interface(gpu))
             guard gpu.readiness.ready else { continue }
             for t in gpu.vgpuTypes ?? [] where t.fits > 0 { flag("vgpu-type", t.name) }
         }
@@ -42,6 +42,17 @@ public enum NodeFeatures {
         out += "# vgpu-probe: vGPU readiness of this node (NFD local source, features.d)\n"
         for key in labels.keys.sorted() { out += "\(prefix)\(key)=\(labels[key] ?? "")\n" }
         return out
+    }
+
+    /// How the GPU hosts vGPUs: `mdev` where they are mediated devices (on the GPU itself, Turing; or on
+    /// its VFs, vGPU 16 and earlier), `sriov` where they are made through each VF's `nvidia/` directory;
+    /// nil for a GPU that hosts none (no usable SR-IOV, or no module knows its chip). The interface the
+    /// functions show decides; before any shows one (VFs not enabled), the GPU's own checks do.
+    static func interface(_ gpu: HostReport.GPU) -> String? {
+        if let kind = gpu.vgpuInterface?.kind { return kind == .vendorSpecificVFIO ? "sriov" : "mdev" }
+        guard gpu.chip != nil else { return nil }
+        if gpu.readiness.checks.contains(where: { $0.name == .mdevTypes }) { return "mdev" }
+        return gpu.readiness.checks.contains { $0.name == .sriov && $0.ok } ? "sriov" : nil
     }
 
     /// `name` in label characters: runs of anything but letters, digits, `-`, `_` and `.` become one

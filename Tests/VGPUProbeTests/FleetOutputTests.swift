@@ -46,6 +46,25 @@ struct FleetOutputTests {
         #expect(try run(FleetTools.promtool, ["check", "metrics"], input: Data(bad.utf8)).output.contains("_total"))
     }
 
+    /// A label value from sysfs cannot forge a sample or break the file: a driver link named with "\r\n"
+    /// (one Swift `Character`, which main's escaper never matched) or with a quote and a combining mark.
+    @Test(arguments: ["nvidia\r\nvgpukit_host_gpus_ready 99\r\n# x", "nvidia\"\u{301}} 1"])
+    func aHostileLabelValueStaysInsideItsLabel(driver: String) throws {
+        let dir = try ScratchDirectory("prometheus-label")
+        let host = dir.file("host")
+        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("l40-two-gpus"), host]).status == 0)
+        let link = host + "/devices/pci0000:40/0000:40:01.1/0000:41:00.0/driver"
+        try FileManager.default.removeItem(atPath: link)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "../../../../bus/pci/drivers/" + driver)
+        let file = dir.file("vgpukit.prom")
+        let export = try ProbeBinary.run(["export", "--sysfs-root", host, "--no-firmware", "--textfile", file])
+        #expect([0, 1].contains(export.status), "\(export.stderr)")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(!text.contains("\nvgpukit_host_gpus_ready 99") && !text.contains("\r"), "\(text)")
+        let check = try run(FleetTools.promtool, ["check", "metrics"], input: Data(text.utf8))
+        #expect(check.status == 0 && check.output.isEmpty, "\(check.output)")
+    }
+
     /// `vgpu-probe export --textfile` into a directory a real node_exporter's textfile collector reads;
     /// the metrics come back from its HTTP endpoint as written.
     @Test func nodeExporterServesTheExport() throws {
@@ -107,6 +126,16 @@ struct FleetOutputTests {
         }
         let t4 = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("t4"), "--no-firmware", "--format", "nfd"]).stdout
         #expect(t4.contains("/vgpu-interface.mdev=true\n") && t4.contains("/vgpu-type.GRID-T4-1Q=true\n"), "\(t4)")
+    }
+
+    /// `vgpu-interface` names how a GPU hosts vGPUs, and only on one that can: not on an RTX 4090 (no
+    /// SR-IOV; main labelled it `sriov`), `mdev` on an A40 whose VFs show mediated-device types (main:
+    /// `sriov`), `sriov` on an L40 whose VFs are not enabled yet.
+    @Test(arguments: [("rtx4090", nil), ("a40-mdev", "mdev"), ("l4", "sriov"), ("t4", "mdev")] as [(String, String?)])
+    func theInterfaceLabelIsHowTheGPUHostsVGPUs(host: String, interface: String?) throws {
+        let nfd = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root(host), "--no-firmware", "--format", "nfd"]).stdout
+        let labels = nfd.split(separator: "\n").filter { $0.contains("/vgpu-interface.") }
+        #expect(labels == (interface.map { ["vgpukit.feature.node.kubernetes.io/vgpu-interface.\($0)=true"] } ?? []), "\(nfd)")
     }
 }
 
