@@ -39,7 +39,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the Node Feature Discovery feature file here (its features.d directory).", valueName: "file"))
     var features: String?
 
-    @Option(name: .long, help: ArgumentHelp("Probe again every SECONDS (at least 10), until stopped.", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("Probe again every SECONDS (10 to 86400), until stopped.", valueName: "seconds"))
     var every: Int?
 
     @OptionGroup var global: GlobalOptions
@@ -47,7 +47,10 @@ struct ExportCommand: ParsableCommand {
     func validate() throws {
         guard textfile != nil || features != nil else { throw ValidationError("name a file to write: --textfile, --features, or both") }
         if let textfile, !textfile.hasSuffix(".prom") { throw ValidationError("--textfile \(textfile): node_exporter's textfile collector reads only *.prom files") }
-        if let every, every < 10 { throw ValidationError("--every \(every): at least 10 seconds (each probe may hash the firmware)") }
+        // Above a day the labels' expiry (three periods) and the sleep would leave their types' range.
+        if let every, !(10...86_400).contains(every) {
+            throw ValidationError("--every \(every): 10 to 86400 seconds (each probe may hash the firmware; a day at most between probes)")
+        }
     }
 
     func run() throws {

@@ -186,7 +186,11 @@ struct ExportCommandTests {
         #expect(try ProbeBinary.run(["export"] + host).status == 64)
         let notProm = try ProbeBinary.run(["export", "--textfile", dir.file("metrics.txt")] + host)
         #expect(notProm.status == 64 && notProm.stderr.contains("reads only *.prom files"))
-        #expect(try ProbeBinary.run(["export", "--textfile", dir.file("a.prom"), "--every", "1"] + host).status == 64)
+        // Too short, and so long that main trapped on the labels' expiry (3 periods) or on the sleep.
+        for every in ["1", "86401", "5000000000", "4000000000000000000"] {
+            let r = try ProbeBinary.run(["export", "--textfile", dir.file("a.prom"), "--every", every] + host)
+            #expect(r.status == 64 && r.stderr.contains("10 to 86400 seconds"), "--every \(every): \(r.status) \(r.stderr)")
+        }
         let missing = try ProbeBinary.run(["export", "--textfile", dir.file("no/such/dir/a.prom")] + host)
         #expect(missing.status == 74 && missing.stderr.contains("no/such/dir/a.prom"), "\(missing.stderr)")
         let both = try ProbeBinary.run(["--json", "--format", "nfd"] + host)
