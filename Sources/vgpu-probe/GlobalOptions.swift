@@ -43,11 +43,7 @@ enum LoggingBootstrap {
     static func once(level: Logger.Level) {
         guard !done else { return }
         done = true
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in EscapingLogHandler(label: label, level: level) }
     }
 }
 

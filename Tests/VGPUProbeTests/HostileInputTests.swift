@@ -276,4 +276,18 @@ struct HostileInputTests {
         #expect(!r.stdout.utf8.contains(0x1b) && !r.stdout.utf8.contains(0x0d))
         #expect(r.stdout.contains("\\x1b[32mready YES"), "\(r.stdout)")
     }
+
+    /// Warnings and -v's log lines go through swift-log; they are escaped as the report is (main wrote a
+    /// device entry's name raw to standard error, so it could clear the screen and print a fake verdict).
+    @Test func terminalControlsInLogLinesAreEscaped() throws {
+        let dir = try ScratchDirectory("hostile")
+        let host = try Self.copyOfHost(in: dir)
+        let name = "x\u{1b}[2J\u{1b}]0;PWNED\u{07}\u{1b}[31mFAKE: all GPUs ready"
+        #expect(FileManager.default.createFile(atPath: host.root + "/bus/pci/devices/" + name, contents: Data()))
+        for extra in [["-q"], ["-v"]] {
+            let r = try Self.run(["--sysfs-root", host.root, "--no-firmware"] + extra)
+            #expect(r.stderr.contains("\\x1b[2J\\x1b]0;PWNED\\x07"), "\(r.stderr)")
+            #expect(!r.stderr.utf8.contains(0x1b) && !r.stderr.utf8.contains(0x07), "\(extra)")
+        }
+    }
 }
