@@ -4,6 +4,9 @@
 /// Opening reads the section table and the small sections through libelf and closes the file again;
 /// `.fwimage` (tens of MiB) stays on disk, described by its range.
 public struct GSPFirmwareImage: Equatable, Sendable, Codable {
+    /// The largest ELF image (GSP or FMC) read: the biggest real GSP image is under 64 MiB.
+    public static let maximumFileSize: UInt64 = 256 << 20
+
     /// Name of the section holding the GSP-RM image.
     public static let imageSection = ".fwimage"
     /// Name of the section holding the NUL-terminated version text.

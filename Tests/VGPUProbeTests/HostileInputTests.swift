@@ -147,6 +147,20 @@ struct HostileInputTests {
         #expect(r.status == 1 && r.stdout.contains("1099511627776"), "\(r.stdout)")
     }
 
+    // 5. The same for a file no manifest pins (NVIDIA's driver at a version no manifest lists): main
+    //    hashed it whole, since there was no size to compare, before the ELF reader's limit refused it.
+    @Test func aHugeSparseUnpinnedFirmwareFileIsRefusedBeforeItIsRead() throws {
+        let dir = try ScratchDirectory("hostile")
+        let host = try Self.copyOfHost(in: dir)
+        try Data("999.1.2\n".utf8).write(to: URL(fileURLWithPath: host.root + "/module/nvidia/version"))
+        let gsp = dir.file("fw/nvidia/999.1.2/gsp_ga10x.bin")
+        try FileManager.default.createDirectory(atPath: dir.file("fw/nvidia/999.1.2"), withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: gsp, contents: nil))
+        #expect(truncate(gsp, 1 << 40) == 0)
+        let r = try Self.run(["--sysfs-root", host.root, "--firmware-root", dir.file("fw"), "-s", "41:00.0", "--no-cache"])
+        #expect(r.status == 1 && r.stdout.contains("1099511627776"), "\(r.stdout)")
+    }
+
     // 5. A 16 GiB digest cache was read whole before its size limit applied.
     @Test func aHugeCacheFileIsNotRead() throws {
         let dir = try ScratchDirectory("hostile")

@@ -23,12 +23,17 @@ public enum FileDigest {
     /// The SHA-256 of the file at `path` if its size (fstat of the opened file, before any read) is
     /// `expectedSize`, else only its size: a file of the wrong size is wrong whatever it holds, and a
     /// sparse 1 TiB file in place of a 38 MB image would take many minutes to hash.
-    public static func sha256(path: String, expectedSize: UInt64?) throws(FirmwareError) -> (hex: String?, size: UInt64) {
+    ///
+    /// A file with no expected size (one no manifest pins) is refused above `limit`, before any read.
+    public static func sha256(path: String, expectedSize: UInt64?, limit: UInt64 = .max) throws(FirmwareError) -> (hex: String?, size: UInt64) {
         let opened = try FileAccess.openRegular(path)
         let fd = opened.descriptor
         defer { try? fd.close() }
         let size = UInt64(max(0, opened.size))
         if let expectedSize, size != expectedSize { return (nil, size) }
+        guard size <= limit else {
+            throw FirmwareError(file: path, field: "file", problem: .tooLarge(size: Int(clamping: size), limit: Int(clamping: limit)))
+        }
         var hasher = SHA256()
         var total: UInt64 = 0
         func hash(_ chunk: UnsafeRawBufferPointer) {

@@ -49,6 +49,15 @@ public final class FirmwareVerifier: @unchecked Sendable {
     /// Largest bin container accepted (booters are ~60 KiB; the 570 scrubber is under 1 MiB).
     static let maximumContainerSize = 16 << 20
 
+    /// The largest file of `format` its parser reads: what a file no manifest pins may be hashed up to
+    /// (a sparse 1 TiB file in place of an unpinned image would otherwise be hashed for minutes).
+    static func maximumSize(_ format: FirmwareFormat) -> UInt64 {
+        switch format {
+        case .gspELF, .fmcELF: GSPFirmwareImage.maximumFileSize
+        case .riscvBootloader, .booter, .falconBootloader: UInt64(maximumContainerSize)
+        }
+    }
+
     /// A verifier over `root`.
     public init(root: FirmwareRoot, verifiesDigests: Bool = true, cache: DigestCache? = nil, verifyAll: Bool = false) {
         self.root = root
@@ -159,7 +168,7 @@ public final class FirmwareVerifier: @unchecked Sendable {
                     facts.size = UInt64(clamping: key.size)
                     cacheHits += 1
                 } else {
-                    let digest = try FileDigest.sha256(path: canonical, expectedSize: expectedSize)
+                    let digest = try FileDigest.sha256(path: canonical, expectedSize: expectedSize, limit: Self.maximumSize(role.format))
                     facts.size = digest.size
                     guard let hex = digest.hex else {
                         // The wrong size: reported as such, neither hashed nor parsed.

@@ -57,7 +57,7 @@ struct ELFFile: ~Copyable {
     }
 
     /// Refuse anything larger: the biggest real GSP image is under 64 MiB.
-    static let maximumSize: UInt64 = 256 << 20
+    static let maximumSize: UInt64 = GSPFirmwareImage.maximumFileSize
 
     /// Path, for errors.
     let path: String
