@@ -4,17 +4,28 @@ extension HostProbe {
     /// The `driver-branch` check: NVIDIA's driver, bound to the GPU or loaded beside it without taking
     /// it, is a release that knows the chip. A release older than the chip refuses the device in its
     /// probe ("not supported by this NVIDIA driver release" in the kernel log) and leaves it without a
-    /// driver, which is all sysfs shows. Nil where the question does not arise: another driver owns the
-    /// GPU, no nvidia module is loaded, or the module does not know when its chip arrived.
+    /// driver, which is all sysfs shows. Skipped where the version cannot be read; nil where the question
+    /// does not arise: another driver owns the GPU, no nvidia module is loaded, or the module does not
+    /// know when its chip arrived.
     static func driverBranchCheck(_ gpu: ProbedGPU) -> HostReport.Check? {
         guard let owner = gpu.owner, let first = owner.module.firstDriverRelease(for: owner.chip) else { return nil }
-        let bound = gpu.function.driver
-        let text: String? = switch bound {
-        case "nvidia": gpu.driverVersion
-        case nil: gpu.nvidiaModuleVersion
-        default: nil
+        let bound = gpu.function.driver, text: String
+        switch bound {
+        case "nvidia":
+            guard let shown = gpu.driverVersion else {
+                return .init(name: .driverBranch, ok: false, detail: "not checked: NVIDIA's driver version is not shown (no module/nvidia/version under the sysfs root)",
+                             skipped: true)
+            }
+            text = shown
+        case nil:
+            guard let loaded = gpu.nvidiaModuleVersion else { return nil }
+            text = loaded
+        default:
+            return nil
         }
-        guard let text, let version = FirmwareRelease(text) else { return nil }
+        guard let version = FirmwareRelease(text) else {
+            return .init(name: .driverBranch, ok: false, detail: "not checked: NVIDIA's driver version '\(text)' is not a release number", skipped: true)
+        }
         let chip = owner.chip.name
         guard DriverSupport.predates(version, first: first) else {
             let since = first == DriverSupport.firstPublishedRelease ? "\(first) or earlier" : "\(first)"

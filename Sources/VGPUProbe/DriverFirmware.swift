@@ -59,6 +59,9 @@ struct DriverFirmware: Sendable {
     let selection: Selection?
     /// Why there is no selection, for a loader that does load firmware.
     let unknown: String?
+    /// Why the sysfs root does not show what the loader loads (NVIDIA's driver without
+    /// `module/nvidia/version`, as in an lspci-layout tree): the tool cannot tell, so nothing is judged.
+    var notShown: String? = nil
 
     /// The linux-firmware release a boot plan for this GPU takes its bootloader sizes and heap rules
     /// from: the release loaded, for nouveau and nova-core; for NVIDIA's driver, which carries its own
@@ -89,8 +92,9 @@ struct DriverFirmware: Sendable {
         switch kernelDriver {
         case "nvidia":
             guard let version = driverVersion else {
-                return pinned(.nvidia(version: nil), module, chip, module.defaultRelease,
-                              note: "NVIDIA's driver version is not shown (no module/nvidia/version under the sysfs root): verified \(module.defaultRelease), the default")
+                // Its firmware is nvidia/<version>/gsp_*.bin: without the version, no file can be named.
+                return DriverFirmware(loader: .nvidia(version: nil), selection: nil, unknown: nil,
+                                      notShown: "NVIDIA's driver version is not shown (no module/nvidia/version under the sysfs root), so neither is the firmware it loads (nvidia/<version>/gsp_*.bin)")
             }
             return nvidia(version: version, module: module, chip: chip)
         case "nouveau":

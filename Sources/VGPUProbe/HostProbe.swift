@@ -375,10 +375,12 @@ public struct HostProbe {
         let stillCreatable = existing.isEmpty ? nil : hostable?.filter { $0.fits > 0 }.map(\.name)
         let creatableTypes = creatable.map { CreatableTypesReport.make(vf: $0.0, offered: $0.1, catalogue: gpu.catalogue, stillCreatable: stillCreatable) }
         let bootCheck = owner.map { owner in
-            options.verifyFirmware
-                ? VGPUBootCheck.judge(module: owner.module, chip: owner.chip, board: gpu.boardID, kernelDriver: f.driver,
-                                      release: choice?.planRelease(in: owner.module) ?? owner.module.defaultRelease, verifier: parser)
-                : HostReport.Check(name: VGPUBootCheck.name, ok: false, detail: "not checked (--no-firmware)", skipped: true)
+            guard options.verifyFirmware else {
+                return HostReport.Check(name: VGPUBootCheck.name, ok: false, detail: "not checked (--no-firmware)", skipped: true)
+            }
+            guard let choice, choice.selection != nil else { return VGPUBootCheck.unjudged(choice) }
+            return VGPUBootCheck.judge(module: owner.module, chip: owner.chip, board: gpu.boardID, kernelDriver: f.driver,
+                                       release: choice.planRelease(in: owner.module), verifier: parser)
         }
         return Draft(firmware: firmware, firmwareIfVerified: firmwareIfVerified) { [self] firmware in
             let interface = VGPUInterfaceReport.of(gpu)
@@ -500,6 +502,8 @@ public struct HostProbe {
                                 detail: firmware.ok ? "\(what): \(how)" : "\(what): " + firmware.findings.joined(separator: "; ")))
         } else if case .none(let why)? = choice?.loader {
             checks.append(.init(name: .firmware, ok: false, detail: why))
+        } else if let why = choice?.notShown {
+            checks.append(.init(name: .firmware, ok: false, detail: "not checked: \(why)", skipped: true))
         } else if let why = choice?.unknown {
             checks.append(.init(name: .firmware, ok: false, detail: why))
         } else {

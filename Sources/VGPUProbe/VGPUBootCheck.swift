@@ -12,6 +12,18 @@ enum VGPUBootCheck {
     /// The check's name in the report.
     static let name = HostReport.Check.Name.vgpuBoot
 
+    /// The check where no driver's firmware is known, so no boot can be judged: nothing on the host boots
+    /// the GSP (no driver bound, vfio-pci), or the tool cannot tell what the driver loads (the firmware
+    /// check says why). A plan of NVIDIA's boot would be about a driver the GPU does not have.
+    static func unjudged(_ choice: DriverFirmware?) -> HostReport.Check {
+        let why = switch choice?.loader {
+        case .none?: "nothing on the host boots this GPU's GSP"
+        case let loader?: choice?.notShown != nil ? "the firmware \(loader) loads is not shown" : "the firmware \(loader) loads is not known"
+        case nil: "no driver's firmware is known"
+        }
+        return .init(name: name, ok: false, detail: "not checked: \(why) (see firmware)", skipped: true)
+    }
+
     /// The check for `chip` of `module` on `board` (its PCI ids), bound to `kernelDriver`;
     /// `verifier` reads the firmware (parsing is enough: the `firmware` check judges the digests).
     static func judge(module: any ArchitectureModule, chip: Chip, board boardID: PCIBoardID?, kernelDriver: String?, release: FirmwareRelease,

@@ -61,6 +61,54 @@ struct VerdictTests {
         #expect(nvidia.status == 0 && nvidia.stdout.contains("[ok] vgpu-boot     nvidia can boot the GSP in vGPU mode: 535.113.01"), "\(nvidia.stdout)")
     }
 
+    /// The readiness checks of a probe in JSON, by GPU address and check name.
+    func checks(_ arguments: [String]) throws -> (status: Int32, checks: [String: [String: [String: Any]]], notChecked: [String: [String]]) {
+        let r = try ProbeBinary.run(arguments + ["--json"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
+        var checks: [String: [String: [String: Any]]] = [:], notChecked: [String: [String]] = [:]
+        for gpu in doc["gpus"] as? [[String: Any]] ?? [] {
+            let address = gpu["address"] as? String ?? "", readiness = gpu["readiness"] as? [String: Any] ?? [:]
+            for check in readiness["checks"] as? [[String: Any]] ?? [] { checks[address, default: [:]][check["name"] as? String ?? ""] = check }
+            notChecked[address] = readiness["notChecked"] as? [String] ?? []
+        }
+        return (r.status, checks, notChecked)
+    }
+
+    /// With no driver on the host to boot the GSP (none bound, vfio-pci, NVIDIA's 515 refusing an L4),
+    /// `vgpu-boot` is not checked: main said "nvidia can boot the GSP in vGPU mode" beside a failed
+    /// firmware check, and exported that as a passed check.
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func noBootIsJudgedWhereNoDriverBootsTheGSP() throws {
+        for (host, address) in [("drivers", "0000:81:00.0"), ("drivers", "0000:a1:00.0"), ("old-driver", "0000:41:00.0")] {
+            let (status, checks, notChecked) = try checks(["--sysfs-root", FixtureHosts.root(host), "--firmware-root", RealFirmware.root])
+            #expect(status == 1)
+            let boot = try #require(checks[address]?["vgpu-boot"], "\(host) \(address)")
+            #expect(boot["skipped"] as? Bool == true && boot["detail"] as? String == "not checked: nothing on the host boots this GPU's GSP (see firmware)",
+                    "\(host) \(address): \(boot)")
+            #expect(checks[address]?["firmware"]?["ok"] as? Bool == false && notChecked[address] == ["vgpu-boot"], "\(host) \(address)")
+            let metrics = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root(host), "--firmware-root", RealFirmware.root, "--format", "prometheus"])
+            // A skipped check has no sample (main exported vgpu-boot 1).
+            #expect(!metrics.stdout.split(separator: "\n").contains { $0.contains("\"\(address)\"") && $0.contains("check=\"vgpu-boot\"") })
+        }
+    }
+
+    /// A root without `module/nvidia/version` (an lspci-layout tree, or a copy that lost it) does not
+    /// show which firmware NVIDIA's driver loads, nor its branch: those checks are not made. main verified
+    /// the linux-firmware default as "which nvidia loads" and dropped driver-branch without a word.
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func anUnshownDriverVersionIsNotGuessed() throws {
+        let dir = try ScratchDirectory("verdict-no-version")
+        let host = dir.file("host")
+        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("a40"), host]).status == 0)
+        try FileManager.default.removeItem(atPath: host + "/module/nvidia/version")
+        let (status, checks, notChecked) = try checks(["--sysfs-root", host, "--firmware-root", RealFirmware.root])
+        #expect(status == 0 && notChecked["0000:41:00.0"] == ["driver-branch", "firmware", "vgpu-boot"], "\(notChecked)")
+        let firmware = try #require(checks["0000:41:00.0"]?["firmware"])
+        #expect((firmware["detail"] as? String)?.hasPrefix("not checked: NVIDIA's driver version is not shown") == true, "\(firmware)")
+        let text = try ProbeBinary.run(["--sysfs-root", host, "--firmware-root", RealFirmware.root, "-q"])
+        #expect(text.stdout == "0000:41:00.0  A40  GA102  ready (not checked: driver-branch, firmware, vgpu-boot)\n", "\(text.stdout)")
+    }
+
     /// A firmware root that does not exist or is a plain file, and a devices directory with no
     /// functions, exit 66 in every command that reads them (main: the probe exited 1 with every file
     /// "missing", and an empty devices/ exited 1).
