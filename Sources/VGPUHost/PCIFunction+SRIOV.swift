@@ -1,6 +1,16 @@
 import VGPUCore
 
 extension PCIFunction {
+    /// How many VFs are enabled: the capability's NumVFs when VF Enable is set (0 when it is clear);
+    /// from the sysfs files, `sriov_numvfs`, or where that could not be read, the `virtfnN` links the
+    /// kernel made, one per enabled VF (an unreadable file is a diagnostic, not "0 enabled"). Nil with
+    /// neither the capability nor `sriov_totalvfs`.
+    public var enabledVFCount: Int? {
+        if let cap = config?.sriov { return cap.vfEnabled ? Int(cap.numVFs) : 0 }
+        guard let files = sriov, files.totalVFs != nil else { return nil }
+        return files.numVFs ?? virtualFunctions.count
+    }
+
     /// The PF's SR-IOV facts for VF info: the capability when config was readable, else the sysfs
     /// files. VF BARs come from the `resource` VF lines (7-12), whose sizes say which BARs exist, and
     /// else from the capability's VF BAR registers (an unassigned BAR reads 0 there).
@@ -11,11 +21,11 @@ extension PCIFunction {
             let bars = fromResources.isEmpty
                 ? cap.vfBARs.filter { $0.address != 0 }.map { SRIOVValues.VFBARValue(index: $0.index, address: $0.address, is64Bit: $0.is64Bit) }
                 : fromResources
-            return SRIOVValues(totalVFs: cap.totalVFs, numVFs: cap.vfEnabled ? cap.numVFs : 0, firstVFOffset: cap.firstVFOffset,
+            return SRIOVValues(totalVFs: cap.totalVFs, numVFs: UInt16(clamping: enabledVFCount ?? 0), firstVFOffset: cap.firstVFOffset,
                                vfStride: cap.vfStride, vfDeviceID: cap.vfDeviceID, vfBARs: bars)
         }
         guard let files = sriov, let total = files.totalVFs else { return nil }
-        return SRIOVValues(totalVFs: UInt16(clamping: total), numVFs: UInt16(clamping: files.numVFs ?? 0),
+        return SRIOVValues(totalVFs: UInt16(clamping: total), numVFs: UInt16(clamping: enabledVFCount ?? 0),
                            firstVFOffset: UInt16(clamping: files.offset ?? 0), vfStride: UInt16(clamping: files.stride ?? 0),
                            vfDeviceID: files.vfDevice, vfBARs: fromResources)
     }
@@ -33,9 +43,9 @@ extension PCIFunction {
     public var sriovProblems: [String] {
         let total: Int, enabled: Int, offset: Int?, stride: Int?
         if let cap = config?.sriov {
-            (total, enabled, offset, stride) = (Int(cap.totalVFs), cap.vfEnabled ? Int(cap.numVFs) : 0, Int(cap.firstVFOffset), Int(cap.vfStride))
+            (total, enabled, offset, stride) = (Int(cap.totalVFs), enabledVFCount ?? 0, Int(cap.firstVFOffset), Int(cap.vfStride))
         } else if let files = sriov, let t = files.totalVFs {
-            (total, enabled, offset, stride) = (t, files.numVFs ?? 0, files.offset, files.stride)
+            (total, enabled, offset, stride) = (t, enabledVFCount ?? 0, files.offset, files.stride)
         } else {
             return []
         }
@@ -52,7 +62,8 @@ extension PCIFunction {
            let last = address.vfRoutingID(total, firstVFOffset: offset, vfStride: stride) {
             if last > 0xffff { problems.append("VF \(total) would be at routing ID \(last), past the segment's last (65535)") }
         }
-        if enabled > 0 && enabled <= total && virtualFunctions.count != enabled {
+        // Also with none enabled: links to VFs that are not enabled contradict the count as much.
+        if enabled >= 0 && enabled <= total && virtualFunctions.count != enabled {
             problems.append("\(enabled) VFs are enabled but the kernel lists \(virtualFunctions.count) virtfn links")
         }
         return problems

@@ -275,6 +275,9 @@ public struct SysfsScanner: Sendable {
         if let total = decimal("sriov_totalvfs") {
             var s = SRIOVFiles(totalVFs: total)
             s.numVFs = decimal("sriov_numvfs")
+            if s.numVFs == nil && !entries.contains("sriov_numvfs") {
+                diagnostics.append(FieldDiagnostic(field: "sriov_numvfs", problem: "missing beside sriov_totalvfs (the kernel writes both): the enabled count is taken from the virtfn links"))
+            }
             s.offset = decimal("sriov_offset")
             s.stride = decimal("sriov_stride")
             s.vfDevice = hex("sriov_vf_device", UInt16.self, prefixed: false)

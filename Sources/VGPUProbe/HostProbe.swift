@@ -412,11 +412,11 @@ public struct HostProbe {
         if let cap = f.config?.sriov {
             total = Int(cap.totalVFs)
             return .init(source: "config", capabilityOffset: cap.offset, totalVFs: total,
-                         enabledVFs: cap.vfEnabled ? Int(cap.numVFs) : 0, firstVFOffset: Int(cap.firstVFOffset),
+                         enabledVFs: f.enabledVFCount ?? 0, firstVFOffset: Int(cap.firstVFOffset),
                          vfStride: Int(cap.vfStride), vfDeviceID: hex4(cap.vfDeviceID), vfBARs: perVF(total))
         }
         if let files = f.sriov, let t = files.totalVFs {
-            return .init(source: "sysfs", capabilityOffset: nil, totalVFs: t, enabledVFs: files.numVFs ?? 0,
+            return .init(source: "sysfs", capabilityOffset: nil, totalVFs: t, enabledVFs: f.enabledVFCount ?? 0,
                          firstVFOffset: files.offset, vfStride: files.stride, vfDeviceID: files.vfDevice.map(hex4), vfBARs: perVF(t))
         }
         return nil

@@ -270,6 +270,25 @@ struct HostileInputTests {
         #expect(sriov?["ok"] as? Bool == true && (sriov?["detail"] as? String ?? "").contains("VF device ?"), "\(checks)")
     }
 
+    // 12. Unprivileged (config cut at 64 bytes, so the counts come from the sriov_* files) with
+    //     sriov_numvfs unreadable: main reported "0/32 VFs enabled" and told the operator to enable VFs
+    //     beside "all 32 VFs bound to nvidia". The kernel's virtfn links count them; the file is a note.
+    @Test func anUnreadableVFCountIsTakenFromTheLinks() throws {
+        let dir = try ScratchDirectory("hostile")
+        let host = try Self.copyOfHost(in: dir)
+        let config = try Data(contentsOf: URL(fileURLWithPath: host.pf + "/config"))
+        try config.prefix(64).write(to: URL(fileURLWithPath: host.pf + "/config"))
+        try FileManager.default.removeItem(atPath: host.pf + "/sriov_numvfs")
+        let r = try Self.run(["--sysfs-root", host.root, "--no-firmware", "-s", "41:00.0"])
+        #expect(r.stdout.contains("32/32 VFs enabled") && r.stdout.contains("[ok] vfs-enabled   32 VFs enabled"), "\(r.stdout)")
+        #expect(r.stdout.contains("sriov_numvfs: missing beside sriov_totalvfs"), "\(r.stdout)")
+
+        // A count of 0 beside 32 links contradicts them as 32 beside none does (main: no problem seen).
+        try Data("0\n".utf8).write(to: URL(fileURLWithPath: host.pf + "/sriov_numvfs"))
+        let zero = try Self.run(["--sysfs-root", host.root, "--no-firmware", "-s", "41:00.0"])
+        #expect(zero.stdout.contains("0 VFs are enabled but the kernel lists 32 virtfn links"), "\(zero.stdout)")
+    }
+
     // 12. Enabled VFs without the kernel's virtfn links are not ready.
     @Test func enabledVFsWithoutLinksAreNotReady() throws {
         let dir = try ScratchDirectory("hostile")
