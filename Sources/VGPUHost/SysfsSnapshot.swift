@@ -63,6 +63,7 @@ public struct SysfsSnapshot {
                     try directory.write(name, bytes, mode: mode)
                     written += 1
                 }
+                written += try copyMediatedDeviceTypes(of: f, from: source, into: target)
                 if let regs = registers[f.address] {
                     var page = [UInt8](repeating: 0, count: 4096)
                     for (offset, value) in [(IdentityRegisters.boot0Offset, regs.boot0), (IdentityRegisters.boot42Offset, regs.boot42)] {
@@ -98,6 +99,29 @@ public struct SysfsSnapshot {
             }
         } catch {
             throw Failure(description: "cannot write the snapshot: \(error)")
+        }
+        return written
+    }
+
+    /// The files the scanner reads in each `mdev_supported_types/<type>/` directory.
+    static let mediatedDeviceTypeFiles = ["name", "available_instances"]
+
+    /// Copies the mediated-device types the scanner found on `f` (Turing's GPU, the VFs of vGPU 16 and
+    /// earlier): one directory per type, named from the parsed entry, with the files the scanner reads.
+    /// Without them a snapshot of a ready Turing host re-probed as not ready.
+    private func copyMediatedDeviceTypes(of f: PCIFunction, from source: String, into target: OutputDirectory) throws -> Int {
+        guard let listed = f.mediatedDeviceTypes else { return 0 }
+        // An empty directory too: a PF that lists no type once its VFs are on says so by it.
+        let types = try target.subdirectory("mdev_supported_types")
+        var written = 0
+        for type in listed where Self.isPlainName(type.directoryName) {
+            let directory = try types.subdirectory(type.directoryName)
+            for file in Self.mediatedDeviceTypeFiles {
+                let path = "\(source)/mdev_supported_types/\(type.directoryName)/\(file)"
+                guard case .success(let bytes) = reader.read(path, limit: 64 * 1024) else { continue }
+                try directory.write(file, bytes, mode: Self.permissions(of: path))
+                written += 1
+            }
         }
         return written
     }

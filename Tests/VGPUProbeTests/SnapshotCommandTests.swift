@@ -10,7 +10,9 @@ struct SnapshotCommandTests {
         return try #require(doc["gpus"] as? [[String: Any]])
     }
 
-    @Test(arguments: ["l40-two-gpus", "mixed", "l40-unprivileged", "rtx4090"])
+    /// Every fixture host with NVIDIA functions (main dropped `mdev_supported_types`, so a ready T4
+    /// re-probed from its own snapshot was not ready).
+    @Test(arguments: FixtureHosts.all.filter { $0 != "no-nvidia" })
     func snapshotProbesTheSame(host: String) throws {
         let dir = try ScratchDirectory("snapshot")
         let out = dir.file("snap")
