@@ -70,6 +70,12 @@ public struct SysfsScanner: Sendable {
                 warnings.append("\(devicesDirectory)/\(name): not a PCI address, skipped")
                 continue
             }
+            // The kernel names each function once, in one spelling (four lower-case domain digits, more
+            // only past 0xffff); another spelling (00000:41:00.0, 0000:4A:00.0) would report it twice.
+            guard address.description == name else {
+                warnings.append("\(devicesDirectory)/\(name): not the kernel's name for \(address), skipped")
+                continue
+            }
             if filter(address) { selected.append((address, name)) }
         }
         let work = selected
