@@ -30,7 +30,7 @@ public struct HostReport: Sendable, Codable, Equatable {
         public let gpus: Int, ready: Int
     }
 
-    /// True when there is at least one GPU and every GPU is ready with no diagnostics.
+    /// True when there is at least one GPU and every GPU is ready (diagnostics are notes about fields, never a verdict).
     public var ok: Bool { !gpus.isEmpty && gpus.allSatisfy { $0.readiness.ready } }
 
     /// One physical GPU.

@@ -30,7 +30,9 @@ struct ProbeCommand: ParsableCommand {
             Tests/Fixtures/hosts.
 
             Exit status: 0 every GPU ready; 1 ran, and a GPU is not ready or none was found; 64 bad \
-            command line; 66 the sysfs root has no PCI devices directory.
+            command line; 66 an input cannot be used: the sysfs root has no PCI devices directory or it \
+            lists no function, the firmware root is not a directory (unless --no-firmware), or the \
+            --pci-ids file named is unreadable.
 
             Examples:
               # this host

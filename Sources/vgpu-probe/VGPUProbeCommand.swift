@@ -14,7 +14,7 @@ struct VGPUProbeCommand: ParsableCommand {
             GSP firmware releases this build covers.
 
             Exit status: 0 everything checked is fine; 1 ran and found problems; 64 bad command line; \
-            66 a root directory does not exist; 70 internal error (a bug: please report it); 74 the output \
+            66 an input cannot be used (a root directory missing or empty, a named file unreadable); 70 internal error (a bug: please report it); 74 the output \
             could not be written whole (full file system, closed standard output).
 
             Examples:

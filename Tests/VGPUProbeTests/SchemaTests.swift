@@ -129,6 +129,17 @@ struct SchemaNameListTests {
         #expect(Self.object(gpu, "vgpuInterface", "properties", "kind")?["enum"] as? [String] == VGPUInterfaceReport.Kind.allCases.map(\.rawValue))
     }
 
+    /// docs/fleet.md lists the `check` label's values for writing alert rules: every check name (main's
+    /// list lacked driver-branch, vf-driver and pf-types).
+    @Test func theFleetGuideListsEveryCheckName() throws {
+        let guide = try String(contentsOf: RealFirmware.packageRoot.appendingPathComponent("docs/fleet.md"), encoding: .utf8)
+        let start = try #require(guide.range(of: "Checks (`check` label):"))
+        let paragraph = String(guide[start.lowerBound...]).components(separatedBy: "\n\n").first ?? ""
+        for name in HostReport.Check.Name.allCases {
+            #expect(paragraph.contains("`\(name.rawValue)`"), "docs/fleet.md does not list \(name.rawValue)")
+        }
+    }
+
     @Test func thePlanSchemaListsEveryBootPhaseAndRegionName() throws {
         let plan = try #require(Self.object(try Self.schema("plan.schema.json"), "properties", "plan", "properties"))
         for steps in ["steps", "unloadSteps"] {
