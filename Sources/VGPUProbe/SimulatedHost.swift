@@ -102,7 +102,7 @@ public enum SimulatedHost {
             bar1 = gpu.function.resources.first { $0.index == 1 && $0.size > 0 }?.size
             vfInfo = fields
         } else if let board = request.board {
-            catalogue = providers.lazy.compactMap { $0.catalogue(board: board) }.first
+            catalogue = TypesReport.catalogue(board: board, registry: registry)
             guard let c = catalogue else {
                 throw .board("no vGPU type catalogue for board '\(board)'; boards: \(providers.flatMap(\.vgpuBoards).joined(separator: ", "))")
             }

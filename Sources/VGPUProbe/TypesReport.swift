@@ -46,6 +46,17 @@ public struct TypesReport: Sendable, Codable, Equatable {
         }
     }
 
+    /// The catalogue of `board`: a catalogue's board name or PCI device id, or the name a module's board
+    /// table gives (the one the probe prints, `H100 PCIe` for the catalogue's `H100 PCIe 80GB`).
+    static func catalogue(board: String, registry: ModuleRegistry) -> VGPUTypeCatalogue? {
+        let providers = registry.modules.compactMap { $0 as? any VGPUTypeProviding }
+        if let named = providers.lazy.compactMap({ $0.catalogue(board: board) }).first { return named }
+        return registry.modules.lazy.compactMap { module -> VGPUTypeCatalogue? in
+            guard let id = (module as? any BoardCatalog)?.deviceID(ofBoardNamed: board) else { return nil }
+            return (module as? any VGPUTypeProviding)?.catalogue(deviceID: id, subsystem: nil)
+        }.first
+    }
+
     /// Builds the report for `board` (name or device id) or for the GPU at `slot`.
     public static func make(registry: ModuleRegistry, board: String?, slot: SlotSelector?, sysfsRoot: String,
                             policy: VGPUResourcePolicy, place: String?) throws(Failure) -> TypesReport
@@ -77,7 +88,7 @@ public struct TypesReport: Sendable, Codable, Equatable {
             inUse = gpu.vfs.filter { $0.vgpu != nil }.map(HostReport.VF.init)
             existing = gpu.existingVGPUs
         } else if let board {
-            catalogue = providers.lazy.compactMap { $0.catalogue(board: board) }.first
+            catalogue = Self.catalogue(board: board, registry: registry)
         }
         guard let c = catalogue else {
             throw .unknownBoard(board ?? "", known: providers.flatMap(\.vgpuBoards))

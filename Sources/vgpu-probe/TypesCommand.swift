@@ -24,7 +24,7 @@ struct TypesCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Board name (L40, L40S, L4, L20, RTX6000-Ada) or PCI device id.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Board name, as the probe prints it or as its catalogue names it (L40S, A40, T4, H100 PCIe 80GB, B200, ...), or PCI device id; an unknown name lists every board.", valueName: "name"))
     var board: String?
 
     @OptionGroup var gpu: GPUSelection

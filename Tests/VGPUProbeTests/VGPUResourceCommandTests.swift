@@ -113,6 +113,14 @@ struct VGPUResourceCommandTests {
         #expect(gpu.0 == 0 && gpu.1["board"] as? String == "L40S" && gpu.1["vfs"] as? Int == 32)
     }
 
+    /// The board names the probe prints (a module's board table) lead to the catalogue too: main
+    /// refused "H100 PCIe" and "H200", which the probe showed, with exit 64.
+    @Test(arguments: [("H100 PCIe", "H100 PCIe 80GB"), ("H200", "H200 SXM5 141GB"), ("h100-pcie", "H100 PCIe 80GB"), ("2331", "H100 PCIe 80GB")])
+    func theProbesBoardNamesFindTheirCatalogue(name: String, catalogue: String) throws {
+        let (status, doc) = try json(["types", "--board", name, "--json"])
+        #expect(status == 0 && doc["board"] as? String == catalogue, "\(doc)")
+    }
+
     @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
     func planWithVGPUCarriesVFInfoIntoTheSimulatedBoot() throws {
         let (status, doc) = try json(["plan", "-s", "41:00.0", "--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--vgpu", "--simulate",
