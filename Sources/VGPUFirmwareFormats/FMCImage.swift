@@ -18,6 +18,9 @@ public struct FMCImage: Equatable, Sendable, Codable {
 
     /// Path it was read from.
     public let path: String
+    /// The firmware root it was opened beneath, and is read again beneath (`FileAccess.openRegular`);
+    /// nil for a file opened as given. Not part of the encoded image.
+    public private(set) var root: String? = nil
     /// Length of the file in bytes.
     public let fileSize: UInt64
     /// Every section, in table order.
@@ -35,8 +38,8 @@ public struct FMCImage: Equatable, Sendable, Codable {
     ///
     /// - Throws: `FirmwareError` naming the section: not an ELF32, a section missing or repeated, a
     ///   hash that is not 48 bytes, an empty or oversized signature, key or image.
-    public init(path: String) throws(FirmwareError) {
-        let elf = try ELFFile(path: path, expecting: .fmcContainer)
+    public init(path: String, beneath root: String? = nil) throws(FirmwareError) {
+        let elf = try ELFFile(path: path, beneath: root, expecting: .fmcContainer)
         func one(_ name: String) throws(FirmwareError) -> ELFSection {
             let found = elf.sections.filter { $0.name == name }
             guard let section = found.first else { throw FirmwareError(file: path, field: name, problem: .missingSection(name)) }
@@ -60,6 +63,7 @@ public struct FMCImage: Equatable, Sendable, Codable {
                                 problem: .tooLarge(size: Int(clamping: imageSection.range.size), limit: Int(Self.maximumImageSize)))
         }
         self.path = path
+        self.root = root
         fileSize = elf.fileSize
         sections = elf.sections
         hash = try elf.bytes(of: hashSection)
@@ -75,8 +79,13 @@ public struct FMCImage: Equatable, Sendable, Codable {
 
     /// The FMC image's bytes, read from the file (at most `maximumImageSize`).
     public func imageBytes() throws(FirmwareError) -> [UInt8] {
-        let fd = try FileAccess.open(path)
+        let fd = try FileAccess.open(path, beneath: root)
         defer { try? fd.close() }
         return try FileAccess.read(fd, image, path: path, field: Self.imageSection)
+    }
+
+    /// What an encoded image holds: everything but `root`, where it was opened.
+    private enum CodingKeys: String, CodingKey {
+        case path, fileSize, sections, hash, signature, publicKey, image
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SystemPackage
 import VGPUSystem
 
@@ -7,21 +10,40 @@ import VGPUSystem
 package enum FileAccess {
     /// Opens the regular file `path` read-only without blocking, translating errno. A FIFO, socket or
     /// device is refused before any read (it could block forever or never end).
-    package static func open(_ path: String) throws(FirmwareError) -> FileDescriptor {
-        try openRegular(path).descriptor
+    package static func open(_ path: String, beneath root: String? = nil) throws(FirmwareError) -> FileDescriptor {
+        try openRegular(path, beneath: root).descriptor
     }
 
     /// Opens the regular file `path` and returns it with its size.
-    package static func openRegular(_ path: String) throws(FirmwareError) -> SafeFile.Opened {
-        switch SafeFile.openRegular(path) {
+    ///
+    /// With `root` (a firmware root's canonical path, which `path` lies beneath), the open itself stays
+    /// beneath it (`openat2(RESOLVE_BENEATH)`): a link swapped into the root after `path` was checked
+    /// cannot lead the read out of it.
+    package static func openRegular(_ path: String, beneath root: String? = nil) throws(FirmwareError) -> SafeFile.Opened {
+        let result: Result<SafeFile.Opened, SafeFileError>
+        if let root {
+            let prefix = root.hasSuffix("/") ? root : root + "/"
+            guard path.hasPrefix(prefix) else {
+                throw FirmwareError(file: path, field: "file", problem: .unreadable("not beneath the firmware root \(root)"))
+            }
+            switch SafeFile.openDirectory(root) {
+            case .failure(let error): throw FirmwareError(file: path, field: "file", problem: .unreadable("firmware root \(root): \(error)"))
+            case .success(let directory):
+                defer { close(directory) }
+                result = SafeFile.openRegular(String(path.dropFirst(prefix.count)), in: directory, confined: true)
+            }
+        } else {
+            result = SafeFile.openRegular(path)
+        }
+        switch result {
         case .success(let opened): return opened
         case .failure(let error): throw FirmwareError(file: path, field: "file", problem: .unreadable(error.description))
         }
     }
 
     /// Reads a whole small file (a bin container), refusing anything over `limit` bytes before reading.
-    package static func readAll(_ path: String, limit: Int) throws(FirmwareError) -> [UInt8] {
-        let opened = try openRegular(path)
+    package static func readAll(_ path: String, beneath root: String? = nil, limit: Int) throws(FirmwareError) -> [UInt8] {
+        let opened = try openRegular(path, beneath: root)
         defer { try? opened.descriptor.close() }
         guard opened.size <= Int64(limit) else {
             throw FirmwareError(file: path, field: "file", problem: .tooLarge(size: Int(clamping: opened.size), limit: limit))

@@ -16,6 +16,9 @@ public struct GSPFirmwareImage: Equatable, Sendable, Codable {
 
     /// Path it was read from.
     public let path: String
+    /// The firmware root it was opened beneath, and is read again beneath (`FileAccess.openRegular`);
+    /// nil for a file opened as given. Not part of the encoded image.
+    public private(set) var root: String? = nil
     /// Length of the file in bytes.
     public let fileSize: UInt64
     /// `e_type` (1, ET_REL, in every released image).
@@ -49,8 +52,8 @@ public struct GSPFirmwareImage: Equatable, Sendable, Codable {
     ///
     /// - Throws: `FirmwareError` for an unreadable file, a non-ELF64/LE/RISC-V file, out-of-range
     ///   headers or section names, duplicated or missing `.fwimage` / `.fwversion`, or a bad version text.
-    public init(path: String) throws(FirmwareError) {
-        let elf = try ELFFile(path: path)
+    public init(path: String, beneath root: String? = nil) throws(FirmwareError) {
+        let elf = try ELFFile(path: path, beneath: root)
         // Sorted, a repeated name sits next to its twin. (Not a Set: this runs once per start of
         // gsp-elf, and a Set<String>'s first use costs more than sorting a dozen names.)
         let names = elf.sections.lazy.map(\.name).filter { !$0.isEmpty }.sorted()
@@ -73,6 +76,7 @@ public struct GSPFirmwareImage: Equatable, Sendable, Codable {
         let raw = try elf.bytes(of: versionSection)
         version = try Self.decodeVersion(raw, path: path)
         self.path = path
+        self.root = root
         fileSize = elf.fileSize
         elfType = elf.elfType
         sections = elf.sections
@@ -92,8 +96,13 @@ public struct GSPFirmwareImage: Equatable, Sendable, Codable {
 
     /// Reads a small section's bytes (a signature, the version) from the file.
     public func readSection(_ section: ELFSection) throws(FirmwareError) -> [UInt8] {
-        let fd = try FileAccess.open(path)
+        let fd = try FileAccess.open(path, beneath: root)
         defer { try? fd.close() }
         return try FileAccess.read(fd, section.range, path: path, field: section.name)
+    }
+
+    /// What an encoded image holds: everything but `root`, where it was opened.
+    private enum CodingKeys: String, CodingKey {
+        case path, fileSize, elfType, sections, version, image
     }
 }

@@ -25,8 +25,10 @@ public enum FileDigest {
     /// sparse 1 TiB file in place of a 38 MB image would take many minutes to hash.
     ///
     /// A file with no expected size (one no manifest pins) is refused above `limit`, before any read.
-    public static func sha256(path: String, expectedSize: UInt64?, limit: UInt64 = .max) throws(FirmwareError) -> (hex: String?, size: UInt64) {
-        let opened = try FileAccess.openRegular(path)
+    /// With `root`, the file is opened beneath that firmware root (`FileAccess.openRegular`).
+    public static func sha256(path: String, beneath root: String? = nil, expectedSize: UInt64?,
+                              limit: UInt64 = .max) throws(FirmwareError) -> (hex: String?, size: UInt64) {
+        let opened = try FileAccess.openRegular(path, beneath: root)
         let fd = opened.descriptor
         defer { try? fd.close() }
         let size = UInt64(max(0, opened.size))

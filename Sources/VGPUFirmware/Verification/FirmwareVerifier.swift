@@ -168,7 +168,8 @@ public final class FirmwareVerifier: @unchecked Sendable {
                     facts.size = UInt64(clamping: key.size)
                     cacheHits += 1
                 } else {
-                    let digest = try FileDigest.sha256(path: canonical, expectedSize: expectedSize, limit: Self.maximumSize(role.format))
+                    let digest = try FileDigest.sha256(path: canonical, beneath: root.canonicalPath, expectedSize: expectedSize,
+                                                       limit: Self.maximumSize(role.format))
                     facts.size = digest.size
                     guard let hex = digest.hex else {
                         // The wrong size: reported as such, neither hashed nor parsed.
@@ -183,23 +184,23 @@ public final class FirmwareVerifier: @unchecked Sendable {
             }
             switch role.format {
             case .gspELF:
-                let image = try GSPFirmwareImage(path: canonical)
+                let image = try GSPFirmwareImage(path: canonical, beneath: root.canonicalPath)
                 facts.size = facts.size ?? image.fileSize
                 facts.contents = .gsp(image)
             case .riscvBootloader:
-                let bytes = try FileAccess.readAll(canonical, limit: Self.maximumContainerSize)
+                let bytes = try FileAccess.readAll(canonical, beneath: root.canonicalPath, limit: Self.maximumContainerSize)
                 facts.size = facts.size ?? UInt64(bytes.count)
                 facts.contents = .bootloader(try RISCVBootloader(bytes: bytes, file: canonical))
             case .booter:
-                let bytes = try FileAccess.readAll(canonical, limit: Self.maximumContainerSize)
+                let bytes = try FileAccess.readAll(canonical, beneath: root.canonicalPath, limit: Self.maximumContainerSize)
                 facts.size = facts.size ?? UInt64(bytes.count)
                 facts.contents = .booter(try BooterUcode(bytes: bytes, file: canonical))
             case .falconBootloader:
-                let bytes = try FileAccess.readAll(canonical, limit: Self.maximumContainerSize)
+                let bytes = try FileAccess.readAll(canonical, beneath: root.canonicalPath, limit: Self.maximumContainerSize)
                 facts.size = facts.size ?? UInt64(bytes.count)
                 facts.contents = .falconBootloader(try FalconBootloader(bytes: bytes, file: canonical))
             case .fmcELF:
-                let fmc = try FMCImage(path: canonical)
+                let fmc = try FMCImage(path: canonical, beneath: root.canonicalPath)
                 facts.size = facts.size ?? fmc.fileSize
                 facts.contents = .fmc(fmc)
                 // The FSP refuses an image whose SHA-384 is not the `hash` the message carries.

@@ -72,11 +72,11 @@ struct ELFFile: ~Copyable {
     private let elf: OpaquePointer
 
     /// Opens and validates a little-endian ELF of the `expected` kind and reads its section table.
-    init(path: String, expecting expected: Expectation = .gspRISCV) throws(FirmwareError) {
+    init(path: String, beneath root: String? = nil, expecting expected: Expectation = .gspRISCV) throws(FirmwareError) {
         guard libelfVersionAccepted else {
             throw FirmwareError(file: path, field: "libelf", problem: .libelf("elf_version(EV_CURRENT) refused"))
         }
-        let opened = try FileAccess.openRegular(path)
+        let opened = try FileAccess.openRegular(path, beneath: root)
         let fd = opened.descriptor
         let size = UInt64(max(0, opened.size))
         guard size <= Self.maximumSize else {
