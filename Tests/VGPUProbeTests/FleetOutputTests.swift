@@ -127,16 +127,6 @@ struct FleetOutputTests {
         let t4 = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("t4"), "--no-firmware", "--format", "nfd"]).stdout
         #expect(t4.contains("/vgpu-interface.mdev=true\n") && t4.contains("/vgpu-type.GRID-T4-1Q=true\n"), "\(t4)")
     }
-
-    /// `vgpu-interface` names how a GPU hosts vGPUs, and only on one that can: not on an RTX 4090 (no
-    /// SR-IOV; main labelled it `sriov`), `mdev` on an A40 whose VFs show mediated-device types (main:
-    /// `sriov`), `sriov` on an L40 whose VFs are not enabled yet.
-    @Test(arguments: [("rtx4090", nil), ("a40-mdev", "mdev"), ("l4", "sriov"), ("t4", "mdev")] as [(String, String?)])
-    func theInterfaceLabelIsHowTheGPUHostsVGPUs(host: String, interface: String?) throws {
-        let nfd = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root(host), "--no-firmware", "--format", "nfd"]).stdout
-        let labels = nfd.split(separator: "\n").filter { $0.contains("/vgpu-interface.") }
-        #expect(labels == (interface.map { ["vgpukit.feature.node.kubernetes.io/vgpu-interface.\($0)=true"] } ?? []), "\(nfd)")
-    }
 }
 
 /// `vgpu-probe export`: files replaced atomically, refused where they cannot be, and nothing else written.
@@ -308,6 +298,16 @@ struct FailureModeTests {
 /// Which vGPU interface the host's driver offers, so the tools on top can be matched to it: vGPU 17's
 /// vendor-specific VFIO, mediated devices on the VFs (vGPU 16 and earlier), or on the GPU (Turing).
 struct VGPUInterfaceTests {
+    /// `vgpu-interface` names how a GPU hosts vGPUs, and only on one that can: not on an RTX 4090 (no
+    /// SR-IOV; main labelled it `sriov`), `mdev` on an A40 whose VFs show mediated-device types (main:
+    /// `sriov`), `sriov` on an L40 whose VFs are not enabled yet.
+    @Test(arguments: [("rtx4090", nil), ("a40-mdev", "mdev"), ("l4", "sriov"), ("t4", "mdev")] as [(String, String?)])
+    func theInterfaceLabelIsHowTheGPUHostsVGPUs(host: String, interface: String?) throws {
+        let nfd = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root(host), "--no-firmware", "--format", "nfd"]).stdout
+        let labels = nfd.split(separator: "\n").filter { $0.contains("/vgpu-interface.") }
+        #expect(labels == (interface.map { ["vgpukit.feature.node.kubernetes.io/vgpu-interface.\($0)=true"] } ?? []), "\(nfd)")
+    }
+
     func interface(_ host: String) throws -> [String: Any]? {
         let r = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root(host), "--no-firmware", "--json"])
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
