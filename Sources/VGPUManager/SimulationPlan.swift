@@ -20,6 +20,8 @@ public struct SimulationPlan: Sendable, Equatable, Codable {
     public static let maximumEncodedSize = 1 << 20
     /// Most steps, and most vGPUs one create step asks for.
     public static let maximumSteps = 1000, maximumCount = 64
+    /// Most VFs a simulation enables (a real board has at most a few dozen).
+    public static let maximumVFs = 256
 
     public var schema: String
     /// Board name or PCI device id; omitted when the GPU is chosen with -s.
@@ -79,15 +81,51 @@ public struct SimulationPlan: Sendable, Equatable, Codable {
     /// Decodes and checks a plan; errors name the file and the field.
     public static func load(_ data: Data, name: String) throws(ManifestError) -> SimulationPlan {
         let plan = try ManifestError.decodeJSON(SimulationPlan.self, from: data, name: name, limit: maximumEncodedSize)
+        // Decoding drops fields it does not know: a typo ("mixedsizes", "Count") would change the session
+        // in silence. The plan decoded, so its shape is right and only the names are left to check.
+        let keys = try ManifestError.decodeJSON(FieldNames.self, from: data, name: name, limit: maximumEncodedSize)
+        if let unknown = keys.top.first(where: { !fieldNames.contains($0) }) {
+            throw ManifestError(file: name, field: unknown, problem: "is not a plan field (\(fieldNames.joined(separator: ", ")))")
+        }
+        for (i, step) in keys.steps.enumerated() {
+            if let unknown = step.first(where: { !stepFieldNames.contains($0) }) {
+                throw ManifestError(file: name, field: "steps[\(i)].\(unknown)", problem: "is not a step field (\(stepFieldNames.joined(separator: ", ")))")
+            }
+        }
         try plan.validate(name: name)
         return plan
+    }
+
+    /// The fields of a plan and of a step, as the format (docs/vgpu-lifecycle.md) names them.
+    static let fieldNames = ["schema", "board", "vfs", "vmmuSegmentMiB", "mixedSizes", "steps"]
+    static let stepFieldNames = ["create", "count", "destroy", "inject", "expect"]
+
+    /// The field names a plan file uses, at the top and in each step.
+    private struct FieldNames: Decodable {
+        let top: [String], steps: [[String]]
+
+        struct Name: CodingKey {
+            let stringValue: String
+            init(stringValue: String) { self.stringValue = stringValue }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let object = try decoder.container(keyedBy: Name.self)
+            top = object.allKeys.map(\.stringValue)
+            var steps: [[String]] = []
+            var list = try object.nestedUnkeyedContainer(forKey: Name(stringValue: "steps"))
+            while !list.isAtEnd { steps.append(try list.nestedContainer(keyedBy: Name.self).allKeys.map(\.stringValue)) }
+            self.steps = steps
+        }
     }
 
     /// The rules JSON decoding cannot express.
     public func validate(name: String) throws(ManifestError) {
         func fail(_ field: String, _ problem: String) -> ManifestError { ManifestError(file: name, field: field, problem: problem) }
         guard schema == Self.schemaID else { throw fail("schema", "is '\(schema)'; this build reads \(Self.schemaID)") }
-        if let vfs { guard (1...256).contains(vfs) else { throw fail("vfs", "\(vfs) is outside 1...256") } }
+        if let vfs { guard (1...Self.maximumVFs).contains(vfs) else { throw fail("vfs", "\(vfs) is outside 1...\(Self.maximumVFs)") } }
         if let s = vmmuSegmentMiB { guard [32, 64, 128, 256, 512].contains(s) else { throw fail("vmmuSegmentMiB", "\(s) must be 32, 64, 128, 256 or 512") } }
         guard !steps.isEmpty else { throw fail("steps", "is empty") }
         guard steps.count <= Self.maximumSteps else { throw fail("steps", "\(steps.count) steps; at most \(Self.maximumSteps)") }

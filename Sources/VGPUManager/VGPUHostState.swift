@@ -52,8 +52,9 @@ struct VGPUHostState {
             instances[id] = instance
             return instance
         } catch {
-            _ = teardown(id, done)
-            throw error
+            let record = teardown(id, done)
+            guard record.quarantined, case .step(let step, let why) = error else { throw error }
+            throw .stepQuarantined(step, why, record)
         }
     }
 

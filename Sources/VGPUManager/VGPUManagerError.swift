@@ -16,6 +16,9 @@ public enum VGPUManagerError: Error, Equatable, Sendable, CustomStringConvertibl
     case admission(String)
     /// A creation step failed; the steps before it were unwound.
     case step(VGPUCreateStep, String)
+    /// A creation step failed after the bootload, and GSP-RM did not confirm the unwinding teardown:
+    /// the vGPU's VF, FB and channels are quarantined (`VGPUQuarantine`), not freed.
+    case stepQuarantined(VGPUCreateStep, String, VGPUTeardown)
     /// Life-cycle misuse (a stale or twice-destroyed id).
     case lifecycle(LifecycleError)
 
@@ -28,6 +31,10 @@ public enum VGPUManagerError: Error, Equatable, Sendable, CustomStringConvertibl
         case .unsupportedType(let t, let why): "\(t) cannot be created: \(why)"
         case .admission(let why): why
         case .step(let step, let why): "\(step): \(why) (earlier steps unwound)"
+        case .stepQuarantined(let step, let why, let teardown):
+            "\(step): \(why); unwinding, GSP-RM did not confirm "
+                + teardown.steps.filter { [.shutdown, .cleanup].contains($0.step) && !$0.ok }.map(\.step.rawValue).joined(separator: " and ")
+                + ", so the VF, FB and channels are quarantined"
         case .lifecycle(let e): e.description
         }
     }

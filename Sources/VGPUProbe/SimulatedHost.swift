@@ -45,11 +45,13 @@ public enum SimulatedHost {
     /// Why no simulated host was made.
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case board(String)
+        /// The plan asks what this GPU cannot give (a usage error, as a bad plan field is).
+        case plan(String)
         case gpu(String)
         case setup(String)
         public var description: String {
             switch self {
-            case .board(let why), .gpu(let why), .setup(let why): why
+            case .board(let why), .plan(let why), .gpu(let why), .setup(let why): why
             }
         }
     }

@@ -37,6 +37,13 @@ public enum Simulation {
         public let actions: [Action]
         /// Who held what after the step, when the run was asked to keep each step's map (`--each-step`).
         public let map: VGPUAllocationMap?
+
+        /// `ok`, `refused, as expected`, `FAILED`, `NOT refused`, or `PLAN ERROR` when an action failed
+        /// because of the plan itself: what the text and the picture print.
+        public var verdict: String {
+            if actions.contains(where: { $0.planError == true }) { return "PLAN ERROR" }
+            return met ? (expected == .refused ? "refused, as expected" : "ok") : (expected == .refused ? "NOT refused" : "FAILED")
+        }
     }
 
     /// One create or destroy.
@@ -48,6 +55,9 @@ public enum Simulation {
         public let teardown: VGPUTeardown?
         /// Why it failed, or what else happened (a destroy deferred by an open reference).
         public let message: String?
+        /// True when it failed because of the plan, not the host: a type the board lacks, a vGPU number
+        /// this run did not make. Such a failure is no refusal and meets no expectation.
+        public var planError: Bool? = nil
     }
 
     /// Sets up the simulated host `request` names and runs `plan` (read from `name`) on it; with
@@ -63,12 +73,24 @@ public enum Simulation {
     public static func run(_ plan: SimulationPlan, name: String, manager: VGPUManager,
                            host: SimulatedHost.Description, eachStep: Bool = false) throws(SimulatedHost.Failure) -> Report
     {
+        // The plan's own count is held to 1...256; so is a default taken from the GPU, whose TotalVFs
+        // comes from sysfs (a real board has at most a few dozen), since every step's map lists each VF.
+        if let vfs = plan.vfs, vfs > host.totalVFs {
+            throw .plan("\(name): vfs: \(vfs) is more than the \(host.totalVFs) VFs of the GPU")
+        }
+        if plan.vfs == nil, host.totalVFs > SimulationPlan.maximumVFs {
+            throw .plan("\(name): vfs: the GPU reports \(host.totalVFs) VFs, more than the \(SimulationPlan.maximumVFs) a simulation enables; give vfs")
+        }
         do { try manager.enableVFs(plan.vfs ?? host.totalVFs) } catch { throw .setup("\(name): vfs: \(error)") }
         var numbers: [Int: DeviceID] = [:]
         var next = 1
         var results: [StepResult] = []
+        var armed: String?
         for step in plan.steps {
             var actions: [Action] = []
+            // An action that failed because the plan is wrong (a type the board lacks, a vGPU number
+            // this run never made) meets no expectation: it is not a refusal by the host.
+            var planMistakes = 0
             let title: String
             let expected = step.expect ?? .ok
             if let type = step.create {
@@ -81,9 +103,14 @@ public enum Simulation {
                         actions.append(Action(ok: true, number: next, created: instance, teardown: nil, message: nil))
                         next += 1
                     } catch {
-                        actions.append(Action(ok: false, number: nil, created: nil, teardown: nil, message: error.description))
+                        var teardown: VGPUTeardown?
+                        if case .stepQuarantined(_, _, let record) = error { teardown = record }
+                        var action = Action(ok: false, number: nil, created: nil, teardown: teardown, message: error.description)
+                        if case .unknownType = error { (action.planError, planMistakes) = (true, planMistakes + 1) }
+                        actions.append(action)
                     }
                 }
+                armed = nil
             } else if let target = step.destroy {
                 let chosen: [Int]
                 switch target {
@@ -93,7 +120,9 @@ public enum Simulation {
                 title = target == .all ? "destroy all" : "destroy " + chosen.map { "#\($0)" }.joined(separator: ", ")
                 for n in chosen {
                     guard let id = numbers[n] else {
-                        actions.append(Action(ok: false, number: n, created: nil, teardown: nil, message: "no live vGPU #\(n)"))
+                        planMistakes += 1
+                        actions.append(Action(ok: false, number: n, created: nil, teardown: nil,
+                                              message: "no live vGPU #\(n): the plan names a vGPU this run did not make or already destroyed", planError: true))
                         continue
                     }
                     do {
@@ -109,17 +138,27 @@ public enum Simulation {
                         actions.append(Action(ok: false, number: n, created: nil, teardown: nil, message: error.description))
                     }
                 }
+                armed = nil
             } else if let fault = step.inject, let f = SimulationPlan.fault(fault) {
                 title = "inject \(fault)"
                 manager.inject(f)
+                armed = fault
             } else {
                 title = "nothing"
             }
             let met = switch expected {
             case .ok: actions.allSatisfy(\.ok)
-            case .refused: !actions.isEmpty && actions.allSatisfy { !$0.ok }
+            case .refused: planMistakes == 0 && !actions.isEmpty && actions.allSatisfy { !$0.ok }
             }
             results.append(StepResult(step: title, expected: expected, met: met, actions: actions, map: eachStep ? manager.allocationMap() : nil))
+        }
+        // A fault armed by the last inject that no create or destroy reached tested nothing.
+        if let armed {
+            results.append(StepResult(step: "end of plan", expected: .ok, met: false,
+                                      actions: [Action(ok: false, number: nil, created: nil, teardown: nil,
+                                                       message: "the fault injected by 'inject \(armed)' was never reached: no create or destroy followed it",
+                                                       planError: true)],
+                                      map: nil))
         }
         let byID = Dictionary(uniqueKeysWithValues: numbers.map { ($1, $0) })
         let live = manager.instances.map { Numbered(number: byID[$0.id] ?? 0, instance: $0) }

@@ -20,18 +20,19 @@ public enum SimulationText {
         out += "  GSP-RM booted in vGPU mode: \(Sizes.describe(h.gspHeapSize)) heap, WPR2 at \(hex: h.wpr2Start)\n"
 
         for (i, step) in r.steps.enumerated() {
-            let verdict = step.met ? (step.expected == .refused ? "refused, as expected" : "ok") : (step.expected == .refused ? "NOT refused" : "FAILED")
-            out += "\nstep \(i + 1): \(step.step)  [\(verdict)]\n"
+            out += "\nstep \(i + 1): \(step.step)  [\(step.verdict)]\n"
             for a in step.actions {
                 if let v = a.created {
                     out += "  #\(a.number ?? 0) \(v.type): VF \(v.vf) \(v.address) gfid \(v.gfid), FB \(v.framebuffer) (guest \(Sizes.describe(v.guestSegment.size)), "
                     out += "heap \(Sizes.describe(v.heap.size)) at \(hex: v.heap.start) via BAR1 \(hex: v.bar1.start)), "
                     out += "channels \(v.channels.start)-\(v.channels.end - 1)\n"
                 } else if let t = a.teardown {
-                    out += "  #\(a.number ?? 0) destroyed: " + t.steps.map { $0.ok ? $0.step.rawValue : "\($0.step.rawValue) FAILED (\($0.detail ?? ""))" }.joined(separator: ", ") + "\n"
+                    // A destroy names its vGPU; a failed create's teardown is its unwinding.
+                    out += a.number.map { "  #\($0) destroyed: " } ?? "  unwinding: " + t.steps.map { $0.ok ? $0.step.rawValue : "\($0.step.rawValue) FAILED (\($0.detail ?? ""))" }.joined(separator: ", ") + "\n"
                     if let m = a.message { out += "     \(m)\n" }
                 } else {
-                    out += "  " + (a.number.map { "#\($0) " } ?? "") + (a.ok ? "" : "refused: ") + (a.message ?? "") + "\n"
+                    let failure = a.planError == true ? "plan error: " : "refused: "
+                    out += "  " + (a.number.map { "#\($0) " } ?? "") + (a.ok ? "" : failure) + (a.message ?? "") + "\n"
                 }
             }
             if let after = step.map { out += "  allocation map after the step\n" + map(after, indent: "    ", who: who) }
@@ -41,7 +42,7 @@ public enum SimulationText {
 
         let met = r.steps.filter(\.met).count
         out += "\n\(met) of \(r.steps.count) steps as expected; \(r.live.count) vGPU(s) live; "
-        out += "core: \(r.created) created, \(r.initFailures) init failure(s) unwound, \(r.released) released\n"
+        out += "core: \(r.created) created, \(r.initFailures) init failure(s), \(r.released) released\n"
         return out
     }
 

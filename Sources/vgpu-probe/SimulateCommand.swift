@@ -107,7 +107,10 @@ struct SimulateCommand: ParsableCommand {
         let report: Simulation.Report
         do { report = try Simulation.run(script, name: plan, on: request, registry: registry, eachStep: eachStep) } catch {
             Output.error(error.description)
-            if case .board = error { throw Output.exit(.usage) }
+            switch error {
+            case .board, .plan: throw Output.exit(.usage)
+            case .gpu, .setup: break
+            }
             throw Output.exit(.findings)
         }
         switch output.chosen {

@@ -96,7 +96,8 @@ struct SimulateCommandTests {
         let tooMany = dir.path + "/vfs.json"
         try #"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "vfs": 64, "steps": [{"create": "1Q"}]}"#.write(toFile: tooMany, atomically: true, encoding: .utf8)
         let vfs = try simulate(["--plan", tooMany])
-        #expect(vfs.status == 1 && vfs.stderr.contains("vfs: cannot enable 64 VF(s): TotalVFs is 32"), "\(vfs.stderr)")
+        // A plan asking for more VFs than the board has is a bad plan (64), not a host failure (main: 1).
+        #expect(vfs.status == 64 && vfs.stderr.contains("vfs: 64 is more than the 32 VFs of the GPU"), "\(vfs.stderr)")
         let noFirmware = try ProbeBinary.run(["simulate", "--plan", Self.plans + "/l40s-fill-and-refill.json", "--firmware-root", dir.path])
         #expect(noFirmware.status == 1 && noFirmware.stderr.contains("boot plan"))
     }
@@ -115,6 +116,9 @@ struct SimulateCommandTests {
         (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "1Q", "count": "two"}]}"#, "steps[0].count"),
         (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "1Q""#, "plan.json: $"),
         (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "1Q", "expect": "maybe"}]}"#, "steps[0].expect"),
+        // Fields the format does not have: main dropped them, so a typo changed the session in silence.
+        (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "mixedsizes": true, "steps": [{"create": "1Q"}]}"#, "mixedsizes: is not a plan field"),
+        (#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "1Q", "Count": 4}]}"#, "steps[0].Count: is not a step field"),
     ])
     func badPlansNameTheFileAndField(plan: String, message: String) throws {
         let dir = try ScratchDirectory()
@@ -124,6 +128,53 @@ struct SimulateCommandTests {
         #expect(r.status == 64)
         #expect(r.stderr.contains(path) && r.stderr.contains(message), "\(r.stderr)")
         #expect(r.stdout.isEmpty)
+    }
+
+    /// A step that fails because of the plan (a type the board lacks, a vGPU number this run never
+    /// made, a fault nothing reaches) is a plan error: it meets no expectation, `refused` included
+    /// (main passed both as "refused, as expected" and exited 0).
+    @Test func aPlanErrorIsNoRefusal() throws {
+        let dir = try ScratchDirectory()
+        let path = dir.path + "/plan.json"
+        try #"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "12X", "expect": "refused"}, {"destroy": [7], "expect": "refused"}, {"inject": "reserve-channels"}]}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try simulate(["--plan", path, "--json"])
+        #expect(r.status == 1 && r.doc?["ok"] as? Bool == false)
+        let steps = try #require(r.doc?["steps"] as? [[String: Any]])
+        #expect(steps.map { $0["met"] as? Bool } == [false, false, true, false], "\(steps)")
+        #expect(steps.last?["step"] as? String == "end of plan")
+        let text = try simulate(["--plan", path])
+        #expect(text.stdout.contains("step 1: create 1 x 12X  [PLAN ERROR]\n  plan error: L40S has no vGPU type '12X'"), "\(text.stdout)")
+        #expect(text.stdout.contains("the fault injected by 'inject reserve-channels' was never reached"))
+    }
+
+    /// A TotalVFs from sysfs far beyond any board's (48000 on an L40S) is not enabled by default: every
+    /// step's map lists each VF, and main wrote 434 MB of JSON for 100 steps.
+    @Test func aHostileVFCountIsNotTheDefault() throws {
+        let dir = try ScratchDirectory()
+        let host = dir.path + "/host"
+        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("l40-unprivileged"), host]).status == 0)
+        try "48000\n".write(toFile: host + "/devices/pci0000:40/0000:40:01.1/0000:41:00.0/sriov_totalvfs", atomically: false, encoding: .utf8)
+        let r = try simulate(["-s", "41:00.0", "--sysfs-root", host, "--plan", Self.plans + "/l40s-fill-and-refill.json"])
+        #expect(r.status == 64 && r.stderr.contains("vfs: the GPU reports 48000 VFs, more than the 256 a simulation enables; give vfs"), "\(r.stderr)")
+    }
+
+    /// A create whose unwinding GSP-RM does not confirm quarantines its resources, and says so with the
+    /// teardown it ran (main said "earlier steps unwound" and showed no teardown).
+    @Test func aQuarantiningUnwindSaysSo() throws {
+        let dir = try ScratchDirectory()
+        let path = dir.path + "/plan.json"
+        try #"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"inject": "unanswered:bootload"}, {"create": "2Q", "expect": "refused"}]}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try simulate(["--plan", path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let action = try #require(((r.doc?["steps"] as? [[String: Any]])?[1]["actions"] as? [[String: Any]])?.first)
+        #expect((action["message"] as? String)?.hasSuffix("GSP-RM did not confirm shutdown and cleanup, so the VF, FB and channels are quarantined") == true, "\(action)")
+        #expect((action["teardown"] as? [String: Any])?["quarantined"] as? Bool == true)
+        let quarantine = (r.doc?["map"] as? [String: Any])?["quarantine"] as? [Any]
+        #expect(quarantine?.count == 1)
+        let text = try simulate(["--plan", path])
+        #expect(text.stdout.contains("  unwinding: shutdown FAILED"), "\(text.stdout)")
     }
 
     @Test func anOversizedPlanIsRefusedBeforeParsing() throws {

@@ -9,7 +9,7 @@ public enum SimulationPicture {
     public static func render(_ report: Simulation.Report) -> String {
         let vgpus = Self.vgpus(report)
         let panels: [(title: String, map: VGPUAllocationMap)] = report.steps.allSatisfy({ $0.map != nil }) && !report.steps.isEmpty
-            ? report.steps.enumerated().compactMap { i, step in step.map.map { ("after step \(i + 1): \(step.step) (\(verdict(step)))", $0) } }
+            ? report.steps.enumerated().compactMap { i, step in step.map.map { ("after step \(i + 1): \(step.step) (\(step.verdict))", $0) } }
             : [("after the last step", report.map)]
         let drawn = panels.map { panel($0.map, title: $0.title, vgpus: vgpus) }
         let height = 92 + drawn.reduce(0) { $0 + $1.height } + 52
@@ -45,11 +45,6 @@ public enum SimulationPicture {
         /// The pixels a column's blocks drawn to scale share.
         static let scaledPixels = 360
         static let vfSize = 26, vfPitch = 32, vfsPerRow = 32
-    }
-
-    /// `ok`, `refused, as expected`, `FAILED`, `NOT refused`.
-    private static func verdict(_ step: Simulation.StepResult) -> String {
-        step.met ? (step.expected == .refused ? "refused, as expected" : "ok") : (step.expected == .refused ? "NOT refused" : "FAILED")
     }
 
     /// Who holds a block, as the text report names it: `#3 NVIDIA L40S-12Q`, the map's owner, or `free`.
