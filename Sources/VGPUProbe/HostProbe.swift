@@ -534,6 +534,10 @@ extension HostProbe {
         let gpus: [ProbedGPU]
         do { gpus = try HostProbe(registry: registry).gpus(options) } catch { return .failure(.init(description: error.description)) }
         guard let gpu = gpus.first else { return .failure(.init(description: "no NVIDIA GPU matches -s under \(sysfsRoot)")) }
+        // lspci's forms may leave the domain or bus out; a command about one GPU must not pick one.
+        guard gpus.count == 1 else {
+            return .failure(.init(description: "-s matches \(gpus.count) GPUs under \(sysfsRoot) (\(gpus.map(\.address.description).joined(separator: ", "))): give the bus too, as in -s \(gpus[0].address.description)"))
+        }
         return .success(gpu)
     }
 }

@@ -43,6 +43,17 @@ struct CommandLineHabitsTests {
     }
 
     /// `-q`: one line per GPU, with `ready` or the first failed check, and the usual exit status.
+    /// lspci's short forms may match several GPUs; the commands about one GPU refuse to pick one (main
+    /// planned 41:00.0 for `-s 00.0` on a host of two, without a word). The probe, which lists, shows both.
+    @Test(arguments: [["plan", "--vgpu"], ["types"]])
+    func anAmbiguousSlotIsRefused(command: [String]) throws {
+        let firmware = try ScratchDirectory("ambiguous-slot")
+        let r = try ProbeBinary.run(command + ["--sysfs-root", Self.host, "-s", "00.0"] + (command[0] == "plan" ? ["--firmware-root", firmware.path] : []))
+        #expect(r.status == 1 && r.stderr.contains("-s matches 2 GPUs under \(Self.host) (0000:41:00.0, 0000:c1:00.0): give the bus too"), "\(r.stderr)")
+        let probe = try ProbeBinary.run(["--sysfs-root", Self.host, "--no-firmware", "-q", "-s", "00.0"])
+        #expect(probe.stdout.split(separator: "\n").count == 2)
+    }
+
     @Test func quietIsOneLinePerGPU() throws {
         let r = try ProbeBinary.run(["-q", "--sysfs-root", Self.host, "--no-firmware"])
         #expect(r.status == 1, "the second L40 has no VFs enabled")
