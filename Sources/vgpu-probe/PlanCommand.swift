@@ -51,7 +51,7 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Plan for a vGPU host (fixed heap, 32 VF partitions).")
     var vgpu = false
 
-    @Option(name: .long, help: ArgumentHelp("vGPU heap override inside the release's range (with --vgpu, or for the vGPU plan of --compare).", valueName: "size"),
+    @Option(name: .long, help: ArgumentHelp("vGPU heap override, whole MiB, inside the release's range (with --vgpu, or for the vGPU plan of --compare).", valueName: "size"),
             transform: ArgumentValue.byteSize)
     var heap: UInt64?
 

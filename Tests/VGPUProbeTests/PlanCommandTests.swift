@@ -86,6 +86,9 @@ struct PlanCommandTests {
         #expect(try plan(["--chip", "ad102", "--fb-size", "48G", "--heap", "600M"]).status == 64)  // --heap without --vgpu
         let range = try plan(["--chip", "ad102", "--fb-size", "48G", "--vgpu", "--heap", "2G"])
         #expect(range.status == 64 && range.stderr.contains("549 MiB...1 GiB"))
+        // NVIDIA's override is in MB: main reported 614401 KiB and laid out 600 MiB.
+        let partial = try plan(["--chip", "ad102", "--fb-size", "48G", "--vgpu", "--heap", "614401K"])
+        #expect(partial.status == 64 && partial.stderr.contains("629146624 bytes is not a whole number of MiB"), "\(partial.stderr)")
         let small = try plan(["--chip", "ad107", "--fb-size", "64M"])
         #expect(small.status == 64 && small.stderr.contains("too small"))
         let driverLayout = try plan(["--chip", "ad102", "--fb-size", "48G", "--release", "535.261.03"])

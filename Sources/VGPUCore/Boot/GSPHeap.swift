@@ -116,6 +116,8 @@ public struct GSPHeapPlan: Sendable, Equatable, Codable {
 public enum GSPHeapError: Error, Equatable, CustomStringConvertible {
     /// A vGPU override outside the release's allowed range.
     case overrideOutOfRange(requested: UInt64, allowed: ClosedRange<UInt64>)
+    /// A vGPU override that is not a whole number of MiB: NVIDIA's registry key is in MB.
+    case overrideNotWholeMiB(UInt64)
     /// The framebuffer size is zero or absurd.
     case invalidFramebuffer(UInt64)
 
@@ -124,6 +126,8 @@ public enum GSPHeapError: Error, Equatable, CustomStringConvertible {
         case .overrideOutOfRange(let r, let a):
             "vGPU heap override \(Sizes.describe(r)) is outside the allowed \(Sizes.describe(a.lowerBound))...\(Sizes.describe(a.upperBound))"
         case .invalidFramebuffer(let fb): "framebuffer size \(fb) bytes is not usable"
+        case .overrideNotWholeMiB(let r):
+            "vGPU heap override \(r) bytes is not a whole number of MiB (NVIDIA's override, NV_REG_STR_GSP_FIRMWARE_HEAP_SIZE_MB, is in MB)"
         }
     }
 }
@@ -140,6 +144,7 @@ public enum GSPHeap {
         switch mode {
         case .vgpu(let override):
             // The default is returned before any clamp; an override must lie in the release's range.
+            if let override, override % Sizes.MiB != 0 { throw .overrideNotWholeMiB(override) }
             if let override, !p.vgpuOverrideRange.contains(override) {
                 throw .overrideOutOfRange(requested: override, allowed: p.vgpuOverrideRange)
             }
