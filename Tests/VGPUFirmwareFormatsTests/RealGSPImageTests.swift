@@ -11,6 +11,9 @@ struct RealGSPImageTests {
         "nvidia/ad102/gsp/gsp-535.113.01.bin",
         "nvidia/ad107/gsp/gsp-535.113.01.bin",
         "nvidia/tu102/gsp/gsp-535.113.01.bin",
+        // 570.144 (firmware-nvidia-graphics from trixie-backports): a NOTE section (.note.gnu.build-id)
+        "nvidia/ga102/gsp/gsp-570.144.bin",
+        "nvidia/tu102/gsp/gsp-570.144.bin",
         // NVIDIA driver layout (firmware-nvidia-gsp)
         "nvidia/535.261.03/gsp_ga10x.bin",
         "nvidia/535.261.03/gsp_tu10x.bin",

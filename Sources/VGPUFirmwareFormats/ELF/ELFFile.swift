@@ -19,19 +19,15 @@ public struct ELFSection: Equatable, Sendable, Codable {
     /// `sh_offset` and `sh_size` as a range of the file.
     public let range: FileRange
 
-    /// readelf's spelling of `type`.
+    /// readelf's spelling of `type`: the generic ABI's types (0...19), else the number.
     public var typeName: String {
-        switch type {
-        case 0: "NULL"
-        case 1: "PROGBITS"
-        case 2: "SYMTAB"
-        case 3: "STRTAB"
-        case 4: "RELA"
-        case 8: "NOBITS"
-        case 9: "REL"
-        default: "\(hex: type)"
-        }
+        Int(exactly: type).flatMap { Self.genericTypeNames.indices.contains($0) ? Self.genericTypeNames[$0] : nil } ?? "\(hex: type)"
     }
+
+    /// binutils' names of `SHT_NULL` ... `SHT_RELR`, by value (570's images carry a NOTE section).
+    /// 12 and 13 are unassigned.
+    static let genericTypeNames: [String?] = ["NULL", "PROGBITS", "SYMTAB", "STRTAB", "RELA", "HASH", "DYNAMIC", "NOTE", "NOBITS", "REL", "SHLIB",
+                                              "DYNSYM", nil, nil, "INIT_ARRAY", "FINI_ARRAY", "PREINIT_ARRAY", "GROUP", "SYMTAB SECTION INDICES", "RELR"]
 }
 
 /// An open ELF file read through libelf (ELF_C_READ: headers and small sections by pread, never mapped).
