@@ -80,6 +80,19 @@ struct PlanCommandTests {
         #expect(layout(r.doc, "wpr2")?["start"] as? UInt64 == 0xbf5700000)
     }
 
+    /// A framebuffer too small for the layout names the smallest that holds the plan, and that size
+    /// plans while 128 KiB less does not (main named 41280 KiB for AD102, without the heap, "1 MiB" for
+    /// 1 MiB, and for GH100 more than it takes).
+    @Test(arguments: [("ad102", "10M"), ("ad102", "1M"), ("gh100", "199M")])
+    func aTooSmallFramebufferNamesOneThatWorks(chip: String, fb: String) throws {
+        let small = try plan(["--chip", chip, "--fb-size", fb])
+        let named = try #require(small.stderr.firstMatch(of: /the smallest that holds this plan is (\d+) KiB/)?.1, "\(small.stderr)")
+        let kib = try #require(UInt64(named))
+        #expect(small.status == 64)
+        #expect(try plan(["--chip", chip, "--fb-size", "\(kib)K"]).status == 0)
+        #expect(try plan(["--chip", chip, "--fb-size", "\(kib - 128)K"]).status == 64)
+    }
+
     @Test func refusals() throws {
         #expect(try plan(["--chip", "ad102"]).status == 64)                                   // no --fb-size
         #expect(try plan(["--chip", "ad102", "--fb-size", "48X"]).status == 64)

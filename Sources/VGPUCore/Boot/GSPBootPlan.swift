@@ -166,13 +166,57 @@ public enum GSPBootPlanner {
         case layout(WPR2LayoutError)
         /// The FMC's signature or key does not fit the chain-of-trust message.
         case chainOfTrust(FSPChainOfTrust.Overflow)
+        /// The framebuffer cannot hold the plan; `smallest` is the least 128 KiB multiple that can.
+        case framebufferTooSmall(framebuffer: UInt64, smallest: UInt64)
         public var description: String {
             switch self {
             case .heap(let e): e.description
             case .layout(let e): e.description
             case .chainOfTrust(let e): e.description
+            case .framebufferTooSmall(let fb, let smallest):
+                "a framebuffer of \(Sizes.describe(fb)) is too small for the GSP's layout: the smallest that holds this plan is \(Sizes.describe(smallest))"
             }
         }
+    }
+
+    /// Plans a boot as `makePlan` does; when the framebuffer is too small, says the smallest that holds
+    /// the plan, found with the planner itself (heap, alignments and all), so the size it names works.
+    public static func plan(chip die: Chip, release: FirmwareRelease, mode: GSPHeapMode, inputs: GSPBootInputs,
+                            parameters: GSPHeapParameters, hal: any GSPBootHAL, driver: GSPDriver = .nvidia, scrubberFile: String? = nil,
+                            sysmem: SysmemPlacement = SysmemPlacement()) throws(Failure) -> GSPBootPlan
+    {
+        func attempt(_ framebuffer: UInt64) throws(Failure) -> GSPBootPlan {
+            var sized = inputs
+            sized.framebufferSize = framebuffer
+            return try makePlan(chip: die, release: release, mode: mode, inputs: sized, parameters: parameters, hal: hal, driver: driver,
+                                scrubberFile: scrubberFile, sysmem: sysmem)
+        }
+        do {
+            return try attempt(inputs.framebufferSize)
+        } catch .layout(.framebufferTooSmall(let framebuffer, let needed)) {
+            guard let smallest = smallestFramebuffer(above: framebuffer, fits: { (try? attempt($0)) != nil }) else {
+                throw .layout(.framebufferTooSmall(framebuffer: framebuffer, needed: needed))
+            }
+            throw .framebufferTooSmall(framebuffer: inputs.framebufferSize, smallest: smallest)
+        } catch {
+            throw error
+        }
+    }
+
+    /// The least multiple of 128 KiB (the FSP path's FB granule) above `framebuffer` that `fits`, by
+    /// doubling then halving the gap: about 40 plans, made only for an error. Nil past 64 TiB.
+    static func smallestFramebuffer(above framebuffer: UInt64, fits: (UInt64) -> Bool) -> UInt64? {
+        let step = 128 * Sizes.KiB, limit: UInt64 = (1 << 46) / step
+        var (low, high) = (framebuffer / step, max(framebuffer / step, 1) * 2)
+        while !fits(high * step) {
+            guard high < limit else { return nil }
+            (low, high) = (high, high * 2)
+        }
+        while high - low > 1 {
+            let middle = low + (high - low) / 2
+            if fits(middle * step) { high = middle } else { low = middle }
+        }
+        return high * step
     }
 
     /// Plans a boot of `chip` at `release` with `parameters` and `hal` (from the chip's module), by
@@ -181,9 +225,9 @@ public enum GSPBootPlanner {
     /// - Parameter scrubberFile: the release's scrubber file for the chip, as its manifest names it, nil
     ///   when none ships: named in the plan (NVIDIA's driver carries the same ucode in its binary; no
     ///   other driver runs it yet).
-    public static func plan(chip die: Chip, release: FirmwareRelease, mode: GSPHeapMode, inputs: GSPBootInputs,
-                            parameters: GSPHeapParameters, hal: any GSPBootHAL, driver: GSPDriver = .nvidia, scrubberFile: String? = nil,
-                            sysmem: SysmemPlacement = SysmemPlacement()) throws(Failure) -> GSPBootPlan
+    static func makePlan(chip die: Chip, release: FirmwareRelease, mode: GSPHeapMode, inputs: GSPBootInputs,
+                         parameters: GSPHeapParameters, hal: any GSPBootHAL, driver: GSPDriver, scrubberFile: String?,
+                         sysmem: SysmemPlacement) throws(Failure) -> GSPBootPlan
     {
         let nonWPRHeapSize = hal.nonWPRHeapSize(release: release)
         var input = WPR2LayoutInput(framebufferSize: inputs.framebufferSize, vgaWorkspaceRegister: inputs.vgaWorkspaceRegister,
