@@ -76,6 +76,10 @@ public enum BootPlanComparisonText {
             }
             row(name.rawValue, cell(x), cell(y), change)
         }
+        // What each plan's own report says besides its layout (warnings go to standard error).
+        for (caption, report) in zip(["A", "B"], c.plans) {
+            for note in report.plan.notes { out += "note (\(caption)): \(note)\n" }
+        }
         return out
     }
 }

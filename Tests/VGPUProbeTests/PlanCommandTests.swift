@@ -93,6 +93,22 @@ struct PlanCommandTests {
         #expect(try plan(["--chip", chip, "--fb-size", "\(kib - 128)K"]).status == 64)
     }
 
+    /// A plan's note (GA10x in vGPU mode: NVIDIA's open driver stops where the scrubber would run) is in
+    /// every form of the plan: main printed it in the text and JSON of one plan, but not in the
+    /// comparison's text nor in any picture.
+    @Test func notesAreInEveryForm() throws {
+        let note = "GA102 has no scrubber ucode: NVIDIA's open driver stops at this point"
+        let one = try ProbeBinary.run(["plan", "--firmware-root", RealFirmware.root, "--chip", "ga102", "--fb-size", "48G", "--vgpu"])
+        #expect(one.stdout.contains("note: the 590 MiB") && one.stdout.contains(note))
+        let compared = try ProbeBinary.run(["plan", "--firmware-root", RealFirmware.root, "--chip", "ga102", "--fb-size", "48G", "--compare"])
+        #expect(compared.stdout.contains("note (B): the 590 MiB") && compared.stdout.contains(note), "\(compared.stdout)")
+        for extra in [["--vgpu"], ["--compare"]] {
+            let svg = try ProbeBinary.run(["plan", "--firmware-root", RealFirmware.root, "--chip", "ga102", "--fb-size", "48G", "--format", "svg"] + extra)
+            // Wrapped to the picture's width.
+            #expect(svg.stdout.contains("note: the 590 MiB") && svg.stdout.contains("open driver stops at this point"), "\(extra)")
+        }
+    }
+
     @Test func refusals() throws {
         #expect(try plan(["--chip", "ad102"]).status == 64)                                   // no --fb-size
         #expect(try plan(["--chip", "ad102", "--fb-size", "48X"]).status == 64)

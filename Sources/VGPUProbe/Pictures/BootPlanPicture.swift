@@ -118,9 +118,11 @@ public enum BootPlanPicture {
         return rows
     }
 
-    /// A plan's unmet requirements and its simulated boot's outcome, each a line after `prefix`, with its colour.
+    /// A plan's unmet requirements, its notes (what the text report prints as "note:") and its simulated
+    /// boot's outcome, each a line after `prefix`, with its colour.
     private static func findingLines(_ r: BootPlanning.Report, prefix: String) -> [(String, String)] {
         var lines = r.warnings.map { (prefix + "unmet requirement: " + $0, PictureColor.accent) }
+        lines += r.plan.notes.map { (prefix + "note: " + $0, PictureColor.muted) }
         if let s = r.simulation {
             let why = s.rejection ?? s.error ?? "no reason given"
             lines.append(s.ok ? (prefix + "simulated boot and unload: ok, \(s.log.count) steps", PictureColor.muted)
