@@ -19,6 +19,20 @@ public enum Simulation {
         public let created: Int, initFailures: Int, released: Int
         /// True when every step did what it expected.
         public let ok: Bool
+
+        /// What the plan calls each device the session made, for the renderers (a map names devices
+        /// by id): `#3 NVIDIA L40S-12Q` for a vGPU it numbered, `the failed create of step 2` for a
+        /// create whose unwinding GSP-RM did not confirm.
+        public var planNames: [DeviceID: String] {
+            var names: [DeviceID: String] = [:]
+            for (i, step) in steps.enumerated() {
+                for action in step.actions {
+                    if let v = action.created, let n = action.number { names[v.id] = names[v.id] ?? "#\(n) \(v.type)" }
+                    if let t = action.teardown, action.number == nil { names[t.id] = "the failed create of step \(i + 1)" }
+                }
+            }
+            return names
+        }
     }
 
     /// A vGPU with its plan number.

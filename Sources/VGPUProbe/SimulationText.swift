@@ -5,12 +5,13 @@ import VGPUManager
 public enum SimulationText {
     public static func render(_ r: Simulation.Report) -> String {
         let h = r.host
-        // Every vGPU the session made, by id: a map names only the id.
-        let created = r.steps.flatMap(\.actions).compactMap { a in a.created.flatMap { v in a.number.map { (v.id, "#\($0) \(v.type)") } } }
-        let names = Dictionary(created, uniquingKeysWith: { first, _ in first })
-        func who(_ id: DeviceID?, _ owner: String?) -> String {
+        let names = r.planNames
+        func name(_ device: DeviceID) -> String { names[device] ?? device.description }
+        func who(_ id: DeviceID?, _ quarantined: DeviceID?, _ owner: String?) -> String {
             guard let owner else { return "free" }
-            return id.flatMap { names[$0] } ?? owner
+            if let id, let name = names[id] { return name }
+            if let q = quarantined { return "quarantined (\(name(q)))" }
+            return owner
         }
         var out = "Simulated \(h.board) (\(h.chip), \(h.module) support, GSP \(h.release)) as \(h.address), from \(h.source)\n"
         if let note = h.driverNote { out += "  note: \(note)\n" }
@@ -35,10 +36,10 @@ public enum SimulationText {
                     out += "  " + (a.number.map { "#\($0) " } ?? "") + (a.ok ? "" : failure) + (a.message ?? "") + "\n"
                 }
             }
-            if let after = step.map { out += "  allocation map after the step\n" + map(after, indent: "    ", who: who) }
+            if let after = step.map { out += "  allocation map after the step\n" + map(after, indent: "    ", who: who, name: name) }
         }
 
-        out += "\nAllocation map\n" + map(r.map, indent: "  ", who: who)
+        out += "\nAllocation map\n" + map(r.map, indent: "  ", who: who, name: name)
 
         let met = r.steps.filter(\.met).count
         out += "\n\(met) of \(r.steps.count) steps as expected; \(r.live.count) vGPU(s) live; "
@@ -47,23 +48,27 @@ public enum SimulationText {
     }
 
     /// An allocation map as the report prints it, each line after `indent`: the FB blocks, channel ids
-    /// and BAR1 windows with their holders (`who`), then the VFs and the quarantine.
-    static func map(_ m: VGPUAllocationMap, indent: String, who: (DeviceID?, String?) -> String) -> String {
+    /// and BAR1 windows with their holders (`who`), then the VFs and the quarantine (each device as `name`
+    /// gives it).
+    static func map(_ m: VGPUAllocationMap, indent: String, who: (DeviceID?, DeviceID?, String?) -> String,
+                    name: (DeviceID) -> String) -> String {
         var out = "\(indent)framebuffer\n"
         for b in m.framebuffer {
-            out += "\(indent)  \(pad(b.range.description, 27)) \(pad(Sizes.describe(b.range.size), 8)) \(who(b.id, b.owner))\n"
+            out += "\(indent)  \(pad(b.range.description, 27)) \(pad(Sizes.describe(b.range.size), 8)) \(who(b.id, b.quarantined, b.owner))\n"
         }
         out += "\(indent)channels\n"
         for b in m.channels {
-            out += "\(indent)  \(pad("\(b.range.start)-\(b.range.end - 1)", 27)) \(pad(String(b.range.size), 8)) \(who(b.id, b.owner))\n"
+            out += "\(indent)  \(pad("\(b.range.start)-\(b.range.end - 1)", 27)) \(pad(String(b.range.size), 8)) \(who(b.id, b.quarantined, b.owner))\n"
         }
         out += "\(indent)BAR1 windows\n"
-        for b in m.bar1 { out += "\(indent)  \(pad(b.range.description, 27)) \(pad(Sizes.describe(b.range.size), 8)) \(who(b.id, b.owner))\n" }
+        for b in m.bar1 { out += "\(indent)  \(pad(b.range.description, 27)) \(pad(Sizes.describe(b.range.size), 8)) \(who(b.id, b.quarantined, b.owner))\n" }
         if m.bar1.isEmpty { out += "\(indent)  none\n" }
         let used = m.vfs.filter { $0.owner != nil }
         out += "\(indent)VFs: \(m.vfs.count) enabled, \(used.count) in use"
-            + (used.isEmpty ? "" : ": " + used.map { "\($0.vf)=\(who($0.id, $0.owner).split(separator: " ").first ?? "")" }.joined(separator: " ")) + "\n"
-        if !m.quarantine.isEmpty { out += "\(indent)quarantined after failed teardowns: \(m.quarantine.map(\.id.description).joined(separator: ", "))\n" }
+            + (used.isEmpty ? "" : ": " + used.map { "\($0.vf)=\(who($0.id, $0.quarantined, $0.owner).split(separator: " ").first ?? "")" }.joined(separator: " ")) + "\n"
+        if !m.quarantine.isEmpty {
+            out += "\(indent)quarantined after failed teardowns: " + m.quarantine.map { name($0.id) }.joined(separator: ", ") + "\n"
+        }
         return out
     }
 }

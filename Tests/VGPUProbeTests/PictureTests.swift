@@ -172,7 +172,8 @@ struct PictureTests {
             """.utf8).write(to: URL(fileURLWithPath: file))
         let picture = try checkedPicture(["simulate", "--plan", file], colors: ["#D55E00"])
         #expect(picture.source.contains("url(#hatch-quarantined)"))
-        #expect(picture.texts.contains { $0.hasPrefix("quarantined (device 2) 2 GiB") })
+        // Named as the plan numbers it, not by its device id (main: "quarantined (device 2)").
+        #expect(picture.texts.contains { $0.hasPrefix("quarantined (#2 NVIDIA L40S-2Q) 2 GiB") }, "\(picture.texts)")
         #expect(picture.texts.contains { $0.hasSuffix("plan \(file)") })
     }
 }

@@ -175,6 +175,11 @@ struct SimulateCommandTests {
         #expect(quarantine?.count == 1)
         let text = try simulate(["--plan", path])
         #expect(text.stdout.contains("  unwinding: shutdown FAILED"), "\(text.stdout)")
+        // Its quarantined resources are named by what the plan did, never by a device id that reads like
+        // a plan number (main: "quarantined (device 1)" in text, "vgpu N" owners in JSON).
+        #expect(text.stdout.contains("quarantined after failed teardowns: the failed create of step 2"), "\(text.stdout)")
+        let channels = try #require((r.doc?["map"] as? [String: Any])?["channels"] as? [[String: Any]])
+        #expect(channels.first?["quarantined"] as? Int == 1 && channels.first?["owner"] as? String == "quarantined (device 1)")
     }
 
     @Test func anOversizedPlanIsRefusedBeforeParsing() throws {

@@ -7,11 +7,11 @@ import VGPUManager
 public enum SimulationPicture {
     /// The drawing of `report`.
     public static func render(_ report: Simulation.Report) -> String {
-        let vgpus = Self.vgpus(report)
+        let vgpus = Self.vgpus(report), names = report.planNames
         let panels: [(title: String, map: VGPUAllocationMap)] = report.steps.allSatisfy({ $0.map != nil }) && !report.steps.isEmpty
             ? report.steps.enumerated().compactMap { i, step in step.map.map { ("after step \(i + 1): \(step.step) (\(step.verdict))", $0) } }
             : [("after the last step", report.map)]
-        let drawn = panels.map { panel($0.map, title: $0.title, vgpus: vgpus) }
+        let drawn = panels.map { panel($0.map, title: $0.title, vgpus: vgpus, names: names) }
         let height = 92 + drawn.reduce(0) { $0 + $1.height } + 52
         var svg = SVGDocument(width: Layout.width, height: height)
         let h = report.host
@@ -32,7 +32,7 @@ public enum SimulationPicture {
                       "Heights to scale per column except dashed outlines (drawn taller so that the label fits); a zig-zag marks a block cut short; hatching: quarantined."]
         for (i, line) in legend.enumerated() { svg.text(line, x: 16, y: y + 14 + 16 * i, size: 11, color: PictureColor.muted) }
         let summary = panels.map { panel in
-            "\(panel.title): " + panel.map.framebuffer.map { "\($0.range) \(holder($0.id, $0.owner, vgpus))" }.joined(separator: "; ")
+            "\(panel.title): " + panel.map.framebuffer.map { "\($0.range) \(holder($0, vgpus, names))" }.joined(separator: "; ")
         }
         return svg.rendered(title: "vGPU session on a simulated \(h.board)", summary: summary.joined(separator: " | "))
     }
@@ -47,10 +47,13 @@ public enum SimulationPicture {
         static let vfSize = 26, vfPitch = 32, vfsPerRow = 32
     }
 
-    /// Who holds a block, as the text report names it: `#3 NVIDIA L40S-12Q`, the map's owner, or `free`.
-    private static func holder(_ id: DeviceID?, _ owner: String?, _ vgpus: [DeviceID: (number: Int, instance: VGPUInstance)]) -> String {
-        guard let owner else { return "free" }
-        return id.flatMap { vgpus[$0] }.map { "#\($0.number) \($0.instance.type)" } ?? owner
+    /// Who holds a block, as the text report names it: `#3 NVIDIA L40S-12Q`, `quarantined (#2 ...)`,
+    /// the map's owner, or `free`.
+    private static func holder(_ block: VGPUAllocationMap.Block, _ vgpus: [DeviceID: (number: Int, instance: VGPUInstance)],
+                               _ names: [DeviceID: String]) -> String {
+        guard let owner = block.owner else { return "free" }
+        if let (number, v) = block.id.flatMap({ vgpus[$0] }) { return "#\(number) \(v.type)" }
+        return block.quarantined.map { "quarantined (\(names[$0] ?? $0.description))" } ?? owner
     }
 
     /// Every vGPU the session created, with its plan number, by id: a map names only the id.
@@ -71,7 +74,8 @@ public enum SimulationPicture {
     }
 
     /// One map's panel: the FB column, the channel column and the VF row under them.
-    private static func panel(_ map: VGPUAllocationMap, title: String, vgpus: [DeviceID: (number: Int, instance: VGPUInstance)]) -> Panel {
+    private static func panel(_ map: VGPUAllocationMap, title: String, vgpus: [DeviceID: (number: Int, instance: VGPUInstance)],
+                              names: [DeviceID: String]) -> Panel {
         let fbBlocks = Array(map.framebuffer.reversed())
         let channelBlocks = Array(map.channels.reversed())
         func segments(_ blocks: [VGPUAllocationMap.Block]) -> [ScaledColumn.Segment] {
@@ -93,24 +97,24 @@ public enum SimulationPicture {
             svg.line(x1: 16, y1: top, x2: Layout.width - 16, y2: top, color: PictureColor.reserved)
             svg.text(title, x: 16, y: top + 20, size: 14, bold: true)
             for (block, place) in zip(fbBlocks, fbPlaces) {
-                drawFramebufferBlock(block, place.shifted(by: top), vgpus: vgpus, into: &svg)
+                drawFramebufferBlock(block, place.shifted(by: top), vgpus: vgpus, names: names, into: &svg)
             }
             svg.text("framebuffer for vGPUs", x: Layout.fbX, y: top + columnTop - 6, size: 11, color: PictureColor.muted)
             svg.text("channel ids", x: Layout.channelX, y: top + columnTop - 6, size: 11, color: PictureColor.muted)
             for (block, place) in zip(channelBlocks, channelPlaces) {
-                drawChannelBlock(block, place.shifted(by: top), vgpus: vgpus, into: &svg)
+                drawChannelBlock(block, place.shifted(by: top), vgpus: vgpus, names: names, into: &svg)
             }
             let vfTop = top + columnsBottom + 24
             // Counted as the text report counts them: a quarantined VF is in use, by no vGPU.
             let inUse = map.vfs.filter { $0.owner != nil }.count
-            let quarantinedVFs = map.vfs.filter { $0.owner?.hasPrefix("quarantined") == true }.count
+            let quarantinedVFs = map.vfs.filter { $0.quarantined != nil }.count
             svg.text("VFs: \(map.vfs.count) enabled, \(inUse) in use" + (quarantinedVFs > 0 ? " (\(quarantinedVFs) quarantined)" : ""),
                      x: Layout.fbX, y: vfTop - 6, size: 11, color: PictureColor.muted)
             for (i, slot) in map.vfs.enumerated() {
                 let x = Layout.fbX + (i % Layout.vfsPerRow) * Layout.vfPitch
                 let y = vfTop + (i / Layout.vfsPerRow) * (Layout.vfPitch + 14)
                 let holder = slot.id.flatMap { vgpus[$0] }
-                let quarantined = holder == nil && slot.owner?.hasPrefix("quarantined") == true
+                let quarantined = holder == nil && slot.quarantined != nil
                 let unaccounted = holder == nil && slot.owner != nil && !quarantined
                 svg.rect(x: x, y: y, width: Layout.vfSize, height: Layout.vfSize,
                          fill: holder != nil ? PictureColor.firmware : quarantined ? PictureColor.accent : unaccounted ? PictureColor.reserved : PictureColor.free,
@@ -124,7 +128,8 @@ public enum SimulationPicture {
 
     /// A block of the FB column: a vGPU's (guest segment below its heap), a quarantined one or free space.
     private static func drawFramebufferBlock(_ block: VGPUAllocationMap.Block, _ place: ScaledColumn.Placement,
-                                             vgpus: [DeviceID: (number: Int, instance: VGPUInstance)], into svg: inout SVGDocument) {
+                                             vgpus: [DeviceID: (number: Int, instance: VGPUInstance)], names: [DeviceID: String],
+                                             into svg: inout SVGDocument) {
         let (x, width, labelX) = (Layout.fbX, Layout.fbWidth, Layout.fbX + Layout.fbWidth + 12)
         let outline: SVGDocument.Outline = place.toScale ? .solid : .enlarged
         let middle = place.y + place.height / 2
@@ -143,11 +148,11 @@ public enum SimulationPicture {
             svg.text("#\(number) \(v.type), VF \(v.vf) (\(v.address))", x: labelX, y: middle - 2, size: 12)
             svg.text("\(range): guest \(Sizes.describe(v.guestSegment.size)), heap \(Sizes.describe(v.heap.size))",
                      x: labelX, y: middle + 12, size: 10, color: PictureColor.muted, monospace: true)
-        } else if let owner = block.owner {
+        } else if block.owner != nil {
             // Quarantined (or, a defect the map reports, held by no one it knows): hatched either way.
-            svg.rect(x: x, y: place.y, width: width, height: place.height, fill: owner.hasPrefix("quarantined") ? PictureColor.accent : PictureColor.reserved,
+            svg.rect(x: x, y: place.y, width: width, height: place.height, fill: block.quarantined != nil ? PictureColor.accent : PictureColor.reserved,
                      outline: outline, pattern: .quarantined)
-            svg.text("\(owner) \(Sizes.describe(block.range.size))", x: labelX, y: middle - 2, size: 12)
+            svg.text("\(holder(block, vgpus, names)) \(Sizes.describe(block.range.size))", x: labelX, y: middle - 2, size: 12)
             svg.text(range, x: labelX, y: middle + 12, size: 10, color: PictureColor.muted, monospace: true)
         } else {
             svg.rect(x: x, y: place.y, width: width, height: place.height, fill: PictureColor.free, outline: outline)
@@ -160,14 +165,15 @@ public enum SimulationPicture {
 
     /// A block of the channel column: a vGPU's id range, a quarantined one or free ids.
     private static func drawChannelBlock(_ block: VGPUAllocationMap.Block, _ place: ScaledColumn.Placement,
-                                         vgpus: [DeviceID: (number: Int, instance: VGPUInstance)], into svg: inout SVGDocument) {
+                                         vgpus: [DeviceID: (number: Int, instance: VGPUInstance)], names: [DeviceID: String],
+                                         into svg: inout SVGDocument) {
         let (x, width) = (Layout.channelX, Layout.channelWidth)
         let holder = block.id.flatMap { vgpus[$0] }
         let fill = holder != nil ? PictureColor.channels : block.owner != nil ? PictureColor.accent : PictureColor.free
         svg.rect(x: x, y: place.y, width: width, height: place.height, fill: fill, outline: place.toScale ? .solid : .enlarged,
                  pattern: holder == nil && block.owner != nil ? .quarantined : nil)
         if place.broken { svg.breakMark(x: x - 4, y: place.y + place.height * 3 / 4, width: width + 8) }
-        let who = holder.map { "#\($0.number)" } ?? block.owner ?? "free"
+        let who = holder.map { "#\($0.number)" } ?? (block.owner == nil ? "free" : Self.holder(block, vgpus, names))
         svg.text("\(who) \(block.range.start)-\(block.range.end - 1)", x: x + width + 10, y: place.y + place.height / 2 + 4, size: 11)
     }
 }
