@@ -171,7 +171,9 @@ public enum BootPlanning {
                          mode: GSPHeapMode, driver: GSPDriver, vga: UInt32?, verifier: FirmwareVerifier) throws(Failure) -> (GSPBootPlan, GSPHeapParameters, [String])
     {
         guard let parameters = module.heapParameters(for: chip, release: release, board: board) else {
-            throw .unsupported("module \(module.name) has no GSP heap parameters for \(chip.name) at \(release)")
+            let planned = module.supportedReleases.filter { module.heapParameters(for: chip, release: $0, board: board) != nil }
+            throw .unsupported("module \(module.name) has no GSP heap parameters for \(chip.name) at \(release); supported: "
+                + (planned.isEmpty ? "none" : planned.map(\.description).joined(separator: ", ")))
         }
         let (inputs, files) = try firmwareInputs(module: module, chip: chip, release: release, verifier: verifier, framebuffer: framebuffer, vga: vga)
         guard let hal = module.bootHAL(for: chip) else { throw .unsupported("module \(module.name) has no boot path for \(chip.name)") }

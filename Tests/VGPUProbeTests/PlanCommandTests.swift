@@ -120,6 +120,9 @@ struct PlanCommandTests {
         #expect(partial.status == 64 && partial.stderr.contains("629146624 bytes is not a whole number of MiB"), "\(partial.stderr)")
         let small = try plan(["--chip", "ad107", "--fb-size", "64M"])
         #expect(small.status == 64 && small.stderr.contains("too small"))
+        // A release the chip's module has no rules for names the ones it has (main named none).
+        let hopper = try plan(["--chip", "gh100", "--fb-size", "80G", "--release", "535.113.01"])
+        #expect(hopper.status == 64 && hopper.stderr.contains("no GSP heap parameters for GH100 at 535.113.01; supported: 570.144"), "\(hopper.stderr)")
         let driverLayout = try plan(["--chip", "ad102", "--fb-size", "48G", "--release", "535.261.03"])
         #expect(driverLayout.status == 64 && driverLayout.stderr.contains("no bootloader"))
         #expect(try plan(["-s", "3b:00.0", "--sysfs-root", FixtureHosts.root("no-nvidia")]).status == 1)  // no GPU there
