@@ -123,7 +123,9 @@ public enum BootPlanning {
             (module, chip) = (found.module, found.chip)
         }
         guard let framebuffer = fb else { throw .noFramebufferSize(chip.name) }
-        let release = request.release ?? boundRelease ?? module.defaultRelease
+        // In the manifest's spelling (535.113.01 for --release 535.113.1): the plan names the files' release.
+        let requested = request.release ?? boundRelease ?? module.defaultRelease
+        let release = module.supportedReleases.first { $0 == requested } ?? requested
         let verifier = FirmwareVerifier(root: root)
         let (plan, parameters, files) = try bootPlan(module: module, chip: chip, board: board, release: release, framebuffer: framebuffer,
                                                      mode: request.vgpu ? .vgpu(override: request.heapOverride) : .bareMetal,

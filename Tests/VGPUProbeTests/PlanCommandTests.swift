@@ -120,6 +120,9 @@ struct PlanCommandTests {
         #expect(partial.status == 64 && partial.stderr.contains("629146624 bytes is not a whole number of MiB"), "\(partial.stderr)")
         let small = try plan(["--chip", "ad107", "--fb-size", "64M"])
         #expect(small.status == 64 && small.stderr.contains("too small"))
+        // A release spelled without its zero padding plans, and says the manifest's spelling (main: "535.113.1").
+        let unpadded = try plan(["--chip", "ad102", "--fb-size", "48G", "--release", "535.113.1", "--json"])
+        #expect(unpadded.status == 0 && (unpadded.doc?["plan"] as? [String: Any])?["release"] as? String == "535.113.01")
         // A release the chip's module has no rules for names the ones it has (main named none).
         let hopper = try plan(["--chip", "gh100", "--fb-size", "80G", "--release", "535.113.01"])
         #expect(hopper.status == 64 && hopper.stderr.contains("no GSP heap parameters for GH100 at 535.113.01; supported: 570.144"), "\(hopper.stderr)")
