@@ -19,6 +19,9 @@ public struct TypesReport: Sendable, Codable, Equatable {
     public let types: [Row]
     /// The requested placement, with --place.
     public let placement: VGPUCapacityPlan?
+    /// In equal-size mode, when NVIDIA's mixed-size mode would place more of the request: how many of
+    /// it that mode places (the same placement, planned again), so a hint names a real gain.
+    public var placedInMixedSizeMode: Int?
     public let sources: [String]
     /// The NVIDIA vGPU driver release the catalogue describes.
     public let driverRelease: String?
@@ -95,13 +98,24 @@ public struct TypesReport: Sendable, Codable, Equatable {
         }
         let capacity = HostableType.all(c, vfs: vfs, policy: policy, existing: existing)
         var placement: VGPUCapacityPlan?
+        var placedInMixedSizeMode: Int?
         if let place {
-            placement = VGPUCapacityPlanner.place(try Self.parsePlacement(place, c), on: c, vfs: vfs, policy: policy, existing: existing)
+            let request = try Self.parsePlacement(place, c)
+            let plan = VGPUCapacityPlanner.place(request, on: c, vfs: vfs, policy: policy, existing: existing)
+            if policy.equalSizeOnly, plan.placedCount < request.count {
+                var mixed = policy
+                mixed.equalSizeOnly = false
+                let alternative = VGPUCapacityPlanner.place(request, on: c, vfs: vfs, policy: mixed, existing: existing)
+                if alternative.placedCount > plan.placedCount { placedInMixedSizeMode = alternative.placedCount }
+            }
+            placement = plan
         }
-        return TypesReport(schema: schemaID, board: c.board, pciDeviceID: c.pciDeviceID, chip: c.chip, framebufferMiB: c.framebufferMiB,
+        var report = TypesReport(schema: schemaID, board: c.board, pciDeviceID: c.pciDeviceID, chip: c.chip, framebufferMiB: c.framebufferMiB,
                            vfs: mediated ? nil : vfs ?? c.maxVFs, address: address, inUse: inUse, policy: policy,
                            types: zip(c.types, capacity).map { Row(type: $0, capacity: $1) }, placement: placement, sources: c.sources,
                            driverRelease: c.driverRelease, vgpuInterface: slot == nil ? nil : mediated ? .mediatedDevices : .sriovVirtualFunctions)
+        report.placedInMixedSizeMode = placedInMixedSizeMode
+        return report
     }
 
     /// `4x12Q,8x3Q` (or `12Q`, `2xL40S-3Q`, `NVIDIA L40S-12Q`) to the list of types to place, in order.

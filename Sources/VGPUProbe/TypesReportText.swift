@@ -41,8 +41,8 @@ public enum TypesReportText {
                 out += "  \(pad(number, 5)) \(pad(pl.type, 24)) \(pl.placed ? "placed" : "NOT placed: \(pl.reason ?? "")")\n"
                 i = j + 1
             }
-            if r.policy.equalSizeOnly, p.placements.contains(where: { !$0.placed && ($0.reason ?? "").hasPrefix("equal-size mode") }) {
-                out += "  hint: vGPUs of different sizes on one GPU need NVIDIA's mixed-size mode: add --mixed-sizes (where the board and driver allow it)\n"
+            if let placed = r.placedInMixedSizeMode {
+                out += "  hint: in NVIDIA's mixed-size mode \(placed) of \(p.placements.count) would be placed: add --mixed-sizes (where the board and driver allow it)\n"
             }
         }
         if r.types.contains(where: { !($0.type.assumed ?? []).isEmpty }) {

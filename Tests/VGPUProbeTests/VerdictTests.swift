@@ -146,16 +146,19 @@ struct VerdictTests {
         #expect((doc["message"] as? String)?.isEmpty == false && !r.stderr.isEmpty)
     }
 
-    /// A mix that needs mixed-size mode says so once, with the flag, instead of eight identical refusals
-    /// (main printed eight lines and never named --mixed-sizes).
+    /// A mix that needs mixed-size mode says so once, with the flag and what it would place, instead of
+    /// eight identical refusals (main printed eight lines and never named --mixed-sizes); a mix that
+    /// mixed-size mode would not help (the FB is full either way) gets no such hint (main: the hint).
     @Test func aMixNeedingMixedSizeModeSaysSoOnce() throws {
-        let r = try ProbeBinary.run(["types", "--board", "L40S", "--place", "4x12Q,8x3Q"])
+        let r = try ProbeBinary.run(["types", "--board", "L40S", "--place", "2x12Q,8x3Q"])
         #expect(r.status == 1)
         #expect(r.stdout.components(separatedBy: "NOT placed").count == 2, "one line for the eight refusals")
-        #expect(r.stdout.contains("5-12  NVIDIA L40S-3Q"))
-        #expect(r.stdout.components(separatedBy: "--mixed-sizes").count == 2)
-        let mixed = try ProbeBinary.run(["types", "--board", "L40S", "--place", "4x12Q,8x3Q", "--mixed-sizes"])
-        #expect(!mixed.stdout.contains("hint:"))
+        #expect(r.stdout.contains("3-10  NVIDIA L40S-3Q"))
+        #expect(r.stdout.contains("hint: in NVIDIA's mixed-size mode 10 of 10 would be placed: add --mixed-sizes"), "\(r.stdout)")
+        let mixed = try ProbeBinary.run(["types", "--board", "L40S", "--place", "2x12Q,8x3Q", "--mixed-sizes"])
+        #expect(mixed.status == 0 && !mixed.stdout.contains("hint:"))
+        let full = try ProbeBinary.run(["types", "--board", "L40S", "--place", "4x12Q,8x3Q"])
+        #expect(full.status == 1 && !full.stdout.contains("hint:"), "\(full.stdout)")
     }
 
     /// A GPU outside what this build covers is not called faulty, and no remedy is offered that cannot
