@@ -25,11 +25,17 @@ public struct SysfsScanner: Sendable {
         case devicesOf(vendor: UInt16)
     }
 
-    /// Where a root's device directory is, or nil when it has none.
+    /// Where a root's device directory is, or nil when it has none it can use. lspci's layout
+    /// (`devices/`) is tried only where `bus/pci/devices` is absent: one that is there but refused (a
+    /// link out of the root) is no reason to read another tree in its place.
     public static func devicesDirectory(root: String, reader: any SysfsReader = LiveSysfs()) -> String? {
-        for candidate in ["\(root)/bus/pci/devices", "\(root)/devices"] {
-            if case .success = reader.list(candidate) { return candidate }
+        let sysfs = "\(root)/bus/pci/devices", lspci = "\(root)/devices"
+        switch reader.list(sysfs) {
+        case .success: return sysfs
+        case .failure(.notFound): break
+        case .failure: return nil
         }
+        if case .success = reader.list(lspci) { return lspci }
         return nil
     }
 

@@ -39,7 +39,7 @@ public struct HostProbe {
 
     /// Why no report could be made.
     public enum Failure: Error, Equatable, CustomStringConvertible {
-        /// The sysfs root has neither bus/pci/devices nor devices/.
+        /// The sysfs root has no usable bus/pci/devices, nor (where that is absent) devices/.
         case noDevicesDirectory(String)
         /// The devices directory lists no PCI function.
         case noDevices(String)
@@ -50,7 +50,7 @@ public struct HostProbe {
 
         public var description: String {
             switch self {
-            case .noDevicesDirectory(let root): "\(root) has no bus/pci/devices (a sysfs root) or devices/ (lspci's layout)"
+            case .noDevicesDirectory(let root): "\(root) has no usable bus/pci/devices (a sysfs root) or devices/ (lspci's layout)"
             case .noDevices(let directory): "\(directory) lists no PCI functions"
             case .firmwareRootUnusable(let root, let why): "firmware root \(root) \(why) (install the GSP firmware there, pass --firmware-root, or --no-firmware)"
             case .pciIDsUnreadable(let path, let why): "--pci-ids \(path): \(why)"

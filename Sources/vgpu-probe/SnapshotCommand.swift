@@ -70,7 +70,7 @@ struct SnapshotCommand: ParsableCommand {
         let logger = global.makeLogger()
         let reader = LiveSysfs(confinedTo: sysfsRoot)
         guard let devices = SysfsScanner.devicesDirectory(root: sysfsRoot, reader: reader) else {
-            Output.error("\(sysfsRoot) has no bus/pci/devices (a sysfs root) or devices/ (lspci's layout)")
+            Output.error(HostProbe.Failure.noDevicesDirectory(sysfsRoot).description)
             throw Output.exit(.noInput)
         }
         let scan = SysfsScanner(devicesDirectory: devices, reader: reader).scan()

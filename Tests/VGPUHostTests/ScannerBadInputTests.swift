@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VGPUCore
 @testable import VGPUHost
@@ -61,6 +62,18 @@ struct ScannerBadInputTests {
 
     @Test func missingDevicesDirectory() {
         #expect(SysfsScanner.devicesDirectory(root: dir.path + "/nope") == nil)
+    }
+
+    /// A `bus/pci/devices` that leads out of the root is refused, and lspci's `devices/` is not read in
+    /// its place (main fell back to it in silence); absent, `devices/` is the lspci layout it should be.
+    @Test func aRefusedDevicesDirectoryIsNotReplacedByAnother() throws {
+        let root = dir.file("escape")
+        try FileManager.default.createDirectory(atPath: root + "/bus/pci", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/devices", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root + "/bus/pci/devices", withDestinationPath: "/sys/bus/pci/devices")
+        #expect(SysfsScanner.devicesDirectory(root: root, reader: LiveSysfs(confinedTo: root)) == nil)
+        try FileManager.default.removeItem(atPath: root + "/bus/pci/devices")
+        #expect(SysfsScanner.devicesDirectory(root: root, reader: LiveSysfs(confinedTo: root)) == root + "/devices")
     }
 
     @Test func bar0IsNotReadWhenSuspendedAndNeverWithoutAFile() throws {
