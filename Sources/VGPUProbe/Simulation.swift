@@ -102,9 +102,6 @@ public enum Simulation {
         var armed: String?
         for step in plan.steps {
             var actions: [Action] = []
-            // An action that failed because the plan is wrong (a type the board lacks, a vGPU number
-            // this run never made) meets no expectation: it is not a refusal by the host.
-            var planMistakes = 0
             let title: String
             let expected = step.expect ?? .ok
             if let type = step.create {
@@ -120,7 +117,7 @@ public enum Simulation {
                         var teardown: VGPUTeardown?
                         if case .stepQuarantined(_, _, let record) = error { teardown = record }
                         var action = Action(ok: false, number: nil, created: nil, teardown: teardown, message: error.description)
-                        if case .unknownType = error { (action.planError, planMistakes) = (true, planMistakes + 1) }
+                        if case .unknownType = error { action.planError = true }
                         actions.append(action)
                     }
                 }
@@ -134,7 +131,6 @@ public enum Simulation {
                 title = target == .all ? "destroy all" : "destroy " + chosen.map { "#\($0)" }.joined(separator: ", ")
                 for n in chosen {
                     guard let id = numbers[n] else {
-                        planMistakes += 1
                         actions.append(Action(ok: false, number: n, created: nil, teardown: nil,
                                               message: "no live vGPU #\(n): the plan names a vGPU this run did not make or already destroyed", planError: true))
                         continue
@@ -162,7 +158,8 @@ public enum Simulation {
             }
             let met = switch expected {
             case .ok: actions.allSatisfy(\.ok)
-            case .refused: planMistakes == 0 && !actions.isEmpty && actions.allSatisfy { !$0.ok }
+            // A failure caused by the plan itself (`planError`) is no refusal by the host.
+            case .refused: !actions.isEmpty && actions.allSatisfy { !$0.ok && $0.planError != true }
             }
             results.append(StepResult(step: title, expected: expected, met: met, actions: actions, map: eachStep ? manager.allocationMap() : nil))
         }
