@@ -31,6 +31,16 @@ public struct SysfsSnapshot {
     /// A snapshotter reading through `reader`.
     public init(reader: any SysfsReader = LiveSysfs()) { self.reader = reader }
 
+    /// What a snapshot wrote, and what it could not copy.
+    public struct Copy: Equatable, Sendable {
+        /// How many files were written.
+        public var files = 0
+        /// Each file that exists but could not be read, as `path: why` (a file the kernel does not
+        /// expose is not listed: its absence is what the snapshot shows). The snapshot lacks these, so
+        /// a re-probe of it may differ from the host; the report must say so.
+        public var unreadable: [String] = []
+    }
+
     /// Writes `functions` (read from `devicesDirectory`) into `top`, a directory this run created.
     /// Everything is written relative to held directory descriptors, never through a link
     /// (`OutputDirectory`); each file gets its source's permission bits, never looser than 0644, and a
@@ -40,19 +50,19 @@ public struct SysfsSnapshot {
     ///   - registers: identity registers read for some functions, written as `resource0` stand-ins.
     ///   - sysfsRoot: the root whose `module/<driver>/version` files are copied for the functions'
     ///     drivers (the probe reports the driver's version from there); nil copies none.
-    /// - Returns: how many files were written.
+    /// - Returns: how many files were written, and which could not be read.
     @discardableResult
     public func write(_ functions: [PCIFunction], from devicesDirectory: String, into top: OutputDirectory,
-                      registers: [PCIAddress: IdentityRegisters] = [:], sysfsRoot: String? = nil) throws(Failure) -> Int
+                      registers: [PCIAddress: IdentityRegisters] = [:], sysfsRoot: String? = nil) throws(Failure) -> Copy
     {
-        var written = 0
+        var copy = Copy()
         do {
             let devices = try top.subdirectory("bus/pci/devices")
             for f in functions {
                 let source = "\(devicesDirectory)/\(f.address)"
                 let target = try devices.subdirectory(f.address.description)
                 for file in Self.files {
-                    guard case .success(let bytes) = reader.read("\(source)/\(file)", limit: 64 * 1024) else { continue }
+                    guard let bytes = read("\(source)/\(file)", into: &copy) else { continue }
                     var directory = target, name = file
                     if let slash = file.lastIndex(of: "/") {
                         directory = try target.subdirectory(String(file[..<slash]))
@@ -61,16 +71,16 @@ public struct SysfsSnapshot {
                     var mode = Self.permissions(of: "\(source)/\(file)")
                     if file == "config" && bytes.count > 64 { mode &= 0o600 }
                     try directory.write(name, bytes, mode: mode)
-                    written += 1
+                    copy.files += 1
                 }
-                written += try copyMediatedDeviceTypes(of: f, from: source, into: target)
+                try copyMediatedDeviceTypes(of: f, from: source, into: target, copy: &copy)
                 if let regs = registers[f.address] {
                     var page = [UInt8](repeating: 0, count: 4096)
                     for (offset, value) in [(IdentityRegisters.boot0Offset, regs.boot0), (IdentityRegisters.boot42Offset, regs.boot42)] {
                         for i in 0..<4 { page[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * UInt32(i))) }
                     }
                     try target.write("resource0", page, mode: 0o600)
-                    written += 1
+                    copy.files += 1
                 }
                 // Link targets are built from parsed values (a driver name, a group number, PCI
                 // addresses), never copied from the source's links.
@@ -92,15 +102,26 @@ public struct SysfsSnapshot {
             // nvidia's version also when it took no GPU: a driver too old for the chip binds none.
             let drivers = Set(functions.compactMap(\.driver) + ["nvidia"]).filter(DriverVersions.isModuleName).sorted()
             for driver in drivers {
-                guard let root = sysfsRoot, case .success(let bytes) = reader.read("\(root)/module/\(driver)/version", limit: DriverVersions.limit)
+                guard let root = sysfsRoot, let bytes = read("\(root)/module/\(driver)/version", limit: DriverVersions.limit, into: &copy)
                 else { continue }
                 try top.subdirectory("module/\(driver)").write("version", bytes, mode: 0o644)
-                written += 1
+                copy.files += 1
             }
         } catch {
             throw Failure(description: "cannot write the snapshot: \(error)")
         }
-        return written
+        return copy
+    }
+
+    /// The bytes of `path`, or nil: silently when the file is absent, else noted in `copy.unreadable`.
+    private func read(_ path: String, limit: Int = 64 * 1024, into copy: inout Copy) -> [UInt8]? {
+        switch reader.read(path, limit: limit) {
+        case .success(let bytes): return bytes
+        case .failure(.notFound): return nil
+        case .failure(let why):
+            copy.unreadable.append("\(path): \(why)")
+            return nil
+        }
     }
 
     /// The files the scanner reads in each `mdev_supported_types/<type>/` directory.
@@ -109,21 +130,19 @@ public struct SysfsSnapshot {
     /// Copies the mediated-device types the scanner found on `f` (Turing's GPU, the VFs of vGPU 16 and
     /// earlier): one directory per type, named from the parsed entry, with the files the scanner reads.
     /// Without them a snapshot of a ready Turing host re-probed as not ready.
-    private func copyMediatedDeviceTypes(of f: PCIFunction, from source: String, into target: OutputDirectory) throws -> Int {
-        guard let listed = f.mediatedDeviceTypes else { return 0 }
+    private func copyMediatedDeviceTypes(of f: PCIFunction, from source: String, into target: OutputDirectory, copy: inout Copy) throws {
+        guard let listed = f.mediatedDeviceTypes else { return }
         // An empty directory too: a PF that lists no type once its VFs are on says so by it.
         let types = try target.subdirectory("mdev_supported_types")
-        var written = 0
         for type in listed where Self.isPlainName(type.directoryName) {
             let directory = try types.subdirectory(type.directoryName)
             for file in Self.mediatedDeviceTypeFiles {
                 let path = "\(source)/mdev_supported_types/\(type.directoryName)/\(file)"
-                guard case .success(let bytes) = reader.read(path, limit: 64 * 1024) else { continue }
+                guard let bytes = read(path, into: &copy) else { continue }
                 try directory.write(file, bytes, mode: Self.permissions(of: path))
-                written += 1
+                copy.files += 1
             }
         }
-        return written
     }
 
     /// The permission bits of the source file, no looser than 0644 (0600 when it cannot be stat'ed).

@@ -35,7 +35,9 @@ struct SnapshotCommand: ParsableCommand {
             BAR0 is not copied: when the identity registers can be read (root, device not suspended) a \
             4 KiB resource0 holding only BOOT_0 and BOOT_42 is written. Run as root to capture config \
             space past 64 bytes. Nothing is written outside DIR and DIR.tar.gz, and no link is followed \
-            when writing. Files keep their source's permissions, never looser than 0644.
+            when writing. Files keep their source's permissions, never looser than 0644. A file that exists \
+            but cannot be read (refused, or a link out of the root) is named on standard error and in \
+            about.json's notes: the snapshot lacks it.
 
             Exit status: 0 written; 1 the host has no NVIDIA function (nothing is written), or DIR or \
             DIR.tar.gz exists or cannot be written; 66 the sysfs root has no PCI devices directory.
@@ -97,12 +99,14 @@ struct SnapshotCommand: ParsableCommand {
         }
         do {
             let top = try OutputDirectory.create(directory)
-            let count = try SysfsSnapshot(reader: reader).write(chosen, from: devices, into: top, registers: registers, sysfsRoot: sysfsRoot)
-            try writeReport(into: top.subdirectory("vgpukit"), functions: chosen, reader: reader)
+            let copy = try SysfsSnapshot(reader: reader).write(chosen, from: devices, into: top, registers: registers, sysfsRoot: sysfsRoot)
+            for file in copy.unreadable { logger.warning("not copied: \(file)") }
+            try writeReport(into: top.subdirectory("vgpukit"), functions: chosen, reader: reader,
+                            notes: copy.unreadable.map { "not copied (the snapshot lacks it): \($0)" })
             let name = directory.split(separator: "/").last.map(String.init) ?? directory
             try OutputDirectory.writeNewFile(archive, try Gzip.compress(try top.tarArchive(top: name)))
-            logger.debug("snapshot written", metadata: ["files": "\(count)", "archive": "\(archive)"])
-            Output.print("wrote \(chosen.count) PCI function(s), \(count) file(s) and the probe's report to \(directory), and \(archive)\n")
+            logger.debug("snapshot written", metadata: ["files": "\(copy.files)", "archive": "\(archive)"])
+            Output.print("wrote \(chosen.count) PCI function(s), \(copy.files) file(s) and the probe's report to \(directory), and \(archive)\n")
         } catch {
             Output.error("cannot write the snapshot: \(error)")
             throw Output.exit(.findings)
@@ -110,7 +114,7 @@ struct SnapshotCommand: ParsableCommand {
     }
 
     /// The probe's report, the firmware listing and `about.json`, into `DIR/vgpukit`.
-    private func writeReport(into directory: OutputDirectory, functions: [PCIFunction], reader: any SysfsReader) throws {
+    private func writeReport(into directory: OutputDirectory, functions: [PCIFunction], reader: any SysfsReader, notes: [String]) throws {
         let registry = try Output.registry()
         let root = FirmwareRoot(path: firmware.firmwareRoot)
         var options = HostProbe.Options()
@@ -119,6 +123,7 @@ struct SnapshotCommand: ParsableCommand {
         options.verifyFirmware = !noFirmware && root.unusable == nil
         options.digestCache = nil
         var about = SnapshotAbout.make(sysfsRoot: sysfsRoot, firmwareRoot: firmware.firmwareRoot, functions: functions, reader: reader)
+        about.notes += notes
         if !noFirmware, let why = root.unusable { about.notes.append("firmware root \(firmware.firmwareRoot) \(why): the report does not check firmware") }
         do {
             try directory.write("probe.json", Array(try JSONOutput.encode(try HostProbe(registry: registry).run(options))))

@@ -23,8 +23,9 @@ struct SnapshotCommandTests {
         #expect(!original.isEmpty)
         #expect(NSArray(array: original).isEqual(to: copy), "probe of the snapshot differs from probe of \(host)")
         // lspci reads the snapshot too, and sees only NVIDIA functions.
-        let (text, status) = try Oracle.run("lspci", ["-A", "linux-sysfs", "-O", "sysfs.path=\(out)/bus/pci", "-n"])
-        #expect(status == 0)
+        let lspci = ["-A", "linux-sysfs", "-O", "sysfs.path=\(out)/bus/pci", "-n"]
+        let (text, status) = try Oracle.run("lspci", lspci)
+        #expect(status == 0, "lspci: \((try? Oracle.run("lspci", lspci, mergingErrors: true).output) ?? "")")
         let lines = text.split(separator: "\n")
         #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(" 10de:") })
     }
