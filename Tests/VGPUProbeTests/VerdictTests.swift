@@ -20,11 +20,12 @@ struct VerdictTests {
         #expect(firmware["skipped"] as? Bool == true && firmware["ok"] as? Bool == false)
     }
 
-    /// An L40 bound to nouveau: the vGPU-mode boot needs the AD102 scrubber, which nouveau has no code to
-    /// run. On a root with 570.144 nouveau loads that release, which ships the scrubber's file, and still
-    /// cannot boot; on a root with 535.113.01 alone it loads that, and the plan fails the same way. The
-    /// probe's `vgpu-boot` check says what the plan says (main once called this GPU "vGPU ready YES"
-    /// while the plan failed).
+    /// An L40 bound to nouveau: mainline nouveau hosts no vGPU at all (the nvkm vGPU series was an RFC),
+    /// and the vGPU-mode boot would also need the AD102 scrubber, which nouveau has no code to run. On a
+    /// root with 570.144 nouveau loads that release, which ships the scrubber's file, and still cannot
+    /// boot; on a root with 535.113.01 alone it loads that, and the plan fails the same way. The probe's
+    /// `vgpu-boot` check says the first of the plan's unmet requirements (main once called this GPU
+    /// "vGPU ready YES" while the plan failed, and later "nouveau can boot the GSP in vGPU mode" on an A40).
     @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
     func anUnmetBootRequirementIsAReadinessCheck() throws {
         let dir = try ScratchDirectory("verdict-nouveau")
@@ -38,8 +39,10 @@ struct VerdictTests {
         let both = try ProbeBinary.run(["--sysfs-root", host, "--firmware-root", RealFirmware.root, "-s", "41:00.0"])
         #expect(both.status == 1, "\(both.stdout)")
         #expect(both.stdout.contains("firmware      570.144, as nouveau loads it: ok (5 files verified)"), "\(both.stdout)")
-        #expect(both.stdout.contains("[!!] vgpu-boot     nouveau cannot boot the GSP in vGPU mode: the 646 MiB from gspFwRsvdStart"), "\(both.stdout)")
-        #expect(both.stdout.contains("nouveau has no code that runs it (linux-firmware ships it as nvidia/ad102/gsp/scrubber-570.144.bin"))
+        #expect(both.stdout.contains("[!!] vgpu-boot     nouveau hosts no vGPU on AD102: mainline nouveau has no vGPU support"), "\(both.stdout)")
+        let bothPlan = try ProbeBinary.run(["plan", "--sysfs-root", host, "--firmware-root", RealFirmware.root, "-s", "41:00.0", "--vgpu"])
+        #expect(bothPlan.status == 1 && bothPlan.stderr.contains("mainline nouveau has no vGPU support"), "\(bothPlan.stderr)")
+        #expect(bothPlan.stderr.contains("nouveau has no code that runs it (linux-firmware ships it as nvidia/ad102/gsp/scrubber-570.144.bin"))
 
         // A root with the 535.113.01 files alone (copied: a link out of a root is refused).
         let old = dir.file("firmware-535")
@@ -51,8 +54,7 @@ struct VerdictTests {
         #expect(probe.status == 1)
         #expect(probe.stdout.contains("firmware      535.113.01, as nouveau loads it: ok (4 files verified)"), "\(probe.stdout)")
         #expect(probe.stdout.contains("vGPU ready    NO"), "\(probe.stdout)")
-        #expect(probe.stdout.contains("[!!] vgpu-boot     nouveau cannot boot the GSP in vGPU mode: "), "\(probe.stdout)")
-        #expect(probe.stdout.contains("ships no scrubber file for AD102"))
+        #expect(probe.stdout.contains("[!!] vgpu-boot     nouveau hosts no vGPU on AD102: "), "\(probe.stdout)")
         let plan = try ProbeBinary.run(["plan", "--sysfs-root", host, "--firmware-root", old, "-s", "41:00.0", "--vgpu"])
         #expect(plan.status == 1 && plan.stderr.contains("ships no scrubber file for AD102"), "\(plan.stderr)")
 

@@ -29,12 +29,24 @@ public enum GSPDriver: String, Sendable, Codable, CaseIterable, CustomStringConv
     /// The name, as on the command line.
     public var description: String { rawValue }
 
-    /// Why this driver hosts no vGPU on `architecture`, nil when it does (or nothing says it does not):
-    /// nova-core's vGPU support (Linux 7.3) enables Blackwell GB20x only.
+    /// Why this driver hosts no vGPU on `architecture`, nil when it does (or nothing says it does not).
+    ///
+    /// nova-core's vGPU support (Linux 7.3) enables Blackwell GB20x only. nouveau hosts none on any
+    /// chip: the 2024 series that gave nvkm a vGPU manager (`nvkm/vgpu_mgr/`) was an RFC, and mainline
+    /// nouveau has no such directory (its `nvkm/Kbuild` builds core, falcon, subdev and engine only);
+    /// upstream vGPU came with nova-core. main told an A40 bound to nouveau that "nouveau can boot the
+    /// GSP in vGPU mode".
     public func vgpuNotEnabled(on architecture: Architecture?) -> String? {
-        guard self == .novaCore, architecture != .blackwellGB20x else { return nil }
         let hopper = architecture == .hopper ? "; on Hopper NVIDIA's vGPU host driver does (the H100, H200 and H20 vGPU types)" : ""
-        return "nova-core enables vGPU on Blackwell GB20x only (its vGPU support, Linux 7.3)\(hopper)"
+        switch self {
+        case .nvidia:
+            return nil
+        case .nouveau:
+            return "mainline nouveau has no vGPU support (the 2024 nvkm vGPU series was an RFC; upstream vGPU is nova-core's, on Blackwell GB20x)"
+        case .novaCore:
+            guard architecture != .blackwellGB20x else { return nil }
+            return "nova-core enables vGPU on Blackwell GB20x only (its vGPU support, Linux 7.3)\(hopper)"
+        }
     }
 
     /// Whether this driver runs the AD10x scrubber before booter_load: NVIDIA's, from its own binary;
