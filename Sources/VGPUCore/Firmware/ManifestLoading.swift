@@ -91,18 +91,26 @@ public typealias ManifestError = FileFieldError<String>
 
 extension FileFieldError where Problem == String {
     /// Decodes one of this project's JSON documents (manifest, type catalogue, simulation plan) with
-    /// the same rules: a size limit, then errors that name the JSON path.
+    /// the same rules: a size limit, errors that name the JSON path, and no key twice in one object.
     public static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, name: String, limit: Int) throws(ManifestError) -> T {
         guard data.count <= limit else {
             throw ManifestError(file: name, field: "$", problem: "\(data.count) bytes exceeds the \(limit)-byte limit")
         }
+        // RFC 8259 text between systems is UTF-8, and the repeated-key walk below reads UTF-8 bytes;
+        // JSONDecoder would also take UTF-16 or UTF-32, whose ASCII characters carry NUL bytes.
+        guard !data.contains(0) else { throw ManifestError(file: name, field: "$", problem: "is not UTF-8 text (it holds NUL bytes)") }
+        let value: T
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            value = try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
             throw ManifestError(decoding: error, file: name)
         } catch {
             throw ManifestError(file: name, field: "$", problem: "\(error)")
         }
+        if let repeated = JSONRepeatedKeys.first(in: data) {
+            throw ManifestError(file: name, field: repeated, problem: "appears twice in one object (JSON does not say which counts; write it once)")
+        }
+        return value
     }
 
     /// Turns a `DecodingError` into an error that names the JSON path.
