@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,9 @@ int vgpukit_open_beneath(int dirfd, const char *path, int flags) {
         if (fd >= 0) return (int)fd;
         if (errno == ENOSYS) return open_beneath_fallback(dirfd, path, flags);
         if (errno != EAGAIN) return -1;
+        // A renamer that keeps running while this thread waits for a CPU makes failures come in runs:
+        // after a few, give the CPU away so the walk can finish between two renames.
+        if (attempt >= 3) sched_yield();
     }
     return -1;
 }

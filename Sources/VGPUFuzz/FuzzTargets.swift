@@ -70,13 +70,14 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
-    /// libelf reads from a file: the bytes go to one per-process file on tmpfs, rewritten each time.
-    static let elfPath: String = {
-        let dir = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
-        return "\(dir)/vgpu-fuzz-\(getpid()).elf"
-    }()
+    /// libelf reads from a file: the bytes go to a file on tmpfs, one per thread (the corpus test runs
+    /// cases in parallel in one process: one per-process file let a case parse another's bytes),
+    /// removed after each input.
+    static let elfDirectory = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
 
     static func elf(_ bytes: [UInt8]) {
+        let elfPath = "\(elfDirectory)/vgpu-fuzz-\(getpid())-\(pthread_self()).elf"
+        defer { unlink(elfPath) }
         let fd = open(elfPath, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
         var written = 0

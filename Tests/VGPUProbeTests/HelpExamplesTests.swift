@@ -90,14 +90,15 @@ enum HelpExamples {
     }
 
     /// Runs `command` with sh in a private mount namespace: /sys is the L40 fixture host, /lib/firmware
-    /// the real firmware, the working directory empty, `vgpu-probe` on PATH and `sudo` a no-op when absent.
+    /// the real firmware, the working directory empty, `vgpu-probe` on PATH and `sudo` a no-op (the run is
+    /// root already; a real sudo's secure_path would drop `vgpu-probe` and exit 1, which counts as a pass).
     static func run(_ command: String) throws -> (status: Int32, output: String) {
         let dir = try ScratchDirectory("examples")
         let bin = URL(fileURLWithPath: ProbeBinary.path).deletingLastPathComponent().path
         let script = """
             mount --bind "$1" /sys && mount --bind "$2" /lib/firmware && cd "$3" || exit 99
             export PATH="$4:$PATH" VGPUKIT_CACHE_DIR="$3/.cache"
-            command -v sudo >/dev/null || sudo() { "$@"; }
+            sudo() { "$@"; }
             eval "$5" 2>&1
             """
         let process = Process()

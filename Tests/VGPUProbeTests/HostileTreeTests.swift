@@ -101,7 +101,7 @@ struct HostileTreeTests {
             }
             for (c, template) in Self.commands.enumerated() {
                 let arguments = template.map { $0 == "{root}" ? root : $0 == "{out}" ? scratch.file("snapshot-\(n)-\(c)") : $0 }
-                let r = try ProbeBinary.run(arguments, deadline: 20)
+                let r = try ProbeBinary.run(arguments, deadline: HostileInputTests.deadline)
                 let what = "\(kind) at \(attribute): vgpu-probe \(template.joined(separator: " "))"
                 #expect(!r.timedOut, "hung: \(what)")
                 #expect(!r.crashed, "crashed: \(what)\n\(r.stderr)")

@@ -199,7 +199,7 @@ struct SimulateCommandTests {
         #expect(ok.status == 0, "\(ok.stderr)")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any])
         #expect(doc["created"] as? Int == 4)
-        let huge = try ProbeBinary.run(["simulate", "--plan", "-", "--firmware-root", RealFirmware.root], deadline: 20,
+        let huge = try ProbeBinary.run(["simulate", "--plan", "-", "--firmware-root", RealFirmware.root], deadline: HostileInputTests.deadline,
                                        standardInput: Data(repeating: 0x20, count: 3 << 20))
         #expect(huge.status == 64 && huge.stderr.contains("exceeds the 1048576-byte limit"), "\(huge.stderr)")
     }

@@ -32,7 +32,7 @@ public enum PictureTools {
         let profile = file + ".profile"
         defer { for path in [file, png, profile] { try? FileManager.default.removeItem(atPath: path) } }
         // Bounded: a browser that hangs fails the test instead of holding the suite.
-        let (output, status) = try Oracle.run("timeout", ["120", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+        let (output, status) = try Oracle.run("timeout", ["-k", "5", "120", chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                                                           "--user-data-dir=\(profile)", "--screenshot=\(png)",
                                                           "--window-size=\(svg.width),\(svg.height)", "file://\(file)"], mergingErrors: true)
         guard status == 0, let data = FileManager.default.contents(atPath: png) else {

@@ -45,6 +45,9 @@ public enum ProbeBinary {
         // Never touch the user's digest cache from tests: a scratch one per test process unless given.
         var env = environment ?? ProcessInfo.processInfo.environment
         if env["VGPUKIT_CACHE_DIR"] == nil { env["VGPUKIT_CACHE_DIR"] = scratchCache }
+        // The terminal size of whoever runs the suite must not rewrap --help (COLUMNS=50 split examples).
+        env["COLUMNS"] = nil
+        env["LINES"] = nil
         process.environment = env
         let out = Pipe(), err = Pipe()
         process.standardOutput = standardOutput ?? out
