@@ -4,7 +4,8 @@ extension HostProbe {
     /// The `driver-branch` check: NVIDIA's driver, bound to the GPU or loaded beside it without taking
     /// it, is a release that knows the chip. A release older than the chip refuses the device in its
     /// probe ("not supported by this NVIDIA driver release" in the kernel log) and leaves it without a
-    /// driver, which is all sysfs shows. Skipped where the version cannot be read; nil where the question
+    /// driver, which is all sysfs shows. Skipped where sysfs shows no version, failed where the version
+    /// file cannot be read; nil where the question
     /// does not arise: another driver owns the GPU, no nvidia module is loaded, or the module does not
     /// know when its chip arrived.
     static func driverBranchCheck(_ gpu: ProbedGPU) -> HostReport.Check? {
@@ -12,14 +13,21 @@ extension HostProbe {
         let bound = gpu.function.driver, text: String
         switch bound {
         case "nvidia":
-            guard let shown = gpu.driverVersion else {
+            switch gpu.driverVersion {
+            case .shown(let shown): text = shown
+            case .absent:
                 return .init(name: .driverBranch, ok: false, detail: "not checked: NVIDIA's driver version is not shown (no module/nvidia/version under the sysfs root)",
                              skipped: true)
+            case .unreadable(let why):
+                return .init(name: .driverBranch, ok: false, detail: "NVIDIA's driver version cannot be read: \(why)")
             }
-            text = shown
         case nil:
-            guard let loaded = gpu.nvidiaModuleVersion else { return nil }
-            text = loaded
+            switch gpu.nvidiaModuleVersion {
+            case .shown(let loaded): text = loaded
+            case .absent: return nil
+            case .unreadable(let why):
+                return .init(name: .driverBranch, ok: false, detail: "the nvidia module is loaded but its version cannot be read: \(why)")
+            }
         default:
             return nil
         }

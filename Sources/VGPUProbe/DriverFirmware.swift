@@ -1,5 +1,6 @@
 import VGPUCore
 import VGPUFirmware
+import VGPUHost
 
 /// The GSP firmware a GPU's bound driver loads, chosen the way that driver chooses it (GSP-FACTS
 /// section 10), so the probe verifies what the host will really load rather than a default release.
@@ -85,18 +86,25 @@ struct DriverFirmware: Sendable {
 
     /// The choice for `chip` of `module`, bound to `kernelDriver` (the `driver` link's name) whose
     /// version sysfs shows as `driverVersion`, with files looked up under `root`.
-    static func choose(module: any ArchitectureModule, chip: Chip, kernelDriver: String?, driverVersion: String?,
+    static func choose(module: any ArchitectureModule, chip: Chip, kernelDriver: String?, driverVersion: DriverVersion,
                        root: FirmwareRoot) -> DriverFirmware
     {
         let linuxFirmware = module.firmwareManifest.releases.filter { $0.layout == .linuxFirmware }.map(\.version).sorted(by: >)
         switch kernelDriver {
         case "nvidia":
-            guard let version = driverVersion else {
-                // Its firmware is nvidia/<version>/gsp_*.bin: without the version, no file can be named.
+            // Its firmware is nvidia/<version>/gsp_*.bin: without the version, no file can be named. A
+            // root without the version file shows nothing to judge; a version file that cannot be read
+            // is a finding (main took it for absent and called the GPU ready, nothing checked).
+            switch driverVersion {
+            case .shown(let version):
+                return nvidia(version: version, module: module, chip: chip)
+            case .absent:
                 return DriverFirmware(loader: .nvidia(version: nil), selection: nil, unknown: nil,
                                       notShown: "NVIDIA's driver version is not shown (no module/nvidia/version under the sysfs root), so neither is the firmware it loads (nvidia/<version>/gsp_*.bin)")
+            case .unreadable(let why):
+                return DriverFirmware(loader: .nvidia(version: nil), selection: nil,
+                                      unknown: "NVIDIA's driver version cannot be read (\(why)), so the firmware it loads (nvidia/<version>/gsp_*.bin) cannot be named")
             }
-            return nvidia(version: version, module: module, chip: chip)
         case "nouveau":
             // The newest release whose GSP image is present; with none present, the newest, so the
             // report names what is missing.

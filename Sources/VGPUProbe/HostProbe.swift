@@ -239,7 +239,7 @@ public struct HostProbe {
               options.ids?.matches(vendor: f.vendor, device: f.device) ?? true,
               let owner = registry.select(pciDeviceID: device),
               let selection = DriverFirmware.choose(module: owner.module, chip: owner.chip, kernelDriver: f.driver,
-                                                    driverVersion: f.driver.flatMap(driverVersions.version(of:)), root: verifier.root).selection
+                                                    driverVersion: f.driver.map(driverVersions.reading(of:)) ?? .absent, root: verifier.root).selection
         else { return }
         verifier.prefetch(selection.files.files, pinned: selection.pinned)
     }
@@ -287,8 +287,8 @@ public struct HostProbe {
             else if let board, let module = owner?.module.name { (board.name, .module(module)) }
             else { ("NVIDIA device \(hex4(f.device))", .none) }
         return ProbedGPU(function: f, name: name, nameSource: nameSource, owner: owner, identity: identity,
-                         driverVersion: f.driver.flatMap(host.driverVersions.version(of:)),
-                         nvidiaModuleVersion: host.driverVersions.version(of: "nvidia"),
+                         driverVersion: f.driver.map(host.driverVersions.reading(of:)) ?? .absent,
+                         nvidiaModuleVersion: host.driverVersions.reading(of: "nvidia"),
                          board: board,
                          catalogue: catalogue, sriov: SRIOVState(f, summary: summary), vfs: vfs,
                          vfInfo: summary == nil ? nil : Self.vfInfo(f, owner: owner), diagnostics: diagnostics)
@@ -390,7 +390,7 @@ public struct HostProbe {
                 subsystem: f.subsystemVendor.flatMap { v in f.subsystemDevice.map { "\(hex4(v)):\(hex4($0))" } }, revision: f.revision.map { hex2($0) },
                 classCode: f.classCode.map(hex6), chip: owner?.chip.name, architecture: owner?.chip.architecture?.description,
                 module: owner?.module.name, board: gpu.board.map { HostReport.Board(name: $0.name, framebuffer: $0.framebuffer) },
-                identity: gpu.identity, driver: f.driver, driverVersion: gpu.driverVersion,
+                identity: gpu.identity, driver: f.driver, driverVersion: gpu.driverVersion.shown,
                 iommuGroup: f.iommuGroup, numaNode: f.numaNode, runtimeStatus: f.runtimeStatus, link: HostReport.Link(f),
                 bars: bars, sriov: gpu.sriov.summary, firmware: firmware,
                 vfInfo: gpu.vfInfo, engines: engines,

@@ -53,11 +53,11 @@ public struct ProbedGPU: Sendable {
     public let owner: Owner?
     /// How the chip was identified.
     public let identity: HostReport.Identity
-    /// The bound driver's version as sysfs shows it (`module/<driver>/version`), when it does.
-    public let driverVersion: String?
+    /// The bound driver's version as sysfs shows it (`module/<driver>/version`); absent without one.
+    public let driverVersion: DriverVersion
     /// The loaded nvidia module's version (`module/nvidia/version`), whether or not it took this GPU:
     /// a driver that predates the chip is loaded yet leaves the GPU without a driver.
-    public let nvidiaModuleVersion: String?
+    public let nvidiaModuleVersion: DriverVersion
     /// The board, from the owner's tables.
     public let board: Board?
     /// The board's vGPU types, when the owner has a catalogue for it.

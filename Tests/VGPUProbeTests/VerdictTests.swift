@@ -97,6 +97,27 @@ struct VerdictTests {
     /// A root without `module/nvidia/version` (an lspci-layout tree, or a copy that lost it) does not
     /// show which firmware NVIDIA's driver loads, nor its branch: those checks are not made. main verified
     /// the linux-firmware default as "which nvidia loads" and dropped driver-branch without a word.
+    /// A version file that is there but cannot be read (a FIFO) or holds no version token is a finding,
+    /// not an absent file: driver-branch and firmware fail and name it. main took both for "not shown",
+    /// skipped the three checks, and called the A40 ready.
+    @Test(arguments: ["fifo", "535.261.03 (beta)\n"])
+    func anUnreadableDriverVersionFailsTheChecks(content: String) throws {
+        let dir = try ScratchDirectory("verdict-bad-version")
+        let host = dir.file("host")
+        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("a40"), host]).status == 0)
+        let version = host + "/module/nvidia/version"
+        try FileManager.default.removeItem(atPath: version)
+        if content == "fifo" { #expect(mkfifo(version, 0o600) == 0) } else { _ = try dir.write("host/module/nvidia/version", Array(content.utf8)) }
+        let why = content == "fifo" ? "not a regular file (FIFO)" : "'535.261.03 (beta)' is not one version token"
+        let (status, checks, notChecked) = try checks(["--sysfs-root", host, "--firmware-root", dir.path])
+        #expect(status == 1 && notChecked["0000:41:00.0"] == ["vgpu-boot"], "\(notChecked)")
+        let branch = try #require(checks["0000:41:00.0"]?["driver-branch"])
+        #expect(branch["ok"] as? Bool == false && branch["skipped"] == nil, "\(branch)")
+        #expect(branch["detail"] as? String == "NVIDIA's driver version cannot be read: \(version): \(why)", "\(branch)")
+        let firmware = try #require(checks["0000:41:00.0"]?["firmware"])
+        #expect(firmware["ok"] as? Bool == false && (firmware["detail"] as? String)?.hasPrefix("NVIDIA's driver version cannot be read (\(version): \(why))") == true, "\(firmware)")
+    }
+
     @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
     func anUnshownDriverVersionIsNotGuessed() throws {
         let dir = try ScratchDirectory("verdict-no-version")
