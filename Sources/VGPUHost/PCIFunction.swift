@@ -39,6 +39,8 @@ public struct PCIFunction: Sendable, Codable, Equatable {
     public var numaNode: Int?
     /// `power/runtime_status`: active, suspended, ...
     public var runtimeStatus: String?
+    /// Why `power/runtime_status` exists but could not be read (its diagnostic), nil otherwise.
+    public var runtimeStatusProblem: String? { diagnostics.first { $0.field == "power/runtime_status" }?.problem }
     /// The mediated-device types a PF offers (`mdev_supported_types/<type>/`): how NVIDIA's vGPU host
     /// driver exposes vGPU on Turing, and on later GPUs before vGPU 17. Nil when the directory is absent.
     public var mediatedDeviceTypes: [MediatedDeviceType]?

@@ -310,7 +310,7 @@ public struct HostProbe {
         var owner: ProbedGPU.Owner?
         var bar0Note: String?
         if options.readBAR0 {
-            switch BAR0Identity.read(directory: "\(devices)/\(f.address)", runtimeStatus: f.runtimeStatus, reader: reader) {
+            switch BAR0Identity.read(directory: "\(devices)/\(f.address)", runtimeStatus: f.runtimeStatus, runtimeStatusProblem: f.runtimeStatusProblem, reader: reader) {
             case .registers(let regs):
                 switch regs.chipID() {
                 case .success(let id):

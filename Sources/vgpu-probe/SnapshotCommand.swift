@@ -84,7 +84,7 @@ struct SnapshotCommand: ParsableCommand {
         }
         var registers: [PCIAddress: IdentityRegisters] = [:]
         for f in chosen where f.vendor == 0x10de && !f.isVirtualFunction && (f.classCode ?? 0) >> 16 == 0x03 {
-            if case .registers(let r) = BAR0Identity.read(directory: "\(devices)/\(f.address)", runtimeStatus: f.runtimeStatus, reader: reader) {
+            if case .registers(let r) = BAR0Identity.read(directory: "\(devices)/\(f.address)", runtimeStatus: f.runtimeStatus, runtimeStatusProblem: f.runtimeStatusProblem, reader: reader) {
                 registers[f.address] = r
             }
         }

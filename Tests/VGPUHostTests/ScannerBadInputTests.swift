@@ -89,6 +89,18 @@ struct ScannerBadInputTests {
         try dir.write("bus/pci/devices/0000:01:00.0/resource0", regs)
         #expect(BAR0Identity.read(directory: path, runtimeStatus: "active", reader: LiveSysfs())
                 == .registers(IdentityRegisters(boot0: 0x1920_00a1, boot42: 0x192a_1000)))
+        // Powered: runtime PM off, or no status file at all. Not known to be powered: a transition, an
+        // error, or a status file that exists but cannot be read (main read BAR0 then).
+        for awake in ["unsupported", nil] as [String?] {
+            #expect(BAR0Identity.read(directory: path, runtimeStatus: awake, reader: LiveSysfs())
+                    == .registers(IdentityRegisters(boot0: 0x1920_00a1, boot42: 0x192a_1000)), "\(awake ?? "nil")")
+        }
+        for unknown in ["suspending", "resuming", "error"] {
+            #expect(BAR0Identity.read(directory: path, runtimeStatus: unknown, reader: LiveSysfs())
+                    == .unavailable("runtime status is '\(unknown)': BAR0 is read only from an active device"))
+        }
+        #expect(BAR0Identity.read(directory: path, runtimeStatus: nil, runtimeStatusProblem: "not a regular file (FIFO)", reader: LiveSysfs())
+                == .unavailable("power/runtime_status cannot be read (not a regular file (FIFO)): BAR0 is read only from a device known to be awake"))
         try dir.write("bus/pci/devices/0000:01:00.0/resource0", [1, 2, 3])  // shorter than the registers
         if case .unavailable = BAR0Identity.read(directory: path, runtimeStatus: "active", reader: LiveSysfs()) {} else {
             Issue.record("a short resource0 must not be mapped past its end")
