@@ -233,18 +233,31 @@ public struct SysfsScanner: Sendable {
             }
         }
 
-        f.vendor = hex("vendor", UInt16.self)
+        /// `count` little-endian bytes at `offset` of the config header, where the sysfs attribute that
+        /// says the same could not be read: the header's first 64 bytes are readable by anyone. main
+        /// took a GPU whose `vendor` was unreadable for another vendor's function and left it out of
+        /// every output.
+        func header(_ offset: Int, _ count: Int) -> UInt32? {
+            guard entries.contains("config"), case .success(let bytes) = directory.read("config", limit: Self.configLimit),
+                  bytes.count >= offset + count else { return nil }
+            let value = (0..<count).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * UInt32($1)) }
+            return value == (count == 2 ? 0xffff : 0xff_ffff) ? nil : value  // all ones: no device answered
+        }
+        f.vendor = hex("vendor", UInt16.self) ?? header(0, 2).map { UInt16($0) }
         if case .devicesOf(let vendor) = depth, f.vendor != vendor {
+            if f.vendor == nil, let why = diagnostics.first(where: { $0.field == "vendor" }) {
+                warnings.append("\(address): not described: vendor \(why.problem), and the config header gives none")
+            }
             f.diagnostics = diagnostics
             return f  // counted, not described
         }
-        f.device = hex("device", UInt16.self)
+        f.device = hex("device", UInt16.self) ?? header(2, 2).map { UInt16($0) }
         if case .devicesOf = depth, entries.contains("physfn") {
             readLinksAndTypes()
             f.diagnostics = diagnostics
             return f
         }
-        f.classCode = hex("class", UInt32.self).map { $0 & 0xff_ffff }
+        f.classCode = hex("class", UInt32.self).map { $0 & 0xff_ffff } ?? header(9, 3)
         f.subsystemVendor = hex("subsystem_vendor", UInt16.self)
         f.subsystemDevice = hex("subsystem_device", UInt16.self)
         f.revision = hex("revision", UInt8.self)

@@ -124,8 +124,23 @@ struct HostileInputTests {
             arguments = ["firmware", "--firmware-root", dir.file("fw"), "--chip", "ad102"]
         }
         let r = try Self.run(arguments)
-        // (A FIFO as `vendor` leaves the function unidentified, so it is counted, not described.)
-        if !["pci.ids", "nvidia-types", "vendor"].contains(place) { #expect(r.stdout.contains("FIFO") || r.stderr.contains("FIFO"), "\(r.stdout)\(r.stderr)") }
+        if !["pci.ids", "nvidia-types"].contains(place) { #expect(r.stdout.contains("FIFO") || r.stderr.contains("FIFO"), "\(r.stdout)\(r.stderr)") }
+    }
+
+    // 4b. An unreadable `vendor` hid the GPU: it was taken for another vendor's function and left out of
+    // every output ("No NVIDIA GPU found"). The config header's ids describe it, with a note; with no
+    // header either, a warning says what was not described and why.
+    @Test func aGPUWhoseVendorCannotBeReadIsStillReported() throws {
+        let dir = try ScratchDirectory("hostile")
+        let host = try Self.copyOfHost(in: dir)
+        try FileManager.default.removeItem(atPath: host.pf + "/vendor")
+        #expect(mkfifo(host.pf + "/vendor", 0o600) == 0)
+        let described = try Self.run(["--sysfs-root", host.root, "--no-firmware", "-s", "41:00.0"])
+        #expect(described.status != 66 && described.stdout.contains("0000:41:00.0  AD102GL [L40] [10de:26b5]"), "\(described.stdout)")
+        #expect(described.stdout.contains("note          vendor: not a regular file (FIFO)"), "\(described.stdout)")
+        try FileManager.default.removeItem(atPath: host.pf + "/config")
+        let hidden = try Self.run(["--sysfs-root", host.root, "--no-firmware", "--json"])
+        #expect(hidden.stdout.contains("0000:41:00.0: not described: vendor not a regular file (FIFO), and the config header gives none"), "\(hidden.stdout)")
     }
 
     // 4. A `config` linked to the controlling terminal or to standard input waited for keyboard input.
