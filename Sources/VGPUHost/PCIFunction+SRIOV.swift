@@ -24,7 +24,7 @@ extension PCIFunction {
             return SRIOVValues(totalVFs: cap.totalVFs, numVFs: UInt16(clamping: enabledVFCount ?? 0), firstVFOffset: cap.firstVFOffset,
                                vfStride: cap.vfStride, vfDeviceID: cap.vfDeviceID, vfBARs: bars)
         }
-        guard let files = sriov, let total = files.totalVFs else { return nil }
+        guard let files = sriov, let total = files.totalVFs, unreadableVFPlacement.isEmpty else { return nil }
         return SRIOVValues(totalVFs: UInt16(clamping: total), numVFs: UInt16(clamping: enabledVFCount ?? 0),
                            firstVFOffset: UInt16(clamping: files.offset ?? 0), vfStride: UInt16(clamping: files.stride ?? 0),
                            vfDeviceID: files.vfDevice, vfBARs: fromResources)
@@ -32,11 +32,20 @@ extension PCIFunction {
 }
 
 extension PCIFunction {
+    /// The sysfs files that place VFs (`sriov_offset`, and with more than one VF `sriov_stride`) which
+    /// could not be read where the capability was not read either: without them no VF's routing ID is
+    /// known. main put 0 in their place and sent a GSP_VF_INFO with firstVFOffset 0.
+    public var unreadableVFPlacement: [String] {
+        guard config?.sriov == nil, let files = sriov, let total = files.totalVFs, total > 0 else { return [] }
+        return (files.offset == nil ? ["sriov_offset"] : []) + (total > 1 && files.stride == nil ? ["sriov_stride"] : [])
+    }
+
     /// What makes this function's SR-IOV picture impossible, one sentence each; empty when it is
     /// consistent. The one validation every command relies on before it trusts the values: a report's
     /// readiness, GSP_VF_INFO, the types that fit and the simulated VFs all start from them.
     ///
-    /// Checked: counts in range (TotalVFs 0...65535 from the files, NumVFs <= TotalVFs), a First VF
+    /// Checked: the offset and stride known (`unreadableVFPlacement`), counts in range (TotalVFs
+    /// 0...65535 from the files, NumVFs <= TotalVFs), a First VF
     /// Offset and a VF Stride that give each VF its own routing ID (offset and stride non-zero when
     /// there are VFs), every VF inside the PF's segment (routing ID <= 0xffff), and the enabled count
     /// agreeing with the `virtfnN` links the kernel made.
@@ -51,6 +60,9 @@ extension PCIFunction {
         }
         var problems: [String] = []
         guard (0...0xffff).contains(total) else { return ["TotalVFs \(total) is outside 0...65535"] }
+        for file in unreadableVFPlacement {
+            problems.append("\(file) cannot be read, nor the SR-IOV capability past config's first 64 bytes: no VF's routing ID is known")
+        }
         if enabled < 0 || enabled > total { problems.append("NumVFs \(enabled) is outside 0...TotalVFs (\(total))") }
         if total > 0, let offset, offset <= 0 || offset > 0xffff {
             problems.append("First VF Offset \(offset) cannot place a VF (it must be 1...65535)")

@@ -301,6 +301,9 @@ public struct HostProbe {
             return VFInfoReport(fields: nil, hex: nil,
                                 unavailable: "not sent: \(owner.chip.name) hosts vGPUs as mediated devices on the PF, not on VFs (a VF device id of 0 is normal here)")
         }
+        if !f.unreadableVFPlacement.isEmpty {
+            return VFInfoReport(fields: nil, hex: nil, unavailable: "not sent: \(f.unreadableVFPlacement.joined(separator: " and ")) cannot be read, so no VF's routing ID is known")
+        }
         return VFInfoReport.make(module: owner?.module, sriov: f.sriovValues)
     }
 

@@ -127,6 +127,25 @@ struct HostileInputTests {
         if !["pci.ids", "nvidia-types"].contains(place) { #expect(r.stdout.contains("FIFO") || r.stderr.contains("FIFO"), "\(r.stdout)\(r.stderr)") }
     }
 
+    // 4a. Unprivileged (config past 64 bytes unreadable), a refused `sriov_offset` left the offset to a
+    // made-up 0: GSP_VF_INFO said firstVFOffset 0 in text, JSON and the plan. Now nothing is encoded,
+    // the sriov check names the file, and simulate -s refuses the GPU.
+    @Test func anUnreadableVFOffsetIsNotMadeUp() throws {
+        let dir = try ScratchDirectory("hostile")
+        let host = try Self.copyOfHost("l40-unprivileged", in: dir)
+        try Self.replace(host.pf + "/sriov_offset", withLinkTo: "/etc/hostname")
+        let r = try Self.run(["--sysfs-root", host.root, "--no-firmware", "-s", "41:00.0", "--json"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let gpu = try #require((doc["gpus"] as? [[String: Any]])?.first)
+        let vfInfo = try #require(gpu["vfInfo"] as? [String: Any])
+        #expect(vfInfo["hex"] == nil && vfInfo["unavailable"] as? String == "not sent: sriov_offset cannot be read, so no VF's routing ID is known", "\(vfInfo)")
+        let sriov = try #require(((gpu["readiness"] as? [String: Any])?["checks"] as? [[String: Any]])?.first { $0["name"] as? String == "sriov" })
+        #expect(sriov["ok"] as? Bool == false && (sriov["detail"] as? String)?.contains("sriov_offset cannot be read") == true, "\(sriov)")
+        let plan = try dir.write("plan.json", Array(#"{"schema": "vgpukit.simulation-plan/1", "steps": [{"create": "1Q"}]}"#.utf8))
+        let simulate = try Self.run(["simulate", "--sysfs-root", host.root, "-s", "41:00.0", "--plan", plan, "--firmware-root", dir.path])
+        #expect(simulate.status != 0 && simulate.stderr.contains("sriov_offset cannot be read"), "\(simulate.stderr)")
+    }
+
     // 4b. An unreadable `vendor` hid the GPU: it was taken for another vendor's function and left out of
     // every output ("No NVIDIA GPU found"). The config header's ids describe it, with a note; with no
     // header either, a warning says what was not described and why.
