@@ -260,10 +260,17 @@ public struct HostProbe {
         let (owner, identity) = identify(f, devices: host.devices, reader: reader, options: options)
         let catalogue = f.device.flatMap { id in (owner?.module as? any VGPUTypeProviding)?.catalogue(deviceID: id, subsystem: f.subsystem) }
         var vfs: [ProbedGPU.VirtualFunction] = []
+        var unknownOccupancy: [String] = []
         for address in f.virtualFunctions {
             guard let vf = host.byAddress[address] else {
-                diagnostics.append("virtfn -> \(address): no such function in the tree (dangling link)")
+                // Dangling, or refused by the scan (its warnings say why): either way, what it hosts is unknown.
+                let warning = host.scan.warnings.first { $0.hasPrefix("\(address):") }
+                diagnostics.append("virtfn -> \(address): " + (warning.map { "not read (\($0))" } ?? "no such function in the tree (dangling link)"))
+                unknownOccupancy.append("\(address) was not read")
                 continue
+            }
+            if let unread = vf.diagnostics.first(where: { $0.field == "nvidia/current_vgpu_type" }) {
+                unknownOccupancy.append("\(address): \(unread)")
             }
             diagnostics += vf.diagnostics.filter { $0.field != "config" }.map { "\(address): \($0)" }
             // The vGPUs that exist count against what still fits; an id the catalogue lacks is said, not guessed.
@@ -275,6 +282,9 @@ public struct HostProbe {
                 }
             }
             vfs.append(.init(function: vf, vgpu: vgpu))
+        }
+        if !unknownOccupancy.isEmpty, catalogue != nil {
+            diagnostics.append("vGPU types not counted: what fits beside the vGPUs in use is unknown while this is: " + unknownOccupancy.joined(separator: "; "))
         }
         let summary = Self.sriovSummary(f)
         // A board that shares its device id (Quadro RTX 6000/8000) is named by its catalogue.
@@ -290,7 +300,7 @@ public struct HostProbe {
                          driverVersion: f.driver.map(host.driverVersions.reading(of:)) ?? .absent,
                          nvidiaModuleVersion: host.driverVersions.reading(of: "nvidia"),
                          board: board,
-                         catalogue: catalogue, sriov: SRIOVState(f, summary: summary), vfs: vfs,
+                         catalogue: catalogue, sriov: SRIOVState(f, summary: summary), vfs: vfs, unknownOccupancy: unknownOccupancy,
                          vfInfo: summary == nil ? nil : Self.vfInfo(f, owner: owner), diagnostics: diagnostics)
     }
 
@@ -367,12 +377,13 @@ public struct HostProbe {
         let firmwareIfVerified = choice.flatMap { choice in selection.map { HostReport.Firmware(choice, $0, ok: true, findings: []) } }
         // The list of a free VF: one that hosts a vGPU can create none.
         let creatable = gpu.vfs.lazy.compactMap { vf in
-            vf.vgpu == nil ? vf.function.creatableVGPUTypes.map { (vf.function.address, $0) } : nil
+            vf.isFree ? vf.function.creatableVGPUTypes.map { (vf.function.address, $0) } : nil
         }.first
         let existing = gpu.existingVGPUs
         // On mediated devices no VF count limits placements.
         let vfLimit = gpu.vgpuInterface == .mediatedDevices ? nil : gpu.sriov.summary?.totalVFs
-        let hostable = gpu.catalogue.map { HostableType.all($0, vfs: vfLimit, policy: options.policy, existing: existing) }
+        // What still fits is unknown while a VF's vGPU is: no count rather than one that ignores it.
+        let hostable = gpu.unknownOccupancy.isEmpty ? gpu.catalogue.map { HostableType.all($0, vfs: vfLimit, policy: options.policy, existing: existing) } : nil
         let engines = EngineReport.make(module: owner?.module, chip: owner?.chip, release: nil)
         // With vGPUs in use the driver offers only what still fits beside them; compare with that.
         let stillCreatable = existing.isEmpty ? nil : hostable?.filter { $0.fits > 0 }.map(\.name)

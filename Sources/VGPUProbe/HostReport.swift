@@ -237,6 +237,9 @@ public struct HostReport: Sendable, Codable, Equatable {
         public let iommuGroup: Int?
         /// The vGPU it hosts (`nvidia/current_vgpu_type`), nil when none or when the driver does not say.
         public var vgpu: VGPUInUse? = nil
+        /// Why what it hosts is unknown (`nvidia/current_vgpu_type` exists but cannot be read); nil
+        /// otherwise. Such a VF is neither in use nor free, and what more fits is not counted.
+        public var vgpuUnknown: String? = nil
     }
 
     /// A vGPU that exists on a VF: its type id, and name when the board's catalogue lists the id.
@@ -261,7 +264,8 @@ extension HostReport.VF {
     /// A discovered VF as the reports show it.
     init(_ vf: ProbedGPU.VirtualFunction) {
         self.init(address: vf.function.address.description, driver: vf.function.driver, iommuGroup: vf.function.iommuGroup,
-                  vgpu: vf.vgpu.map { HostReport.VGPUInUse(id: $0.id, name: $0.type?.name) })
+                  vgpu: vf.vgpu.map { HostReport.VGPUInUse(id: $0.id, name: $0.type?.name) },
+                  vgpuUnknown: vf.function.diagnostics.first { $0.field == "nvidia/current_vgpu_type" }?.description)
     }
 }
 

@@ -77,10 +77,12 @@ public enum HostReportText {
                 if let lo = groups.min(), let hi = groups.max() { out += ", IOMMU groups \(lo)...\(hi)" }
                 let drivers = Set(g.vfs.map { $0.driver ?? "none" }).sorted()
                 out += ", driver \(drivers.joined(separator: "/"))\n"
-                let inUse = g.vfs.compactMap(\.vgpu)
-                if !inUse.isEmpty {
+                let inUse = g.vfs.compactMap(\.vgpu), unknown = g.vfs.filter { $0.vgpuUnknown != nil }.count
+                if !inUse.isEmpty || unknown > 0 {
                     let byType = Dictionary(grouping: inUse) { $0.name ?? "type \($0.id)" }.map { "\($0.key) x\($0.value.count)" }.sorted()
-                    out += "  vGPUs         \(inUse.count) in use (\(byType.joined(separator: ", "))), \(g.vfs.count - inUse.count) VFs free; the types above count what more fits\n"
+                    out += "  vGPUs         \(inUse.count) in use" + (byType.isEmpty ? "" : " (\(byType.joined(separator: ", ")))")
+                        + (unknown > 0 ? ", \(unknown) unknown" : "") + ", \(g.vfs.count - inUse.count - unknown) VFs free; "
+                        + (unknown > 0 ? "what more fits is not counted (see notes)\n" : "the types above count what more fits\n")
                 }
                 if verbose { for vf in g.vfs { out += "                \(vf.address) driver \(vf.driver ?? "none") group \(vf.iommuGroup.map(String.init) ?? "none")\n" } }
             }

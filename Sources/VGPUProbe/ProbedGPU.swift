@@ -21,6 +21,9 @@ public struct ProbedGPU: Sendable {
         /// The vGPU it hosts (`nvidia/current_vgpu_type`): the type id, and the type when the board's
         /// catalogue lists it.
         public let vgpu: (id: Int, type: VGPUType?)?
+
+        /// Known to host no vGPU: none is shown, and `nvidia/current_vgpu_type` was not unreadable.
+        public var isFree: Bool { vgpu == nil && !function.diagnostics.contains { $0.field == "nvidia/current_vgpu_type" } }
     }
 
     /// The PF as the scan read it.
@@ -66,6 +69,10 @@ public struct ProbedGPU: Sendable {
     public let sriov: SRIOVState
     /// The enabled VFs whose functions the scan found, in VF order.
     public let vfs: [VirtualFunction]
+    /// Enabled VFs whose vGPU is unknown (`nvidia/current_vgpu_type` unreadable, or the VF not read at
+    /// all), each with why: what still fits beside the vGPUs in use cannot be counted then. main
+    /// counted such a VF as free and overstated what fits.
+    public let unknownOccupancy: [String]
     /// GSP_VF_INFO the driver would send, or why it cannot (nil without SR-IOV or a module).
     public let vfInfo: VFInfoReport?
     /// What could not be read or does not add up, for the report's diagnostics.

@@ -87,6 +87,9 @@ public struct TypesReport: Sendable, Codable, Equatable {
                 if let reason = gpu.sriov.problem { throw .gpu("\(gpu.address): \(reason)") }
                 vfs = gpu.sriov.summary?.totalVFs
             }
+            guard gpu.unknownOccupancy.isEmpty else {
+                throw .gpu("\(gpu.address): which vGPUs exist cannot be read, so what more fits is unknown: " + gpu.unknownOccupancy.joined(separator: "; "))
+            }
             address = gpu.address.description
             inUse = gpu.vfs.filter { $0.vgpu != nil }.map(HostReport.VF.init)
             existing = gpu.existingVGPUs

@@ -146,6 +146,26 @@ struct HostileInputTests {
         #expect(simulate.status != 0 && simulate.stderr.contains("sriov_offset cannot be read"), "\(simulate.stderr)")
     }
 
+    // 4c. A VF whose vGPU cannot be read was counted as free: "12Q x3" fitted, Prometheus and NFD said
+    // so, and `types -s --place 3x12Q` placed three, beside two vGPUs in use. Now the VF is neither in
+    // use nor free, nothing is counted, and `types -s` refuses, naming the file.
+    @Test func aVFWhoseVGPUCannotBeReadIsNotCountedFree() throws {
+        let dir = try ScratchDirectory("hostile")
+        let host = try Self.copyOfHost("l40s-in-use", in: dir)
+        let unread = host.root + "/devices/pci0000:40/0000:40:01.1/0000:41:00.5/nvidia/current_vgpu_type"
+        try FileManager.default.removeItem(atPath: unread)
+        #expect(mkfifo(unread, 0o600) == 0)
+        let text = try Self.run(["--sysfs-root", host.root, "--no-firmware"])
+        #expect(text.stdout.contains("vGPUs         1 in use (NVIDIA L40S-12Q x1), 1 unknown, 6 VFs free; what more fits is not counted (see notes)"), "\(text.stdout)")
+        #expect(!text.stdout.contains("vGPU Q-types"), "\(text.stdout)")
+        let metrics = try Self.run(["--sysfs-root", host.root, "--no-firmware", "--format", "prometheus"])
+        #expect(!metrics.stdout.contains("vgpukit_gpu_vgpu_type_fits{"), "\(metrics.stdout)")
+        let untouched = try Self.run(["--sysfs-root", FixtureHosts.root("l40s-in-use"), "--no-firmware", "--format", "prometheus"])
+        #expect(untouched.stdout.contains("vgpukit_gpu_vgpu_type_fits{"), "the untouched host counts what fits")
+        let types = try Self.run(["types", "--sysfs-root", host.root, "-s", "41:00.0"])
+        #expect(types.status == 1 && types.stderr.contains("which vGPUs exist cannot be read, so what more fits is unknown: 0000:41:00.5: nvidia/current_vgpu_type: not a regular file (FIFO)"), "\(types.stderr)")
+    }
+
     // 4b. An unreadable `vendor` hid the GPU: it was taken for another vendor's function and left out of
     // every output ("No NVIDIA GPU found"). The config header's ids describe it, with a note; with no
     // header either, a warning says what was not described and why.
