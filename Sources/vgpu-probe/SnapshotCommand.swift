@@ -101,8 +101,15 @@ struct SnapshotCommand: ParsableCommand {
             let top = try OutputDirectory.create(directory)
             let copy = try SysfsSnapshot(reader: reader).write(chosen, from: devices, into: top, registers: registers, sysfsRoot: sysfsRoot)
             for file in copy.unreadable { logger.warning("not copied: \(file)") }
+            // Links are recreated from parsed values: one the scan could not read is missing from the
+            // snapshot, and so is every function the scan skipped. Both are said.
+            let links: Set<String> = ["driver", "iommu_group", "physfn"]
+            let unlinked = chosen.flatMap { f in f.diagnostics.filter { links.contains($0.field) }.map { "\(f.address)/\($0.field): \($0.problem)" } }
+            for link in unlinked { logger.warning("not recreated: \(link)") }
             try writeReport(into: top.subdirectory("vgpukit"), functions: chosen, reader: reader,
-                            notes: copy.unreadable.map { "not copied (the snapshot lacks it): \($0)" })
+                            notes: copy.unreadable.map { "not copied (the snapshot lacks it): \($0)" }
+                                + unlinked.map { "link not recreated (the snapshot lacks it): \($0)" }
+                                + scan.warnings.map { "scan: \($0)" })
             let name = directory.split(separator: "/").last.map(String.init) ?? directory
             try OutputDirectory.writeNewFile(archive, try Gzip.compress(try top.tarArchive(top: name)))
             logger.debug("snapshot written", metadata: ["files": "\(copy.files)", "archive": "\(archive)"])
@@ -130,8 +137,11 @@ struct SnapshotCommand: ParsableCommand {
         } catch {
             about.notes.append("probe: \(error)")
         }
-        if let listing = try? FirmwareInventory.make(registry: registry, chip: nil, release: nil, verifier: FirmwareVerifier(root: root, verifiesDigests: false)) {
+        do {
+            let listing = try FirmwareInventory.make(registry: registry, chip: nil, release: nil, verifier: FirmwareVerifier(root: root, verifiesDigests: false))
             try directory.write("firmware.json", Array(try JSONOutput.encode(listing)))
+        } catch {
+            about.notes.append("firmware.json not written: \(error)")
         }
         try directory.write("about.json", Array(try JSONOutput.encode(about)))
     }

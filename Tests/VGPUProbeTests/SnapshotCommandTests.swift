@@ -30,6 +30,23 @@ struct SnapshotCommandTests {
         #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(" 10de:") })
     }
 
+    /// A link the scan could not read (an `iommu_group` that is a plain file) is not in the snapshot,
+    /// which then re-probes as "IOMMU off": the report says so, on standard error and in about.json
+    /// (main left it out without a word).
+    @Test func aLinkThatCannotBeRecreatedIsNamed() throws {
+        let dir = try ScratchDirectory("snapshot")
+        let host = dir.file("host")
+        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("l4"), host]).status == 0)
+        let group = host + "/devices/pci0000:17/0000:17:00.0/0000:18:00.0/iommu_group"
+        try FileManager.default.removeItem(atPath: group)
+        _ = try dir.write("host/devices/pci0000:17/0000:17:00.0/0000:18:00.0/iommu_group", Array("2\n".utf8))
+        let run = try ProbeBinary.run(["snapshot", "--sysfs-root", host, "--output", dir.file("snap"), "--no-firmware"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let about = try String(contentsOfFile: dir.file("snap/vgpukit/about.json"), encoding: .utf8)
+        #expect(about.contains("link not recreated (the snapshot lacks it): 0000:18:00.0/iommu_group: "), "\(about)")
+        #expect(run.stderr.contains("not recreated: 0000:18:00.0/iommu_group"), "\(run.stderr)")
+    }
+
     /// The output directory is made by the snapshot itself: an existing one, even empty, is refused,
     /// so nothing in it (a planted link) predates the run.
     @Test(arguments: [true, false])
