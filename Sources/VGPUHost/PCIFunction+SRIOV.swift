@@ -51,6 +51,11 @@ extension PCIFunction {
     /// agreeing with the `virtfnN` links the kernel made.
     public var sriovProblems: [String] {
         let total: Int, enabled: Int, offset: Int?, stride: Int?
+        // Neither the capability nor an unreadable sriov_totalvfs tells whether there is SR-IOV at all:
+        // unknown, not "no SR-IOV capability: this GPU cannot host vGPUs" (main's verdict).
+        if config?.sriov == nil, sriov?.totalVFs == nil, let unread = diagnostics.first(where: { $0.field == "sriov_totalvfs" }) {
+            return ["sriov_totalvfs cannot be read (\(unread.problem)), nor the SR-IOV capability past config's first 64 bytes: whether the GPU has SR-IOV is unknown"]
+        }
         if let cap = config?.sriov {
             (total, enabled, offset, stride) = (Int(cap.totalVFs), enabledVFCount ?? 0, Int(cap.firstVFOffset), Int(cap.vfStride))
         } else if let files = sriov, let t = files.totalVFs {

@@ -166,6 +166,22 @@ struct HostileInputTests {
         #expect(types.status == 1 && types.stderr.contains("which vGPUs exist cannot be read, so what more fits is unknown: 0000:41:00.5: nvidia/current_vgpu_type: not a regular file (FIFO)"), "\(types.stderr)")
     }
 
+    // 4d. A file that cannot be read was reported as a hardware fact: an unreadable iommu_group as "the
+    // IOMMU is off; boot with intel_iommu=on", an unreadable sriov_totalvfs (unprivileged) as "no SR-IOV
+    // capability: this GPU cannot host vGPUs". Each now says what could not be read.
+    @Test func anUnreadableFileIsNotAHardwareFact() throws {
+        let dir = try ScratchDirectory("hostile")
+        let host = try Self.copyOfHost("l40-unprivileged", in: dir)
+        try FileManager.default.removeItem(atPath: host.pf + "/iommu_group")
+        _ = try dir.write("host/devices/pci0000:40/0000:40:01.1/0000:41:00.0/iommu_group", Array("3\n".utf8))
+        try FileManager.default.removeItem(atPath: host.pf + "/sriov_totalvfs")
+        #expect(mkfifo(host.pf + "/sriov_totalvfs", 0o600) == 0)
+        let r = try Self.run(["--sysfs-root", host.root, "--no-firmware", "-s", "41:00.0"])
+        #expect(r.stdout.contains("[!!] iommu         the iommu_group link cannot be read ("), "\(r.stdout)")
+        #expect(!r.stdout.contains("intel_iommu=on") && !r.stdout.contains("cannot host vGPUs"), "\(r.stdout)")
+        #expect(r.stdout.contains("sriov_totalvfs cannot be read (not a regular file (FIFO)), nor the SR-IOV capability past config's first 64 bytes: whether the GPU has SR-IOV is unknown"), "\(r.stdout)")
+    }
+
     // 4b. An unreadable `vendor` hid the GPU: it was taken for another vendor's function and left out of
     // every output ("No NVIDIA GPU found"). The config header's ids describe it, with a note; with no
     // header either, a warning says what was not described and why.
