@@ -106,12 +106,13 @@ struct DriverFirmware: Sendable {
                                       unknown: "NVIDIA's driver version cannot be read (\(why)), so the firmware it loads (nvidia/<version>/gsp_*.bin) cannot be named")
             }
         case "nouveau":
-            // The newest release whose GSP image is present; with none present, the newest, so the
-            // report names what is missing.
+            // The newest release whose GSP image is there (the kernel follows any link, so one this tool
+            // refuses counts: the firmware check then reports the refusal, rather than main's verdict on
+            // an older release nouveau does not load); with none there, the newest, so the report names
+            // what is missing.
             let present = linuxFirmware.first { release in
                 guard let gsp = module.firmware(for: chip, release: release)?.files.files.first(where: { $0.role == .gsp }) else { return false }
-                if case .inside = root.resolve(gsp.path) { return true }
-                return false
+                return root.resolve(gsp.path) != .missing
             }
             guard let release = present ?? linuxFirmware.first else {
                 return DriverFirmware(loader: .nouveau, selection: nil, unknown: "no linux-firmware release is listed for \(chip.name)")

@@ -45,6 +45,30 @@ struct DriverFirmwareTests {
         #expect(nvidia["paths"] as? [String] == ["nvidia/535.261.03/gsp_ga10x.bin"] && nvidia["pinned"] as? Bool == true && nvidia["ok"] as? Bool == true)
     }
 
+    /// nouveau loads the newest release whose image is there, and the kernel follows links: a 570.144
+    /// image linked out of the root is what nouveau loads, so the check reports the refusal (main took it
+    /// for absent and verified 535.113.01, which nouveau does not load). A link loop is not "missing".
+    @Test func nouveauIsJudgedOnTheReleaseItLoadsEvenWhenRefused() throws {
+        let dir = try ScratchDirectory("driver-nouveau")
+        for name in ["gsp", "bootloader", "booter_load", "booter_unload"] {
+            let relative = "nvidia/ga102/gsp/\(name)-535.113.01.bin"
+            _ = try dir.write("firmware/" + relative, try RealFirmware.bytes(relative))
+        }
+        _ = try dir.write("outside/gsp-570.144.bin", [0x7f, 0x45, 0x4c, 0x46])
+        try dir.link("firmware/nvidia/ga102/gsp/gsp-570.144.bin", to: dir.file("outside/gsp-570.144.bin"))
+        let (_, gpus) = try probeJSON(FixtureHosts.root("drivers"), firmware: dir.file("firmware"))
+        let nouveau = try #require(gpus["0000:41:00.0"]?["firmware"] as? [String: Any])
+        #expect(nouveau["loader"] as? String == "nouveau" && nouveau["release"] as? String == "570.144" && nouveau["ok"] as? Bool == false, "\(nouveau)")
+        #expect((nouveau["findings"] as? [String])?.contains { $0.contains("gsp-570.144.bin: refused: ") && $0.contains("outside the firmware root") } == true, "\(nouveau)")
+
+        try FileManager.default.removeItem(atPath: dir.file("firmware/nvidia/ga102/gsp/gsp-570.144.bin"))
+        try dir.link("firmware/nvidia/ga102/gsp/gsp-570.144.bin", to: "gsp-570.144.bin")
+        let (_, looped) = try probeJSON(FixtureHosts.root("drivers"), firmware: dir.file("firmware"))
+        let loop = try #require(looped["0000:41:00.0"]?["firmware"] as? [String: Any])
+        #expect(loop["release"] as? String == "570.144", "\(loop)")
+        #expect((loop["findings"] as? [String])?.contains { $0.hasSuffix("cannot be resolved (Too many levels of symbolic links)") } == true, "\(loop)")
+    }
+
     /// NVIDIA's driver at a version no manifest lists (the vGPU Manager's 550.54.16): the image its
     /// version directory must hold, checked by contents. Missing, it is a finding; the wrong release in
     /// its place is another.

@@ -49,7 +49,12 @@ public struct FirmwareRoot: Sendable, Equatable {
         if let why = ManifestPath.problem(with: relative) { return .unsafe(why) }
         guard let root = canonicalPath else { return .missing }
         let joined = path.hasSuffix("/") ? path + relative : path + "/" + relative
-        guard let resolved = Self.realpath(joined) else { return .missing }
+        guard let resolved = Self.realpath(joined) else {
+            // Only "no such file" is missing; a link loop or a refused directory is not (main said
+            // "missing" for both, pointing the user at a file that is there).
+            let code = errno
+            return code == ENOENT || code == ENOTDIR ? .missing : .unsafe("\(relative) cannot be resolved (\(String(cString: strerror(code))))")
+        }
         guard resolved == root || resolved.hasPrefix(root == "/" ? "/" : root + "/") else {
             return .unsafe("\(relative) resolves to \(resolved), outside the firmware root \(root)")
         }
