@@ -16,22 +16,28 @@ public enum BAR0Identity {
         case unavailable(String)
     }
 
-    /// The `runtime_status` values under which the device is powered: `active`, and `unsupported`
-    /// (runtime PM off, so never suspended). `suspending`, `resuming` and `error` are not.
-    static let awake: Set<String> = ["active", "unsupported"]
-
     /// Reads the identity registers of the function at `directory`, given its `runtime_status` (nil
-    /// when the kernel shows none: no runtime PM, the device stays powered).
+    /// when the kernel shows none: no runtime PM, the device stays powered) and `power_state`.
+    ///
+    /// BAR0 is read from a device known to be awake: `active`; or `unsupported` (runtime PM disabled,
+    /// which the kernel prints whatever the device's state) with `power_state` D0. Never while
+    /// `suspended`, `suspending`, `resuming` or `error`.
     ///
     /// - Parameter runtimeStatusProblem: why `power/runtime_status` exists but could not be read. Then
     ///   the device's state is unknown and BAR0 is left alone: main read it, and touched a suspended GPU
     ///   whose status file a link or FIFO hid.
-    public static func read(directory: String, runtimeStatus: String?, runtimeStatusProblem: String? = nil, reader: any SysfsReader) -> Outcome {
+    public static func read(directory: String, runtimeStatus: String?, runtimeStatusProblem: String? = nil, powerState: String? = nil,
+                            reader: any SysfsReader) -> Outcome {
         if let problem = runtimeStatusProblem {
             return .unavailable("power/runtime_status cannot be read (\(problem)): BAR0 is read only from a device known to be awake")
         }
         if runtimeStatus == "suspended" { return .suspended }
-        if let status = runtimeStatus, !awake.contains(status) {
+        switch runtimeStatus {
+        case nil, "active"?: break
+        case "unsupported"? where powerState == "D0": break
+        case "unsupported"?:
+            return .unavailable("runtime PM is disabled ('unsupported') and power_state is \(powerState.map { "'\($0)'" } ?? "not shown"): BAR0 is read only from a device known to be in D0")
+        case let status?:
             return .unavailable("runtime status is '\(status)': BAR0 is read only from an active device")
         }
         switch reader.readRegisters("\(directory)/resource0", offsets: [IdentityRegisters.boot0Offset, IdentityRegisters.boot42Offset]) {

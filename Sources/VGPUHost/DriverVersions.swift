@@ -1,12 +1,6 @@
 import Synchronization
 import VGPUCore
 
-/// Kernel driver versions as sysfs shows them (`<root>/module/<driver>/version`: the nvidia module's
-/// release, such as 535.261.03), read once per driver name.
-///
-/// In-tree drivers (nouveau, vfio-pci) have no version file, and an lspci-layout root no `module/`:
-/// both give nil. A name that is not a plain module name (the basename of a `driver` link in a hostile
-/// tree could be `..`) is never turned into a path.
 /// What sysfs shows of a driver's version (`<root>/module/<driver>/version`).
 public enum DriverVersion: Sendable, Equatable {
     /// The version line, one plain token (`535.261.03`).
@@ -23,6 +17,13 @@ public enum DriverVersion: Sendable, Equatable {
     }
 }
 
+/// Kernel driver versions as sysfs shows them (`<root>/module/<driver>/version`: the nvidia module's
+/// release, such as 535.261.03), read once per driver name.
+///
+/// In-tree drivers (nouveau, vfio-pci) have no version file, and an lspci-layout root no `module/`:
+/// both are `.absent`; a file that is there but unreadable or garbled is `.unreadable`. A name that is
+/// not a plain module name (the basename of a `driver` link in a hostile tree could be `..`) is never
+/// turned into a path.
 public final class DriverVersions: Sendable {
     private let root: String
     private let reader: any SysfsReader
@@ -44,6 +45,7 @@ public final class DriverVersions: Sendable {
     /// The version of the driver `name`, or nil when sysfs shows none (absent or unreadable).
     public func version(of name: String) -> String? { reading(of: name).shown }
 
+    /// Reads `module/<name>/version` once: absent, unreadable (naming the path and why), or the token.
     private func read(_ name: String) -> DriverVersion {
         let path = "\(root)/module/\(name)/version"
         let bytes: [UInt8]

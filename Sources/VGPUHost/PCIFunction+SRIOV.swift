@@ -32,30 +32,43 @@ extension PCIFunction {
 }
 
 extension PCIFunction {
+    /// True when config space was not read far enough to hold the SR-IOV capability (an extended
+    /// capability, past byte 0x100): then only the `sriov_*` files can say anything of SR-IOV.
+    var capabilityUnseen: Bool { (config?.size ?? 0) <= 0x100 }
+
     /// The sysfs files that place VFs (`sriov_offset`, and with more than one VF `sriov_stride`) which
-    /// could not be read where the capability was not read either: without them no VF's routing ID is
-    /// known. main put 0 in their place and sent a GSP_VF_INFO with firstVFOffset 0.
+    /// are missing or unreadable where the capability was not read either: without them no VF's
+    /// routing ID is known. main put 0 in their place and sent a GSP_VF_INFO with firstVFOffset 0.
     public var unreadableVFPlacement: [String] {
-        guard config?.sriov == nil, let files = sriov, let total = files.totalVFs, total > 0 else { return [] }
+        guard config?.sriov == nil, capabilityUnseen, let files = sriov, let total = files.totalVFs, total > 0 else { return [] }
         return (files.offset == nil ? ["sriov_offset"] : []) + (total > 1 && files.stride == nil ? ["sriov_stride"] : [])
+    }
+
+    /// What of SR-IOV cannot be read, one sentence each; empty when everything needed was read. Not a
+    /// contradiction (`sriovProblems`) and not a hardware fact: an unreadable `sriov_totalvfs` beside
+    /// unread config space leaves unknown whether there is SR-IOV at all (main said "no SR-IOV
+    /// capability: this GPU cannot host vGPUs"), and an unknown offset or stride leaves every VF's
+    /// routing ID unknown.
+    public var sriovUnreadable: [String] {
+        func why(_ file: String) -> String {
+            diagnostics.first { $0.field == file }.map { "\(file) cannot be read (\($0.problem))" } ?? "\(file) is missing"
+        }
+        if config?.sriov == nil, capabilityUnseen, sriov?.totalVFs == nil, diagnostics.contains(where: { $0.field == "sriov_totalvfs" }) {
+            return ["\(why("sriov_totalvfs")), nor the SR-IOV capability past config's first bytes: whether the GPU has SR-IOV is unknown"]
+        }
+        return unreadableVFPlacement.map { "\(why($0)), nor the SR-IOV capability past config's first bytes: no VF's routing ID is known" }
     }
 
     /// What makes this function's SR-IOV picture impossible, one sentence each; empty when it is
     /// consistent. The one validation every command relies on before it trusts the values: a report's
     /// readiness, GSP_VF_INFO, the types that fit and the simulated VFs all start from them.
     ///
-    /// Checked: the offset and stride known (`unreadableVFPlacement`), counts in range (TotalVFs
-    /// 0...65535 from the files, NumVFs <= TotalVFs), a First VF
+    /// Checked: counts in range (TotalVFs 0...65535 from the files, NumVFs <= TotalVFs), a First VF
     /// Offset and a VF Stride that give each VF its own routing ID (offset and stride non-zero when
     /// there are VFs), every VF inside the PF's segment (routing ID <= 0xffff), and the enabled count
     /// agreeing with the `virtfnN` links the kernel made.
     public var sriovProblems: [String] {
         let total: Int, enabled: Int, offset: Int?, stride: Int?
-        // Neither the capability nor an unreadable sriov_totalvfs tells whether there is SR-IOV at all:
-        // unknown, not "no SR-IOV capability: this GPU cannot host vGPUs" (main's verdict).
-        if config?.sriov == nil, sriov?.totalVFs == nil, let unread = diagnostics.first(where: { $0.field == "sriov_totalvfs" }) {
-            return ["sriov_totalvfs cannot be read (\(unread.problem)), nor the SR-IOV capability past config's first 64 bytes: whether the GPU has SR-IOV is unknown"]
-        }
         if let cap = config?.sriov {
             (total, enabled, offset, stride) = (Int(cap.totalVFs), enabledVFCount ?? 0, Int(cap.firstVFOffset), Int(cap.vfStride))
         } else if let files = sriov, let t = files.totalVFs {
@@ -65,9 +78,6 @@ extension PCIFunction {
         }
         var problems: [String] = []
         guard (0...0xffff).contains(total) else { return ["TotalVFs \(total) is outside 0...65535"] }
-        for file in unreadableVFPlacement {
-            problems.append("\(file) cannot be read, nor the SR-IOV capability past config's first 64 bytes: no VF's routing ID is known")
-        }
         if enabled < 0 || enabled > total { problems.append("NumVFs \(enabled) is outside 0...TotalVFs (\(total))") }
         if total > 0, let offset, offset <= 0 || offset > 0xffff {
             problems.append("First VF Offset \(offset) cannot place a VF (it must be 1...65535)")

@@ -39,6 +39,9 @@ public struct PCIFunction: Sendable, Codable, Equatable {
     public var numaNode: Int?
     /// `power/runtime_status`: active, suspended, ...
     public var runtimeStatus: String?
+    /// `power_state` (Linux 5.12 and later): D0, D3hot, D3cold, ... The PCI power state, which runtime
+    /// PM's `unsupported` (runtime PM disabled, whatever the device's state) does not tell.
+    public var powerState: String?
     /// Why `power/runtime_status` exists but could not be read (its diagnostic), nil otherwise.
     public var runtimeStatusProblem: String? { diagnostics.first { $0.field == "power/runtime_status" }?.problem }
     /// The mediated-device types a PF offers (`mdev_supported_types/<type>/`): how NVIDIA's vGPU host

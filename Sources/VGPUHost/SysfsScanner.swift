@@ -326,6 +326,7 @@ public struct SysfsScanner: Sendable {
         readLinksAndTypes()
         f.numaNode = decimal("numa_node")
         f.runtimeStatus = text("power/runtime_status")
+        f.powerState = text("power_state")
         f.linkSpeed = text("current_link_speed")
         f.linkWidth = decimal("current_link_width")
         f.diagnostics = diagnostics

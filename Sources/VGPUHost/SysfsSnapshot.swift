@@ -16,7 +16,7 @@ public struct SysfsSnapshot {
     public static let files = [
         "vendor", "device", "class", "subsystem_vendor", "subsystem_device", "revision", "config", "resource",
         "sriov_totalvfs", "sriov_numvfs", "sriov_offset", "sriov_stride", "sriov_vf_device",
-        "numa_node", "power/runtime_status", "current_link_speed", "current_link_width", "nvidia/creatable_vgpu_types",
+        "numa_node", "power/runtime_status", "power_state", "current_link_speed", "current_link_width", "nvidia/creatable_vgpu_types",
         "nvidia/current_vgpu_type",
     ]
 

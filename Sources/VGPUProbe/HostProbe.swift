@@ -323,7 +323,8 @@ public struct HostProbe {
         var owner: ProbedGPU.Owner?
         var bar0Note: String?
         if options.readBAR0 {
-            switch BAR0Identity.read(directory: "\(devices)/\(f.address)", runtimeStatus: f.runtimeStatus, runtimeStatusProblem: f.runtimeStatusProblem, reader: reader) {
+            switch BAR0Identity.read(directory: "\(devices)/\(f.address)", runtimeStatus: f.runtimeStatus, runtimeStatusProblem: f.runtimeStatusProblem,
+                                       powerState: f.powerState, reader: reader) {
             case .registers(let regs):
                 switch regs.chipID() {
                 case .success(let id):
@@ -387,7 +388,11 @@ public struct HostProbe {
         let engines = EngineReport.make(module: owner?.module, chip: owner?.chip, release: nil)
         // With vGPUs in use the driver offers only what still fits beside them; compare with that.
         let stillCreatable = existing.isEmpty ? nil : hostable?.filter { $0.fits > 0 }.map(\.name)
-        let creatableTypes = creatable.map { CreatableTypesReport.make(vf: $0.0, offered: $0.1, catalogue: gpu.catalogue, stillCreatable: stillCreatable) }
+        // With a VF's vGPU unknown, what should still be offered is unknown too: no "not offered" claims.
+        let creatableTypes = creatable.map { vf, offered in
+            CreatableTypesReport.make(vf: vf, offered: offered, catalogue: gpu.catalogue,
+                                      stillCreatable: gpu.unknownOccupancy.isEmpty ? stillCreatable : offered.map(\.name))
+        }
         let bootCheck = owner.map { owner in
             guard options.verifyFirmware else {
                 return HostReport.Check(name: VGPUBootCheck.name, ok: false, detail: "not checked (--no-firmware)", skipped: true)
@@ -411,6 +416,8 @@ public struct HostProbe {
                 vgpuTypes: gpu.sriov.usable == nil && gpu.vgpuInterface != .mediatedDevices ? nil : hostable,
                 creatableTypes: creatableTypes, readiness: readiness, vfs: vfs, diagnostics: gpu.diagnostics)
             report.vgpuInterface = interface
+            report.vgpusUnknown = gpu.unknownOccupancy.isEmpty ? nil : gpu.unknownOccupancy
+            if case .unreadable(nil, let unread) = gpu.sriov { report.sriovUnknown = unread.first }
             return report
         }
     }
@@ -493,6 +500,9 @@ public struct HostProbe {
         case .inconsistent:
             checks.append(.init(name: .sriov, ok: false, detail: gpu.sriov.problem ?? ""))
             checks.append(.init(name: .vfsEnabled, ok: false, detail: "cannot be judged: the SR-IOV values are inconsistent"))
+        case .unreadable:
+            checks.append(.init(name: .sriov, ok: false, detail: gpu.sriov.problem ?? ""))
+            checks.append(.init(name: .vfsEnabled, ok: false, detail: "cannot be judged: the SR-IOV values cannot be read"))
         case .absent, .noVFs, .singleVF, .unusableVFDevice:
             checks.append(.init(name: .sriov, ok: false, detail: gpu.sriov.problem ?? ""))
             // No remedy can work on a board without usable VFs: name none.

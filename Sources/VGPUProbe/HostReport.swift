@@ -80,6 +80,12 @@ public struct HostReport: Sendable, Codable, Equatable {
         public let vfs: [VF]
         /// Fields of this GPU (or its VFs) that could not be read, with the reason.
         public let diagnostics: [String]
+        /// Enabled VFs whose vGPU is unknown (`current_vgpu_type` unreadable, or the VF not read), each
+        /// with why; nil when none. Then what more fits, and how many vGPUs are in use, are not counted.
+        public var vgpusUnknown: [String]? = nil
+        /// Why whether the GPU has SR-IOV is unknown (`sriov_totalvfs` unreadable and the capability
+        /// not read); nil otherwise. `sriov` is then absent without meaning "none".
+        public var sriovUnknown: String? = nil
     }
 
     /// A board from the module's tables.

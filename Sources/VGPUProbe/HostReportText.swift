@@ -31,6 +31,8 @@ public enum HostReportText {
                 if !s.vfBARs.isEmpty {
                     out += "  VF BARs       " + s.vfBARs.map { "\($0.index): \(size($0.sizePerVF))\($0.is64Bit ? " 64-bit" : "")" }.joined(separator: "; ") + " per VF\n"
                 }
+            } else if let why = g.sriovUnknown {
+                out += "  SR-IOV        unknown: \(why)\n"
             } else {
                 out += "  SR-IOV        none\n"
             }
@@ -77,11 +79,13 @@ public enum HostReportText {
                 if let lo = groups.min(), let hi = groups.max() { out += ", IOMMU groups \(lo)...\(hi)" }
                 let drivers = Set(g.vfs.map { $0.driver ?? "none" }).sorted()
                 out += ", driver \(drivers.joined(separator: "/"))\n"
-                let inUse = g.vfs.compactMap(\.vgpu), unknown = g.vfs.filter { $0.vgpuUnknown != nil }.count
+                // Unknown: a VF whose vGPU cannot be read, or one the scan did not read at all.
+                let inUse = g.vfs.compactMap(\.vgpu), unknown = g.vgpusUnknown?.count ?? 0
                 if !inUse.isEmpty || unknown > 0 {
+                    let free = g.vfs.filter { $0.vgpu == nil && $0.vgpuUnknown == nil }.count
                     let byType = Dictionary(grouping: inUse) { $0.name ?? "type \($0.id)" }.map { "\($0.key) x\($0.value.count)" }.sorted()
                     out += "  vGPUs         \(inUse.count) in use" + (byType.isEmpty ? "" : " (\(byType.joined(separator: ", ")))")
-                        + (unknown > 0 ? ", \(unknown) unknown" : "") + ", \(g.vfs.count - inUse.count - unknown) VFs free; "
+                        + (unknown > 0 ? ", \(unknown) unknown" : "") + ", \(free) VFs free; "
                         + (unknown > 0 ? "what more fits is not counted (see notes)\n" : "the types above count what more fits\n")
                 }
                 if verbose { for vf in g.vfs { out += "                \(vf.address) driver \(vf.driver ?? "none") group \(vf.iommuGroup.map(String.init) ?? "none")\n" } }

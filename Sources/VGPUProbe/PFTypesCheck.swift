@@ -7,7 +7,7 @@ extension HostProbe {
     /// types are. Nil unless VFs are enabled and show their interface.
     static func pfTypesCheck(_ gpu: ProbedGPU, interface: VGPUInterfaceReport?) -> HostReport.Check? {
         // A free VF, whose list shows what can still be created (one that hosts a vGPU lists none).
-        guard let interface, let vf = (gpu.vfs.first { $0.vgpu == nil } ?? gpu.vfs.first)?.function.address else { return nil }
+        guard let interface, let vf = (gpu.vfs.first { $0.isFree } ?? gpu.vfs.first)?.function.address else { return nil }
         let place: String
         switch interface.kind {
         case .vendorSpecificVFIO: place = "\(vf)/nvidia/creatable_vgpu_types"

@@ -105,6 +105,9 @@ public struct ProbedGPU: Sendable {
 public enum SRIOVState: Sendable, Equatable {
     /// No SR-IOV capability: the GPU cannot host vGPUs.
     case absent
+    /// What is needed cannot be read (`PCIFunction.sriovUnreadable`): whether there is SR-IOV, or
+    /// where the VFs are, is unknown.
+    case unreadable(HostReport.SRIOV?, [String])
     /// The values contradict each other (`PCIFunction.sriovProblems`).
     case inconsistent(HostReport.SRIOV?, [String])
     /// TotalVFs is 0.
@@ -118,6 +121,8 @@ public enum SRIOVState: Sendable, Equatable {
 
     /// Judges `f`'s SR-IOV, summarised as `summary`.
     init(_ f: PCIFunction, summary: HostReport.SRIOV?) {
+        let unreadable = f.sriovUnreadable
+        if !unreadable.isEmpty { self = .unreadable(summary, unreadable); return }
         let problems = f.sriovProblems
         if !problems.isEmpty { self = .inconsistent(summary, problems); return }
         guard let s = summary else { self = .absent; return }
@@ -131,7 +136,7 @@ public enum SRIOVState: Sendable, Equatable {
     public var summary: HostReport.SRIOV? {
         switch self {
         case .absent: nil
-        case .inconsistent(let s, _): s
+        case .unreadable(let s, _), .inconsistent(let s, _): s
         case .noVFs(let s), .singleVF(let s), .unusableVFDevice(let s), .usable(let s): s
         }
     }
@@ -143,6 +148,7 @@ public enum SRIOVState: Sendable, Equatable {
     public var problem: String? {
         switch self {
         case .absent: "no SR-IOV capability: this GPU cannot host vGPUs"
+        case .unreadable(_, let unread): "SR-IOV values cannot be read: " + unread.joined(separator: "; ")
         case .inconsistent(_, let problems): "SR-IOV values are inconsistent: " + problems.joined(separator: "; ")
         case .noVFs: "SR-IOV capability reports TotalVFs 0"
         // nova-core's vGPU support requires at least 2 VFs; NVIDIA's vGPU boards expose 16 to 48.

@@ -42,7 +42,8 @@ public enum PrometheusExposition {
                 add(3, id, s.totalVFs)
                 add(4, id, s.enabledVFs)
             }
-            add(5, id, gpu.vfs.filter { $0.vgpu != nil }.count)
+            // No count while a VF's vGPU is unknown: the true number could be higher.
+            if gpu.vgpusUnknown == nil { add(5, id, gpu.vfs.filter { $0.vgpu != nil }.count) }
             if let types = gpu.vgpuTypes {
                 add(6, id, types.filter { $0.fits > 0 }.count)
                 for t in types { add(7, id + [("type", t.name)], t.fits) }

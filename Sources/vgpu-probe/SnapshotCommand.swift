@@ -84,7 +84,7 @@ struct SnapshotCommand: ParsableCommand {
         }
         var registers: [PCIAddress: IdentityRegisters] = [:]
         for f in chosen where f.vendor == 0x10de && !f.isVirtualFunction && (f.classCode ?? 0) >> 16 == 0x03 {
-            if case .registers(let r) = BAR0Identity.read(directory: "\(devices)/\(f.address)", runtimeStatus: f.runtimeStatus, runtimeStatusProblem: f.runtimeStatusProblem, reader: reader) {
+            if case .registers(let r) = BAR0Identity.read(directory: "\(devices)/\(f.address)", runtimeStatus: f.runtimeStatus, runtimeStatusProblem: f.runtimeStatusProblem, powerState: f.powerState, reader: reader) {
                 registers[f.address] = r
             }
         }
@@ -103,8 +103,10 @@ struct SnapshotCommand: ParsableCommand {
             for file in copy.unreadable { logger.warning("not copied: \(file)") }
             // Links are recreated from parsed values: one the scan could not read is missing from the
             // snapshot, and so is every function the scan skipped. Both are said.
-            let links: Set<String> = ["driver", "iommu_group", "physfn"]
-            let unlinked = chosen.flatMap { f in f.diagnostics.filter { links.contains($0.field) }.map { "\(f.address)/\($0.field): \($0.problem)" } }
+            let links: Set<String> = ["driver", "iommu_group", "physfn"]  // and each virtfnN
+            let unlinked = chosen.flatMap { f in
+                f.diagnostics.filter { links.contains($0.field) || $0.field.hasPrefix("virtfn") }.map { "\(f.address)/\($0.field): \($0.problem)" }
+            }
             for link in unlinked { logger.warning("not recreated: \(link)") }
             try writeReport(into: top.subdirectory("vgpukit"), functions: chosen, reader: reader,
                             notes: copy.unreadable.map { "not copied (the snapshot lacks it): \($0)" }
@@ -137,12 +139,15 @@ struct SnapshotCommand: ParsableCommand {
         } catch {
             about.notes.append("probe: \(error)")
         }
+        // A listing that cannot be made is noted; one that cannot be written fails the snapshot.
+        let listing: FirmwareInventory?
         do {
-            let listing = try FirmwareInventory.make(registry: registry, chip: nil, release: nil, verifier: FirmwareVerifier(root: root, verifiesDigests: false))
-            try directory.write("firmware.json", Array(try JSONOutput.encode(listing)))
+            listing = try FirmwareInventory.make(registry: registry, chip: nil, release: nil, verifier: FirmwareVerifier(root: root, verifiesDigests: false))
         } catch {
+            listing = nil
             about.notes.append("firmware.json not written: \(error)")
         }
+        if let listing { try directory.write("firmware.json", Array(try JSONOutput.encode(listing))) }
         try directory.write("about.json", Array(try JSONOutput.encode(about)))
     }
 }

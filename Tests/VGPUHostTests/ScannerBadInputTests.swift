@@ -91,10 +91,15 @@ struct ScannerBadInputTests {
                 == .registers(IdentityRegisters(boot0: 0x1920_00a1, boot42: 0x192a_1000)))
         // Powered: runtime PM off, or no status file at all. Not known to be powered: a transition, an
         // error, or a status file that exists but cannot be read (main read BAR0 then).
-        for awake in ["unsupported", nil] as [String?] {
-            #expect(BAR0Identity.read(directory: path, runtimeStatus: awake, reader: LiveSysfs())
-                    == .registers(IdentityRegisters(boot0: 0x1920_00a1, boot42: 0x192a_1000)), "\(awake ?? "nil")")
+        for awake in [("active", nil), ("unsupported", "D0"), (nil, nil)] as [(String?, String?)] {
+            #expect(BAR0Identity.read(directory: path, runtimeStatus: awake.0, powerState: awake.1, reader: LiveSysfs())
+                    == .registers(IdentityRegisters(boot0: 0x1920_00a1, boot42: 0x192a_1000)), "\(awake)")
         }
+        // `unsupported` is printed whenever runtime PM is disabled, whatever the state: D0 must be shown.
+        #expect(BAR0Identity.read(directory: path, runtimeStatus: "unsupported", powerState: "D3cold", reader: LiveSysfs())
+                == .unavailable("runtime PM is disabled ('unsupported') and power_state is 'D3cold': BAR0 is read only from a device known to be in D0"))
+        #expect(BAR0Identity.read(directory: path, runtimeStatus: "unsupported", reader: LiveSysfs())
+                == .unavailable("runtime PM is disabled ('unsupported') and power_state is not shown: BAR0 is read only from a device known to be in D0"))
         for unknown in ["suspending", "resuming", "error"] {
             #expect(BAR0Identity.read(directory: path, runtimeStatus: unknown, reader: LiveSysfs())
                     == .unavailable("runtime status is '\(unknown)': BAR0 is read only from an active device"))

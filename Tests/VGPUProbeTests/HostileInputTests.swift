@@ -158,12 +158,27 @@ struct HostileInputTests {
         let text = try Self.run(["--sysfs-root", host.root, "--no-firmware"])
         #expect(text.stdout.contains("vGPUs         1 in use (NVIDIA L40S-12Q x1), 1 unknown, 6 VFs free; what more fits is not counted (see notes)"), "\(text.stdout)")
         #expect(!text.stdout.contains("vGPU Q-types"), "\(text.stdout)")
+        // Nor does the driver's list of a free VF earn "not offered" claims against an unknown count,
+        // and the pf-types hint does not send the user to the unread VF.
+        #expect(!text.stdout.contains("is not offered by the driver now") && !text.stdout.contains("e.g. 0000:41:00.5/"), "\(text.stdout)")
         let metrics = try Self.run(["--sysfs-root", host.root, "--no-firmware", "--format", "prometheus"])
-        #expect(!metrics.stdout.contains("vgpukit_gpu_vgpu_type_fits{"), "\(metrics.stdout)")
+        #expect(!metrics.stdout.contains("vgpukit_gpu_vgpu_type_fits{") && !metrics.stdout.contains("vgpukit_gpu_vfs_in_use{"), "\(metrics.stdout)")
         let untouched = try Self.run(["--sysfs-root", FixtureHosts.root("l40s-in-use"), "--no-firmware", "--format", "prometheus"])
         #expect(untouched.stdout.contains("vgpukit_gpu_vgpu_type_fits{"), "the untouched host counts what fits")
         let types = try Self.run(["types", "--sysfs-root", host.root, "-s", "41:00.0"])
         #expect(types.status == 1 && types.stderr.contains("which vGPUs exist cannot be read, so what more fits is unknown: 0000:41:00.5: nvidia/current_vgpu_type: not a regular file (FIFO)"), "\(types.stderr)")
+
+        // A VF the scan did not read at all (its directory gone, the PF's link left) is unknown too.
+        let goneDir = try ScratchDirectory("hostile")
+        let gone = try Self.copyOfHost("l40s-in-use", in: goneDir)
+        try FileManager.default.removeItem(atPath: gone.root + "/devices/pci0000:40/0000:40:01.1/0000:41:01.3")
+        let partial = try Self.run(["--sysfs-root", gone.root, "--no-firmware", "--json"])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(partial.stdout.utf8)) as? [String: Any])
+        let gpu = try #require((doc["gpus"] as? [[String: Any]])?.first)
+        #expect((gpu["vgpusUnknown"] as? [String])?.first?.hasPrefix("0000:41:01.3 was not read") == true, "\(gpu["vgpusUnknown"] ?? "none")")
+        let partialText = try Self.run(["--sysfs-root", gone.root, "--no-firmware"])
+        #expect(partialText.stdout.contains("vGPUs         2 in use (NVIDIA L40S-12Q x2), 1 unknown, 5 VFs free; what more fits is not counted"), "\(partialText.stdout)")
+        withExtendedLifetime(goneDir) {}
     }
 
     // 4d. A file that cannot be read was reported as a hardware fact: an unreadable iommu_group as "the
@@ -179,7 +194,30 @@ struct HostileInputTests {
         let r = try Self.run(["--sysfs-root", host.root, "--no-firmware", "-s", "41:00.0"])
         #expect(r.stdout.contains("[!!] iommu         the iommu_group link cannot be read ("), "\(r.stdout)")
         #expect(!r.stdout.contains("intel_iommu=on") && !r.stdout.contains("cannot host vGPUs"), "\(r.stdout)")
-        #expect(r.stdout.contains("sriov_totalvfs cannot be read (not a regular file (FIFO)), nor the SR-IOV capability past config's first 64 bytes: whether the GPU has SR-IOV is unknown"), "\(r.stdout)")
+        #expect(r.stdout.contains("[!!] sriov         SR-IOV values cannot be read: sriov_totalvfs cannot be read (not a regular file (FIFO)), nor the SR-IOV capability past config's first bytes: whether the GPU has SR-IOV is unknown"), "\(r.stdout)")
+        #expect(r.stdout.contains("  SR-IOV        unknown: sriov_totalvfs cannot be read"), "\(r.stdout)")
+
+        // Where all of config space was read and holds no SR-IOV capability, "none" is a fact.
+        let fullDir = try ScratchDirectory("hostile")
+        let consumer = try Self.copyOfHost("rtx4090", in: fullDir)
+        let totalVFs = consumer.root + "/devices/pci0000:00/0000:00:01.1/0000:01:00.0/sriov_totalvfs"
+        if FileManager.default.fileExists(atPath: totalVFs) { try FileManager.default.removeItem(atPath: totalVFs) }
+        #expect(mkfifo(totalVFs, 0o600) == 0)
+        let none = try Self.run(["--sysfs-root", consumer.root, "--no-firmware"])
+        #expect(none.stdout.contains("no SR-IOV capability: this GPU cannot host vGPUs") && !none.stdout.contains("unknown"), "\(none.stdout)")
+    }
+
+    // 4e. A `power/runtime_status` that cannot be read leaves the device's state unknown: BAR0 is not
+    // read (main mapped it, touching a suspended GPU whose status a FIFO hid); the PCI id table names
+    // the chip.
+    @Test func anUnreadableRuntimeStatusLeavesBAR0Alone() throws {
+        let dir = try ScratchDirectory("hostile")
+        let host = try Self.copyOfHost("l40-suspended", in: dir)
+        try FileManager.default.removeItem(atPath: host.pf + "/power/runtime_status")
+        #expect(mkfifo(host.pf + "/power/runtime_status", 0o600) == 0)
+        let r = try Self.run(["--sysfs-root", host.root, "--no-firmware", "-s", "41:00.0"])
+        #expect(r.stdout.contains("identified by pci-id-table") && r.stdout.contains("BAR0 not readable: power/runtime_status cannot be read"), "\(r.stdout)")
+        #expect(!r.stdout.contains("all ones"), "\(r.stdout)")
     }
 
     // 4b. An unreadable `vendor` hid the GPU: it was taken for another vendor's function and left out of

@@ -94,9 +94,6 @@ struct VerdictTests {
         }
     }
 
-    /// A root without `module/nvidia/version` (an lspci-layout tree, or a copy that lost it) does not
-    /// show which firmware NVIDIA's driver loads, nor its branch: those checks are not made. main verified
-    /// the linux-firmware default as "which nvidia loads" and dropped driver-branch without a word.
     /// A version file that is there but cannot be read (a FIFO) or holds no version token is a finding,
     /// not an absent file: driver-branch and firmware fail and name it. main took both for "not shown",
     /// skipped the three checks, and called the A40 ready.
@@ -118,6 +115,9 @@ struct VerdictTests {
         #expect(firmware["ok"] as? Bool == false && (firmware["detail"] as? String)?.hasPrefix("NVIDIA's driver version cannot be read (\(version): \(why))") == true, "\(firmware)")
     }
 
+    /// A root without `module/nvidia/version` (an lspci-layout tree, or a copy that lost it) does not
+    /// show which firmware NVIDIA's driver loads, nor its branch: those checks are not made. main verified
+    /// the linux-firmware default as "which nvidia loads" and dropped driver-branch without a word.
     @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
     func anUnshownDriverVersionIsNotGuessed() throws {
         let dir = try ScratchDirectory("verdict-no-version")

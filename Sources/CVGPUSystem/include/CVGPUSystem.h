@@ -9,7 +9,7 @@
 ///
 /// Returns the new descriptor, or -1 with errno set: EXDEV or ELOOP when the path leaves the
 /// directory or goes through a /proc magic link; EAGAIN (a rename elsewhere raced a `..` in the walk)
-/// is retried, up to 64 times, before it is passed on. On kernels older than 5.6 (no openat2), the path is
+/// is tried again, up to 64 attempts in all, before it is passed on. On kernels older than 5.6 (no openat2), the path is
 /// resolved with realpath(3), checked to lie beneath the directory, and opened with O_NOFOLLOW: the same
 /// verdict, but a link swapped in between the check and the open can win that race.
 int vgpukit_open_beneath(int dirfd, const char *path, int flags);

@@ -15,11 +15,13 @@ import Foundation
 enum JSONRepeatedKeys {
     /// One open object or array, innermost last.
     private struct Level {
+        /// An object (`{`), else an array (`[`).
         let isObject: Bool
         /// The object's keys so far.
         var keys: Set<String> = []
-        /// The object's current key, or the array's current index.
+        /// The object's current key.
         var key: String?
+        /// The array's current index.
         var index = 0
     }
 

@@ -49,10 +49,13 @@ public struct FirmwareRoot: Sendable, Equatable {
         if let why = ManifestPath.problem(with: relative) { return .unsafe(why) }
         guard let root = canonicalPath else { return .missing }
         let joined = path.hasSuffix("/") ? path + relative : path + "/" + relative
-        guard let resolved = Self.realpath(joined) else {
+        let resolved: String
+        switch Self.canonical(joined) {
+        case .success(let path): resolved = path
+        case .failure(let failure):
             // Only "no such file" is missing; a link loop or a refused directory is not (main said
             // "missing" for both, pointing the user at a file that is there).
-            let code = errno
+            let code = failure.code
             return code == ENOENT || code == ENOTDIR ? .missing : .unsafe("\(relative) cannot be resolved (\(String(cString: strerror(code))))")
         }
         guard resolved == root || resolved.hasPrefix(root == "/" ? "/" : root + "/") else {
@@ -62,9 +65,15 @@ public struct FirmwareRoot: Sendable, Equatable {
     }
 
     /// `realpath(3)`, or nil when the path (or a link along it) does not resolve.
-    static func realpath(_ path: String) -> String? {
-        guard let resolved = Glibc.realpath(path, nil) else { return nil }
+    static func realpath(_ path: String) -> String? { try? canonical(path).get() }
+
+    /// Why `realpath(3)` failed: its errno, taken at once, before anything else can change it.
+    struct ResolutionFailure: Error { let code: Int32 }
+
+    /// `realpath(3)`, or the errno of its failure.
+    static func canonical(_ path: String) -> Result<String, ResolutionFailure> {
+        guard let resolved = Glibc.realpath(path, nil) else { return .failure(ResolutionFailure(code: errno)) }
         defer { free(resolved) }
-        return String(cString: resolved)
+        return .success(String(cString: resolved))
     }
 }
