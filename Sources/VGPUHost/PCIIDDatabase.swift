@@ -95,11 +95,16 @@ public struct PCIIDDatabase: Sendable {
     /// Loads `path` through `reader`; nil when it cannot be read.
     public static func load(path: String = defaultPath, vendors: Set<UInt16>, devices: Set<UInt32>? = nil,
                             reader: any SysfsReader = LiveSysfs()) -> PCIIDDatabase? {
-        let loaded = reader.withContents(of: path, limit: 16 << 20) {
+        try? read(path: path, vendors: vendors, devices: devices, reader: reader).get()
+    }
+
+    /// The database at `path`, or why it could not be read (for a report that must say so rather than
+    /// claim the file lacks a device).
+    public static func read(path: String = defaultPath, vendors: Set<UInt16>, devices: Set<UInt32>? = nil,
+                            reader: any SysfsReader = LiveSysfs()) -> Result<PCIIDDatabase, SysfsReadError> {
+        reader.withContents(of: path, limit: 16 << 20) {
             PCIIDDatabase(contents: $0, vendorsOfInterest: vendors, devicesOfInterest: devices)
         }
-        guard case .success(let database) = loaded else { return nil }
-        return database
     }
 
     /// `AD102GL [L40]`, or nil when the device is not listed (or was not of interest).

@@ -137,6 +137,8 @@ public struct HostProbe {
         let others: [String]
         /// pci.ids, loaded for the GPUs' names only.
         let names: PCIIDDatabase?
+        /// Why pci.ids could not be read (`path: why`); nil when it was.
+        let namesUnread: String?
         /// The bound drivers' versions, read once per driver.
         let driverVersions: DriverVersions
     }
@@ -172,9 +174,12 @@ public struct HostProbe {
         }
         // Only the names the report shows are decoded from pci.ids: those of the NVIDIA physical functions.
         let named = Set(gpus.compactMap { gpu in gpu.0.device.map { UInt32(Self.nvidia) << 16 | UInt32($0) } })
+        let names = PCIIDDatabase.read(path: options.pciIDsPath, vendors: [Self.nvidia], devices: named, reader: reader)
+        let namesUnread: String? = if case .failure(let why) = names { "\(options.pciIDsPath): \(why)" } else { nil }
         return ScannedHost(devices: devices, scan: scan, byAddress: Dictionary(scan.functions.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a }),
                            gpus: gpus, others: others,
-                           names: PCIIDDatabase.load(path: options.pciIDsPath, vendors: [Self.nvidia], devices: named, reader: reader),
+                           names: try? names.get(),
+                           namesUnread: namesUnread,
                            driverVersions: driverVersions)
     }
 
@@ -224,7 +229,8 @@ public struct HostProbe {
             return HostReport(schema: HostReport.schemaID, sysfsRoot: options.sysfsRoot, firmwareRoot: options.firmwareRoot,
                               gpus: gpus, otherNVIDIAFunctions: host.others, warnings: host.scan.warnings,
                               functionsScanned: host.scan.functions.count,
-                              counts: .init(gpus: gpus.count, ready: gpus.filter(\.readiness.ready).count))
+                              counts: .init(gpus: gpus.count, ready: gpus.filter(\.readiness.ready).count),
+                              pciIDsUnread: host.gpus.isEmpty ? nil : host.namesUnread)
         }
     }
 

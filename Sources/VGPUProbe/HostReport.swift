@@ -24,6 +24,9 @@ public struct HostReport: Sendable, Codable, Equatable {
     public let functionsScanned: Int
     /// How many GPUs were reported, and how many of them are ready.
     public let counts: Counts
+    /// Why pci.ids could not be read (`path: why`), where GPUs were reported; nil when it was. Their
+    /// names then come from the modules' board tables, and nothing is said of what pci.ids lists.
+    public var pciIDsUnread: String? = nil
 
     /// GPUs reported and ready.
     public struct Counts: Sendable, Codable, Equatable {

@@ -4,11 +4,15 @@ public enum HostReportText {
     public static func render(_ r: HostReport, verbose: Bool = false) -> String {
         var out = "vgpu-probe: \(r.functionsScanned) PCI functions under \(r.sysfsRoot); firmware root \(r.firmwareRoot)\n"
         for w in r.warnings { out += "warning: \(w)\n" }
+        if let why = r.pciIDsUnread { out += "warning: pci.ids cannot be read (\(why)): names come from the modules' board tables\n" }
         if r.gpus.isEmpty { out += "\nNo NVIDIA GPU found.\n" }
         for g in r.gpus {
             out += "\n\(g.address)  \(g.name) [\(g.vendorID):\(g.deviceID ?? "????")]" + (g.revision.map { " (rev \($0))" } ?? "")
             // Say where a name not from pci.ids came from: an operator compares it with lspci's.
-            if g.nameSource.hasPrefix("module ") { out += "  (name from the \(g.nameSource.dropFirst(7)) module's board table: pci.ids does not list \(g.deviceID ?? "it"))" }
+            if g.nameSource.hasPrefix("module ") {
+                let why = r.pciIDsUnread == nil ? "pci.ids does not list \(g.deviceID ?? "it")" : "pci.ids was not read"
+                out += "  (name from the \(g.nameSource.dropFirst(7)) module's board table: \(why))"
+            }
             out += "\n"
             let chip = g.chip.map { "\($0) (\(g.architecture ?? "?"), \(g.module ?? "?") support)" } ?? "not covered by this build"
             out += "  chip          \(chip), identified by \(g.identity.source)"
