@@ -110,9 +110,11 @@ struct DriverFirmware: Sendable {
             // refuses counts: the firmware check then reports the refusal, rather than main's verdict on
             // an older release nouveau does not load); with none there, the newest, so the report names
             // what is missing.
+            // Compressed counts too: the kernel loads gsp-<release>.bin.xz or .zst where the distribution
+            // ships them so (the verifier then says it cannot check a compressed file).
             let present = linuxFirmware.first { release in
                 guard let gsp = module.firmware(for: chip, release: release)?.files.files.first(where: { $0.role == .gsp }) else { return false }
-                return root.resolve(gsp.path) != .missing
+                return ["", ".xz", ".zst"].contains { root.resolve(gsp.path + $0) != .missing }
             }
             guard let release = present ?? linuxFirmware.first else {
                 return DriverFirmware(loader: .nouveau, selection: nil, unknown: "no linux-firmware release is listed for \(chip.name)")

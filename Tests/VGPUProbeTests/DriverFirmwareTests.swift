@@ -67,6 +67,14 @@ struct DriverFirmwareTests {
         let loop = try #require(looped["0000:41:00.0"]?["firmware"] as? [String: Any])
         #expect(loop["release"] as? String == "570.144", "\(loop)")
         #expect((loop["findings"] as? [String])?.contains { $0.hasSuffix("cannot be resolved (Too many levels of symbolic links)") } == true, "\(loop)")
+
+        // Compressed only (as Fedora ships firmware): the kernel loads the .xz, so that is the release judged.
+        try FileManager.default.removeItem(atPath: dir.file("firmware/nvidia/ga102/gsp/gsp-570.144.bin"))
+        _ = try dir.write("firmware/nvidia/ga102/gsp/gsp-570.144.bin.xz", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])
+        let (_, compressed) = try probeJSON(FixtureHosts.root("drivers"), firmware: dir.file("firmware"))
+        let xz = try #require(compressed["0000:41:00.0"]?["firmware"] as? [String: Any])
+        #expect(xz["release"] as? String == "570.144", "\(xz)")
+        #expect((xz["findings"] as? [String])?.contains { $0.contains("only gsp-570.144.bin.xz is present, compressed") } == true, "\(xz)")
     }
 
     /// NVIDIA's driver at a version no manifest lists (the vGPU Manager's 550.54.16): the image its
