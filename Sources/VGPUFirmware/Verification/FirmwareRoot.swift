@@ -42,6 +42,9 @@ public struct FirmwareRoot: Sendable, Equatable {
         case missing
         /// The path is refused: the text says why.
         case unsafe(String)
+        /// Something is at the path but it cannot be resolved (a link loop, a directory this user may
+        /// not search, an I/O error): the text says why. Not missing, and not a way out of the root.
+        case unreadable(String)
     }
 
     /// Resolves a manifest-relative path, refusing any way out of the root.
@@ -56,7 +59,7 @@ public struct FirmwareRoot: Sendable, Equatable {
             // Only "no such file" is missing; a link loop or a refused directory is not (main said
             // "missing" for both, pointing the user at a file that is there).
             let code = failure.code
-            return code == ENOENT || code == ENOTDIR ? .missing : .unsafe("\(relative) cannot be resolved (\(String(cString: strerror(code))))")
+            return code == ENOENT || code == ENOTDIR ? .missing : .unreadable("cannot be resolved (\(String(cString: strerror(code))))")
         }
         guard resolved == root || resolved.hasPrefix(root == "/" ? "/" : root + "/") else {
             return .unsafe("\(relative) resolves to \(resolved), outside the firmware root \(root)")

@@ -118,6 +118,9 @@ public final class FirmwareVerifier: @unchecked Sendable {
         case .unsafe(let why):
             report.findings.append(.init(kind: .unsafePath, message: "\(file.path): refused: \(why)"))
             return report
+        case .unreadable(let why):
+            report.findings.append(.init(kind: .unreadable, message: "\(file.path): \(why)"))
+            return report
         case .inside(let canonical):
             resolved = canonical
         }
