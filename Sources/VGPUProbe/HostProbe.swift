@@ -411,7 +411,7 @@ public struct HostProbe {
             let interface = VGPUInterfaceReport.of(gpu)
             let readiness = judge(gpu, interface: interface, firmware: firmware, choice: choice, verify: options.verifyFirmware, bootCheck: bootCheck)
             var report = HostReport.GPU(
-                address: f.address.description, vendorID: hex4(f.vendor), deviceID: f.device.map { hex4($0) }, name: gpu.name, nameSource: gpu.nameSource.description,
+                address: f.address.description, vendorID: hex4(f.vendor), deviceID: f.device.map { hex4($0) }, name: gpu.name, nameSource: gpu.nameSource,
                 subsystem: f.subsystemVendor.flatMap { v in f.subsystemDevice.map { "\(hex4(v)):\(hex4($0))" } }, revision: f.revision.map { hex2($0) },
                 classCode: f.classCode.map(hex6), chip: owner?.chip.name, architecture: owner?.chip.architecture?.description,
                 module: owner?.module.name, board: gpu.board.map { HostReport.Board(name: $0.name, framebuffer: $0.framebuffer) },

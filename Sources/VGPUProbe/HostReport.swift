@@ -44,8 +44,8 @@ public struct HostReport: Sendable, Codable, Equatable {
         /// pci.ids name, or `NVIDIA device 26b9` when pci.ids does not list it.
         public let name: String
         /// Where the name came from: `pci.ids`, `module <name>` (the board table; the host's pci.ids does
-        /// not list the device) or `none`.
-        public let nameSource: String
+        /// not list the device, or was not read) or `none`.
+        public let nameSource: ProbedGPU.NameSource
         /// The interface through which NVIDIA's host driver offers vGPUs on this GPU, as sysfs shows it
         /// (`VGPUInterfaceReport`); absent when none is seen.
         public var vgpuInterface: VGPUInterfaceReport? = nil

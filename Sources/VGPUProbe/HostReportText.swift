@@ -9,9 +9,9 @@ public enum HostReportText {
         for g in r.gpus {
             out += "\n\(g.address)  \(g.name) [\(g.vendorID):\(g.deviceID ?? "????")]" + (g.revision.map { " (rev \($0))" } ?? "")
             // Say where a name not from pci.ids came from: an operator compares it with lspci's.
-            if g.nameSource.hasPrefix("module ") {
+            if case .module(let module) = g.nameSource {
                 let why = r.pciIDsUnread == nil ? "pci.ids does not list \(g.deviceID ?? "it")" : "pci.ids was not read"
-                out += "  (name from the \(g.nameSource.dropFirst(7)) module's board table: \(why))"
+                out += "  (name from the \(module) module's board table: \(why))"
             }
             out += "\n"
             let chip = g.chip.map { "\($0) (\(g.architecture ?? "?"), \(g.module ?? "?") support)" } ?? "not covered by this build"

@@ -34,8 +34,8 @@ public struct ProbedGPU: Sendable {
     /// Where `name` came from.
     public let nameSource: NameSource
 
-    /// Where a GPU's name came from, as the report says it.
-    public enum NameSource: Sendable, Equatable, CustomStringConvertible {
+    /// Where a GPU's name came from, as the report says it (in JSON, the description as a string).
+    public enum NameSource: Sendable, Equatable, Codable, CustomStringConvertible {
         /// The host's pci.ids.
         case pciIDs
         /// The board table of the module named (the host's pci.ids does not list the device).
@@ -50,6 +50,24 @@ public struct ProbedGPU: Sendable {
             case .module(let m): "module \(m)"
             case .none: "none"
             }
+        }
+
+        /// From the report's string: `pci.ids`, `module <name>` or `none`.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            switch text {
+            case "pci.ids": self = .pciIDs
+            case "none": self = .none
+            case _ where text.hasPrefix("module ") && text.count > 7: self = .module(String(text.dropFirst(7)))
+            default: throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not pci.ids, module <name> or none")
+            }
+        }
+
+        /// As its description.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(description)
         }
     }
     /// Who owns it; nil when this build does not cover the chip.

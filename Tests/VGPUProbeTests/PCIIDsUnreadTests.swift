@@ -18,7 +18,7 @@ struct PCIIDsUnreadTests {
         options.pciIDsPath = "/nonexistent/pci.ids"
         let report = try HostProbe(registry: try BuiltInModules.registry()).run(options)
         #expect(report.pciIDsUnread == "/nonexistent/pci.ids: not present")
-        #expect(report.gpus.first?.name == "L40" && report.gpus.first?.nameSource == "module ada")
+        #expect(report.gpus.first?.name == "L40" && report.gpus.first?.nameSource == .module("ada"))
         let text = HostReportText.render(report)
         #expect(text.contains("warning: pci.ids cannot be read (/nonexistent/pci.ids: not present): names come from the modules' board tables"), "\(text)")
         #expect(text.contains("(name from the ada module's board table: pci.ids was not read)") && !text.contains("does not list"), "\(text)")
@@ -26,6 +26,6 @@ struct PCIIDsUnreadTests {
         // Read, it names the L40 itself and nothing is said of it.
         options.pciIDsPath = PCIIDDatabase.defaultPath
         let named = try HostProbe(registry: try BuiltInModules.registry()).run(options)
-        #expect(named.pciIDsUnread == nil && named.gpus.first?.nameSource == "pci.ids")
+        #expect(named.pciIDsUnread == nil && named.gpus.first?.nameSource == .pciIDs)
     }
 }
