@@ -64,8 +64,7 @@ struct CommandLineHabitsTests {
         // Without a board in the module's tables, pci.ids' name stands in: a T4 whose device id reads as
         // the Quadro RTX 6000/8000's, which share 0x1e30 (their boards differ only in the subsystem id).
         let dir = try ScratchDirectory("quadro")
-        let host = dir.file("host")
-        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("t4"), host]).status == 0)
+        let host = try FixtureHosts.copy("t4", in: dir)
         let pf = try #require(FileManager.default.enumerator(atPath: host + "/devices")?.compactMap { $0 as? String }.first { $0.hasSuffix("0000:3b:00.0") })
         try Data("0x1e30\n".utf8).write(to: URL(fileURLWithPath: host + "/devices/" + pf + "/device"))
         let quadro = try ProbeBinary.run(["-q", "--sysfs-root", host, "--no-firmware"])

@@ -82,8 +82,7 @@ struct DriverFirmwareTests {
     /// its place is another.
     @Test func aVersionNoManifestPinsIsCheckedByContents() throws {
         let dir = try ScratchDirectory("driver-version")
-        let host = dir.file("host")
-        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("l40-two-gpus"), host]).status == 0)
+        let host = try FixtureHosts.copy("l40-two-gpus", in: dir)
         try Data("550.54.16\n".utf8).write(to: URL(fileURLWithPath: host + "/module/nvidia/version"))
         let firmware = dir.file("firmware")
         try FileManager.default.createDirectory(atPath: firmware, withIntermediateDirectories: true)
@@ -127,8 +126,7 @@ struct DriverFirmwareTests {
     /// A T4 whose PF lists no mdev types (the vGPU host driver not loaded): not ready, with the remedy.
     @Test func aTuringHostWithoutMdevTypesIsNotReady() throws {
         let dir = try ScratchDirectory("t4-no-mdev")
-        let host = dir.file("host")
-        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("t4"), host]).status == 0)
+        let host = try FixtureHosts.copy("t4", in: dir)
         let pf = try #require(FileManager.default.enumerator(atPath: host + "/devices")?.compactMap { $0 as? String }.first { $0.hasSuffix("0000:3b:00.0") })
         try FileManager.default.removeItem(atPath: host + "/devices/" + pf + "/mdev_supported_types")
         let (status, gpus) = try probeJSON(host)
@@ -142,8 +140,7 @@ struct DriverFirmwareTests {
     /// T4's BAR0) is reported as not supported.
     @Test func aChipNoModuleCoversIsUnsupported() throws {
         let dir = try ScratchDirectory("unsupported-chip")
-        let host = dir.file("host")
-        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("t4"), host]).status == 0)
+        let host = try FixtureHosts.copy("t4", in: dir)
         let pf = try #require(FileManager.default.enumerator(atPath: host + "/devices")?.compactMap { $0 as? String }.first { $0.hasSuffix("0000:3b:00.0") })
         let resource0 = host + "/devices/" + pf + "/resource0"
         var bar0 = [UInt8](try Data(contentsOf: URL(fileURLWithPath: resource0)))

@@ -51,8 +51,7 @@ struct FleetOutputTests {
     @Test(arguments: ["nvidia\r\nvgpukit_host_gpus_ready 99\r\n# x", "nvidia\"\u{301}} 1"])
     func aHostileLabelValueStaysInsideItsLabel(driver: String) throws {
         let dir = try ScratchDirectory("prometheus-label")
-        let host = dir.file("host")
-        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("l40-two-gpus"), host]).status == 0)
+        let host = try FixtureHosts.copy("l40-two-gpus", in: dir)
         let link = host + "/devices/pci0000:40/0000:40:01.1/0000:41:00.0/driver"
         try FileManager.default.removeItem(atPath: link)
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "../../../../bus/pci/drivers/" + driver)

@@ -17,9 +17,7 @@ struct HostileInputTests {
 
     /// A private copy of a fixture host (links kept as links), and the path of its PF's directory.
     static func copyOfHost(_ name: String = "l40-two-gpus", in dir: ScratchDirectory) throws -> (root: String, pf: String) {
-        let root = dir.file("host")
-        let (_, status) = try Oracle.run("cp", ["-a", FixtureHosts.root(name), root])
-        try #require(status == 0)
+        let root = try FixtureHosts.copy(name, in: dir)
         return (root, root + "/devices/pci0000:40/0000:40:01.1/" + pf)
     }
 

@@ -83,9 +83,7 @@ struct HostileTreeTests {
     func everyAttributeAsEveryKindOfHostileFile(kind: Kind) throws {
         let scratch = try ScratchDirectory("hostile-tree")
         _ = try scratch.write("secret", Array(Self.secret.utf8))
-        let root = scratch.file("host")
-        let (_, copied) = try Oracle.run("cp", ["-a", FixtureHosts.root("l40-two-gpus"), root])
-        try #require(copied == 0)
+        let root = try FixtureHosts.copy("l40-two-gpus", in: scratch)
         let fm = FileManager.default
         for (n, attribute) in Self.attributes.enumerated() {
             let path = root + "/" + attribute

@@ -136,9 +136,7 @@ struct PlanCommandTests {
     /// code to run, though 570.144 ships its file; NVIDIA's rules when asked, which run it.
     @Test func planFollowsTheBoundDriver() throws {
         let dir = try ScratchDirectory("bound-driver")
-        let root = dir.file("host")
-        let (_, copied) = try Oracle.run("cp", ["-a", FixtureHosts.root("l40-two-gpus"), root])
-        try #require(copied == 0)
+        let root = try FixtureHosts.copy("l40-two-gpus", in: dir)
         try FileManager.default.createDirectory(atPath: root + "/bus/pci/drivers/nouveau", withIntermediateDirectories: true)
         let link = root + "/devices/pci0000:40/0000:40:01.1/0000:41:00.0/driver"
         try FileManager.default.removeItem(atPath: link)

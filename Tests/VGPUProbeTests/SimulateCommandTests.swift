@@ -59,8 +59,7 @@ struct SimulateCommandTests {
     /// `types -s` and the probe give, rather than simulated as if it could host vGPUs.
     @Test func aSingleVFBoardIsRefusedForTheProbesReason() throws {
         let scratch = try ScratchDirectory("single-vf")
-        let root = scratch.file("host")
-        try #require(try Oracle.run("cp", ["-a", FixtureHosts.root("generations"), root]).status == 0)
+        let root = try FixtureHosts.copy("generations", in: scratch)
         let pf = try FileManager.default.destinationOfSymbolicLink(atPath: root + "/bus/pci/devices/0000:41:00.0")
         let device = URL(fileURLWithPath: root + "/bus/pci/devices").appendingPathComponent(pf).standardized.path
         var config = try [UInt8](Data(contentsOf: URL(fileURLWithPath: device + "/config")))
@@ -152,8 +151,7 @@ struct SimulateCommandTests {
     /// step's map lists each VF, and main wrote 434 MB of JSON for 100 steps.
     @Test func aHostileVFCountIsNotTheDefault() throws {
         let dir = try ScratchDirectory()
-        let host = dir.path + "/host"
-        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("l40-unprivileged"), host]).status == 0)
+        let host = try FixtureHosts.copy("l40-unprivileged", in: dir)
         try "48000\n".write(toFile: host + "/devices/pci0000:40/0000:40:01.1/0000:41:00.0/sriov_totalvfs", atomically: false, encoding: .utf8)
         let r = try simulate(["-s", "41:00.0", "--sysfs-root", host, "--plan", Self.plans + "/l40s-fill-and-refill.json"])
         #expect(r.status == 64 && r.stderr.contains("vfs: the GPU reports 48000 VFs, more than the 256 a simulation enables; give vfs"), "\(r.stderr)")

@@ -35,8 +35,7 @@ struct SnapshotCommandTests {
     /// (main left it out without a word).
     @Test func aLinkThatCannotBeRecreatedIsNamed() throws {
         let dir = try ScratchDirectory("snapshot")
-        let host = dir.file("host")
-        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("l4"), host]).status == 0)
+        let host = try FixtureHosts.copy("l4", in: dir)
         let group = host + "/devices/pci0000:17/0000:17:00.0/0000:18:00.0/iommu_group"
         try FileManager.default.removeItem(atPath: group)
         _ = try dir.write("host/devices/pci0000:17/0000:17:00.0/0000:18:00.0/iommu_group", Array("2\n".utf8))

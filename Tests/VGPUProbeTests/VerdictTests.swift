@@ -29,8 +29,7 @@ struct VerdictTests {
     @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
     func anUnmetBootRequirementIsAReadinessCheck() throws {
         let dir = try ScratchDirectory("verdict-nouveau")
-        let host = dir.file("host")
-        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("l40-two-gpus"), host]).status == 0)
+        let host = try FixtureHosts.copy("l40-two-gpus", in: dir)
         try FileManager.default.createDirectory(atPath: host + "/bus/pci/drivers/nouveau", withIntermediateDirectories: true)
         let link = host + "/devices/pci0000:40/0000:40:01.1/0000:41:00.0/driver"
         try FileManager.default.removeItem(atPath: link)
@@ -100,8 +99,7 @@ struct VerdictTests {
     @Test(arguments: ["fifo", "535.261.03 (beta)\n"])
     func anUnreadableDriverVersionFailsTheChecks(content: String) throws {
         let dir = try ScratchDirectory("verdict-bad-version")
-        let host = dir.file("host")
-        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("a40"), host]).status == 0)
+        let host = try FixtureHosts.copy("a40", in: dir)
         let version = host + "/module/nvidia/version"
         try FileManager.default.removeItem(atPath: version)
         if content == "fifo" { #expect(mkfifo(version, 0o600) == 0) } else { _ = try dir.write("host/module/nvidia/version", Array(content.utf8)) }
@@ -121,8 +119,7 @@ struct VerdictTests {
     @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
     func anUnshownDriverVersionIsNotGuessed() throws {
         let dir = try ScratchDirectory("verdict-no-version")
-        let host = dir.file("host")
-        #expect(try Oracle.run("cp", ["-a", FixtureHosts.root("a40"), host]).status == 0)
+        let host = try FixtureHosts.copy("a40", in: dir)
         try FileManager.default.removeItem(atPath: host + "/module/nvidia/version")
         let (status, checks, notChecked) = try checks(["--sysfs-root", host, "--firmware-root", RealFirmware.root])
         #expect(status == 0 && notChecked["0000:41:00.0"] == ["driver-branch", "firmware", "vgpu-boot"], "\(notChecked)")

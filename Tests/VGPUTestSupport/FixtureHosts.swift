@@ -8,6 +8,20 @@ public enum FixtureHosts {
     public static let all = ["l40-two-gpus", "l4", "rtx4090", "t4", "mixed", "no-nvidia", "l40-unprivileged", "l40-suspended", "a40", "l40s-in-use", "drivers", "vfs-not-nvidia", "no-iommu", "a40-mdev", "old-driver", "generations"]
     /// A host's sysfs root.
     public static func root(_ name: String) -> String { directory + "/" + name }
+
+    /// A private copy of host `name` at `dir/host` (`cp -a`: links stay links), for a test that alters
+    /// it; its root.
+    public static func copy(_ name: String, in dir: ScratchDirectory) throws -> String {
+        let host = dir.file("host")
+        let (output, status) = try Oracle.run("cp", ["-a", root(name), host], mergingErrors: true)
+        guard status == 0 else { throw CopyFailure(description: "cp -a \(name): \(output)") }
+        return host
+    }
+
+    /// A fixture host that could not be copied.
+    public struct CopyFailure: Error, CustomStringConvertible {
+        public let description: String
+    }
 }
 
 /// What `lspci -A linux-sysfs -O sysfs.path=ROOT/bus/pci -vvv -nn -D` says about each function.
