@@ -51,9 +51,9 @@ extension PCIFunction {
     /// routing ID unknown.
     public var sriovUnreadable: [String] {
         func why(_ file: String) -> String {
-            diagnostics.first { $0.field == file }.map { "\(file) cannot be read (\($0.problem))" } ?? "\(file) is missing"
+            problem(reading: file).map { "\(file) cannot be read (\($0))" } ?? "\(file) is missing"
         }
-        if config?.sriov == nil, capabilityUnseen, sriov?.totalVFs == nil, diagnostics.contains(where: { $0.field == "sriov_totalvfs" }) {
+        if config?.sriov == nil, capabilityUnseen, sriov?.totalVFs == nil, problem(reading: "sriov_totalvfs") != nil {
             return ["\(why("sriov_totalvfs")), nor the SR-IOV capability past config's first bytes: whether the GPU has SR-IOV is unknown"]
         }
         return unreadableVFPlacement.map { "\(why($0)), nor the SR-IOV capability past config's first bytes: no VF's routing ID is known" }

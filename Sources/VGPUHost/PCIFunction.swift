@@ -43,7 +43,11 @@ public struct PCIFunction: Sendable, Codable, Equatable {
     /// PM's `unsupported` (runtime PM disabled, whatever the device's state) does not tell.
     public var powerState: String?
     /// Why `power/runtime_status` exists but could not be read (its diagnostic), nil otherwise.
-    public var runtimeStatusProblem: String? { diagnostics.first { $0.field == "power/runtime_status" }?.problem }
+    public var runtimeStatusProblem: String? { problem(reading: "power/runtime_status") }
+
+    /// Why the file `field` (relative to the device directory) is there but could not be read or made
+    /// no sense: its diagnostic's problem; nil when it was read, or is absent.
+    public func problem(reading field: String) -> String? { diagnostics.first { $0.field == field }?.problem }
     /// The mediated-device types a PF offers (`mdev_supported_types/<type>/`): how NVIDIA's vGPU host
     /// driver exposes vGPU on Turing, and on later GPUs before vGPU 17. Nil when the directory is absent.
     public var mediatedDeviceTypes: [MediatedDeviceType]?

@@ -237,16 +237,19 @@ public struct SysfsScanner: Sendable {
         /// says the same could not be read: the header's first 64 bytes are readable by anyone. main
         /// took a GPU whose `vendor` was unreadable for another vendor's function and left it out of
         /// every output.
+        var headerBytes: [UInt8]??  // read once, on the first fallback
         func header(_ offset: Int, _ count: Int) -> UInt32? {
-            guard entries.contains("config"), case .success(let bytes) = directory.read("config", limit: Self.configLimit),
-                  bytes.count >= offset + count else { return nil }
+            if headerBytes == nil {
+                headerBytes = .some(entries.contains("config") ? (try? directory.read("config", limit: Self.configLimit).get()) : nil)
+            }
+            guard let bytes = headerBytes ?? nil, bytes.count >= offset + count else { return nil }
             let value = (0..<count).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * UInt32($1)) }
             return value == (count == 2 ? 0xffff : 0xff_ffff) ? nil : value  // all ones: no device answered
         }
         f.vendor = hex("vendor", UInt16.self) ?? header(0, 2).map { UInt16($0) }
         if case .devicesOf(let vendor) = depth, f.vendor != vendor {
-            if f.vendor == nil, let why = diagnostics.first(where: { $0.field == "vendor" }) {
-                warnings.append("\(address): not described: vendor \(why.problem), and the config header gives none")
+            if f.vendor == nil, let why = diagnostics.first(where: { $0.field == "vendor" })?.problem {
+                warnings.append("\(address): not described: vendor \(why), and the config header gives none")
             }
             f.diagnostics = diagnostics
             return f  // counted, not described

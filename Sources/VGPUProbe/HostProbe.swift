@@ -275,8 +275,8 @@ public struct HostProbe {
                 unknownOccupancy.append("\(address) was not read")
                 continue
             }
-            if let unread = vf.diagnostics.first(where: { $0.field == "nvidia/current_vgpu_type" }) {
-                unknownOccupancy.append("\(address): \(unread)")
+            if let unread = vf.problem(reading: "nvidia/current_vgpu_type") {
+                unknownOccupancy.append("\(address): nvidia/current_vgpu_type: \(unread)")
             }
             diagnostics += vf.diagnostics.filter { $0.field != "config" }.map { "\(address): \($0)" }
             // The vGPUs that exist count against what still fits; an id the catalogue lacks is said, not guessed.
@@ -521,10 +521,10 @@ public struct HostProbe {
         }
         if let pfTypes = Self.pfTypesCheck(gpu, interface: interface) { checks.append(pfTypes) }
         // A link that is there but cannot be read is not an IOMMU that is off: say which, not how to reboot.
-        let unreadGroup = f.diagnostics.first { $0.field == "iommu_group" }
+        let unreadGroup = f.problem(reading: "iommu_group")
         checks.append(.init(name: .iommu, ok: f.iommuGroup != nil,
                             detail: f.iommuGroup.map { "IOMMU group \($0)" }
-                                ?? unreadGroup.map { "the iommu_group link cannot be read (\($0.problem)), so the group is unknown" }
+                                ?? unreadGroup.map { "the iommu_group link cannot be read (\($0)), so the group is unknown" }
                                 ?? "no IOMMU group: the IOMMU is off; enable VT-d or AMD-Vi in the firmware setup and boot with intel_iommu=on (Intel; AMD's is on by default), then /sys/kernel/iommu_groups lists groups"))
         if !verify {
             checks.append(.init(name: .firmware, ok: false, detail: "not checked (--no-firmware)", skipped: true))

@@ -274,7 +274,7 @@ extension HostReport.VF {
     init(_ vf: ProbedGPU.VirtualFunction) {
         self.init(address: vf.function.address.description, driver: vf.function.driver, iommuGroup: vf.function.iommuGroup,
                   vgpu: vf.vgpu.map { HostReport.VGPUInUse(id: $0.id, name: $0.type?.name) },
-                  vgpuUnknown: vf.function.diagnostics.first { $0.field == "nvidia/current_vgpu_type" }?.description)
+                  vgpuUnknown: vf.function.problem(reading: "nvidia/current_vgpu_type").map { "nvidia/current_vgpu_type: \($0)" })
     }
 }
 

@@ -23,7 +23,7 @@ public struct ProbedGPU: Sendable {
         public let vgpu: (id: Int, type: VGPUType?)?
 
         /// Known to host no vGPU: none is shown, and `nvidia/current_vgpu_type` was not unreadable.
-        public var isFree: Bool { vgpu == nil && !function.diagnostics.contains { $0.field == "nvidia/current_vgpu_type" } }
+        public var isFree: Bool { vgpu == nil && function.problem(reading: "nvidia/current_vgpu_type") == nil }
     }
 
     /// The PF as the scan read it.
