@@ -34,6 +34,9 @@ struct VGPUHostState {
 
     /// What a create has taken so far: the unwind (and a destroy) gives back exactly this, in reverse.
     struct Progress {
+        /// The vGPU's type and profile size, which a quarantine keeps: GSP-RM may still host it.
+        let type: String
+        let profileMiB: Int
         var vf: Int?
         var framebuffer: Range<UInt64>?
         var bar1: Range<UInt64>?
@@ -46,7 +49,7 @@ struct VGPUHostState {
     /// The init hook's work: admission, then each step; on a failure, unwinds and rethrows.
     mutating func create(_ id: DeviceID, _ type: VGPUType, vmPid: UInt32) throws(VGPUManagerError) -> VGPUInstance {
         let (typeID, heapMiB) = try admit(type)
-        var done = Progress()
+        var done = Progress(type: type.name, profileMiB: type.framebufferMiB)
         do {
             let instance = try build(id, type, typeID: typeID, heapMiB: heapMiB, vmPid: vmPid, &done)
             instances[id] = instance
@@ -66,10 +69,17 @@ struct VGPUHostState {
         guard let heapMiB = type.gspHeapMiB else {
             throw .unsupportedType(type.name, reason: "the catalogue has no GSP heap size for it (the management heap)")
         }
-        let sameType = instances.values.filter { $0.type == type.name }.count
-        guard sameType < type.maxInstances else { throw .admission("\(type.name) allows at most \(type.maxInstances) per GPU") }
-        if configuration.policy.equalSizeOnly, let other = instances.values.first(where: { $0.profileMiB != type.framebufferMiB }) {
-            throw .admission("equal-size mode: the GPU hosts \(other.profileMiB) MiB vGPUs, \(type.name) is \(type.framebufferMiB) MiB")
+        // A quarantined vGPU counts as hosted: GSP-RM did not confirm it stopped, and its FB is still held.
+        let hosted = instances.values.map { (type: $0.type, profileMiB: $0.profileMiB, quarantined: false) }
+            + quarantine.map { (type: $0.type, profileMiB: $0.profileMiB, quarantined: true) }
+        let sameType = hosted.filter { $0.type == type.name }
+        guard sameType.count < type.maxInstances else {
+            let held = sameType.filter(\.quarantined).count
+            throw .admission("\(type.name) allows at most \(type.maxInstances) per GPU" + (held > 0 ? " (\(held) of them quarantined)" : ""))
+        }
+        if configuration.policy.equalSizeOnly, let other = hosted.first(where: { $0.profileMiB != type.framebufferMiB }) {
+            let hosts = other.quarantined ? "holds a quarantined \(other.profileMiB) MiB vGPU" : "hosts \(other.profileMiB) MiB vGPUs"
+            throw .admission("equal-size mode: the GPU \(hosts), \(type.name) is \(type.framebufferMiB) MiB")
         }
         return (typeID, heapMiB)
     }
@@ -232,8 +242,8 @@ struct VGPUHostState {
             steps.append(.init(step: .returnVF, ok: !quarantined, detail: quarantined ? "quarantined" : nil))
         }
         if quarantined {
-            quarantine.append(VGPUQuarantine(id: id, vf: done.vf, framebuffer: done.framebuffer.map(ResourceRange.init),
-                                             channels: done.channels.map(ResourceRange.init)))
+            quarantine.append(VGPUQuarantine(id: id, type: done.type, profileMiB: done.profileMiB, vf: done.vf,
+                                             framebuffer: done.framebuffer.map(ResourceRange.init), channels: done.channels.map(ResourceRange.init)))
         }
         let record = VGPUTeardown(id: id, steps: steps, quarantined: quarantined)
         teardowns[id] = record
@@ -244,13 +254,16 @@ struct VGPUHostState {
     mutating func release(_ id: DeviceID) {
         releaseRuns[id, default: 0] += 1
         guard let i = instances.removeValue(forKey: id) else { return }
-        _ = teardown(id, Progress(vf: i.vf, framebuffer: i.framebuffer.range, bar1: i.bar1.range, channels: i.channels.range, bootedGfid: i.gfid))
+        _ = teardown(id, Progress(type: i.type, profileMiB: i.profileMiB, vf: i.vf, framebuffer: i.framebuffer.range, bar1: i.bar1.range, channels: i.channels.range, bootedGfid: i.gfid))
     }
 }
 
 /// Resources held back after GSP-RM failed to confirm a vGPU's teardown.
 public struct VGPUQuarantine: Sendable, Equatable, Codable {
     public let id: DeviceID
+    /// The vGPU's type and profile size: admission counts it as still hosted, since GSP-RM may be running it.
+    public let type: String
+    public let profileMiB: Int
     public let vf: Int?
     public let framebuffer: ResourceRange?
     public let channels: ResourceRange?

@@ -96,6 +96,29 @@ struct FailureInjectionTests {
         #expect(m.core.counters.released == 1 && m.releaseRuns[v.id] == 1)
     }
 
+    /// GSP-RM may still run a quarantined vGPU, so admission counts it: in equal-size mode a vGPU of
+    /// another size is refused, and the type's per-GPU maximum includes it.
+    @Test func admissionCountsAQuarantinedVGPUAsHosted() throws {
+        let equalSize = try ManagerFixture.manager(mixedSizes: false)
+        let held = try equalSize.create("24Q")
+        equalSize.inject(.refuse(.shutdown))
+        #expect(try equalSize.destroy(held.id)?.quarantined == true)
+        #expect(equalSize.allocationMap().quarantine.map(\.profileMiB) == [24 * 1024])
+        #expect(throws: VGPUManagerError.admission("equal-size mode: the GPU holds a quarantined 24576 MiB vGPU, \(held.type.replacingOccurrences(of: "24Q", with: "12Q")) is 12288 MiB")) {
+            _ = try equalSize.create("12Q")
+        }
+
+        let mixed = try ManagerFixture.manager()
+        let first = try mixed.create("24Q")
+        mixed.inject(.refuse(.cleanup))
+        #expect(try mixed.destroy(first.id)?.quarantined == true)
+        _ = try mixed.create("24Q")
+        #expect(throws: VGPUManagerError.admission("\(first.type) allows at most 2 per GPU (1 of them quarantined)")) {
+            _ = try mixed.create("24Q")
+        }
+        #expect(ManagerFixture.violations(mixed) == [])
+    }
+
     @Test func anUnansweredShutdownQuarantinesToo() throws {
         let m = try ManagerFixture.manager()
         let v = try m.create("16Q")
