@@ -27,8 +27,8 @@ public struct PCIFunction: Sendable, Codable, Equatable {
     public var resources: [Resource] = []
     /// The `sriov_*` files, on a PF with the SR-IOV capability.
     public var sriov: SRIOVFiles?
-    /// VFs (`virtfnN` links) by N, on a PF.
-    public var virtualFunctions: [PCIAddress] = []
+    /// VFs (`virtfnN` links) in order of N, on a PF.
+    public var virtualFunctions: [VirtualFunctionLink] = []
     /// The PF (`physfn` link), on a VF.
     public var physicalFunction: PCIAddress?
     /// Bound driver name.
@@ -162,4 +162,13 @@ public struct CreatableVGPUType: Sendable, Codable, Equatable, Hashable {
         }
         return (types, malformed)
     }
+}
+
+/// A PF's `virtfnN` link: N as the kernel numbers VFs (from 0) and the VF it names. N is kept, not
+/// re-counted, so a link that could not be read leaves a gap rather than renumbering the VFs after it.
+public struct VirtualFunctionLink: Sendable, Codable, Equatable {
+    /// N of `virtfnN`: the VF's number from 0 (PCI's VF number is N + 1).
+    public let index: Int
+    /// The VF's address.
+    public let address: PCIAddress
 }

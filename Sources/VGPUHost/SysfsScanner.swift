@@ -312,20 +312,20 @@ public struct SysfsScanner: Sendable {
             f.sriov = s
         }
 
-        var vfs: [(Int, PCIAddress)] = []
+        var vfs: [VirtualFunctionLink] = []
         do {
             for entry in entries where entry.utf8.starts(with: "virtfn".utf8) {
                 guard let n = Int(entry.dropFirst(6)) else { continue }
                 switch directory.readLink(entry) {
                 case .success(let target):
-                    if let a = target.split(separator: "/").last.flatMap({ PCIAddress($0) }) { vfs.append((n, a)) }
+                    if let a = target.split(separator: "/").last.flatMap({ PCIAddress($0) }) { vfs.append(VirtualFunctionLink(index: n, address: a)) }
                     else { diagnostics.append(FieldDiagnostic(field: entry, problem: "link target '\(target)' is not a PCI function")) }
                 case .failure(let e):
                     diagnostics.append(FieldDiagnostic(field: entry, problem: "\(e)"))
                 }
             }
         }
-        f.virtualFunctions = vfs.sorted { $0.0 < $1.0 }.map(\.1)
+        f.virtualFunctions = vfs.sorted { $0.index < $1.index }
         readLinksAndTypes()
         f.numaNode = decimal("numa_node")
         f.runtimeStatus = text("power/runtime_status")

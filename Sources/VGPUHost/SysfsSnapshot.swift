@@ -92,8 +92,8 @@ public struct SysfsSnapshot {
                     _ = try top.subdirectory("kernel/iommu_groups/\(group)/devices")
                     try target.symlink("iommu_group", to: "../../../../kernel/iommu_groups/\(group)")
                 }
-                for (n, vf) in f.virtualFunctions.enumerated() {
-                    try target.symlink("virtfn\(n)", to: "../\(vf)")
+                for link in f.virtualFunctions {
+                    try target.symlink("virtfn\(link.index)", to: "../\(link.address)")
                 }
                 if let pf = f.physicalFunction {
                     try target.symlink("physfn", to: "../\(pf)")

@@ -166,8 +166,8 @@ public struct HostProbe {
             // -s may name a VF: the report is then its PF's, and says so.
             var selectedVF: String?
             if let slot = options.slot, !slot.matches(f.address) {
-                guard let n = f.virtualFunctions.firstIndex(where: slot.matches) else { continue }
-                selectedVF = "\(f.virtualFunctions[n]) is VF \(n + 1) of \(f.address): the report is the PF's"
+                guard let link = f.virtualFunctions.first(where: { slot.matches($0.address) }) else { continue }
+                selectedVF = "\(link.address) is VF \(link.index + 1) of \(f.address): the report is the PF's"
             }
             if let ids = options.ids, !ids.matches(vendor: f.vendor, device: f.device) { continue }
             gpus.append((f, selectedVF))
@@ -241,7 +241,7 @@ public struct HostProbe {
     static func prefetchFirmware(_ f: PCIFunction, registry: ModuleRegistry, verifier: FirmwareVerifier, driverVersions: DriverVersions,
                                  options: Options) {
         guard f.vendor == nvidia, !f.isVirtualFunction, (f.classCode ?? 0) >> 16 == 0x03, let device = f.device,
-              options.slot.map({ slot in slot.matches(f.address) || f.virtualFunctions.contains(where: slot.matches) }) ?? true,
+              options.slot.map({ slot in slot.matches(f.address) || f.virtualFunctions.contains { slot.matches($0.address) } }) ?? true,
               options.ids?.matches(vendor: f.vendor, device: f.device) ?? true,
               let owner = registry.select(pciDeviceID: device),
               let selection = DriverFirmware.choose(module: owner.module, chip: owner.chip, kernelDriver: f.driver,
@@ -267,7 +267,7 @@ public struct HostProbe {
         let catalogue = f.device.flatMap { id in (owner?.module as? any VGPUTypeProviding)?.catalogue(deviceID: id, subsystem: f.subsystem) }
         var vfs: [ProbedGPU.VirtualFunction] = []
         var unknownOccupancy: [String] = []
-        for address in f.virtualFunctions {
+        for address in f.virtualFunctions.map(\.address) {
             guard let vf = host.byAddress[address] else {
                 // Dangling, or refused by the scan (its warnings say why): either way, what it hosts is unknown.
                 let warning = host.scan.warnings.first { $0.hasPrefix("\(address):") }

@@ -50,9 +50,10 @@ struct LspciOracleTests {
         let pf = try #require(scan.functions.first { $0.address.description == "0000:41:00.0" })
         #expect(pf.virtualFunctions.count == 32)
         // VF n is at routing id PF + First VF Offset + n * stride.
-        for (n, vf) in pf.virtualFunctions.enumerated() {
-            #expect(Int(vf.routingID) == Int(pf.address.routingID) + 4 + n)
-            let f = try #require(scan.functions.first { $0.address == vf })
+        #expect(pf.virtualFunctions.map(\.index) == Array(0..<32))
+        for link in pf.virtualFunctions {
+            #expect(Int(link.address.routingID) == Int(pf.address.routingID) + 4 + link.index)
+            let f = try #require(scan.functions.first { $0.address == link.address })
             #expect(f.physicalFunction == pf.address)
             #expect(f.isVirtualFunction)
         }

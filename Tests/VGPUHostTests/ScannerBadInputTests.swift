@@ -54,7 +54,7 @@ struct ScannerBadInputTests {
         #expect(f7.sriov?.totalVFs == 0)
         #expect(f7.diagnostics.contains { $0.field == "sriov_numvfs" })
         let f8 = try #require(r.functions.first { $0.address.description == "0000:08:00.0" })
-        #expect(f8.virtualFunctions.map(\.description) == ["0000:08:00.4"])  // link read; target checked by the probe
+        #expect(f8.virtualFunctions.map(\.address.description) == ["0000:08:00.4"])  // link read; target checked by the probe
         #expect(f8.diagnostics.contains { $0.field == "physfn" })
         // The good function decoded fully despite its neighbours.
         #expect(r.functions[0].vendor == 0x10de && r.functions[0].config != nil)

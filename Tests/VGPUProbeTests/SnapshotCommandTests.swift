@@ -46,6 +46,25 @@ struct SnapshotCommandTests {
         #expect(run.stderr.contains("not recreated: 0000:18:00.0/iommu_group"), "\(run.stderr)")
     }
 
+    /// A `virtfnN` link that cannot be read leaves a gap: the links after it keep their numbers, so VF
+    /// N of the snapshot is VF N of the host (main renumbered them, moving every later VF down by one).
+    @Test func aMissingVirtfnLinkLeavesAGap() throws {
+        let dir = try ScratchDirectory("snapshot")
+        let host = try FixtureHosts.copy("l40-two-gpus", in: dir)
+        let pf = "devices/pci0000:40/0000:40:01.1/0000:41:00.0"
+        try FileManager.default.removeItem(atPath: "\(host)/\(pf)/virtfn3")
+        _ = try dir.write("host/\(pf)/virtfn3", Array("../0000:41:00.7\n".utf8))
+        let run = try ProbeBinary.run(["snapshot", "--sysfs-root", host, "--output", dir.file("snap"), "--no-firmware"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("not recreated: 0000:41:00.0/virtfn3"), "\(run.stderr)")
+        let copied = dir.file("snap/bus/pci/devices/0000:41:00.0")
+        let fm = FileManager.default
+        #expect(try fm.destinationOfSymbolicLink(atPath: "\(copied)/virtfn2") == "../0000:41:00.6")
+        #expect(!fm.fileExists(atPath: "\(copied)/virtfn3"))
+        #expect(try fm.destinationOfSymbolicLink(atPath: "\(copied)/virtfn4") == "../0000:41:01.0")
+        #expect(try fm.destinationOfSymbolicLink(atPath: "\(copied)/virtfn31") == "../0000:41:04.3")
+    }
+
     /// The output directory is made by the snapshot itself: an existing one, even empty, is refused,
     /// so nothing in it (a planted link) predates the run.
     @Test(arguments: [true, false])
