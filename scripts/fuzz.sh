@@ -5,6 +5,7 @@
 #
 # usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (targets: elf bin config sysfs manifest meta probe)
 #        VGPUKIT_FUZZ_RUNS=N also stops each target after N executions
+#        VGPUKIT_FUZZ_SEED=N runs with libFuzzer's -seed=N (each target's line names the seed it ran with)
 set -uo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -34,6 +35,7 @@ for t in "${targets[@]}"; do
     log=$out/fuzz-$t.log
     runs=()
     [ -n "${VGPUKIT_FUZZ_RUNS:-}" ] && runs=(-runs="$VGPUKIT_FUZZ_RUNS")
+    [ -n "${VGPUKIT_FUZZ_SEED:-}" ] && runs+=(-seed="$VGPUKIT_FUZZ_SEED")
     # The whole-probe target leaves libFuzzer's malloc and free counts unequal after most inputs, so its
     # per-input leak check would run every time (52 instead of ~1,000 executions a second, measured);
     # leaks on that path are LeakSanitizer's job in the suite's ASan run (scripts/test.sh).
@@ -44,7 +46,9 @@ for t in "${targets[@]}"; do
     rc=$?
     executed=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
     crashes=$(ls "$out/artifacts" 2>/dev/null | grep -c "^$t-" || true)
-    line="fuzz $t: ${executed:-0} executions (limit ${seconds}s${VGPUKIT_FUZZ_RUNS:+ or $VGPUKIT_FUZZ_RUNS runs}), exit $rc, $crashes artifact(s)"
+    # libFuzzer picks a random seed; naming it lets a failure seen once (in CI) be run again with -seed=N.
+    seed=$(grep -o 'Seed: [0-9]*' "$log" | head -1 | grep -o '[0-9]*$' || echo "?")
+    line="fuzz $t: ${executed:-0} executions (limit ${seconds}s${VGPUKIT_FUZZ_RUNS:+ or $VGPUKIT_FUZZ_RUNS runs}, seed ${seed:-?}), exit $rc, $crashes artifact(s)"
     echo "$line"
     summary+=("$line")
     [ "$rc" -eq 0 ] && [ "$crashes" -eq 0 ] || { status=1; tail -30 "$log"; }

@@ -96,6 +96,8 @@ public enum BootPlanning {
         var boundDriver: GSPDriver?
         var boundRelease: FirmwareRelease?
         var board: PCIBoardID?
+        /// Why the GPU at -s cannot host the vGPUs a vGPU-mode plan is for.
+        var hostsNoVGPUs: String?
         let root = FirmwareRoot(path: request.firmwareRoot)
         if let slot = request.slot {
             let gpu: ProbedGPU
@@ -110,6 +112,13 @@ public enum BootPlanning {
             boundDriver = gpu.bootingDriver
             boundRelease = gpu.firmwareChoice(root: root)?.planRelease(in: owner.module)
             vfInfo = gpu.vfInfo
+            // On an SR-IOV generation a vGPU-mode plan needs usable VFs, which GSP_VF_INFO describes: without
+            // them the plan is the layout the driver would use if the GPU could host vGPUs, printed and refused.
+            let noVFInfo = gpu.vfInfo?.fields == nil ? "no GSP_VF_INFO (\(gpu.vfInfo?.unavailable ?? "not made"))" : nil
+            if request.vgpu, owner.module.vgpuInterface(for: owner.chip) == .sriovVirtualFunctions, let why = gpu.sriov.problem ?? noVFInfo {
+                vfInfo = vfInfo ?? VFInfoReport(fields: nil, hex: nil, unavailable: "not sent: " + why)
+                hostsNoVGPUs = "vGPU mode on \(gpu.address): \(why)"
+            }
             board = gpu.boardID
             if let board = gpu.board {
                 boardName = board.name
@@ -132,7 +141,7 @@ public enum BootPlanning {
                                                      driver: request.driver ?? boundDriver ?? .nvidia,
                                                      vga: request.vgaWorkspaceRegister, verifier: verifier)
         let hexLines = Self.hexLines(plan.metaBytes)
-        let warnings = plan.unmetRequirements
+        let warnings = plan.unmetRequirements + (hostsNoVGPUs.map { [$0] } ?? [])
         var report = Report(schema: Report.schemaID, address: address, board: boardName, module: module.name, heapParameters: parameters,
                             plan: plan, metaHex: hexLines, firmwareFiles: files, warnings: warnings)
         report.vfInfo = vfInfo

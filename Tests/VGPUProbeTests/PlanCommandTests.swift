@@ -80,6 +80,24 @@ struct PlanCommandTests {
         #expect(layout(r.doc, "wpr2")?["start"] as? UInt64 == 0xbf5700000)
     }
 
+    /// A vGPU-mode plan for a GPU that cannot host vGPUs (an RTX 4090: no SR-IOV capability) is the layout
+    /// the driver would use, printed and refused: exit 1, the reason in warnings and as GSP_VF_INFO's
+    /// absence (main planned it with VF partition count 32 and exit 0). Bare metal plans as before, and a
+    /// GPU with usable VFs still plans in vGPU mode.
+    @Test func aVGPUPlanForAGPUWithoutVFsIsRefused() throws {
+        let rtx = ["-s", "01:00.0", "--sysfs-root", FixtureHosts.root("rtx4090"), "--json"]
+        let vgpu = try plan(rtx + ["--vgpu"])
+        #expect(vgpu.status == 1)
+        let warning = "vGPU mode on 0000:01:00.0: no SR-IOV capability: this GPU cannot host vGPUs"
+        #expect(vgpu.doc?["warnings"] as? [String] == [warning])
+        #expect(vgpu.stderr.contains(warning), "\(vgpu.stderr)")
+        #expect((vgpu.doc?["vfInfo"] as? [String: Any])?["unavailable"] as? String == "not sent: no SR-IOV capability: this GPU cannot host vGPUs")
+        let bare = try plan(rtx)
+        #expect(bare.status == 0 && bare.doc?["warnings"] as? [String] == [])
+        let l40 = try plan(["-s", "41:00.0", "--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--vgpu", "--json"])
+        #expect(l40.status == 0 && l40.doc?["warnings"] as? [String] == [], "\(l40.stderr)")
+    }
+
     /// A framebuffer too small for the layout names the smallest that holds the plan, and that size
     /// plans while 128 KiB less does not (main named 41280 KiB for AD102, without the heap, "1 MiB" for
     /// 1 MiB, and for GH100 more than it takes).
