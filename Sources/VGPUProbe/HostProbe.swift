@@ -263,10 +263,10 @@ public struct HostProbe {
     /// and the vGPUs on them.
     private func discover(_ f: PCIFunction, in host: ScannedHost, reader: any SysfsReader, options: Options, selectedVF: String?) -> ProbedGPU {
         var diagnostics = (selectedVF.map { ["-s: " + $0] } ?? []) + f.diagnostics.map(\.description)
-        let (owner, identity) = identify(f, devices: host.devices, reader: reader, options: options)
+        let (owner, identity, unresponsive) = identify(f, devices: host.devices, reader: reader, options: options)
         let catalogue = f.device.flatMap { id in (owner?.module as? any VGPUTypeProviding)?.catalogue(deviceID: id, subsystem: f.subsystem) }
         var vfs: [ProbedGPU.VirtualFunction] = []
-        var unknownOccupancy: [String] = []
+        var unknownOccupancy: [String] = [], unsizedVGPUs: [String] = []
         for address in f.virtualFunctions.map(\.address) {
             guard let vf = host.byAddress[address] else {
                 // Dangling, or refused by the scan (its warnings say why): either way, what it hosts is unknown.
@@ -283,14 +283,15 @@ public struct HostProbe {
             var vgpu: (id: Int, type: VGPUType?)?
             if let id = vf.currentVGPUType, id > 0 {
                 vgpu = (id, catalogue?.types.first { $0.id == id })
+                // Its size is unknown (it may be the largest type), so what still fits cannot be counted.
                 if vgpu?.type == nil, let catalogue {
-                    diagnostics.append("\(address): hosts vGPU type \(id), which the \(catalogue.board) catalogue does not list; capacities leave it out")
+                    unsizedVGPUs.append("\(address) hosts vGPU type \(id), which the \(catalogue.board) catalogue does not list")
                 }
             }
             vfs.append(.init(function: vf, vgpu: vgpu))
         }
-        if !unknownOccupancy.isEmpty, catalogue != nil {
-            diagnostics.append("vGPU types not counted: what fits beside the vGPUs in use is unknown while this is: " + unknownOccupancy.joined(separator: "; "))
+        if !(unknownOccupancy + unsizedVGPUs).isEmpty, catalogue != nil {
+            diagnostics.append("vGPU types not counted: what fits beside the vGPUs in use is unknown while this is: " + (unknownOccupancy + unsizedVGPUs).joined(separator: "; "))
         }
         let summary = Self.sriovSummary(f)
         // A board that shares its device id (Quadro RTX 6000/8000) is named by its catalogue.
@@ -302,11 +303,11 @@ public struct HostProbe {
             if let listed = f.device.flatMap({ host.names?.name(vendor: Self.nvidia, device: $0) }) { (listed, .pciIDs) }
             else if let board, let module = owner?.module.name { (board.name, .module(module)) }
             else { ("NVIDIA device \(hex4(f.device))", .none) }
-        return ProbedGPU(function: f, name: name, nameSource: nameSource, owner: owner, identity: identity,
+        return ProbedGPU(function: f, name: name, nameSource: nameSource, owner: owner, identity: identity, unresponsive: unresponsive,
                          driverVersion: f.driver.map(host.driverVersions.reading(of:)) ?? .absent,
                          nvidiaModuleVersion: host.driverVersions.reading(of: "nvidia"),
                          board: board,
-                         catalogue: catalogue, sriov: SRIOVState(f, summary: summary), vfs: vfs, unknownOccupancy: unknownOccupancy,
+                         catalogue: catalogue, sriov: SRIOVState(f, summary: summary), vfs: vfs, unknownOccupancy: unknownOccupancy, unsizedVGPUs: unsizedVGPUs,
                          vfInfo: summary == nil ? nil : Self.vfInfo(f, owner: owner), diagnostics: diagnostics)
     }
 
@@ -323,11 +324,15 @@ public struct HostProbe {
         return VFInfoReport.make(module: owner?.module, sriov: f.sriovValues)
     }
 
-    /// The chip: from BOOT_42 when BAR0 can be read, else from the modules' PCI id tables.
-    private func identify(_ f: PCIFunction, devices: String, reader: any SysfsReader, options: Options) -> (ProbedGPU.Owner?, HostReport.Identity) {
+    /// The chip: from BOOT_42 when BAR0 can be read, else from the modules' PCI id tables; and why the
+    /// GPU does not answer, when BAR0 was read and gave no register values.
+    private func identify(_ f: PCIFunction, devices: String, reader: any SysfsReader, options: Options)
+        -> (ProbedGPU.Owner?, HostReport.Identity, unresponsive: String?)
+    {
         var identity = HostReport.Identity(source: .none, boot0: nil, boot42: nil, note: nil)
         var owner: ProbedGPU.Owner?
         var bar0Note: String?
+        var unresponsive: String?
         if options.readBAR0 {
             switch BAR0Identity.read(directory: "\(devices)/\(f.address)", runtimeStatus: f.runtimeStatus, runtimeStatusProblem: f.runtimeStatusProblem,
                                        powerState: f.powerState, reader: reader) {
@@ -343,6 +348,15 @@ public struct HostProbe {
                     }
                 case .failure(let why):
                     bar0Note = why.description
+                    // BAR0 is read only from a device known to be awake, so all ones is not D3: the GPU
+                    // does not answer (NVIDIA's driver logs Xid 79, "fallen off the bus"), and no driver can boot it.
+                    switch why {
+                    case .readFailed:
+                        unresponsive = "BAR0 reads as all ones although the device is awake (\(Self.awakeBy(f))): the GPU does not answer MMIO, as after it falls off the bus (Xid 79); reset or reseat it"
+                    case .securityFault:
+                        unresponsive = "\(why) although the device is awake (\(Self.awakeBy(f))): the GPU refuses MMIO reads"
+                    case .preFermi: break
+                    }
                 }
             case .suspended: bar0Note = "device is runtime-suspended: BAR0 not read (vgpu-probe never wakes a device)"
             case .permissionDenied: bar0Note = "BAR0 needs root to map: permission denied"
@@ -362,7 +376,16 @@ public struct HostProbe {
                                  note: [bar0Note, "no module claims device id \(hex4(f.device))"].compactMap { $0 }.joined(separator: "; "))
             }
         }
-        return (owner, identity)
+        return (owner, identity, unresponsive)
+    }
+
+    /// What shows a function awake, as `BAR0Identity.read` required before reading.
+    private static func awakeBy(_ f: PCIFunction) -> String {
+        switch f.runtimeStatus {
+        case nil: "no runtime power management"
+        case "unsupported"?: "runtime PM disabled, power_state \(f.powerState ?? "?")"
+        case let status?: "runtime status \(status)"
+        }
     }
 
     /// The report of a discovered GPU, but for its firmware verdict.
@@ -390,14 +413,14 @@ public struct HostProbe {
         // On mediated devices no VF count limits placements.
         let vfLimit = gpu.vgpuInterface == .mediatedDevices ? nil : gpu.sriov.summary?.totalVFs
         // What still fits is unknown while a VF's vGPU is: no count rather than one that ignores it.
-        let hostable = gpu.unknownOccupancy.isEmpty ? gpu.catalogue.map { HostableType.all($0, vfs: vfLimit, policy: options.policy, existing: existing) } : nil
+        let hostable = gpu.capacityUnknown.isEmpty ? gpu.catalogue.map { HostableType.all($0, vfs: vfLimit, policy: options.policy, existing: existing) } : nil
         let engines = EngineReport.make(module: owner?.module, chip: owner?.chip, release: nil)
         // With vGPUs in use the driver offers only what still fits beside them; compare with that.
         let stillCreatable = existing.isEmpty ? nil : hostable?.filter { $0.fits > 0 }.map(\.name)
         // With a VF's vGPU unknown, what should still be offered is unknown too: no "not offered" claims.
         let creatableTypes = creatable.map { vf, offered in
             CreatableTypesReport.make(vf: vf, offered: offered, catalogue: gpu.catalogue,
-                                      stillCreatable: gpu.unknownOccupancy.isEmpty ? stillCreatable : offered.map(\.name))
+                                      stillCreatable: gpu.capacityUnknown.isEmpty ? stillCreatable : offered.map(\.name))
         }
         let bootCheck = owner.map { owner in
             guard options.verifyFirmware else {
@@ -493,6 +516,8 @@ public struct HostProbe {
             checks.append(.init(name: .support, ok: false,
                                 detail: "not covered by this build of vgpu-probe (the GPU may be fine): \(gpu.identity.note ?? "chip not identified")"))
         }
+        // Shown only when it fails: a GPU that answers needs no line saying so.
+        if let why = gpu.unresponsive { checks.append(.init(name: .responds, ok: false, detail: why)) }
         if let branch = Self.driverBranchCheck(gpu) { checks.append(branch) }
         switch gpu.sriov {
         case _ where gpu.vgpuInterface == .mediatedDevices:

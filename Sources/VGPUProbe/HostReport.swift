@@ -215,6 +215,9 @@ public struct HostReport: Sendable, Codable, Equatable {
         public enum Name: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
             /// A module of this build owns the chip.
             case support
+            /// The GPU answers MMIO (listed only when it does not: BAR0 read from an awake device gave all
+            /// ones or a security fault).
+            case responds
             /// The bound NVIDIA driver's branch knows the chip.
             case driverBranch = "driver-branch"
             /// SR-IOV is usable (`SRIOVState`).

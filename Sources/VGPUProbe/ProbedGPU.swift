@@ -74,6 +74,9 @@ public struct ProbedGPU: Sendable {
     public let owner: Owner?
     /// How the chip was identified.
     public let identity: HostReport.Identity
+    /// Why the GPU does not answer MMIO: BAR0, read because the device is awake, reads as all ones or
+    /// as a security fault. nil when it answered, or when BAR0 was not read.
+    public let unresponsive: String?
     /// The bound driver's version as sysfs shows it (`module/<driver>/version`); absent without one.
     public let driverVersion: DriverVersion
     /// The loaded nvidia module's version (`module/nvidia/version`), whether or not it took this GPU:
@@ -91,6 +94,13 @@ public struct ProbedGPU: Sendable {
     /// all), each with why: what still fits beside the vGPUs in use cannot be counted then. main
     /// counted such a VF as free and overstated what fits.
     public let unknownOccupancy: [String]
+    /// vGPUs in use whose type the catalogue does not list, each with its VF: their size is unknown (one
+    /// may be the largest type), so what still fits cannot be counted either. main counted them as
+    /// taking no framebuffer.
+    public let unsizedVGPUs: [String]
+
+    /// Why what still fits cannot be counted: VFs whose vGPU is unknown, and vGPUs of unknown size.
+    public var capacityUnknown: [String] { unknownOccupancy + unsizedVGPUs }
     /// GSP_VF_INFO the driver would send, or why it cannot (nil without SR-IOV or a module).
     public let vfInfo: VFInfoReport?
     /// What could not be read or does not add up, for the report's diagnostics.

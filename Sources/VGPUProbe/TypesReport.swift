@@ -87,8 +87,8 @@ public struct TypesReport: Sendable, Codable, Equatable {
                 if let reason = gpu.sriov.problem { throw .gpu("\(gpu.address): \(reason)") }
                 vfs = gpu.sriov.summary?.totalVFs
             }
-            guard gpu.unknownOccupancy.isEmpty else {
-                throw .gpu("\(gpu.address): which vGPUs exist cannot be read, so what more fits is unknown: " + gpu.unknownOccupancy.joined(separator: "; "))
+            guard gpu.capacityUnknown.isEmpty else {
+                throw .gpu("\(gpu.address): what more fits is unknown while this is: " + gpu.capacityUnknown.joined(separator: "; "))
             }
             address = gpu.address.description
             inUse = gpu.vfs.filter { $0.vgpu != nil }.map(HostReport.VF.init)

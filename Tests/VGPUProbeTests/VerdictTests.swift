@@ -20,6 +20,50 @@ struct VerdictTests {
         #expect(firmware["skipped"] as? Bool == true && firmware["ok"] as? Bool == false)
     }
 
+    /// A GPU whose BAR0, read because the device is awake, answers all ones (it fell off the bus) or a
+    /// security fault is not ready: the `responds` check fails, in text, JSON and Prometheus. main fell
+    /// back to the PCI id and called it ready. A GPU that answers has no such line.
+    @Test(arguments: [(UInt32(0xffff_ffff), "BAR0 reads as all ones although the device is awake (runtime status active)"),
+                      (UInt32(0xbadf_1100), "BAR0 read returned a security fault (0xbadf1100) although the device is awake")])
+    func aGPUThatDoesNotAnswerIsNotReady(boot42: UInt32, detail: String) throws {
+        let dir = try ScratchDirectory("verdict-bar0")
+        let host = try FixtureHosts.copy("l40s-in-use", in: dir)
+        let resource0 = host + "/devices/pci0000:40/0000:40:01.1/0000:41:00.0/resource0"
+        var page = [UInt8](try Data(contentsOf: URL(fileURLWithPath: resource0)))
+        for i in 0..<4 { page[0xa00 + i] = UInt8(truncatingIfNeeded: boot42 >> (8 * UInt32(i))) }
+        if boot42 == 0xffff_ffff { page = [UInt8](repeating: 0xff, count: page.count) }
+        try Data(page).write(to: URL(fileURLWithPath: resource0))
+
+        let text = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware"])
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("[!!] responds      " + detail), "\(text.stdout)")
+        #expect(text.stdout.contains("vGPU ready    NO"))
+        let prometheus = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware", "--format", "prometheus"])
+        #expect(prometheus.stdout.contains("vgpukit_gpu_check{address=\"0000:41:00.0\",chip=\"AD102\",check=\"responds\"} 0"), "\(prometheus.stdout)")
+        #expect(prometheus.stdout.contains("vgpukit_gpu_ready{address=\"0000:41:00.0\",chip=\"AD102\",board=\"L40S\"} 0"))
+
+        let stock = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40s-in-use"), "--no-firmware", "--json"])
+        #expect(stock.status == 0 && !stock.stdout.contains("\"responds\""), "\(stock.stdout)")
+    }
+
+    /// A VF hosting a vGPU type the catalogue does not list (`current_vgpu_type` 9999) holds an unknown
+    /// share of the FB, so what still fits is not counted: main counted it as taking none and still
+    /// offered two 12Q.
+    @Test func aVGPUOfAnUnlistedTypeLeavesCapacityUnknown() throws {
+        let dir = try ScratchDirectory("verdict-unlisted")
+        let host = try FixtureHosts.copy("l40s-in-use", in: dir)
+        _ = try dir.write("host/devices/pci0000:40/0000:40:01.1/0000:41:00.6/nvidia/current_vgpu_type", Array("9999\n".utf8))
+        let text = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware"])
+        #expect(!text.stdout.contains("vGPU Q-types"), "\(text.stdout)")
+        #expect(text.stdout.contains("vGPUs         3 in use (NVIDIA L40S-12Q x2, type 9999 x1), 5 VFs free; what more fits is not counted (see notes)"), "\(text.stdout)")
+        #expect(text.stdout.contains("0000:41:00.6 hosts vGPU type 9999, which the L40S catalogue does not list"), "\(text.stdout)")
+        let prometheus = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware", "--format", "prometheus"])
+        #expect(!prometheus.stdout.contains("vgpukit_gpu_vgpu_type_fits{"), "\(prometheus.stdout)")
+        #expect(prometheus.stdout.contains("vgpukit_gpu_vfs_in_use{address=\"0000:41:00.0\",chip=\"AD102\"} 3"), "the VF is in use, of unknown size")
+        let types = try ProbeBinary.run(["types", "-s", "41:00.0", "--sysfs-root", host])
+        #expect(types.status == 1 && types.stderr.contains("what more fits is unknown while this is: 0000:41:00.6 hosts vGPU type 9999"), "\(types.stderr)")
+    }
+
     /// An L40 bound to nouveau: mainline nouveau hosts no vGPU at all (the nvkm vGPU series was an RFC),
     /// and the vGPU-mode boot would also need the AD102 scrubber, which nouveau has no code to run. On a
     /// root with 570.144 nouveau loads that release, which ships the scrubber's file, and still cannot
