@@ -56,7 +56,13 @@ extension PCIFunction {
         if config?.sriov == nil, capabilityUnseen, sriov?.totalVFs == nil, problem(reading: "sriov_totalvfs") != nil {
             return ["\(why("sriov_totalvfs")), nor the SR-IOV capability past config's first bytes: whether the GPU has SR-IOV is unknown"]
         }
-        return unreadableVFPlacement.map { "\(why($0)), nor the SR-IOV capability past config's first bytes: no VF's routing ID is known" }
+        var unread = unreadableVFPlacement.map { "\(why($0)), nor the SR-IOV capability past config's first bytes: no VF's routing ID is known" }
+        // VFs whose device id reads 0 are unusable; one that cannot be read leaves that unknown (main
+        // passed the check with "VF device ?").
+        if config?.sriov == nil, capabilityUnseen, let total = sriov?.totalVFs, total > 0, sriov?.vfDevice == nil {
+            unread.append("\(why("sriov_vf_device")), nor the SR-IOV capability past config's first bytes: whether the VFs are usable (a VF device id of 0 means not) is unknown; as root the capability is read")
+        }
+        return unread
     }
 
     /// What makes this function's SR-IOV picture impossible, one sentence each; empty when it is

@@ -144,6 +144,21 @@ struct HostileInputTests {
         #expect(simulate.status != 0 && simulate.stderr.contains("sriov_offset cannot be read"), "\(simulate.stderr)")
     }
 
+    // 4b. Unprivileged, an unreadable or garbled `sriov_vf_device` passed the sriov check with "VF device
+    // ?", although a VF device id of 0 means unusable VFs. Now the check fails, naming the file.
+    @Test(arguments: ["fifo", "garbled"])
+    func anUnreadableVFDeviceIDIsNotAPass(kind: String) throws {
+        let dir = try ScratchDirectory("hostile")
+        let host = try Self.copyOfHost("l40-unprivileged", in: dir)
+        let file = host.pf + "/sriov_vf_device"
+        try FileManager.default.removeItem(atPath: file)
+        if kind == "fifo" { #expect(mkfifo(file, 0o600) == 0) } else { _ = FileManager.default.createFile(atPath: file, contents: Data("zz\n".utf8)) }
+        let r = try Self.run(["--sysfs-root", host.root, "--no-firmware", "-s", "41:00.0"])
+        #expect(r.status == 1, "\(r.stdout)")
+        #expect(r.stdout.contains("[!!] sriov         SR-IOV values cannot be read: sriov_vf_device cannot be read ("), "\(r.stdout)")
+        #expect(r.stdout.contains("whether the VFs are usable (a VF device id of 0 means not) is unknown; as root the capability is read"))
+    }
+
     // 4c. A VF whose vGPU cannot be read was counted as free: "12Q x3" fitted, Prometheus and NFD said
     // so, and `types -s --place 3x12Q` placed three, beside two vGPUs in use. Now the VF is neither in
     // use nor free, nothing is counted, and `types -s` refuses, naming the file.
@@ -368,9 +383,10 @@ struct HostileInputTests {
     }
 
     // One SR-IOV rule: when the VF device id cannot be read at all (an unprivileged run, whose config
-    // read stops at 64 bytes, on a kernel without sriov_vf_device), readiness calls SR-IOV usable with
-    // the id unknown, and GSP_VF_INFO, which does not carry the id, is built from the sriov_* files and
-    // the VF BARs of `resource`: not refused as if the id read 0.
+    // read stops at 64 bytes, on a kernel without sriov_vf_device), the sriov check fails saying so
+    // (an unknown id may be 0, which means unusable VFs; earlier stops passed it as "VF device ?"), and
+    // GSP_VF_INFO, which does not carry the id, is still built from the sriov_* files and the VF BARs of
+    // `resource`: not refused as if the id read 0.
     @Test func anUnreadableVFDeviceIDIsUnknownNotZero() throws {
         let dir = try ScratchDirectory("hostile")
         let host = try Self.copyOfHost("l40-unprivileged", in: dir)
@@ -383,7 +399,7 @@ struct HostileInputTests {
         #expect(fields?["totalVFs"] as? Int == 32 && fields?["firstVFOffset"] as? Int == 4, "\(fields ?? [:])")
         let checks = (gpu?["readiness"] as? [String: Any])?["checks"] as? [[String: Any]] ?? []
         let sriov = checks.first { $0["name"] as? String == "sriov" }
-        #expect(sriov?["ok"] as? Bool == true && (sriov?["detail"] as? String ?? "").contains("VF device ?"), "\(checks)")
+        #expect(sriov?["ok"] as? Bool == false && (sriov?["detail"] as? String ?? "").contains("sriov_vf_device cannot be read (missing), nor the SR-IOV capability"), "\(checks)")
     }
 
     // 12. Unprivileged (config cut at 64 bytes, so the counts come from the sriov_* files) with
