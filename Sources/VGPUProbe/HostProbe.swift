@@ -427,6 +427,7 @@ public struct HostProbe {
                 return HostReport.Check(name: VGPUBootCheck.name, ok: false, detail: "not checked (--no-firmware)", skipped: true)
             }
             guard let choice, choice.selection != nil else { return VGPUBootCheck.unjudged(choice) }
+            if let unplannable = VGPUBootCheck.unplannable(choice, module: owner.module) { return unplannable }
             return VGPUBootCheck.judge(module: owner.module, chip: owner.chip, board: gpu.boardID, kernelDriver: f.driver,
                                        release: choice.planRelease(in: owner.module), verifier: parser)
         }

@@ -24,6 +24,17 @@ enum VGPUBootCheck {
         return .init(name: name, ok: false, detail: "not checked: \(why) (see firmware)", skipped: true)
     }
 
+    /// The check where NVIDIA's driver loads a branch of which this build knows no linux-firmware
+    /// release: the plan would take another branch's heap rules and bootloader sizes, and state them as
+    /// this driver's (main said "nvidia can boot ... 535.113.01, 549 MiB heap" beside driver 580).
+    static func unplannable(_ choice: DriverFirmware, module: any ArchitectureModule) -> HostReport.Check? {
+        guard case .nvidia = choice.loader, let loaded = choice.selection?.release, choice.planRelease(in: module).major != loaded.major else { return nil }
+        let known = module.firmwareManifest.releases.filter { $0.layout == .linuxFirmware }.map(\.version.description)
+        return .init(name: name, ok: false,
+                     detail: "not checked: this build knows no linux-firmware release of NVIDIA's \(loaded.major) branch to plan \(loaded)'s boot from (it knows \(known.joined(separator: ", ")))",
+                     skipped: true)
+    }
+
     /// The check for `chip` of `module` on `board` (its PCI ids), bound to `kernelDriver`;
     /// `verifier` reads the firmware (parsing is enough: the `firmware` check judges the digests).
     static func judge(module: any ArchitectureModule, chip: Chip, board boardID: PCIBoardID?, kernelDriver: String?, release: FirmwareRelease,
@@ -46,6 +57,13 @@ enum VGPUBootCheck {
             return .init(name: name, ok: true, detail: "\(driver) can boot the GSP in vGPU mode: \(plan.release), "
                 + "\(Sizes.describe(plan.heap.size)) heap for \(plan.heap.vfPartitionCount) VF partitions"
                 + (plan.heap.requiresScrubber ? ", scrubber run first" : ""))
+        } catch .firmware(let findings) where driver == .nvidia {
+            // NVIDIA's driver carries its own bootloader and booters: the linux-firmware files the plan
+            // takes their sizes from are not what it loads, so their absence says nothing of the boot.
+            return .init(name: name, ok: false,
+                         detail: "not checked: NVIDIA's driver carries its own bootloader; the plan takes its sizes from linux-firmware \(release), "
+                            + "which this root lacks or does not verify: " + (findings.first ?? "no file"),
+                         skipped: true)
         } catch .firmware {
             return .init(name: name, ok: false, detail: "cannot be judged: the firmware does not verify (see firmware)")
         } catch {

@@ -64,6 +64,28 @@ struct VerdictTests {
         #expect(types.status == 1 && types.stderr.contains("what more fits is unknown while this is: 0000:41:00.6 hosts vGPU type 9999"), "\(types.stderr)")
     }
 
+    /// NVIDIA's driver carries its own bootloader; the vgpu-boot plan takes its sizes, and its heap rules,
+    /// from a linux-firmware release of the driver's branch. Where that is not on the root, or the branch
+    /// has none this build knows, the check is not made (`[--]`), rather than failed with "the firmware
+    /// does not verify" beside a verified firmware check, or passed with another branch's heap.
+    @Test(.enabled(if: RealFirmware.shouldRun, Comment(rawValue: RealFirmware.skipReason)))
+    func vgpuBootIsNotJudgedFromFilesTheDriverDoesNotLoad() throws {
+        let dir = try ScratchDirectory("verdict-driver-root")
+        let image = "nvidia/535.261.03/gsp_ga10x.bin"
+        _ = try dir.write("fw/" + image, try RealFirmware.bytes(image))
+        let own = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40s-in-use"), "--firmware-root", dir.file("fw")])
+        #expect(own.status == 0, "\(own.stdout)")
+        #expect(own.stdout.contains("[ok] firmware      GSP firmware 535.261.03, which nvidia 535.261.03 loads: present and verified"), "\(own.stdout)")
+        #expect(own.stdout.contains("[--] vgpu-boot     not checked: NVIDIA's driver carries its own bootloader; the plan takes its sizes from linux-firmware 535.113.01, which this root lacks"), "\(own.stdout)")
+        #expect(own.stdout.contains("vGPU ready    YES (not checked: vgpu-boot)"))
+
+        let host = try FixtureHosts.copy("l40s-in-use", in: dir)
+        _ = try dir.write("host/module/nvidia/version", Array("580.65.06\n".utf8))
+        let newer = try ProbeBinary.run(["--sysfs-root", host, "--firmware-root", RealFirmware.root])
+        #expect(newer.stdout.contains("[--] vgpu-boot     not checked: this build knows no linux-firmware release of NVIDIA's 580 branch to plan 580.65.06's boot from (it knows 535.113.01, 570.144)"), "\(newer.stdout)")
+        #expect(!newer.stdout.contains("549 MiB heap"))
+    }
+
     /// An L40 bound to nouveau: mainline nouveau hosts no vGPU at all (the nvkm vGPU series was an RFC),
     /// and the vGPU-mode boot would also need the AD102 scrubber, which nouveau has no code to run. On a
     /// root with 570.144 nouveau loads that release, which ships the scrubber's file, and still cannot
