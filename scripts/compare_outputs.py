@@ -6,7 +6,8 @@ usage:
   compare_outputs.py record DIR [--binary PATH]     run every command line, keep stdout, stderr, status
   compare_outputs.py compare DIR [--binary PATH]    run them again, report every difference (exit 1)
 
-The command lines are every subcommand on every fixture host (Tests/Fixtures/hosts), the firmware root
+The command lines are every subcommand on every fixture host (Tests/Fixtures/hosts; the probe also in
+the fleet formats, prometheus and nfd), the firmware root
 (.firmware, or $VGPUKIT_FIRMWARE_ROOT), every chip and board, both bundled plans, and error paths: about
 1000 lines. Run from the repository root with the same firmware root for both; paths are relative.
 `--version` (which names the commit) and `snapshot` (which writes files) are not among them, and
@@ -37,7 +38,8 @@ def command_lines(binary, fw):
     hosts = sorted(os.listdir(HOSTS))
     for h in hosts:
         root = "%s/%s" % (HOSTS, h)
-        for extra in [[], ["--json"], ["-q"], ["-v"], ["--no-firmware"], ["--no-firmware", "--json"]]:
+        for extra in [[], ["--json"], ["-q"], ["-v"], ["--no-firmware"], ["--no-firmware", "--json"],
+                      ["--format", "prometheus"], ["--format", "nfd"]]:
             lines.append(["--sysfs-root", root, "--firmware-root", fw, "--no-cache"] + extra)
         for address in gpus(binary, root, fw):
             slot = ["-s", address, "--sysfs-root", root]

@@ -10,7 +10,8 @@
 /// Labels: `vgpu-ready` (true when at least one GPU is ready), `gpus`, `gpus-ready`, and per GPU
 /// `architecture.<Name>`, `chip.<CHIP>`, `board.<Board>`, `vgpu-interface.<sriov|mdev>` (on a GPU that
 /// can host vGPUs: `interface`), and for each ready GPU `vgpu-type.<Type>` for every type of which one
-/// more fits, all `true`.
+/// more can be made (`HostReport.GPU.creatable`: it fits, and the driver offers it where its list was
+/// read), all `true`.
 public enum NodeFeatures {
     /// The label prefix.
     public static let prefix = "vgpukit.feature.node.kubernetes.io/"
@@ -36,7 +37,7 @@ public enum NodeFeatures {
             flag("board", gpu.board?.name)
             flag("vgpu-interface", interface(gpu))
             guard gpu.readiness.ready else { continue }
-            for t in gpu.vgpuTypes ?? [] where t.fits > 0 { flag("vgpu-type", t.name) }
+            for t in gpu.vgpuTypes ?? [] where gpu.creatable(t) > 0 { flag("vgpu-type", t.name) }
         }
         var out = expiry.map { "# +expiry-time=\($0)\n" } ?? ""
         out += "# vgpu-probe: vGPU readiness of this node (NFD local source, features.d)\n"

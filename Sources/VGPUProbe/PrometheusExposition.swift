@@ -9,8 +9,9 @@ import VGPUCore
 /// - `vgpukit_gpu_ready{address,chip,board}` 1 or 0
 /// - `vgpukit_gpu_check{address,chip,check}` 1 passed, 0 failed; a skipped check has no sample
 /// - `vgpukit_gpu_vfs_supported` (SR-IOV TotalVFs; no `_total`, which Prometheus keeps for counters), `vgpukit_gpu_vfs_enabled`, `vgpukit_gpu_vfs_in_use{address,chip}`
-/// - `vgpukit_gpu_vgpu_types_creatable{address,chip}`: types of which at least one more fits
-/// - `vgpukit_gpu_vgpu_type_fits{address,chip,type}`: how many more of each type fit
+/// - `vgpukit_gpu_vgpu_types_creatable{address,chip}`: types of which at least one more can be made
+/// - `vgpukit_gpu_vgpu_type_fits{address,chip,type}`: how many more of each type can be made
+///   (`HostReport.GPU.creatable`: 0 for a type the driver's list on a free VF does not offer)
 /// - `vgpukit_gpu_firmware_verified{address,chip,release,loader}` 1 or 0
 /// - `vgpukit_host_gpus`, `vgpukit_host_gpus_ready`
 public enum PrometheusExposition {
@@ -23,8 +24,8 @@ public enum PrometheusExposition {
             Family("vgpukit_gpu_vfs_supported", "SR-IOV TotalVFs of the GPU."),
             Family("vgpukit_gpu_vfs_enabled", "SR-IOV VFs enabled."),
             Family("vgpukit_gpu_vfs_in_use", "VFs that host a vGPU (nvidia/current_vgpu_type is not 0)."),
-            Family("vgpukit_gpu_vgpu_types_creatable", "vGPU types of which at least one more fits on the GPU."),
-            Family("vgpukit_gpu_vgpu_type_fits", "How many more vGPUs of the type fit beside those that exist."),
+            Family("vgpukit_gpu_vgpu_types_creatable", "vGPU types of which at least one more can be made on the GPU."),
+            Family("vgpukit_gpu_vgpu_type_fits", "How many more vGPUs of the type fit beside those that exist; 0 when the driver does not offer the type."),
             Family("vgpukit_gpu_firmware_verified", "1 when the GSP firmware the bound driver loads verified, else 0."),
             Family("vgpukit_host_gpus", "NVIDIA GPUs the probe found."),
             Family("vgpukit_host_gpus_ready", "GPUs ready for vGPU."),
@@ -45,8 +46,8 @@ public enum PrometheusExposition {
             // No count while a VF's vGPU is unknown: the true number could be higher.
             if gpu.vgpusUnknown == nil { add(5, id, gpu.vfs.filter { $0.vgpu != nil }.count) }
             if let types = gpu.vgpuTypes {
-                add(6, id, types.filter { $0.fits > 0 }.count)
-                for t in types { add(7, id + [("type", t.name)], t.fits) }
+                add(6, id, types.filter { gpu.creatable($0) > 0 }.count)
+                for t in types { add(7, id + [("type", t.name)], gpu.creatable(t)) }
             }
             if let f = gpu.firmware { add(8, id + [("release", f.release), ("loader", f.loader)], f.ok ? 1 : 0) }
         }

@@ -67,3 +67,14 @@ public struct CreatableTypesReport: Sendable, Codable, Equatable {
         return CreatableTypesReport(vf: vf.description, types: offered.map { CreatableType(id: Int($0.id), name: $0.name) }, differences: differences)
     }
 }
+
+extension HostReport.GPU {
+    /// How many more vGPUs of `type` can be made now: what fits, or 0 where NVIDIA's driver, asked on a
+    /// free VF (`creatableTypes`), does not offer the type (a C-series type without NVIDIA AI Enterprise's
+    /// manager; a size the vGPUs in use rule out). The fleet outputs count this, so a label or a sample
+    /// never advertises a type the text says the driver does not offer.
+    public func creatable(_ type: HostableType) -> Int {
+        guard let offered = creatableTypes?.types else { return type.fits }
+        return offered.contains { $0.name == type.name } ? type.fits : 0
+    }
+}

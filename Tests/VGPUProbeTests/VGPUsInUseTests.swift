@@ -35,6 +35,29 @@ struct VGPUsInUseTests {
         #expect((creatable["differences"] as? [String])?.allSatisfy { $0.contains("C-series") } == true, "\(creatable)")
     }
 
+    /// The fleet outputs advertise what the driver offers: 12C fits by the catalogue, but NVIDIA's list on
+    /// the free VF lacks it (C-series needs NVIDIA AI Enterprise), so it has no label and fits 0 in
+    /// Prometheus, as the text says "not offered". A driver that offers nothing (a header-only list)
+    /// leaves no type label at all. main labelled 12C, and every type after the list emptied.
+    @Test func theFleetOutputsAdvertiseOnlyWhatTheDriverOffers() throws {
+        let nfd = try ProbeBinary.run(["--sysfs-root", Self.host, "--no-firmware", "--format", "nfd"])
+        let prefix = "vgpukit.feature.node.kubernetes.io/vgpu-type."
+        #expect(nfd.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix(prefix) } == [prefix + "NVIDIA-L40S-12A=true", prefix + "NVIDIA-L40S-12Q=true"], "\(nfd.stdout)")
+        let prometheus = try ProbeBinary.run(["--sysfs-root", Self.host, "--no-firmware", "--format", "prometheus"])
+        #expect(prometheus.stdout.contains("vgpukit_gpu_vgpu_type_fits{address=\"0000:41:00.0\",chip=\"AD102\",type=\"NVIDIA L40S-12C\"} 0"), "\(prometheus.stdout)")
+        #expect(prometheus.stdout.contains("vgpukit_gpu_vgpu_types_creatable{address=\"0000:41:00.0\",chip=\"AD102\"} 2"))
+
+        let dir = try ScratchDirectory("offers-nothing")
+        let copy = try FixtureHosts.copy("l40s-in-use", in: dir)
+        for vf in ["0000:41:00.6", "0000:41:00.7"] {
+            _ = try dir.write("host/devices/pci0000:40/0000:40:01.1/\(vf)/nvidia/creatable_vgpu_types", Array("ID    : vGPU Name\n".utf8))
+        }
+        let none = try ProbeBinary.run(["--sysfs-root", copy, "--no-firmware", "--format", "nfd"])
+        #expect(!none.stdout.contains(prefix), "\(none.stdout)")
+        let zero = try ProbeBinary.run(["--sysfs-root", copy, "--no-firmware", "--format", "prometheus"])
+        #expect(zero.stdout.contains("vgpukit_gpu_vgpu_types_creatable{address=\"0000:41:00.0\",chip=\"AD102\"} 0"), "\(zero.stdout)")
+    }
+
     /// `types -s` plans a placement after the existing vGPUs: two more 12Q fit, a third does not.
     @Test func typesPlacesBesideWhatExists() throws {
         let doc = try Self.json(["types", "-s", "41:00.0", "--sysfs-root", Self.host, "--place", "3x12Q"])
