@@ -114,7 +114,8 @@ public struct FieldDiagnostic: Sendable, Codable, Equatable, CustomStringConvert
 }
 
 /// One entry of a PF's `mdev_supported_types/` (drivers/vfio/mdev/mdev_sysfs.c): the directory name
-/// (`nvidia-222`), the `name` attribute (`GRID T4-1B`) and `available_instances`.
+/// (`nvidia-222`), the `name` attribute (`GRID T4-1B`), `available_instances` and how many devices of
+/// the type exist (`devices/`, one link per mediated device the mdev core made).
 public struct MediatedDeviceType: Sendable, Codable, Equatable, Hashable {
     /// The directory name, `<driver>-<id>`.
     public let directoryName: String
@@ -122,10 +123,13 @@ public struct MediatedDeviceType: Sendable, Codable, Equatable, Hashable {
     public let name: String?
     /// How many more the driver can create now, when readable.
     public let availableInstances: Int?
+    /// How many mediated devices of the type exist: the entries of `devices/` (0 where the directory is
+    /// absent, as in a tree that never had one); nil when it exists but cannot be listed.
+    public let devices: Int?
 
     /// A type from its parts.
-    public init(directoryName: String, name: String?, availableInstances: Int?) {
-        (self.directoryName, self.name, self.availableInstances) = (directoryName, name, availableInstances)
+    public init(directoryName: String, name: String?, availableInstances: Int?, devices: Int? = 0) {
+        (self.directoryName, self.name, self.availableInstances, self.devices) = (directoryName, name, availableInstances, devices)
     }
 
     /// NVIDIA's vGPU type id: the number in `nvidia-<id>`.

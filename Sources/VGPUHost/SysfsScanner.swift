@@ -132,8 +132,17 @@ public struct SysfsScanner: Sendable {
         }
         // A name with a slash or a dot-dot is no directory entry the kernel makes: never a path.
         let types = names.prefix(Self.mediatedDeviceTypeLimit).filter { !$0.contains("/") && $0 != ".." && $0 != "." }.map { name in
-            MediatedDeviceType(directoryName: name, name: text("\(field)/\(name)/name", 256),
-                               availableInstances: decimal("\(field)/\(name)/available_instances"))
+            // The vGPUs that exist: each a link in devices/ (an unlistable directory leaves them unknown).
+            let devices: Int?
+            switch reader.directory("\(dir)/\(field)/\(name)/devices").list() {
+            case .success(let links): devices = links.count
+            case .failure(.notFound): devices = 0
+            case .failure(let e):
+                devices = nil
+                problems.append(FieldDiagnostic(field: "\(field)/\(name)/devices", problem: "\(e)"))
+            }
+            return MediatedDeviceType(directoryName: name, name: text("\(field)/\(name)/name", 256),
+                                      availableInstances: decimal("\(field)/\(name)/available_instances"), devices: devices)
         }
         return (types, problems)
     }

@@ -267,6 +267,24 @@ public struct HostProbe {
         let catalogue = f.device.flatMap { id in (owner?.module as? any VGPUTypeProviding)?.catalogue(deviceID: id, subsystem: f.subsystem) }
         var vfs: [ProbedGPU.VirtualFunction] = []
         var unknownOccupancy: [String] = [], unsizedVGPUs: [String] = []
+        /// The vGPU of type `id` that `place` hosts; one the catalogue lacks is of unknown size (it may be
+        /// the largest type), so what still fits cannot be counted beside it.
+        func hosted(_ id: Int, at place: PCIAddress) -> (id: Int, type: VGPUType?) {
+            let type = catalogue?.types.first { $0.id == id }
+            if type == nil, let catalogue { unsizedVGPUs.append("\(place) hosts vGPU type \(id), which the \(catalogue.board) catalogue does not list") }
+            return (id, type)
+        }
+        /// The mediated devices that exist on `function` (vGPU 16's VFs, Turing's GPU), by type id; a
+        /// `devices/` directory that cannot be listed leaves them unknown.
+        func mediatedDevices(of function: PCIFunction) -> [(id: Int, count: Int)] {
+            (function.mediatedDeviceTypes ?? []).compactMap { t in
+                guard let count = t.devices else {
+                    unknownOccupancy.append("\(function.address): mdev_supported_types/\(t.directoryName)/devices cannot be listed")
+                    return nil
+                }
+                return count > 0 ? t.nvidiaTypeID.map { ($0, count) } : nil
+            }
+        }
         for address in f.virtualFunctions.map(\.address) {
             guard let vf = host.byAddress[address] else {
                 // Dangling, or refused by the scan (its warnings say why): either way, what it hosts is unknown.
@@ -282,13 +300,22 @@ public struct HostProbe {
             // The vGPUs that exist count against what still fits; an id the catalogue lacks is said, not guessed.
             var vgpu: (id: Int, type: VGPUType?)?
             if let id = vf.currentVGPUType, id > 0 {
-                vgpu = (id, catalogue?.types.first { $0.id == id })
-                // Its size is unknown (it may be the largest type), so what still fits cannot be counted.
-                if vgpu?.type == nil, let catalogue {
-                    unsizedVGPUs.append("\(address) hosts vGPU type \(id), which the \(catalogue.board) catalogue does not list")
-                }
+                vgpu = hosted(id, at: address)
+            } else if let mdev = mediatedDevices(of: vf).first {
+                // vGPU 16 and earlier: the VF's one vGPU is a mediated device of one of its types.
+                vgpu = hosted(mdev.id, at: address)
             }
             vfs.append(.init(function: vf, vgpu: vgpu))
+        }
+        // Turing: the vGPUs are mediated devices on the GPU itself (at most a board's worth are counted).
+        var mediatedVGPUs: [VGPUType] = []
+        for (id, count) in mediatedDevices(of: f) {
+            guard let type = hosted(id, at: f.address).type else { continue }
+            mediatedVGPUs += Array(repeating: type, count: min(count, 1024))
+        }
+        if !mediatedVGPUs.isEmpty {
+            let byType = Dictionary(grouping: mediatedVGPUs, by: \.name).map { "\($0.key) x\($0.value.count)" }.sorted()
+            diagnostics.append("vGPUs in use as mediated devices on the GPU: \(byType.joined(separator: ", ")): what more fits is counted beside them")
         }
         if !(unknownOccupancy + unsizedVGPUs).isEmpty, catalogue != nil {
             diagnostics.append("vGPU types not counted: what fits beside the vGPUs in use is unknown while this is: " + (unknownOccupancy + unsizedVGPUs).joined(separator: "; "))
@@ -307,7 +334,7 @@ public struct HostProbe {
                          driverVersion: f.driver.map(host.driverVersions.reading(of:)) ?? .absent,
                          nvidiaModuleVersion: host.driverVersions.reading(of: "nvidia"),
                          board: board,
-                         catalogue: catalogue, sriov: SRIOVState(f, summary: summary), vfs: vfs, unknownOccupancy: unknownOccupancy, unsizedVGPUs: unsizedVGPUs,
+                         catalogue: catalogue, sriov: SRIOVState(f, summary: summary), vfs: vfs, unknownOccupancy: unknownOccupancy, unsizedVGPUs: unsizedVGPUs, mediatedVGPUs: mediatedVGPUs,
                          vfInfo: summary == nil ? nil : Self.vfInfo(f, owner: owner), diagnostics: diagnostics)
     }
 

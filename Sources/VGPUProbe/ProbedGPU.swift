@@ -98,6 +98,8 @@ public struct ProbedGPU: Sendable {
     /// may be the largest type), so what still fits cannot be counted either. main counted them as
     /// taking no framebuffer.
     public let unsizedVGPUs: [String]
+    /// The vGPUs that exist as mediated devices on the GPU itself (Turing), whose types the catalogue lists.
+    public let mediatedVGPUs: [VGPUType]
 
     /// Why what still fits cannot be counted: VFs whose vGPU is unknown, and vGPUs of unknown size.
     public var capacityUnknown: [String] { unknownOccupancy + unsizedVGPUs }
@@ -114,8 +116,8 @@ public struct ProbedGPU: Sendable {
         function.device.map { PCIBoardID(deviceID: $0, subsystem: function.subsystem) }
     }
 
-    /// The vGPUs that exist on its VFs and whose types the catalogue lists.
-    public var existingVGPUs: [VGPUType] { vfs.compactMap { $0.vgpu?.type } }
+    /// The vGPUs that exist on its VFs, or as mediated devices on the GPU, and whose types the catalogue lists.
+    public var existingVGPUs: [VGPUType] { vfs.compactMap { $0.vgpu?.type } + mediatedVGPUs }
 
     /// Whose rules would boot its GSP: those of the driver it is bound to.
     public var bootingDriver: GSPDriver { GSPDriver.booting(kernelDriver: function.driver) }

@@ -58,6 +58,36 @@ struct VGPUsInUseTests {
         #expect(zero.stdout.contains("vgpukit_gpu_vgpu_types_creatable{address=\"0000:41:00.0\",chip=\"AD102\"} 0"), "\(zero.stdout)")
     }
 
+    /// vGPUs that exist as mediated devices (a link in `mdev_supported_types/<type>/devices/`) count as
+    /// in use: on Turing's GPU itself, and on each VF of vGPU 16 and earlier. main counted only
+    /// `nvidia/current_vgpu_type`, so a T4 already hosting a 16Q still "fit" 1Q x16 to 16Q x1, and the
+    /// fleet outputs labelled every type.
+    @Test func mediatedDevicesThatExistAreInUse() throws {
+        let dir = try ScratchDirectory("mdev-in-use")
+        let t4 = try FixtureHosts.copy("t4", in: dir)
+        let gpu = "devices/pci0000:3a/0000:3a:00.0/0000:3b:00.0"
+        let uuid = "0e1a1c4e-1111-2222-3333-444455556666"
+        try FileManager.default.createDirectory(atPath: "\(t4)/\(gpu)/\(uuid)", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: "\(t4)/\(gpu)/mdev_supported_types/nvidia-234/devices", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: "\(t4)/\(gpu)/mdev_supported_types/nvidia-234/devices/\(uuid)", withDestinationPath: "../../../\(uuid)")
+        let text = try ProbeBinary.run(["--sysfs-root", t4, "--no-firmware"])
+        #expect(text.stdout.contains("note          vGPUs in use as mediated devices on the GPU: GRID T4-16Q x1: what more fits is counted beside them"), "\(text.stdout)")
+        #expect(!text.stdout.contains("vGPU Q-types"), "a 16 GiB T4 hosting a 16Q fits no more")
+        let nfd = try ProbeBinary.run(["--sysfs-root", t4, "--no-firmware", "--format", "nfd"])
+        #expect(!nfd.stdout.contains("/vgpu-type."), "\(nfd.stdout)")
+        let types = try ProbeBinary.run(["types", "-s", "3b:00.0", "--sysfs-root", t4, "--place", "1x16Q"])
+        #expect(types.status == 1 && types.stdout.contains("Placement: 0 of 1 placed"), "\(types.stdout)")
+
+        let vfDir = try ScratchDirectory("mdev-in-use-vf")
+        let a40 = try FixtureHosts.copy("a40-mdev", in: vfDir)
+        let vf = "devices/pci0000:40/0000:40:01.1/0000:41:00.4"
+        try FileManager.default.createDirectory(atPath: "\(a40)/\(vf)/mdev_supported_types/nvidia-566/devices/\(uuid)", withIntermediateDirectories: true)
+        let doc = try Self.json(["--sysfs-root", a40, "--no-firmware"])
+        let vfs = try #require((doc["gpus"] as? [[String: Any]])?.first?["vfs"] as? [[String: Any]])
+        let first = try #require(vfs.first { $0["address"] as? String == "0000:41:00.4" })
+        #expect((first["vgpu"] as? [String: Any])?["name"] as? String == "NVIDIA A40-48Q", "\(first)")
+    }
+
     /// `types -s` plans a placement after the existing vGPUs: two more 12Q fit, a third does not.
     @Test func typesPlacesBesideWhatExists() throws {
         let doc = try Self.json(["types", "-s", "41:00.0", "--sysfs-root", Self.host, "--place", "3x12Q"])
