@@ -158,7 +158,10 @@ public struct HostProbe {
         let scan = SysfsScanner(devicesDirectory: devices, reader: reader, depth: .devicesOf(vendor: Self.nvidia)).scan(onEach: prefetch)
         if scan.functions.isEmpty && scan.warnings.isEmpty { throw .noDevices(devices) }
         var gpus: [(PCIFunction, String?)] = [], others: [String] = []
-        for f in scan.functions where f.vendor == Self.nvidia && !f.isVirtualFunction {
+        // A function some PF lists as its VF is a VF even where its own physfn link is missing: it is
+        // reported under its PF, never as a GPU of its own.
+        let listedAsVFs = Set(scan.functions.flatMap { pf in pf.virtualFunctions.map(\.address).filter { $0 != pf.address } })
+        for f in scan.functions where f.vendor == Self.nvidia && !f.isVirtualFunction && !listedAsVFs.contains(f.address) {
             guard (f.classCode ?? 0) >> 16 == 0x03 else {
                 others.append("\(f.address) [\(hex4(f.vendor)):\(hex4(f.device))] class \(f.classCode.map { hex6($0) } ?? "?")")
                 continue
@@ -285,7 +288,21 @@ public struct HostProbe {
                 return count > 0 ? t.nvidiaTypeID.map { ($0, count) } : nil
             }
         }
-        for address in f.virtualFunctions.map(\.address) {
+        var seen: Set<PCIAddress> = []
+        for link in f.virtualFunctions {
+            let address = link.address
+            // Links the kernel never makes (to the PF itself, twice to one VF, to another PF's VF) place
+            // no VF: the enabled VF this link stands for is unknown.
+            let refused: String? =
+                if address == f.address { "is the PF itself" }
+                else if !seen.insert(address).inserted { "names a VF an earlier virtfn link names" }
+                else if let pf = host.byAddress[address]?.physicalFunction, pf != f.address { "is a VF of \(pf) (its physfn)" }
+                else { nil }
+            if let refused {
+                diagnostics.append("virtfn\(link.index) -> \(address) \(refused): not counted as a VF")
+                unknownOccupancy.append("virtfn\(link.index) does not name a VF of this GPU")
+                continue
+            }
             guard let vf = host.byAddress[address] else {
                 // Dangling, or refused by the scan (its warnings say why): either way, what it hosts is unknown.
                 let warning = host.scan.warnings.first { $0.hasPrefix("\(address):") }
@@ -518,6 +535,11 @@ public struct HostProbe {
 
     /// The `vf-driver` check: every enabled VF bound to NVIDIA's vGPU host driver.
     static func vfDriverCheck(_ gpu: ProbedGPU) -> HostReport.Check {
+        // An enabled VF the probe could not read (a dangling or refused virtfn link) has no known driver.
+        if let enabled = gpu.function.enabledVFCount, gpu.vfs.count < enabled {
+            return .init(name: .vfDriver, ok: false,
+                         detail: "\(enabled) VFs are enabled but \(gpu.vfs.count) could be read (see notes): the driver of the others is unknown")
+        }
         let others = gpu.vfs.filter { $0.function.driver != "nvidia" }
         guard let first = others.first else {
             return .init(name: .vfDriver, ok: true, detail: "all \(gpu.vfs.count) VFs bound to nvidia (vGPUs are created through each VF's nvidia/ directory)")

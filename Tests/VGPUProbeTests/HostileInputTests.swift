@@ -159,6 +159,39 @@ struct HostileInputTests {
         #expect(r.stdout.contains("whether the VFs are usable (a VF device id of 0 means not) is unknown; as root the capability is read"))
     }
 
+    // 4d. virtfn links the kernel never makes: one to the PF itself (the PF was counted as VF 0, its
+    // nvidia/ named as a VF's), one naming a VF twice (counted twice in use), one left dangling by a VF
+    // that vanished (vf-driver said "all 7 VFs bound" of 8 enabled). Each now places no VF, leaves what
+    // fits uncounted, and fails vf-driver. A VF whose own physfn link is missing stays its PF's VF
+    // (main reported it as a second GPU).
+    @Test(arguments: ["pf-itself", "twice", "dangling", "no-physfn"])
+    func aVirtfnLinkThatNamesNoVFOfThisGPUIsRefused(kind: String) throws {
+        let dir = try ScratchDirectory("hostile")
+        let host = try Self.copyOfHost("l40s-in-use", in: dir)
+        let devices = host.root + "/devices/pci0000:40/0000:40:01.1/"
+        switch kind {
+        case "pf-itself": try Self.replace(host.pf + "/virtfn0", withLinkTo: "../0000:41:00.0")
+        case "twice": try Self.replace(host.pf + "/virtfn2", withLinkTo: "../0000:41:00.4")
+        case "dangling":
+            try FileManager.default.removeItem(atPath: devices + "0000:41:00.7")
+            try FileManager.default.removeItem(atPath: host.root + "/bus/pci/devices/0000:41:00.7")
+        default: try FileManager.default.removeItem(atPath: devices + "0000:41:00.5/physfn")
+        }
+        let r = try Self.run(["--sysfs-root", host.root, "--no-firmware"])
+        #expect(r.stdout.contains("1 GPU(s)"), "\(r.stdout)")
+        if kind == "no-physfn" {
+            #expect(r.status == 0 && r.stdout.contains("vGPUs         2 in use (NVIDIA L40S-12Q x2), 6 VFs free"), "\(r.stdout)")
+            return
+        }
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("[!!] vf-driver     8 VFs are enabled but 7 could be read (see notes)"), "\(r.stdout)")
+        #expect(r.stdout.contains("what more fits is not counted (see notes)") && !r.stdout.contains("vGPU Q-types"), "\(r.stdout)")
+        let note = ["pf-itself": "virtfn0 -> 0000:41:00.0 is the PF itself: not counted as a VF",
+                    "twice": "virtfn2 -> 0000:41:00.4 names a VF an earlier virtfn link names: not counted as a VF",
+                    "dangling": "virtfn -> 0000:41:00.7: no such function in the tree (dangling link)"][kind] ?? ""
+        #expect(r.stdout.contains(note), "\(r.stdout)")
+    }
+
     // 4c. A VF whose vGPU cannot be read was counted as free: "12Q x3" fitted, Prometheus and NFD said
     // so, and `types -s --place 3x12Q` placed three, beside two vGPUs in use. Now the VF is neither in
     // use nor free, nothing is counted, and `types -s` refuses, naming the file.
