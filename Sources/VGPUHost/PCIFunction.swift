@@ -51,6 +51,8 @@ public struct PCIFunction: Sendable, Codable, Equatable {
     /// The mediated-device types a PF offers (`mdev_supported_types/<type>/`): how NVIDIA's vGPU host
     /// driver exposes vGPU on Turing, and on later GPUs before vGPU 17. Nil when the directory is absent.
     public var mediatedDeviceTypes: [MediatedDeviceType]?
+    /// Whether the function has NVIDIA's vGPU directory, `nvidia/` (vGPU 17 and later make it on each VF).
+    public var hasNVIDIADirectory = false
     /// NVIDIA's vGPU host driver: `nvidia/creatable_vgpu_types` of a VF, as (id, name).
     public var creatableVGPUTypes: [CreatableVGPUType]?
     /// NVIDIA's vGPU host driver: the type id in `nvidia/current_vgpu_type` of a VF, 0 when the VF hosts

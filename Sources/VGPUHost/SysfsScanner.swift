@@ -222,6 +222,7 @@ public struct SysfsScanner: Sendable {
                 f.iommuGroup = Int(group)
                 if f.iommuGroup == nil { diagnostics.append(FieldDiagnostic(field: "iommu_group", problem: "link target '\(group)' is not a group number")) }
             }
+            f.hasNVIDIADirectory = entries.contains("nvidia")
             if entries.contains("nvidia"), let text = text("nvidia/creatable_vgpu_types", limit: 64 * 1024) {
                 let parsed = CreatableVGPUType.parse(text)
                 f.creatableVGPUTypes = parsed.types

@@ -542,6 +542,15 @@ public struct HostProbe {
         }
         let others = gpu.vfs.filter { $0.function.driver != "nvidia" }
         guard let first = others.first else {
+            // NVIDIA's vGPU host driver gives each VF nvidia/ (vGPU 17 on) or mdev types (16 and before):
+            // a VF bound to nvidia with neither can create no vGPU (main passed it).
+            let bare = gpu.vfs.filter { !$0.function.hasNVIDIADirectory && ($0.function.mediatedDeviceTypes ?? []).isEmpty }
+            if let example = bare.first {
+                return .init(name: .vfDriver, ok: false,
+                             detail: "\(bare.count) of \(gpu.vfs.count) VFs are bound to nvidia but show neither nvidia/ (vGPU 17 and later) nor "
+                                 + "mdev_supported_types (vGPU 16 and earlier), e.g. \(example.function.address): no vGPU can be created on them; "
+                                 + "NVIDIA's vGPU host driver makes those (is the vGPU Manager, with nvidia-vgpu-mgr, installed?)")
+            }
             return .init(name: .vfDriver, ok: true, detail: "all \(gpu.vfs.count) VFs bound to nvidia (vGPUs are created through each VF's nvidia/ directory)")
         }
         let drivers = Dictionary(grouping: others) { $0.function.driver ?? "no driver" }

@@ -86,6 +86,23 @@ struct VerdictTests {
         #expect(!newer.stdout.contains("549 MiB heap"))
     }
 
+    /// VFs bound to nvidia that show neither `nvidia/` (vGPU 17 on) nor `mdev_supported_types` (16 and
+    /// before) can create no vGPU: NVIDIA's vGPU host driver makes those. main passed vf-driver ("all 32
+    /// VFs bound to nvidia") on such a host, which its own bundled l40-two-gpus was until this check.
+    @Test func vfsWithoutAVGPUInterfaceFailVFDriver() throws {
+        let dir = try ScratchDirectory("verdict-bare-vfs")
+        let host = try FixtureHosts.copy("l40-two-gpus", in: dir)
+        let bridge = host + "/devices/pci0000:40/0000:40:01.1"
+        let vfs = try FileManager.default.contentsOfDirectory(atPath: bridge).filter { $0 != "0000:41:00.0" && $0.hasPrefix("0000:41:") }
+        #expect(vfs.count == 32)
+        for vf in vfs { try FileManager.default.removeItem(atPath: "\(bridge)/\(vf)/nvidia") }
+        let r = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware", "-s", "41:00.0"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("[!!] vf-driver     32 of 32 VFs are bound to nvidia but show neither nvidia/ (vGPU 17 and later) nor mdev_supported_types (vGPU 16 and earlier), e.g. 0000:41:00.4"), "\(r.stdout)")
+        let stock = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40-two-gpus"), "--no-firmware", "-s", "41:00.0"])
+        #expect(stock.status == 0 && stock.stdout.contains("[ok] vf-driver     all 32 VFs bound to nvidia"), "\(stock.stdout)")
+    }
+
     /// An L40 bound to nouveau: mainline nouveau hosts no vGPU at all (the nvkm vGPU series was an RFC),
     /// and the vGPU-mode boot would also need the AD102 scrubber, which nouveau has no code to run. On a
     /// root with 570.144 nouveau loads that release, which ships the scrubber's file, and still cannot
