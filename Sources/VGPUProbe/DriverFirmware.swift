@@ -69,13 +69,12 @@ struct DriverFirmware: Sendable {
     /// bootloader and booters, the linux-firmware release of its branch (535.113.01 for 535.261.03),
     /// else the module's default; where nothing loads, the default (NVIDIA's driver would take the GPU).
     func planRelease(in module: any ArchitectureModule) -> FirmwareRelease {
-        let linuxFirmware = module.firmwareManifest.releases.filter { $0.layout == .linuxFirmware }.map(\.version)
         switch loader {
         case .nouveau, .novaCore:
             return selection?.release ?? module.defaultRelease
         case .nvidia:
             guard let release = selection?.release else { return module.defaultRelease }
-            return linuxFirmware.first { $0.major == release.major } ?? module.defaultRelease
+            return module.linuxFirmwareReleases.first { $0.major == release.major } ?? module.defaultRelease
         case .none:
             return module.defaultRelease
         }
@@ -89,7 +88,7 @@ struct DriverFirmware: Sendable {
     static func choose(module: any ArchitectureModule, chip: Chip, kernelDriver: String?, driverVersion: DriverVersion,
                        root: FirmwareRoot) -> DriverFirmware
     {
-        let linuxFirmware = module.firmwareManifest.releases.filter { $0.layout == .linuxFirmware }.map(\.version).sorted(by: >)
+        let linuxFirmware = module.linuxFirmwareReleases.reversed()  // newest first
         switch kernelDriver {
         case "nvidia":
             // Its firmware is nvidia/<version>/gsp_*.bin: without the version, no file can be named. A

@@ -29,7 +29,7 @@ enum VGPUBootCheck {
     /// this driver's (main said "nvidia can boot ... 535.113.01, 549 MiB heap" beside driver 580).
     static func unplannable(_ choice: DriverFirmware, module: any ArchitectureModule) -> HostReport.Check? {
         guard case .nvidia = choice.loader, let loaded = choice.selection?.release, choice.planRelease(in: module).major != loaded.major else { return nil }
-        let known = module.firmwareManifest.releases.filter { $0.layout == .linuxFirmware }.map(\.version.description)
+        let known = module.linuxFirmwareReleases.map(\.description)
         return .init(name: name, ok: false,
                      detail: "not checked: this build knows no linux-firmware release of NVIDIA's \(loaded.major) branch to plan \(loaded)'s boot from (it knows \(known.joined(separator: ", ")))",
                      skipped: true)

@@ -37,6 +37,12 @@ extension ArchitectureModule {
     /// The releases this module supports: those its manifest describes.
     public var supportedReleases: [FirmwareRelease] { firmwareManifest.releases.map(\.version) }
 
+    /// The releases published in the linux-firmware layout, oldest first: those nouveau and nova-core
+    /// load, and those a plan for NVIDIA's driver takes bootloader sizes and heap rules from.
+    public var linuxFirmwareReleases: [FirmwareRelease] {
+        firmwareManifest.releases.filter { $0.layout == .linuxFirmware }.map(\.version).sorted()
+    }
+
     /// The manifest's entry for `release` and the files it lists for `chip` (by the chip's firmware
     /// directory name), or nil when the manifest has no such release or no files for the chip.
     public func firmware(for chip: Chip, release: FirmwareRelease) -> (release: FirmwareManifest.Release, files: FirmwareManifest.ChipFiles)? {
