@@ -491,6 +491,7 @@ public struct HostProbe {
                 creatableTypes: creatableTypes, readiness: readiness, vfs: vfs, diagnostics: gpu.diagnostics)
             report.vgpuInterface = interface
             report.vgpusUnknown = gpu.unknownOccupancy.isEmpty ? nil : gpu.unknownOccupancy
+            report.vgpusUnsized = gpu.unsizedVGPUs.isEmpty ? nil : gpu.unsizedVGPUs
             if case .unreadable(nil, let unread) = gpu.sriov { report.sriovUnknown = unread.first }
             return report
         }

@@ -86,6 +86,9 @@ public struct HostReport: Sendable, Codable, Equatable {
         /// Enabled VFs whose vGPU is unknown (`current_vgpu_type` unreadable, or the VF not read), each
         /// with why; nil when none. Then what more fits, and how many vGPUs are in use, are not counted.
         public var vgpusUnknown: [String]? = nil
+        /// vGPUs in use of a type the catalogue does not list, each with its VF; nil when none. Their size
+        /// is unknown, so what more fits is not counted either.
+        public var vgpusUnsized: [String]? = nil
         /// Why whether the GPU has SR-IOV is unknown (`sriov_totalvfs` unreadable and the capability
         /// not read); nil otherwise. `sriov` is then absent without meaning "none".
         public var sriovUnknown: String? = nil

@@ -85,8 +85,7 @@ public enum HostReportText {
                 out += ", driver \(drivers.joined(separator: "/"))\n"
                 // Unknown: a VF whose vGPU cannot be read, or one the scan did not read at all.
                 let inUse = g.vfs.compactMap(\.vgpu), unknown = g.vgpusUnknown?.count ?? 0
-                // A vGPU without a name is of a type the catalogue lacks: its size, and so what fits, is unknown.
-                let counted = unknown == 0 && inUse.allSatisfy { $0.name != nil }
+                let counted = g.vgpusUnknown == nil && g.vgpusUnsized == nil
                 if !inUse.isEmpty || unknown > 0 {
                     let free = g.vfs.filter { $0.vgpu == nil && $0.vgpuUnknown == nil }.count
                     let byType = Dictionary(grouping: inUse) { $0.name ?? "type \($0.id)" }.map { "\($0.key) x\($0.value.count)" }.sorted()

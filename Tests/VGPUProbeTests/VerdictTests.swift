@@ -57,6 +57,8 @@ struct VerdictTests {
         #expect(!text.stdout.contains("vGPU Q-types"), "\(text.stdout)")
         #expect(text.stdout.contains("vGPUs         3 in use (NVIDIA L40S-12Q x2, type 9999 x1), 5 VFs free; what more fits is not counted (see notes)"), "\(text.stdout)")
         #expect(text.stdout.contains("0000:41:00.6 hosts vGPU type 9999, which the L40S catalogue does not list"), "\(text.stdout)")
+        let json = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware", "--json"])
+        #expect(json.stdout.contains("\"vgpusUnsized\" : [\n        \"0000:41:00.6 hosts vGPU type 9999, which the L40S catalogue does not list\"\n      ]"), "\(json.stdout)")
         let prometheus = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware", "--format", "prometheus"])
         #expect(!prometheus.stdout.contains("vgpukit_gpu_vgpu_type_fits{"), "\(prometheus.stdout)")
         #expect(prometheus.stdout.contains("vgpukit_gpu_vfs_in_use{address=\"0000:41:00.0\",chip=\"AD102\"} 3"), "the VF is in use, of unknown size")
