@@ -552,7 +552,14 @@ public struct HostProbe {
                                  + "mdev_supported_types (vGPU 16 and earlier), e.g. \(example.function.address): no vGPU can be created on them; "
                                  + "NVIDIA's vGPU host driver makes those (is the vGPU Manager, with nvidia-vgpu-mgr, installed?)")
             }
-            return .init(name: .vfDriver, ok: true, detail: "all \(gpu.vfs.count) VFs bound to nvidia (vGPUs are created through each VF's nvidia/ directory)")
+            // Say the interface the VFs really show: vGPU 16's mdev VFs have no nvidia/ directory.
+            let throughDirectory = gpu.vfs.filter(\.function.hasNVIDIADirectory).count
+            let interface = switch throughDirectory {
+            case gpu.vfs.count: "each VF's nvidia/ directory"
+            case 0: "each VF's mdev_supported_types, as in vGPU 16 and earlier"
+            default: "each VF's nvidia/ directory (\(throughDirectory) VFs) or mdev_supported_types (\(gpu.vfs.count - throughDirectory))"
+            }
+            return .init(name: .vfDriver, ok: true, detail: "all \(gpu.vfs.count) VFs bound to nvidia (vGPUs are created through \(interface))")
         }
         let drivers = Dictionary(grouping: others) { $0.function.driver ?? "no driver" }
             .map { "\($0.value.count) to \($0.key)" }.sorted().joined(separator: ", ")

@@ -327,5 +327,10 @@ struct VGPUInterfaceTests {
         #expect(try interface("rtx4090") == nil)
         let text = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("a40-mdev"), "--no-firmware"])
         #expect(text.stdout.contains("  vGPU API      mediated devices on the VFs (NVIDIA vGPU 16 and earlier)"), "\(text.stdout)")
+        // vf-driver names the interface the VFs show: vGPU 16's VFs have no nvidia/ directory.
+        #expect(text.stdout.contains("[ok] vf-driver     all 4 VFs bound to nvidia (vGPUs are created through each VF's mdev_supported_types, as in vGPU 16 and earlier)"),
+                "\(text.stdout)")
+        let vfio = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40s-in-use"), "--no-firmware"])
+        #expect(vfio.stdout.contains("VFs bound to nvidia (vGPUs are created through each VF's nvidia/ directory)"), "\(vfio.stdout)")
     }
 }
