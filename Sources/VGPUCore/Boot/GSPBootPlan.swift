@@ -110,13 +110,15 @@ public struct GSPBootStep: Sendable, Equatable, Codable {
 }
 
 extension GSPBootStep {
-    /// What every boot path ends with once GSP-RM runs: GSP_INIT_DONE, SET_SYSTEM_INFO with GSP_VF_INFO,
-    /// and SET_REGISTRY (with RMSetSriovMode in vGPU mode).
+    /// What every boot path ends with once GSP-RM runs: GSP_INIT_DONE, SET_SYSTEM_INFO (whose GspSystemInfo
+    /// has GSP_VF_INFO as its `gspVFInfo` member, zero where no VF info is sent), and SET_REGISTRY (with
+    /// RMSetSriovMode in vGPU mode).
     public static func gspRMStart(mode: GSPHeapMode) -> [GSPBootStep] {
         let vgpu = if case .vgpu = mode { true } else { false }
         return [
             .init(phase: .start, engine: "GSP", action: "wait for GSP_INIT_DONE on the message queue", image: nil, register: nil, value: nil),
-            .init(phase: .rpc, engine: "GSP", action: "SET_SYSTEM_INFO (carries GSP_VF_INFO)", image: nil, register: nil, value: nil),
+            .init(phase: .rpc, engine: "GSP", action: "SET_SYSTEM_INFO (GspSystemInfo; its gspVFInfo member is the VF info, zeros where none is sent)",
+                  image: nil, register: nil, value: nil),
             .init(phase: .rpc, engine: "GSP", action: "SET_REGISTRY: RMSecBusResetEnable=1, RMForcePcieConfigSave=1" + (vgpu ? ", RMSetSriovMode=1" : ""),
                   image: nil, register: nil, value: nil),
         ]
