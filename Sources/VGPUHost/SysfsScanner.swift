@@ -91,13 +91,24 @@ public struct SysfsScanner: Sendable {
             let output = SlotOutput(base: base)
             DispatchQueue.concurrentPerform(iterations: work.count) { i in
                 var warning: [String] = []
-                let f = read(work[i].0, directory: "\(devicesDirectory)/\(work[i].1)", warnings: &warning)
+                let entry = "\(devicesDirectory)/\(work[i].1)"
+                let f = Self.linksElsewhere(entry, name: work[i].1, reader: reader, warnings: &warning)
+                    ? nil : read(work[i].0, directory: entry, warnings: &warning)
                 if let f, let onEach { onEach(f) }
                 output.base.advanced(by: i).pointee = Slot(function: f, warnings: warning)
             }
         }
         for slot in slots { warnings += slot.warnings }
         return Result(functions: slots.compactMap(\.function).sorted { $0.address < $1.address }, warnings: warnings)
+    }
+
+    /// Whether `entry` is a link to a directory of another name. The kernel links each entry to the
+    /// function's own directory, which bears its address; a link to another is a second entry for that
+    /// function, which would be reported twice. (lspci's layout may hold directories: no link, no check.)
+    static func linksElsewhere(_ entry: String, name: String, reader: any SysfsReader, warnings: inout [String]) -> Bool {
+        guard case .success(let target) = reader.readLink(entry), let last = target.split(separator: "/").last, last != name else { return false }
+        warnings.append("\(entry): links to \(last), not to a directory of its own name: another function's entry, skipped")
+        return true
     }
 
     /// The result slots of a concurrent scan. Sound to share: iteration i writes only slot i, and

@@ -454,8 +454,8 @@ struct HostileInputTests {
         #expect(zero.stdout.contains("0 VFs are enabled but the kernel lists 32 virtfn links"), "\(zero.stdout)")
     }
 
-    // 13. Two names for one function (a fifth domain digit, an upper-case bus): main reported the GPU
-    //     twice and `snapshot` stopped half-written on "already exists".
+    // 13. Two names for one function (a fifth domain digit, an upper-case bus, another address): main
+    //     reported the GPU twice and `snapshot` stopped half-written on "already exists".
     @Test func aFunctionNamedTwiceIsReportedOnce() throws {
         let dir = try ScratchDirectory("hostile")
         let host = try Self.copyOfHost(in: dir)
@@ -464,9 +464,13 @@ struct HostileInputTests {
             let target = try FileManager.default.destinationOfSymbolicLink(atPath: devices + "/" + name)
             try FileManager.default.createSymbolicLink(atPath: devices + "/" + alias, withDestinationPath: target)
         }
+        // An entry of another address linked to the same directory (main reported the GPU twice).
+        try FileManager.default.createSymbolicLink(atPath: devices + "/0000:42:00.0",
+                                                   withDestinationPath: FileManager.default.destinationOfSymbolicLink(atPath: devices + "/0000:41:00.0"))
         let r = try Self.run(["--sysfs-root", host.root, "--no-firmware", "-q"])
         #expect(r.stdout.split(separator: "\n").map { $0.prefix(12) } == ["0000:41:00.0", "0000:c1:00.0"], "\(r.stdout)")
         #expect(r.stderr.contains("00000:41:00.0: not the kernel's name for 0000:41:00.0, skipped"), "\(r.stderr)")
+        #expect(r.stderr.contains("bus/pci/devices/0000:42:00.0: links to 0000:41:00.0, not to a directory of its own name"), "\(r.stderr)")
         let snapshot = try Self.run(["snapshot", "--sysfs-root", host.root, "--no-firmware", "--output", dir.file("snap")])
         #expect(snapshot.status == 0, "\(snapshot.stderr)")
     }
