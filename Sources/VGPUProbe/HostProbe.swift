@@ -454,10 +454,9 @@ public struct HostProbe {
             vf.isFree ? vf.function.creatableVGPUTypes.map { (vf.function.address, $0) } : nil
         }.first
         let existing = gpu.existingVGPUs
-        // On mediated devices no VF count limits placements.
-        let vfLimit = gpu.vgpuInterface == .mediatedDevices ? nil : gpu.sriov.summary?.totalVFs
         // What still fits is unknown while a VF's vGPU is: no count rather than one that ignores it.
-        let hostable = gpu.capacityUnknown.isEmpty ? gpu.catalogue.map { HostableType.all($0, vfs: vfLimit, policy: options.policy, existing: existing) } : nil
+        let hostable = gpu.capacityUnknown.isEmpty
+            ? gpu.catalogue.map { HostableType.all($0, vfs: gpu.placeableVFs, policy: options.policy, existing: existing) } : nil
         let engines = EngineReport.make(module: owner?.module, chip: owner?.chip, release: nil)
         // With vGPUs in use the driver offers only what still fits beside them; compare with that.
         let stillCreatable = existing.isEmpty ? nil : hostable?.filter { $0.fits > 0 }.map(\.name)

@@ -60,6 +60,10 @@ public enum HostReportText {
                     guard !row.isEmpty else { continue }
                     out += "  vGPU \(series)-types  " + row.map { "\($0.name.split(separator: "-").last ?? "") x\($0.fits)" }.joined(separator: ", ") + "\n"
                 }
+                // Counted on the VFs enabled (ProbedGPU.placeableVFs): say so where that is fewer than the GPU has.
+                if let s = g.sriov, g.vgpuInterface?.kind != .mediatedDevicesOnGPU, s.enabledVFs > 0, s.enabledVFs < s.totalVFs {
+                    out += "                counted on the \(s.enabledVFs) VFs enabled of \(s.totalVFs): enabling more takes sriov_numvfs through 0, which ends every vGPU\n"
+                }
             }
             if let i = g.vgpuInterface { out += "  vGPU API      \(i.detail)\n" }
             if let c = g.creatableTypes {

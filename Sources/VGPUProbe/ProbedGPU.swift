@@ -119,6 +119,16 @@ public struct ProbedGPU: Sendable {
     /// The vGPUs that exist on its VFs, or as mediated devices on the GPU, and whose types the catalogue lists.
     public var existingVGPUs: [VGPUType] { vfs.compactMap { $0.vgpu?.type } + mediatedVGPUs }
 
+    /// How many VFs vGPUs can be placed on, counting those in use: the VFs enabled, once any are (the
+    /// kernel changes `sriov_numvfs` only through 0, which ends every vGPU on them), else all the GPU has
+    /// (vfs-enabled's remedy, `sriov-manage -e`, enables all). nil for mediated devices on the GPU, where
+    /// no VF count limits placements. main counted all VFs, so a GPU whose enabled VFs were all in use
+    /// still "fit" more.
+    public var placeableVFs: Int? {
+        guard vgpuInterface == .sriovVirtualFunctions, let s = sriov.summary else { return nil }
+        return s.enabledVFs > 0 ? min(s.enabledVFs, s.totalVFs) : s.totalVFs
+    }
+
     /// Whose rules would boot its GSP: those of the driver it is bound to.
     public var bootingDriver: GSPDriver { GSPDriver.booting(kernelDriver: function.driver) }
 

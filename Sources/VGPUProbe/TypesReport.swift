@@ -85,7 +85,7 @@ public struct TypesReport: Sendable, Codable, Equatable {
             mediated = gpu.vgpuInterface == .mediatedDevices
             if !mediated {
                 if let reason = gpu.sriov.problem { throw .gpu("\(gpu.address): \(reason)") }
-                vfs = gpu.sriov.summary?.totalVFs
+                vfs = gpu.placeableVFs
             }
             guard gpu.capacityUnknown.isEmpty else {
                 throw .gpu("\(gpu.address): what more fits is unknown while this is: " + gpu.capacityUnknown.joined(separator: "; "))

@@ -66,6 +66,30 @@ struct VerdictTests {
         #expect(types.status == 1 && types.stderr.contains("what more fits is unknown while this is: 0000:41:00.6 hosts vGPU type 9999"), "\(types.stderr)")
     }
 
+    /// vGPUs go on the VFs enabled: the kernel changes `sriov_numvfs` only through 0, which ends every
+    /// vGPU. main counted all 32 VFs of the L40S, so with its 8 enabled VFs all hosting a 4Q, every
+    /// output still said more fit (text "4Q x4", Prometheus fits 4, an NFD label for 4Q).
+    @Test func whatFitsIsCountedOnTheVFsEnabled() throws {
+        let dir = try ScratchDirectory("verdict-enabled-vfs")
+        let host = try FixtureHosts.copy("l40s-in-use", in: dir)
+        // Two 12Q in use on 8 enabled VFs: six more 1Q, not thirty.
+        let types = try ProbeBinary.run(["types", "-s", "41:00.0", "--sysfs-root", host, "--place", "8x1Q", "--mixed-sizes"])
+        #expect(types.status == 1 && types.stdout.contains("Placement: 6 of 8 placed") && types.stdout.contains("VFs 8 used, 0 free"), "\(types.stdout)")
+        let pf = "host/devices/pci0000:40/0000:40:01.1"
+        for vf in ["41:00.4", "41:00.5", "41:00.6", "41:00.7", "41:01.0", "41:01.1", "41:01.2", "41:01.3"] {
+            _ = try dir.write("\(pf)/0000:\(vf)/nvidia/current_vgpu_type", Array("1150\n".utf8))
+            _ = try dir.write("\(pf)/0000:\(vf)/nvidia/creatable_vgpu_types", Array("ID    : vGPU Name\n".utf8))
+        }
+        let text = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware"])
+        #expect(text.stdout.contains("vGPUs         8 in use (NVIDIA L40S-4Q x8), 0 VFs free"), "\(text.stdout)")
+        #expect(!text.stdout.contains("vGPU Q-types"), "\(text.stdout)")
+        let prometheus = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware", "--format", "prometheus"])
+        #expect(prometheus.stdout.contains("vgpukit_gpu_vgpu_type_fits{address=\"0000:41:00.0\",chip=\"AD102\",type=\"NVIDIA L40S-4Q\"} 0"),
+                "\(prometheus.stdout)")
+        let nfd = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware", "--format", "nfd"])
+        #expect(!nfd.stdout.contains("L40S-4Q"), "\(nfd.stdout)")
+    }
+
     /// NVIDIA's driver carries its own bootloader; the vgpu-boot plan takes its sizes, and its heap rules,
     /// from a linux-firmware release of the driver's branch. Where that is not on the root, or the branch
     /// has none this build knows, the check is not made (`[--]`), rather than failed with "the firmware
