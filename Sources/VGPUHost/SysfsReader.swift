@@ -96,12 +96,13 @@ public struct LiveSysfs: SysfsReader {
         self.root = trimmed
     }
 
-    /// `path` relative to the root, when it lies under it.
+    /// `path` relative to the root, when it lies under it. Slashes after the root are dropped: a root
+    /// given as `/sys/` (as a shell completes it) makes paths like `/sys//bus/pci/devices`, and a
+    /// relative path that begins with `/` is refused by openat2's RESOLVE_BENEATH.
     func relativeToRoot(_ path: String) -> String? {
         guard let root else { return nil }
-        if root == "/" { return path.hasPrefix("/") ? String(path.dropFirst()) : nil }
-        guard path.hasPrefix(root + "/") else { return nil }
-        return String(path.dropFirst(root.count + 1))
+        guard path.hasPrefix(root == "/" ? "/" : root + "/") else { return nil }
+        return String(path.dropFirst(root.count).drop { $0 == "/" })
     }
 
     /// Opens the regular file `path`, inside the root when it lies under it.

@@ -24,6 +24,16 @@ struct CommandLineHabitsTests {
         #expect(types.status == 0 && types.stdout.contains("L40"), "\(types.stderr)")
     }
 
+    /// A root with a trailing slash, as a shell completes `/sys/`: main exited 66 ("has no usable
+    /// bus/pci/devices"), because the confined reader was handed a path with `//` after the root.
+    @Test func aTrailingSlashOnTheSysfsRoot() throws {
+        let probe = try ProbeBinary.run(["--sysfs-root", Self.host + "/", "--no-firmware", "-q"])
+        // Exit 1: the host's second GPU has no VFs enabled.
+        #expect(probe.status == 1 && probe.stdout.contains("0000:41:00.0  L40  AD102  ready"), "\(probe.stderr)")
+        let types = try ProbeBinary.run(["types", "-s", "41:00.0", "--sysfs-root", Self.host + "//"])
+        #expect(types.status == 0 && types.stdout.contains("L40"), "\(types.stderr)")
+    }
+
     /// An out-of-range part is named (main: "is not [[domain:]bus:][dev][.fn]").
     @Test(arguments: [("41:20.0", "device 0x20 > 0x1f"), ("41:00.8", "function 0x8 > 0x7"), ("141:00.0", "bus 0x141 > 0xff"),
                       ("zz:00.0", "bus 'zz' is not hex")])
