@@ -42,6 +42,14 @@ public struct PCIFunction: Sendable, Codable, Equatable {
     /// `power_state` (Linux 5.12 and later): D0, D3hot, D3cold, ... The PCI power state, which runtime
     /// PM's `unsupported` (runtime PM disabled, whatever the device's state) does not tell.
     public var powerState: String?
+    /// Why reading its `config` would wake it, or nil. A sysfs config read resumes the device's parent
+    /// and, in D3cold, the device itself (Linux `pci_config_pm_runtime_get`); a device that is suspended
+    /// (or suspending) therefore keeps its config unread, as BAR0 is.
+    public var configReadWouldWake: String? {
+        if powerState == "D3cold" { return "the device is in D3cold" }
+        if let status = runtimeStatus, status == "suspended" || status == "suspending" { return "the device is runtime-\(status)" }
+        return nil
+    }
     /// Why `power/runtime_status` exists but could not be read (its diagnostic), nil otherwise.
     public var runtimeStatusProblem: String? { problem(reading: "power/runtime_status") }
 

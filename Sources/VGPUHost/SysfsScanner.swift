@@ -286,19 +286,26 @@ public struct SysfsScanner: Sendable {
         f.subsystemDevice = hex("subsystem_device", UInt16.self)
         f.revision = hex("revision", UInt8.self)
 
-        switch entries.contains("config") ? directory.read("config", limit: Self.configLimit) : .failure(.notFound) {
-        case .success(let bytes):
-            if bytes.count < 64 {
-                diagnostics.append(FieldDiagnostic(field: "config", problem: "\(bytes.count) bytes, under the 64-byte header"))
-            } else {
-                f.config = ConfigSpace(bytes)
-                if bytes.count == 64 {
-                    diagnostics.append(FieldDiagnostic(field: "config", problem: "only 64 bytes readable (capabilities past the header need root); using sriov_* files"))
+        // Power first: config is not read from a suspended device (a read would wake it).
+        f.runtimeStatus = text("power/runtime_status")
+        f.powerState = text("power_state")
+        if let asleep = f.configReadWouldWake {
+            diagnostics.append(FieldDiagnostic(field: "config", problem: "not read: \(asleep), and a read would wake it; using sriov_* files"))
+        } else {
+            switch entries.contains("config") ? directory.read("config", limit: Self.configLimit) : .failure(.notFound) {
+            case .success(let bytes):
+                if bytes.count < 64 {
+                    diagnostics.append(FieldDiagnostic(field: "config", problem: "\(bytes.count) bytes, under the 64-byte header"))
+                } else {
+                    f.config = ConfigSpace(bytes)
+                    if bytes.count == 64 {
+                        diagnostics.append(FieldDiagnostic(field: "config", problem: "only 64 bytes readable (capabilities past the header need root); using sriov_* files"))
+                    }
+                    for problem in f.config?.problems ?? [] { diagnostics.append(FieldDiagnostic(field: "config", problem: problem)) }
                 }
-                for problem in f.config?.problems ?? [] { diagnostics.append(FieldDiagnostic(field: "config", problem: problem)) }
+            case .failure(let e):
+                diagnostics.append(FieldDiagnostic(field: "config", problem: "\(e)"))
             }
-        case .failure(let e):
-            diagnostics.append(FieldDiagnostic(field: "config", problem: "\(e)"))
         }
 
         if let text = text("resource", limit: 4096) {  // 13 lines (endpoint) or 17 (bridge) of 57 bytes
@@ -349,8 +356,6 @@ public struct SysfsScanner: Sendable {
         f.virtualFunctions = vfs.sorted { $0.index < $1.index }
         readLinksAndTypes()
         f.numaNode = decimal("numa_node")
-        f.runtimeStatus = text("power/runtime_status")
-        f.powerState = text("power_state")
         f.linkSpeed = text("current_link_speed")
         f.linkWidth = decimal("current_link_width")
         f.diagnostics = diagnostics

@@ -62,6 +62,11 @@ public struct SysfsSnapshot {
                 let source = "\(devicesDirectory)/\(f.address)"
                 let target = try devices.subdirectory(f.address.description)
                 for file in Self.files {
+                    // Not from a suspended device: the read would wake it (the scanner leaves it unread too).
+                    if file == "config", let asleep = f.configReadWouldWake {
+                        copy.unreadable.append("\(source)/config: not read: \(asleep), and a read would wake it")
+                        continue
+                    }
                     guard let bytes = read("\(source)/\(file)", into: &copy) else { continue }
                     var directory = target, name = file
                     if let slash = file.lastIndex(of: "/") {

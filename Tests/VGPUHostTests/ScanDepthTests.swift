@@ -81,4 +81,19 @@ struct ScanDepthTests {
             #expect(reader.touched(in: f.address).isSuperset(of: ["vendor", "device", "class", "config", "resource"]), "\(f.address)")
         }
     }
+
+    /// A sysfs read of `config` resumes the device's parent, and in D3cold the device itself (Linux
+    /// `pci_config_pm_runtime_get`): a suspended GPU's config stays unread, at every depth, and says
+    /// why. main read it, so a probe woke the suspended GPU of l40-suspended's host.
+    @Test(arguments: [SysfsScanner.Depth.everything, .devicesOf(vendor: nvidia)])
+    func aSuspendedDevicesConfigIsNotRead(depth: SysfsScanner.Depth) throws {
+        let devices = try #require(SysfsScanner.devicesDirectory(root: FixtureHosts.root("l40-suspended")))
+        let reader = RecordingReader()
+        let scan = SysfsScanner(devicesDirectory: devices, reader: reader, depth: depth).scan()
+        let gpu = try #require(scan.functions.first { $0.address.description == "0000:41:00.0" })
+        #expect(gpu.runtimeStatus == "suspended")
+        #expect(!reader.touched(in: gpu.address).contains("config"))
+        #expect(gpu.problem(reading: "config") == "not read: the device is runtime-suspended, and a read would wake it; using sriov_* files")
+        #expect(gpu.sriov?.totalVFs == 32, "SR-IOV still comes from the sriov_* files")
+    }
 }
