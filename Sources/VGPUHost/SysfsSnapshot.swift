@@ -147,7 +147,30 @@ public struct SysfsSnapshot {
                 try directory.write(file, bytes, mode: Self.permissions(of: path))
                 copy.files += 1
             }
+            try copyMediatedDevices(of: type, from: "\(source)/mdev_supported_types/\(type.directoryName)/devices", into: directory, copy: &copy)
         }
+    }
+
+    /// The mediated devices (vGPUs) of one type: a `devices/` link per mdev, named by its UUID and
+    /// pointing where the kernel's does (the mdev's directory beside the type's parent, dangling in the
+    /// snapshot). Without them a re-probe of the snapshot saw a GPU with vGPUs in use as free.
+    private func copyMediatedDevices(of type: MediatedDeviceType, from source: String, into directory: OutputDirectory,
+                                     copy: inout Copy) throws {
+        guard (type.devices ?? 0) > 0 else { return }
+        switch reader.list(source) {
+        case .success(let names):
+            let devices = try directory.subdirectory("devices")
+            // Names from the listing, used only when they are UUIDs: never a path.
+            for name in names where Self.isUUID(name) { try devices.symlink(name, to: "../../../\(name)") }
+        case .failure(let e):
+            copy.unreadable.append("\(source): \(e)")
+        }
+    }
+
+    /// Whether `name` is a UUID as mdev names are (`8-4-4-4-12` hex digits).
+    static func isUUID(_ name: String) -> Bool {
+        let groups = name.split(separator: "-", omittingEmptySubsequences: false)
+        return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
     }
 
     /// The permission bits of the source file, no looser than 0644 (0600 when it cannot be stat'ed).

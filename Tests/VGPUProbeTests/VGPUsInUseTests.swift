@@ -77,6 +77,11 @@ struct VGPUsInUseTests {
         #expect(!nfd.stdout.contains("/vgpu-type."), "\(nfd.stdout)")
         let types = try ProbeBinary.run(["types", "-s", "3b:00.0", "--sysfs-root", t4, "--place", "1x16Q"])
         #expect(types.status == 1 && types.stdout.contains("Placement: 0 of 1 placed"), "\(types.stdout)")
+        // A snapshot keeps them (main copied the types without devices/, so its re-probe saw a free GPU).
+        let snapshot = try ProbeBinary.run(["snapshot", "--sysfs-root", t4, "--no-firmware", "--output", dir.file("snap")])
+        #expect(snapshot.status == 0, "\(snapshot.stderr)")
+        let again = try ProbeBinary.run(["--sysfs-root", dir.file("snap"), "--no-firmware"])
+        #expect(again.stdout.contains("vGPUs in use as mediated devices on the GPU: GRID T4-16Q x1"), "\(again.stdout)")
 
         let vfDir = try ScratchDirectory("mdev-in-use-vf")
         let a40 = try FixtureHosts.copy("a40-mdev", in: vfDir)
@@ -86,6 +91,9 @@ struct VGPUsInUseTests {
         let vfs = try #require((doc["gpus"] as? [[String: Any]])?.first?["vfs"] as? [[String: Any]])
         let first = try #require(vfs.first { $0["address"] as? String == "0000:41:00.4" })
         #expect((first["vgpu"] as? [String: Any])?["name"] as? String == "NVIDIA A40-48Q", "\(first)")
+        _ = try ProbeBinary.run(["snapshot", "--sysfs-root", a40, "--no-firmware", "--output", vfDir.file("snap")])
+        let snapped = try Self.json(["--sysfs-root", vfDir.file("snap"), "--no-firmware"])
+        #expect(NSArray(array: snapped["gpus"] as? [Any] ?? []).isEqual(to: doc["gpus"] as? [Any] ?? [0]), "a re-probe of the snapshot sees the mediated device")
     }
 
     /// `types -s` plans a placement after the existing vGPUs: two more 12Q fit, a third does not.
