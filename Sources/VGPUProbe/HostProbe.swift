@@ -570,6 +570,33 @@ public struct HostProbe {
                          + "echo \(vf) > /sys/bus/pci/drivers_probe (or disable and enable the VFs again with sriov-manage)")
     }
 
+    /// The `iommu` check: the GPU is in an IOMMU group, and so is each VF, in one of its own. VFIO
+    /// assigns a group whole, so a VF without a group, or one that shares the PF's or another VF's,
+    /// cannot go to a VM of its own (main looked at the GPU alone and passed both).
+    static func iommuCheck(_ gpu: ProbedGPU) -> HostReport.Check {
+        let f = gpu.function
+        guard let group = f.iommuGroup else {
+            // A link that is there but cannot be read is not an IOMMU that is off: say which, not how to reboot.
+            return .init(name: .iommu, ok: false,
+                         detail: f.problem(reading: "iommu_group").map { "the iommu_group link cannot be read (\($0)), so the group is unknown" }
+                             ?? "no IOMMU group: the IOMMU is off; enable VT-d or AMD-Vi in the firmware setup and boot with intel_iommu=on (Intel; AMD's is on by default), then /sys/kernel/iommu_groups lists groups")
+        }
+        if let vf = gpu.vfs.first(where: { $0.function.iommuGroup == nil }) {
+            let count = gpu.vfs.filter { $0.function.iommuGroup == nil }.count
+            let why = vf.function.problem(reading: "iommu_group").map { "its iommu_group link cannot be read (\($0))" } ?? "it has no iommu_group link"
+            return .init(name: .iommu, ok: false,
+                         detail: "IOMMU group \(group), but \(count) of \(gpu.vfs.count) VFs are in none, e.g. \(vf.function.address): \(why); VFIO assigns only what is in a group")
+        }
+        let members = Dictionary(grouping: [f] + gpu.vfs.map(\.function)) { $0.iommuGroup ?? -1 }
+        if let (shared, functions) = members.filter({ $0.value.count > 1 }).min(by: { $0.key < $1.key }) {
+            let named = functions.prefix(3).map(\.address.description).joined(separator: ", ") + (functions.count > 3 ? ", ..." : "")
+            return .init(name: .iommu, ok: false,
+                         detail: "IOMMU group \(shared) holds \(functions.count) of this GPU's functions (\(named)): VFIO assigns a group whole, so its VFs "
+                             + "cannot go to VMs of their own (ACS isolates them on neither the GPU nor the PCIe path above it)")
+        }
+        return .init(name: .iommu, ok: true, detail: "IOMMU group \(group)")
+    }
+
     /// The readiness checks; the GPU is ready when every one passes.
     private func judge(_ gpu: ProbedGPU, interface: VGPUInterfaceReport?, firmware: HostReport.Firmware?, choice: DriverFirmware?, verify: Bool,
                        bootCheck: HostReport.Check?) -> HostReport.Readiness {
@@ -611,12 +638,7 @@ public struct HostProbe {
             checks.append(Self.vfDriverCheck(gpu))
         }
         if let pfTypes = Self.pfTypesCheck(gpu, interface: interface) { checks.append(pfTypes) }
-        // A link that is there but cannot be read is not an IOMMU that is off: say which, not how to reboot.
-        let unreadGroup = f.problem(reading: "iommu_group")
-        checks.append(.init(name: .iommu, ok: f.iommuGroup != nil,
-                            detail: f.iommuGroup.map { "IOMMU group \($0)" }
-                                ?? unreadGroup.map { "the iommu_group link cannot be read (\($0)), so the group is unknown" }
-                                ?? "no IOMMU group: the IOMMU is off; enable VT-d or AMD-Vi in the firmware setup and boot with intel_iommu=on (Intel; AMD's is on by default), then /sys/kernel/iommu_groups lists groups"))
+        checks.append(Self.iommuCheck(gpu))
         if !verify {
             checks.append(.init(name: .firmware, ok: false, detail: "not checked (--no-firmware)", skipped: true))
         } else if let firmware {

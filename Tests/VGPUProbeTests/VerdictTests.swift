@@ -90,6 +90,26 @@ struct VerdictTests {
         #expect(!nfd.stdout.contains("L40S-4Q"), "\(nfd.stdout)")
     }
 
+    /// VFIO assigns an IOMMU group whole: a VF in no group, or in the PF's, cannot go to a VM of its
+    /// own. main judged the GPU's group alone and called both hosts ready.
+    @Test func eachVFNeedsAnIOMMUGroupOfItsOwn() throws {
+        let dir = try ScratchDirectory("verdict-vf-groups")
+        let host = try FixtureHosts.copy("l40s-in-use", in: dir)
+        let pf = host + "/devices/pci0000:40/0000:40:01.1"
+        let fm = FileManager.default
+        for vf in ["0000:41:00.4", "0000:41:00.5"] {
+            try fm.removeItem(atPath: "\(pf)/\(vf)/iommu_group")
+            try fm.createSymbolicLink(atPath: "\(pf)/\(vf)/iommu_group", withDestinationPath: "../../../../kernel/iommu_groups/3")
+        }
+        let shared = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware"])
+        #expect(shared.status == 1 && shared.stdout.contains("[!!] iommu         IOMMU group 3 holds 3 of this GPU's functions (0000:41:00.0, 0000:41:00.4, 0000:41:00.5)"),
+                "\(shared.stdout)")
+        for vf in ["0000:41:00.4", "0000:41:00.5"] { try fm.removeItem(atPath: "\(pf)/\(vf)/iommu_group") }
+        let none = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware"])
+        #expect(none.status == 1 && none.stdout.contains("[!!] iommu         IOMMU group 3, but 2 of 8 VFs are in none, e.g. 0000:41:00.4: it has no iommu_group link"),
+                "\(none.stdout)")
+    }
+
     /// NVIDIA's driver carries its own bootloader; the vgpu-boot plan takes its sizes, and its heap rules,
     /// from a linux-firmware release of the driver's branch. Where that is not on the root, or the branch
     /// has none this build knows, the check is not made (`[--]`), rather than failed with "the firmware
