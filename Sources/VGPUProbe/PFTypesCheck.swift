@@ -6,14 +6,19 @@ extension HostProbe {
     /// or a person asking the PF concludes that vGPU is broken. The check passes and names where the
     /// types are. Nil unless VFs are enabled and show their interface.
     static func pfTypesCheck(_ gpu: ProbedGPU, interface: VGPUInterfaceReport?) -> HostReport.Check? {
-        // A free VF, whose list shows what can still be created (one that hosts a vGPU lists none).
-        guard let interface, let vf = (gpu.vfs.first { $0.isFree } ?? gpu.vfs.first)?.function.address else { return nil }
-        let place: String
+        guard let interface else { return nil }
+        // A VF that shows the interface (one bound to vfio-pci has neither directory), free where one is:
+        // its list shows what can still be created (one that hosts a vGPU lists none).
+        let showing: (ProbedGPU.VirtualFunction) -> Bool
+        let path: String
         switch interface.kind {
-        case .vendorSpecificVFIO: place = "\(vf)/nvidia/creatable_vgpu_types"
-        case .mediatedDevicesOnVFs: place = "\(vf)/mdev_supported_types (mdevctl types lists each VF's)"
+        case .vendorSpecificVFIO: (showing, path) = ({ $0.function.hasNVIDIADirectory }, "nvidia/creatable_vgpu_types")
+        case .mediatedDevicesOnVFs: (showing, path) = ({ !($0.function.mediatedDeviceTypes ?? []).isEmpty }, "mdev_supported_types (mdevctl types lists each VF's)")
         case .mediatedDevicesOnGPU: return nil
         }
+        let candidates = gpu.vfs.filter(showing)
+        guard let vf = (candidates.first { $0.isFree } ?? candidates.first)?.function.address else { return nil }
+        let place = "\(vf)/\(path)"
         return .init(name: .pfTypes, ok: true,
                      detail: "with SR-IOV on, \(gpu.address) itself lists no vGPU type: ask its VFs, e.g. \(place), "
                          + "and create each vGPU on a free VF")

@@ -286,6 +286,16 @@ struct FailureModeTests {
         let mdev = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("a40-mdev"), "--no-firmware"])
         #expect(mdev.stdout.contains("[ok] pf-types      with SR-IOV on, 0000:41:00.0 itself lists no vGPU type: ask its VFs, e.g. "
                                      + "0000:41:00.4/mdev_supported_types (mdevctl types lists each VF's)"), "\(mdev.stdout)")
+        // A free VF passed through to vfio-pci has no nvidia/: the next free one that has is named
+        // (main named 41:00.6/nvidia/creatable_vgpu_types, which was not there).
+        let dir = try ScratchDirectory("pf-types-vfio")
+        let host = try FixtureHosts.copy("l40s-in-use", in: dir)
+        let vf = host + "/devices/pci0000:40/0000:40:01.1/0000:41:00.6"
+        try FileManager.default.removeItem(atPath: vf + "/nvidia")
+        try FileManager.default.removeItem(atPath: vf + "/driver")
+        try FileManager.default.createSymbolicLink(atPath: vf + "/driver", withDestinationPath: "../../../../bus/pci/drivers/vfio-pci")
+        let vfio = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware"])
+        #expect(vfio.stdout.contains("ask its VFs, e.g. 0000:41:00.7/nvidia/creatable_vgpu_types"), "\(vfio.stdout)")
         // No VFs enabled: nothing to point at.
         let off = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l4"), "--no-firmware"])
         #expect(!off.stdout.contains("pf-types"))
