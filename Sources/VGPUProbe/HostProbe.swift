@@ -656,7 +656,16 @@ public struct HostProbe {
             checks.append(.init(name: .firmware, ok: false, detail: "no firmware manifest for this chip"))
         }
         // Booting in vGPU mode is a question only for a GPU that can host vGPUs at all.
-        if let bootCheck, gpu.sriov.usable != nil || gpu.vgpuInterface == .mediatedDevices { checks.append(bootCheck) }
+        if let bootCheck, gpu.sriov.usable != nil || gpu.vgpuInterface == .mediatedDevices {
+            // The plan reads the images' layout, not their digests: beside files that do not verify, a
+            // passing plan says nothing of a boot (main read "[ok] nvidia can boot" beside a bad image).
+            if bootCheck.ok, let firmware, !firmware.ok {
+                checks.append(.init(name: .vgpuBoot, ok: false,
+                                    detail: "not checked: the firmware \(firmware.loader) loads does not verify (see firmware)", skipped: true))
+            } else {
+                checks.append(bootCheck)
+            }
+        }
         // A skipped check neither passes nor fails: the verdict is over the checks made, and says which
         // were not.
         let skipped = checks.filter { $0.skipped == true }.map(\.name)

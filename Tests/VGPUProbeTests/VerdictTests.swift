@@ -130,6 +130,21 @@ struct VerdictTests {
         let newer = try ProbeBinary.run(["--sysfs-root", host, "--firmware-root", RealFirmware.root])
         #expect(newer.stdout.contains("[--] vgpu-boot     not checked: this build knows no linux-firmware release of NVIDIA's 580 branch to plan 580.65.06's boot from (it knows 535.113.01, 570.144)"), "\(newer.stdout)")
         #expect(!newer.stdout.contains("549 MiB heap"))
+
+        // With the stand-in on the root, the plan passes; beside an image that does not verify, it says
+        // nothing of a boot (main: "[ok] nvidia can boot the GSP in vGPU mode" beside the failed check).
+        for file in ["bootloader", "booter_load", "booter_unload"] {
+            _ = try dir.write("fw/nvidia/ad102/gsp/\(file)-535.113.01.bin", try RealFirmware.bytes("nvidia/ad102/gsp/\(file)-535.113.01.bin"))
+        }
+        _ = try dir.write("fw/nvidia/ad102/gsp/gsp-535.113.01.bin", try RealFirmware.bytes("nvidia/ga102/gsp/gsp-535.113.01.bin"))
+        let planned = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40s-in-use"), "--firmware-root", dir.file("fw")])
+        #expect(planned.stdout.contains("[ok] vgpu-boot     nvidia can boot the GSP in vGPU mode"), "\(planned.stdout)")
+        var corrupt = try RealFirmware.bytes(image)
+        corrupt[corrupt.count / 2] ^= 0xff
+        _ = try dir.write("fw/" + image, corrupt)
+        let bad = try ProbeBinary.run(["--sysfs-root", FixtureHosts.root("l40s-in-use"), "--firmware-root", dir.file("fw"), "--no-cache"])
+        #expect(bad.stdout.contains("[!!] firmware"), "\(bad.stdout)")
+        #expect(bad.stdout.contains("[--] vgpu-boot     not checked: the firmware nvidia 535.261.03 loads does not verify (see firmware)"), "\(bad.stdout)")
     }
 
     /// VFs bound to nvidia that show neither `nvidia/` (vGPU 17 on) nor `mdev_supported_types` (16 and
