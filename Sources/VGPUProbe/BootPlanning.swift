@@ -58,8 +58,9 @@ public enum BootPlanning {
         case unsupported(String)
         case firmware([String])
         case plan(GSPBootPlanner.Failure)
-        /// The firmware root cannot be used (exit 66, as every command).
+        /// The firmware root, or with -s the sysfs root, cannot be used (exit 66, as every command).
         case firmwareRoot(String)
+        case sysfsRoot(String)
 
         public var description: String {
             switch self {
@@ -69,18 +70,23 @@ public enum BootPlanning {
             case .unsupported(let why): why
             case .firmware(let findings): "firmware does not verify: " + findings.joined(separator: "; ")
             case .plan(let e): e.description
-            case .firmwareRoot(let why): why
+            case .firmwareRoot(let why), .sysfsRoot(let why): why
             }
         }
 
         /// A root that cannot be used, not a finding about the host or the firmware.
-        public var isNoInput: Bool { if case .firmwareRoot = self { true } else { false } }
+        public var isNoInput: Bool {
+            switch self {
+            case .firmwareRoot, .sysfsRoot: true
+            default: false
+            }
+        }
 
         /// Usage errors (the request) vs findings (the host or firmware).
         public var isUsageError: Bool {
             switch self {
             case .unknownChip, .noFramebufferSize, .unsupported, .plan: true
-            case .gpuNotFound, .firmware, .firmwareRoot: false
+            case .gpuNotFound, .firmware, .firmwareRoot, .sysfsRoot: false
             }
         }
     }
@@ -103,7 +109,7 @@ public enum BootPlanning {
             let gpu: ProbedGPU
             switch HostProbe.gpu(at: slot, sysfsRoot: request.sysfsRoot, registry: registry) {
             case .success(let found): gpu = found
-            case .failure(let why): throw .gpuNotFound(why.description)
+            case .failure(let why): throw why.rootUnusable ? .sysfsRoot(why.description) : .gpuNotFound(why.description)
             }
             guard let owner = gpu.owner else {
                 throw .unsupported("\(gpu.address): \(gpu.identity.note ?? "chip not identified")")

@@ -687,7 +687,9 @@ extension HostProbe {
         options.slot = slot
         options.verifyFirmware = false
         let gpus: [ProbedGPU]
-        do { gpus = try HostProbe(registry: registry).gpus(options) } catch { return .failure(.init(description: error.description)) }
+        do { gpus = try HostProbe(registry: registry).gpus(options) } catch {
+            return .failure(.init(description: error.description, rootUnusable: true))
+        }
         guard let gpu = gpus.first else { return .failure(.init(description: "no NVIDIA GPU matches -s under \(sysfsRoot)")) }
         // lspci's forms may leave the domain or bus out; a command about one GPU must not pick one.
         guard gpus.count == 1 else {
@@ -700,4 +702,7 @@ extension HostProbe {
 /// Why -s found no GPU.
 public struct SlotLookupFailure: Error, CustomStringConvertible {
     public let description: String
+    /// The sysfs root cannot be used (no devices directory, or no function in it): exit 66 in every
+    /// command, as the probe's, rather than "no GPU found".
+    public var rootUnusable = false
 }

@@ -48,10 +48,12 @@ public enum SimulatedHost {
         /// The plan asks what this GPU cannot give (a usage error, as a bad plan field is).
         case plan(String)
         case gpu(String)
+        /// The sysfs root cannot be used (exit 66).
+        case sysfsRoot(String)
         case setup(String)
         public var description: String {
             switch self {
-            case .board(let why), .plan(let why), .gpu(let why), .setup(let why): why
+            case .board(let why), .plan(let why), .gpu(let why), .sysfsRoot(let why), .setup(let why): why
             }
         }
     }
@@ -78,7 +80,7 @@ public enum SimulatedHost {
             let gpu: ProbedGPU
             switch HostProbe.gpu(at: slot, sysfsRoot: request.sysfsRoot, registry: registry) {
             case .success(let found): gpu = found
-            case .failure(let why): throw .gpu(why.description)
+            case .failure(let why): throw why.rootUnusable ? .sysfsRoot(why.description) : .gpu(why.description)
             }
             guard let c = gpu.catalogue else { throw .gpu("\(gpu.address) (\(gpu.name)) has no vGPU type catalogue") }
             if gpu.vgpuInterface == .mediatedDevices {

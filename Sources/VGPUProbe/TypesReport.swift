@@ -39,11 +39,13 @@ public struct TypesReport: Sendable, Codable, Equatable {
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case unknownBoard(String, known: [String])
         case gpu(String)
+        /// The sysfs root cannot be used (exit 66).
+        case sysfsRoot(String)
         case placement(String)
         public var description: String {
             switch self {
             case .unknownBoard(let b, let known): "no vGPU type catalogue for board '\(b)'; boards: \(known.joined(separator: ", "))"
-            case .gpu(let why): why
+            case .gpu(let why), .sysfsRoot(let why): why
             case .placement(let why): why
             }
         }
@@ -75,7 +77,7 @@ public struct TypesReport: Sendable, Codable, Equatable {
             let gpu: ProbedGPU
             switch HostProbe.gpu(at: slot, sysfsRoot: sysfsRoot, registry: registry) {
             case .success(let found): gpu = found
-            case .failure(let why): throw .gpu(why.description)
+            case .failure(let why): throw why.rootUnusable ? .sysfsRoot(why.description) : .gpu(why.description)
             }
             guard gpu.function.device != nil else { throw .gpu("\(gpu.address): device id unreadable") }
             catalogue = gpu.catalogue

@@ -69,6 +69,8 @@ struct FirmwareCommand: ParsableCommand {
             let image: GSPFirmwareImage
             do { image = try GSPFirmwareImage(path: elf) } catch {
                 Output.error(error.description)
+                // A file that cannot be read is an input that cannot be used; one that reads wrong is a finding.
+                if case .unreadable = error.problem { throw Output.exit(.noInput) }
                 throw Output.exit(.findings)
             }
             if json { try Output.json(ELFDocument(file: image)) } else { Output.print(FirmwareInventoryText.describe(.gsp(image)).joined(separator: "\n") + "\n") }

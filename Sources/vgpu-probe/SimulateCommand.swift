@@ -109,6 +109,7 @@ struct SimulateCommand: ParsableCommand {
             Output.error(error.description)
             switch error {
             case .board, .plan: throw Output.exit(.usage)
+            case .sysfsRoot: throw Output.exit(.noInput)
             case .gpu, .setup: break
             }
             throw Output.exit(.findings)

@@ -57,8 +57,11 @@ struct TypesCommand: ParsableCommand {
                                           policy: VGPUResourcePolicy(vmmuSegmentMiB: vmmuSegment, equalSizeOnly: !mixedSizes), place: place)
         } catch {
             Output.error(error.description)
-            if case .gpu = error { throw Output.exit(.findings) }
-            throw Output.exit(.usage)
+            switch error {
+            case .gpu: throw Output.exit(.findings)
+            case .sysfsRoot: throw Output.exit(.noInput)
+            case .unknownBoard, .placement: throw Output.exit(.usage)
+            }
         }
         if json { try Output.json(report) } else { Output.print(TypesReportText.render(report)) }
         if let p = report.placement, p.placedCount < p.placements.count { throw Output.exit(.findings) }

@@ -293,6 +293,23 @@ struct VerdictTests {
         #expect(r.status == 66 && r.stderr.contains("lists no PCI functions"), "\(r.stderr)")
     }
 
+    /// The commands that take -s apply the probe's rule to the sysfs root (main: exit 1, as if the host
+    /// had no such GPU), and `firmware --elf` to the file it names; a host without the GPU stays 1.
+    @Test func unusableInputsAreExit66InEveryCommand() throws {
+        let dir = try ScratchDirectory("verdict-66")
+        try FileManager.default.createDirectory(atPath: dir.file("devices"), withIntermediateDirectories: true)
+        let plan = RealFirmware.packageRoot.appendingPathComponent("docs/plans/l40s-fill-and-refill.json").path
+        for root in ["/nonexistent", dir.path] {
+            for command in [["types"], ["plan"], ["simulate", "--plan", plan]] {
+                let r = try ProbeBinary.run(command + ["-s", "41:00.0", "--sysfs-root", root])
+                #expect(r.status == 66, "\(command) \(root): \(r.stderr)")
+            }
+        }
+        #expect(try ProbeBinary.run(["types", "-s", "41:00.0", "--sysfs-root", FixtureHosts.root("no-nvidia")]).status == 1)
+        #expect(try ProbeBinary.run(["firmware", "--elf", "/nonexistent"]).status == 66)
+        #expect(try ProbeBinary.run(["firmware", "--elf", plan]).status == 1, "not an ELF: a finding")
+    }
+
     /// With --json, a failure writes a JSON error object to stdout as well as the text on stderr, so a
     /// pipeline always gets JSON (main wrote nothing to stdout).
     static let failingJSONRuns: [([String], Int32)] = [
