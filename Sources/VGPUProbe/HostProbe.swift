@@ -537,8 +537,10 @@ public struct HostProbe {
     static func vfDriverCheck(_ gpu: ProbedGPU) -> HostReport.Check {
         // An enabled VF the probe could not read (a dangling or refused virtfn link) has no known driver.
         if let enabled = gpu.function.enabledVFCount, gpu.vfs.count < enabled {
+            // Links the kernel does not list are the sriov check's finding; refused or dangling ones are notes.
+            let why = gpu.function.virtualFunctions.count < enabled ? "see sriov" : "see notes"
             return .init(name: .vfDriver, ok: false,
-                         detail: "\(enabled) VFs are enabled but \(gpu.vfs.count) could be read (see notes): the driver of the others is unknown")
+                         detail: "\(enabled) VFs are enabled but \(gpu.vfs.count) could be read (\(why)): the driver of the others is unknown")
         }
         let others = gpu.vfs.filter { $0.function.driver != "nvidia" }
         guard let first = others.first else {

@@ -486,6 +486,15 @@ struct HostileInputTests {
         #expect(r.stdout.contains("32 VFs are enabled but the kernel lists 0 virtfn links"), "\(r.stdout)")
     }
 
+    /// Half the links gone: vf-driver points at the sriov finding, not at notes that say nothing of it.
+    @Test func vfDriverPointsAtTheMissingLinks() throws {
+        let dir = try ScratchDirectory("hostile")
+        let host = try Self.copyOfHost(in: dir)
+        for n in 16..<32 { try FileManager.default.removeItem(atPath: host.pf + "/virtfn\(n)") }
+        let r = try Self.run(["--sysfs-root", host.root, "--no-firmware", "-s", "41:00.0"])
+        #expect(r.stdout.contains("[!!] vf-driver     32 VFs are enabled but 16 could be read (see sriov)"), "\(r.stdout)")
+    }
+
     // 14. A terminal escape sequence in a sysfs file was printed raw (a fake coloured "ready YES").
     @Test func terminalControlsFromSysfsAreEscaped() throws {
         let dir = try ScratchDirectory("hostile")
