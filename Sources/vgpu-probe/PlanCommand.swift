@@ -27,15 +27,15 @@ struct PlanCommand: ParsableCommand {
               vgpu-probe plan --chip ad102 --fb-size 48G
               # vGPU mode, as JSON
               vgpu-probe plan --chip ad102 --fb-size 48G --vgpu --json
-              # this host's GPU at 41:00.0 in vGPU mode, FB size from the board (L40: 48 GiB)
+              # this host's GPU at 41:00.0 in vGPU mode, its FB size from the board
               vgpu-probe plan -s 41:00.0 --vgpu
-              # and boot it on a simulated GPU
+              # an AD104 with 24 GiB, booted on a simulated GPU
               vgpu-probe plan --chip ad104 --fb-size 24G --simulate
               # draw bare metal and vGPU mode side by side (SVG); print its title
-              vgpu-probe plan --chip ad102 --fb-size 48G --compare --format svg \
+              vgpu-probe plan --chip ad102 --fb-size 48G --compare --format svg \\
                 | tee ad102.svg | grep '<title>'
               # what moves between two releases
-              vgpu-probe plan --chip ad102 --fb-size 48G --vgpu --compare \
+              vgpu-probe plan --chip ad102 --fb-size 48G --vgpu --compare \\
                 --release 535.113.01 --release 570.144
             """
     )

@@ -44,7 +44,8 @@ struct ProbeCommand: ParsableCommand {
               # metrics for node_exporter's textfile collector
               vgpu-probe --format prometheus
               # a host captured with 'vgpu-probe snapshot' (firmware not checked)
-              vgpu-probe snapshot --output gpu-host && vgpu-probe --sysfs-root gpu-host --no-firmware
+              vgpu-probe snapshot --output gpu-host
+              vgpu-probe --sysfs-root gpu-host --no-firmware
             """
     )
 

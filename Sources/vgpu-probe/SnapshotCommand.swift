@@ -22,19 +22,21 @@ struct SnapshotCommand: ParsableCommand {
         discussion: """
             Writes the new directory DIR and DIR.tar.gz (neither may exist; the parent must):
 
-              DIR/bus, DIR/devices, DIR/kernel, DIR/module   the sysfs files the probe reads, \
-            for NVIDIA functions: a tree `vgpu-probe --sysfs-root DIR` and `lspci -A linux-sysfs -O \
-            sysfs.path=DIR/bus/pci` read
-              DIR/vgpukit/probe.json      the probe's report (schema vgpukit.probe/2)
-              DIR/vgpukit/firmware.json   the firmware listing (vgpukit.firmware/1, sizes and versions, not hashed)
-              DIR/vgpukit/about.json      vgpu-probe's version, the kernel, the bound drivers and their \
-            versions (vgpukit.snapshot/1)
+              DIR/bus, DIR/devices,       the sysfs files the probe reads, of NVIDIA's
+              DIR/kernel, DIR/module      functions: a tree that vgpu-probe --sysfs-root
+                                          DIR and lspci -A linux-sysfs -O
+                                          sysfs.path=DIR/bus/pci read
+              DIR/vgpukit/probe.json      the probe's report (vgpukit.probe/2)
+              DIR/vgpukit/firmware.json   the firmware listing (vgpukit.firmware/1:
+                                          sizes and versions, not hashed)
+              DIR/vgpukit/about.json      vgpu-probe's version, the kernel, the bound
+                                          drivers and their versions (vgpukit.snapshot/1)
               DIR.tar.gz                  all of DIR, to attach to the report
 
             Files are copied byte for byte; links (driver, iommu_group, virtfnN, physfn) are recreated. \
             BAR0 is not copied: when the identity registers can be read (root, device not suspended) a \
             4 KiB resource0 holding only BOOT_0 and BOOT_42 is written. Run as root to capture config \
-            space past 64 bytes. Nothing is written outside DIR and DIR.tar.gz, and no link is followed \
+            space past 64 bytes (never that of a suspended device: the read would wake it). Nothing is written outside DIR and DIR.tar.gz, and no link is followed \
             when writing. Files keep their source's permissions, never looser than 0644. A file that exists \
             but cannot be read (refused, or a link out of the root) is named on standard error and in \
             about.json's notes: the snapshot lacks it.
@@ -42,7 +44,7 @@ struct SnapshotCommand: ParsableCommand {
             Exit status: 0 written; 1 the host has no NVIDIA function (nothing is written), or DIR or \
             DIR.tar.gz exists or cannot be written; 66 the sysfs root has no PCI devices directory.
 
-            Example:
+            Examples:
               # capture this host for a bug report (attach gpu-host.tar.gz)
               sudo vgpu-probe snapshot --output gpu-host
             """

@@ -34,6 +34,17 @@ struct CommandLineHabitsTests {
         #expect(types.status == 0 && types.stdout.contains("L40"), "\(types.stderr)")
     }
 
+    /// Every example in `--help` fits 80 columns, so it can be pasted as printed (main wrapped the
+    /// snapshot example, leaving `--no-firmware` on a line of its own, and plan's lost their `\`).
+    @Test(arguments: [[], ["probe"], ["firmware"], ["plan"], ["types"], ["simulate"], ["snapshot"], ["export"]])
+    func helpExamplesAreWholeLines(command: [String]) throws {
+        let help = try ProbeBinary.run(command + ["--help"]).stdout
+        let examples = help.components(separatedBy: "Examples:\n").dropFirst().first?.components(separatedBy: "\n\n").first ?? ""
+        #expect(!examples.isEmpty, "\(command) has examples")
+        // A wrapped line starts in column 0; an example's own continuation lines are indented.
+        for line in examples.split(separator: "\n") { #expect(line.hasPrefix("  "), "\(command): '\(line)'") }
+    }
+
     /// An out-of-range part is named (main: "is not [[domain:]bus:][dev][.fn]").
     @Test(arguments: [("41:20.0", "device 0x20 > 0x1f"), ("41:00.8", "function 0x8 > 0x7"), ("141:00.0", "bus 0x141 > 0xff"),
                       ("zz:00.0", "bus 'zz' is not hex")])
