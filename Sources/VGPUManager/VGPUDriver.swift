@@ -9,12 +9,14 @@ public struct VGPUDriver: DeviceDriver {
         public let type: VGPUType
         /// The VM's process id for the bootload control (0: none).
         public let vmPid: UInt32
+        /// The VF to create it on (from 1), as when a tool names the VF; nil takes the lowest free one.
+        public var vf: Int? = nil
     }
 
     let host: VGPUHardware
 
     public func initialize(_ device: DeviceID, _ request: Request) throws(VGPUManagerError) -> VGPUInstance {
-        try host.state.withLock { (s) throws(VGPUManagerError) -> VGPUInstance in try s.create(device, request.type, vmPid: request.vmPid) }
+        try host.state.withLock { (s) throws(VGPUManagerError) -> VGPUInstance in try s.create(device, request.type, vmPid: request.vmPid, vf: request.vf) }
     }
 
     public func release(_ device: DeviceID, _ state: VGPUInstance) {

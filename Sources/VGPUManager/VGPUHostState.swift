@@ -47,11 +47,11 @@ struct VGPUHostState {
     // MARK: Create
 
     /// The init hook's work: admission, then each step; on a failure, unwinds and rethrows.
-    mutating func create(_ id: DeviceID, _ type: VGPUType, vmPid: UInt32) throws(VGPUManagerError) -> VGPUInstance {
+    mutating func create(_ id: DeviceID, _ type: VGPUType, vmPid: UInt32, vf: Int? = nil) throws(VGPUManagerError) -> VGPUInstance {
         let (typeID, heapMiB) = try admit(type)
         var done = Progress(type: type.name, profileMiB: type.framebufferMiB)
         do {
-            let instance = try build(id, type, typeID: typeID, heapMiB: heapMiB, vmPid: vmPid, &done)
+            let instance = try build(id, type, typeID: typeID, heapMiB: heapMiB, vmPid: vmPid, vf: vf, &done)
             instances[id] = instance
             return instance
         } catch {
@@ -84,13 +84,17 @@ struct VGPUHostState {
         return (typeID, heapMiB)
     }
 
-    private mutating func build(_ id: DeviceID, _ type: VGPUType, typeID: Int, heapMiB: Int, vmPid: UInt32,
+    private mutating func build(_ id: DeviceID, _ type: VGPUType, typeID: Int, heapMiB: Int, vmPid: UInt32, vf requested: Int?,
                                 _ done: inout Progress) throws(VGPUManagerError) -> VGPUInstance
     {
         let c = configuration
         try injected(.reserveVF)
-        guard let vf = (1...max(enabledVFs, 1)).first(where: { $0 <= enabledVFs && !usedVFs.contains($0) }),
-              let address = c.vfAddress(vf) else {
+        let (enabled, used) = (enabledVFs, usedVFs)
+        let free = { (n: Int) in n >= 1 && n <= enabled && !used.contains(n) }
+        if let requested, !free(requested) {
+            throw .step(.reserveVF, "VF \(requested) is not free (\(enabledVFs) enabled\(usedVFs.contains(requested) ? ", it hosts a vGPU" : ""))")
+        }
+        guard let vf = requested ?? (1...max(enabledVFs, 1)).first(where: free), let address = c.vfAddress(vf) else {
             throw .step(.reserveVF, "no free VF (\(enabledVFs) enabled, \(usedVFs.count) in use)")
         }
         usedVFs.insert(vf)

@@ -42,10 +42,11 @@ public final class VGPUManager: Sendable {
         }
     }
 
-    /// Creates a vGPU of the type named `type` (`12Q` or `NVIDIA L40S-12Q`) on the lowest free VF.
-    public func create(_ type: String, vmPid: UInt32 = 0) throws(VGPUManagerError) -> VGPUInstance {
+    /// Creates a vGPU of the type named `type` (`12Q` or `NVIDIA L40S-12Q`) on VF `vf` (from 1), or on
+    /// the lowest free VF.
+    public func create(_ type: String, vmPid: UInt32 = 0, onVF vf: Int? = nil) throws(VGPUManagerError) -> VGPUInstance {
         guard let t = configuration.catalogue.type(named: type) else { throw .unknownType(type, board: configuration.catalogue.board) }
-        return try core.create(.init(type: t, vmPid: vmPid)).state
+        return try core.create(.init(type: t, vmPid: vmPid, vf: vf)).state
     }
 
     /// Destroys a vGPU: drops its registration; when no other reference is open, the release hook

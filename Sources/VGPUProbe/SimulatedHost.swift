@@ -33,6 +33,13 @@ public enum SimulatedHost {
         /// what the GPU is bound to now (the simulation always runs NVIDIA's vGPU host driver).
         public let driverNote: String?
         public let totalVFs: Int
+        /// With -s, the VFs the host has enabled, when any: the session keeps that count (the kernel
+        /// changes it only through 0, which ends every vGPU on them).
+        public var enabledVFs: Int? = nil
+        /// With -s, the vGPUs the host shows, which the session creates on their VFs before the plan's
+        /// first step, nil when none (main simulated an idle GPU and placed the plan's first vGPU on a
+        /// VF in use).
+        public var existing: [ExistingVGPU]? = nil
         public let firstVFOffset: Int, vfStride: Int
         public let bar1Size: UInt64
         public let framebufferMiB: Int
@@ -40,6 +47,14 @@ public enum SimulatedHost {
         /// The GSP heap and WPR2 start of the vGPU boot.
         public let gspHeapSize: UInt64
         public let wpr2Start: UInt64
+    }
+
+    /// A vGPU the probed host shows on one of its VFs.
+    public struct ExistingVGPU: Sendable, Equatable, Codable {
+        /// The VF's number, from 1 (the kernel's `virtfnN` is VF N + 1).
+        public let vf: Int
+        public let address: String
+        public let type: String
     }
 
     /// Why no simulated host was made.
@@ -74,6 +89,7 @@ public enum SimulatedHost {
         var source = "board defaults", driverNote: String?
         var totalVFs: Int?, offset = 4, stride = 1, bar1: UInt64?
         var vfInfo: GSPVFInfo?
+        var enabledVFs: Int?, existing: [ExistingVGPU] = []
         var owner: ProbedGPU.Owner?
         var boardID: PCIBoardID?
         if let slot = request.slot {
@@ -100,7 +116,17 @@ public enum SimulatedHost {
                 let refused = gpu.owner.flatMap { o in gpu.bootingDriver.vgpuNotEnabled(on: o.chip.architecture).map { _ in ", which hosts no vGPU on \(o.chip.name)" } } ?? ""
                 driverNote = "the GPU is \(bound)\(refused): this simulates NVIDIA's vGPU host driver (nvidia) as it would run once bound"
             }
+            // What the host shows in use is where the session starts; unknown occupancy leaves no start.
+            guard gpu.capacityUnknown.isEmpty else {
+                throw .gpu("\(gpu.address): the vGPUs in use are unknown while this is: " + gpu.capacityUnknown.joined(separator: "; "))
+            }
             totalVFs = sriov.totalVFs
+            enabledVFs = sriov.enabledVFs > 0 ? sriov.enabledVFs : nil
+            let numbers = Dictionary(gpu.function.virtualFunctions.map { ($0.address, $0.index + 1) }) { first, _ in first }
+            existing = gpu.vfs.compactMap { vf in
+                guard let type = vf.vgpu?.type, let number = numbers[vf.function.address] else { return nil }
+                return ExistingVGPU(vf: number, address: vf.function.address.description, type: type.name)
+            }
             offset = sriov.firstVFOffset ?? offset
             stride = sriov.vfStride ?? stride
             bar1 = gpu.function.resources.first { $0.index == 1 && $0.size > 0 }?.size
@@ -144,10 +170,11 @@ public enum SimulatedHost {
             manager = try VGPUManager.boot(configuration, plan: plan, heapParameters: heapParameters, chipID: chip.id,
                                            systemInfo: GSPSystemInfo.payload(vfInfo: vfInfo, release: release), fmcImage: fmcImage)
         } catch { throw .setup("\(error)") }
-        let description = Description(board: c.board, chip: chip.name, module: module.name, release: release.description, address: pf.description,
+        var description = Description(board: c.board, chip: chip.name, module: module.name, release: release.description, address: pf.description,
                                       source: source, driverNote: driverNote, totalVFs: vfs, firstVFOffset: offset, vfStride: stride, bar1Size: bar1Size,
                                       framebufferMiB: c.framebufferMiB, policy: request.policy, gspHeapSize: plan.heap.size,
                                       wpr2Start: plan.layout.wpr2.start)
+        (description.enabledVFs, description.existing) = (enabledVFs, existing.isEmpty ? nil : existing)
         return (manager, description)
     }
 }

@@ -22,9 +22,14 @@ public enum Simulation {
 
         /// What the plan calls each device the session made, for the renderers (a map names devices
         /// by id): `#3 NVIDIA L40S-12Q` for a vGPU it numbered, `the failed create of step 2` for a
-        /// create whose unwinding GSP-RM did not confirm.
+        /// create whose unwinding GSP-RM did not confirm, `host's NVIDIA L40S-12Q (VF 1)` for one the
+        /// probed host shows.
         public var planNames: [DeviceID: String] {
             var names: [DeviceID: String] = [:]
+            // The probed host's vGPUs, made before the first step on their VFs, which no step can free.
+            for vgpu in host.existing ?? [] {
+                if let made = live.first(where: { $0.instance.vf == vgpu.vf }) { names[made.instance.id] = "host's \(vgpu.type) (VF \(vgpu.vf))" }
+            }
             for (i, step) in steps.enumerated() {
                 for action in step.actions {
                     if let v = action.created, let n = action.number { names[v.id] = names[v.id] ?? "#\(n) \(v.type)" }
@@ -92,10 +97,21 @@ public enum Simulation {
         if let vfs = plan.vfs, vfs > host.totalVFs {
             throw .plan("\(name): vfs: \(vfs) is more than the \(host.totalVFs) VFs of the GPU")
         }
-        if plan.vfs == nil, host.totalVFs > SimulationPlan.maximumVFs {
-            throw .plan("\(name): vfs: the GPU reports \(host.totalVFs) VFs, more than the \(SimulationPlan.maximumVFs) a simulation enables; give vfs")
+        // A probed host's vGPUs sit on the VFs it has enabled: another count would end them.
+        if let vfs = plan.vfs, let enabled = host.enabledVFs, let existing = host.existing, vfs != enabled {
+            throw .plan("\(name): vfs: \(vfs), but the GPU has \(enabled) VFs enabled with \(existing.count) vGPU(s) on them; "
+                        + "sriov_numvfs changes only through 0, which ends them")
         }
-        do { try manager.enableVFs(plan.vfs ?? host.totalVFs) } catch { throw .setup("\(name): vfs: \(error)") }
+        let vfs = plan.vfs ?? host.enabledVFs ?? host.totalVFs
+        if plan.vfs == nil, vfs > SimulationPlan.maximumVFs {
+            throw .plan("\(name): vfs: the GPU reports \(vfs) VFs, more than the \(SimulationPlan.maximumVFs) a simulation enables; give vfs")
+        }
+        do { try manager.enableVFs(vfs) } catch { throw .setup("\(name): vfs: \(error)") }
+        for vgpu in host.existing ?? [] {
+            do { _ = try manager.create(vgpu.type, onVF: vgpu.vf) } catch {
+                throw .setup("\(name): the host's \(vgpu.type) on VF \(vgpu.vf) (\(vgpu.address)) cannot be made first: \(error)")
+            }
+        }
         var numbers: [Int: DeviceID] = [:]
         var next = 1
         var results: [StepResult] = []

@@ -18,6 +18,11 @@ public enum SimulationText {
         out += "  \(h.framebufferMiB / 1024) GiB FB for vGPUs, \(h.totalVFs) VFs (offset \(h.firstVFOffset), stride \(h.vfStride)), "
         out += "BAR1 \(Sizes.describe(h.bar1Size)), VMMU segment \(h.policy.vmmuSegmentMiB) MiB, "
         out += h.policy.equalSizeOnly ? "equal-size mode\n" : "mixed sizes\n"
+        if let enabled = h.enabledVFs {
+            out += "  on the host: \(enabled) of \(h.totalVFs) VFs enabled"
+            out += h.existing.map { "; in use, made before step 1: " + $0.map { "\($0.type) on VF \($0.vf) (\($0.address))" }.joined(separator: ", ") } ?? ""
+            out += "\n"
+        }
         out += "  GSP-RM booted in vGPU mode: \(Sizes.describe(h.gspHeapSize)) heap, WPR2 at \(hex: h.wpr2Start)\n"
 
         for (i, step) in r.steps.enumerated() {

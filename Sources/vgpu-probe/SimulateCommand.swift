@@ -40,7 +40,7 @@ struct SimulateCommand: ParsableCommand {
                 "steps": [{"create": "12Q", "count": 4},
                           {"create": "1Q", "expect": "refused"}]}' |
                 vgpu-probe simulate --plan -
-              # on this host's GPU at 41:00.0 (its SR-IOV layout and BAR1), as JSON
+              # on this host's GPU at 41:00.0, from its VFs and vGPUs in use, as JSON
               echo '{"schema": "vgpukit.simulation-plan/1",
                 "steps": [{"create": "12Q", "count": 4}]}' |
                 vgpu-probe simulate --plan - -s 41:00.0 --json

@@ -54,6 +54,17 @@ struct ManagerLifecycleTests {
         #expect(throws: VGPUManagerError.enableVFs(requested: 4, reason: "vGPUs exist (or are quarantined)")) { try m.enableVFs(4) }
     }
 
+    /// A named VF (as a tool names it, and as `simulate -s` remakes a host's vGPUs) is used as named, and
+    /// refused when it is in use or not enabled; the next unnamed create takes the lowest free VF.
+    @Test func aNamedVF() throws {
+        let m = try ManagerFixture.manager(vfs: 4)
+        #expect(try m.create("12Q", onVF: 3).vf == 3)
+        #expect(throws: VGPUManagerError.step(.reserveVF, "VF 3 is not free (4 enabled, it hosts a vGPU)")) { _ = try m.create("12Q", onVF: 3) }
+        #expect(throws: VGPUManagerError.step(.reserveVF, "VF 5 is not free (4 enabled)")) { _ = try m.create("12Q", onVF: 5) }
+        #expect(try m.create("12Q").vf == 1)
+        #expect(ManagerFixture.violations(m) == [])
+    }
+
     @Test func anOpenReferenceDefersTheTeardownUntilItCloses() throws {
         let m = try ManagerFixture.manager()
         let v = try m.create("6Q")

@@ -33,7 +33,28 @@ struct SimulateCommandTests {
         #expect(text.stdout.contains("4 of 4 steps as expected; 10 vGPU(s) live"))
     }
 
-    @Test(arguments: [("l40-two-gpus", "41:00.0"), ("l40-two-gpus", "c1:00.0"), ("l4", "18:00.0"), ("mixed", "86:00.0")])
+    /// On a host's GPU the session starts where the host is: its VFs enabled and its vGPUs made first.
+    /// main simulated an idle GPU with all 32 VFs, put the plan's first vGPU on a VF that hosted one,
+    /// and passed a plan the host could not run.
+    @Test func aHostsGPUStartsAsTheHostShowsIt() throws {
+        let inUse = try simulate(["--plan", Self.plans + "/l40s-fill-and-refill.json", "-s", "41:00.0", "--sysfs-root", FixtureHosts.root("l40s-in-use")])
+        #expect(inUse.status == 1, "two 12Q are in use: four more do not fit")
+        #expect(inUse.stdout.contains("on the host: 8 of 32 VFs enabled; in use, made before step 1: NVIDIA L40S-12Q on VF 1 (0000:41:00.4), "
+                                      + "NVIDIA L40S-12Q on VF 2 (0000:41:00.5)"), "\(inUse.stdout)")
+        #expect(inUse.stdout.contains("#1 NVIDIA L40S-12Q: VF 3 0000:41:00.6 gfid 3"), "\(inUse.stdout)")
+        #expect(inUse.stdout.contains("refused: NVIDIA L40S-12Q allows at most 4 per GPU"), "\(inUse.stdout)")
+        #expect(inUse.stdout.contains("VFs: 8 enabled, 7 in use: 1=host's 2=host's 3=#1"), "\(inUse.stdout)")
+        // Another VF count would end the host's vGPUs: the plan is refused.
+        let dir = try ScratchDirectory("simulate-host")
+        let plan = try dir.write("vfs.json", Array(#"{"schema": "vgpukit.simulation-plan/1", "vfs": 16, "steps": [{"create": "12Q"}]}"#.utf8))
+        let more = try simulate(["--plan", plan, "-s", "41:00.0", "--sysfs-root", FixtureHosts.root("l40s-in-use")])
+        #expect(more.status == 64 && more.stderr.contains("vfs: 16, but the GPU has 8 VFs enabled with 2 vGPU(s) on them"), "\(more.stderr)")
+        // The mixed host's L40S has 4 VFs enabled: the plan's fifth vGPU finds no VF.
+        let four = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json", "-s", "86:00.0", "--sysfs-root", FixtureHosts.root("mixed")])
+        #expect(four.status == 1 && four.stdout.contains("refused: reserve-vf: no free VF (4 enabled, 4 in use)"), "\(four.stdout)")
+    }
+
+    @Test(arguments: [("l40-two-gpus", "41:00.0"), ("l40-two-gpus", "c1:00.0"), ("l4", "18:00.0")])
     func failuresUnwindOnEveryFixtureAdaGPU(host: String, slot: String) throws {
         let r = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json", "-s", slot, "--sysfs-root", FixtureHosts.root(host), "--json"])
         #expect(r.status == 0, "\(r.stderr)")
