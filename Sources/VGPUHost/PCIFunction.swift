@@ -63,6 +63,18 @@ public struct PCIFunction: Sendable, Codable, Equatable {
     public var hasNVIDIADirectory = false
     /// NVIDIA's vGPU host driver: `nvidia/creatable_vgpu_types` of a VF, as (id, name).
     public var creatableVGPUTypes: [CreatableVGPUType]?
+    /// What NVIDIA's vGPU host driver offers to create on the function now: `nvidia/creatable_vgpu_types`
+    /// (vGPU 17 and later), else its NVIDIA mdev types that have an instance available (vGPU 16 and
+    /// earlier; one whose `available_instances` cannot be read counts as offered). nil where it shows
+    /// neither. main took only the first, so the fleet outputs labelled every catalogue type on mdev VFs.
+    public var offeredVGPUTypes: [CreatableVGPUType]? {
+        if let creatableVGPUTypes { return creatableVGPUTypes }
+        guard let types = mediatedDeviceTypes, !types.isEmpty else { return nil }
+        return types.compactMap { t in
+            guard let id = t.nvidiaTypeID, let name = t.name, t.availableInstances ?? 1 > 0 else { return nil }
+            return CreatableVGPUType(id: id, name: name)
+        }
+    }
     /// NVIDIA's vGPU host driver: the type id in `nvidia/current_vgpu_type` of a VF, 0 when the VF hosts
     /// no vGPU; nil when the file is absent.
     public var currentVGPUType: Int?

@@ -451,7 +451,7 @@ public struct HostProbe {
         let firmwareIfVerified = choice.flatMap { choice in selection.map { HostReport.Firmware(choice, $0, ok: true, findings: []) } }
         // The list of a free VF: one that hosts a vGPU can create none.
         let creatable = gpu.vfs.lazy.compactMap { vf in
-            vf.isFree ? vf.function.creatableVGPUTypes.map { (vf.function.address, $0) } : nil
+            vf.isFree ? vf.function.offeredVGPUTypes.map { (vf.function.address, $0) } : nil
         }.first
         let existing = gpu.existingVGPUs
         // What still fits is unknown while a VF's vGPU is: no count rather than one that ignores it.

@@ -58,6 +58,25 @@ struct VGPUsInUseTests {
         #expect(zero.stdout.contains("vgpukit_gpu_vgpu_types_creatable{address=\"0000:41:00.0\",chip=\"AD102\"} 0"), "\(zero.stdout)")
     }
 
+    /// On vGPU 16's mdev VFs the driver's offer is the VF's NVIDIA mdev types with an instance available.
+    /// main read only vGPU 17's list, so on a40-mdev NFD labelled the seven C-series types the VFs do not
+    /// list, and a type with no instance left.
+    @Test func mdevVFsOfferTheirAvailableTypes() throws {
+        let dir = try ScratchDirectory("mdev-offers")
+        let host = try FixtureHosts.copy("a40-mdev", in: dir)
+        let prefix = "vgpukit.feature.node.kubernetes.io/vgpu-type."
+        let stock = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware", "--format", "nfd"])
+        #expect(stock.stdout.contains(prefix + "NVIDIA-A40-12Q=true") && !stock.stdout.contains("A40-12C"), "\(stock.stdout)")
+        let text = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware"])
+        #expect(text.stdout.contains("driver offers 22 type(s) on 0000:41:00.4:"), "\(text.stdout)")
+        for vf in ["0000:41:00.4", "0000:41:00.5", "0000:41:00.6", "0000:41:00.7"] {
+            _ = try dir.write("host/devices/pci0000:40/0000:40:01.1/\(vf)/mdev_supported_types/nvidia-563/available_instances", Array("0\n".utf8))
+        }
+        let none = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware", "--format", "prometheus"])
+        #expect(none.stdout.contains("vgpukit_gpu_vgpu_type_fits{address=\"0000:41:00.0\",chip=\"GA102\",type=\"NVIDIA A40-12Q\"} 0"), "\(none.stdout)")
+        #expect(none.stdout.contains("vgpukit_gpu_vgpu_types_creatable{address=\"0000:41:00.0\",chip=\"GA102\"} 21"), "\(none.stdout)")
+    }
+
     /// vGPUs that exist as mediated devices (a link in `mdev_supported_types/<type>/devices/`) count as
     /// in use: on Turing's GPU itself, and on each VF of vGPU 16 and earlier. main counted only
     /// `nvidia/current_vgpu_type`, so a T4 already hosting a 16Q still "fit" 1Q x16 to 16Q x1, and the
