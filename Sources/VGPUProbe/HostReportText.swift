@@ -95,7 +95,8 @@ public enum HostReportText {
                     let byType = Dictionary(grouping: inUse) { $0.name ?? "type \($0.id)" }.map { "\($0.key) x\($0.value.count)" }.sorted()
                     out += "  vGPUs         \(inUse.count) in use" + (byType.isEmpty ? "" : " (\(byType.joined(separator: ", ")))")
                         + (unknown > 0 ? ", \(unknown) unknown" : "") + ", \(free) VFs free; "
-                        + (counted ? "the types above count what more fits\n" : "what more fits is not counted (see notes)\n")
+                        + (!counted ? "what more fits is not counted (see notes)\n"
+                            : g.vgpuTypes?.contains { $0.fits > 0 } == true ? "the types above count what more fits\n" : "no more vGPUs fit\n")
                 }
                 if verbose { for vf in g.vfs { out += "                \(vf.address) driver \(vf.driver ?? "none") group \(vf.iommuGroup.map(String.init) ?? "none")\n" } }
             }

@@ -81,7 +81,7 @@ struct VerdictTests {
             _ = try dir.write("\(pf)/0000:\(vf)/nvidia/creatable_vgpu_types", Array("ID    : vGPU Name\n".utf8))
         }
         let text = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware"])
-        #expect(text.stdout.contains("vGPUs         8 in use (NVIDIA L40S-4Q x8), 0 VFs free"), "\(text.stdout)")
+        #expect(text.stdout.contains("vGPUs         8 in use (NVIDIA L40S-4Q x8), 0 VFs free; no more vGPUs fit\n"), "\(text.stdout)")
         #expect(!text.stdout.contains("vGPU Q-types"), "\(text.stdout)")
         let prometheus = try ProbeBinary.run(["--sysfs-root", host, "--no-firmware", "--format", "prometheus"])
         #expect(prometheus.stdout.contains("vgpukit_gpu_vgpu_type_fits{address=\"0000:41:00.0\",chip=\"AD102\",type=\"NVIDIA L40S-4Q\"} 0"),
