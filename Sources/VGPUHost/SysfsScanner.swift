@@ -261,7 +261,13 @@ public struct SysfsScanner: Sendable {
         var headerBytes: [UInt8]??  // read once, on the first fallback
         func header(_ offset: Int, _ count: Int) -> UInt32? {
             if headerBytes == nil {
-                headerBytes = .some(entries.contains("config") ? (try? directory.read("config", limit: Self.configLimit).get()) : nil)
+                // Not from a suspended device either (the read would wake it). Its power files are read
+                // here without diagnostics: a function that is described reads them again, with them.
+                var power = PCIFunction(address: address)
+                func quiet(_ file: String) -> String? { (try? directory.read(file, limit: 256).get()).flatMap(Self.trimmed) }
+                (power.runtimeStatus, power.powerState) = (quiet("power/runtime_status"), quiet("power_state"))
+                let readable = entries.contains("config") && power.configReadWouldWake == nil
+                headerBytes = .some(readable ? (try? directory.read("config", limit: Self.configLimit).get()) : nil)
             }
             guard let bytes = headerBytes ?? nil, bytes.count >= offset + count else { return nil }
             let value = (0..<count).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * UInt32($1)) }

@@ -96,4 +96,20 @@ struct ScanDepthTests {
         #expect(gpu.problem(reading: "config") == "not read: the device is runtime-suspended, and a read would wake it; using sriov_* files")
         #expect(gpu.sriov?.totalVFs == 32, "SR-IOV still comes from the sriov_* files")
     }
+
+    /// The config-header fallback (a function whose `vendor` cannot be read) keeps a suspended
+    /// device's config unread too; an awake one's header still names its vendor.
+    @Test(arguments: [("suspended", false), ("active", true)])
+    func theHeaderFallbackDoesNotWakeASuspendedDevice(status: String, read: Bool) throws {
+        let dir = try ScratchDirectory("suspended-header")
+        for (file, text) in [("vendor", ""), ("power/runtime_status", status + "\n")] {
+            _ = try dir.write("bus/pci/devices/0000:01:00.0/\(file)", Array(text.utf8))
+        }
+        _ = try dir.write("bus/pci/devices/0000:01:00.0/config", ConfigSpaceTests.base(size: 64))
+        let reader = RecordingReader()
+        let scan = SysfsScanner(devicesDirectory: dir.path + "/bus/pci/devices", reader: reader, depth: .devicesOf(vendor: Self.nvidia)).scan()
+        let address = try #require(PCIAddress("0000:01:00.0"))
+        #expect(reader.touched(in: address).contains("config") == read)
+        #expect(scan.functions.first?.vendor == (read ? Self.nvidia : nil))
+    }
 }
