@@ -49,14 +49,6 @@ public enum SimulatedHost {
         public let wpr2Start: UInt64
     }
 
-    /// A vGPU the probed host shows on one of its VFs.
-    public struct ExistingVGPU: Sendable, Equatable, Codable {
-        /// The VF's number, from 1 (the kernel's `virtfnN` is VF N + 1).
-        public let vf: Int
-        public let address: String
-        public let type: String
-    }
-
     /// Why no simulated host was made.
     public enum Failure: Error, Equatable, CustomStringConvertible {
         case board(String)
@@ -71,6 +63,14 @@ public enum SimulatedHost {
             case .board(let why), .plan(let why), .gpu(let why), .sysfsRoot(let why), .setup(let why): why
             }
         }
+    }
+
+    /// A vGPU the probed host shows on one of its VFs.
+    public struct ExistingVGPU: Sendable, Equatable, Codable {
+        /// The VF's number, from 1 (the kernel's `virtfnN` is VF N + 1).
+        public let vf: Int
+        public let address: String
+        public let type: String
     }
 
     /// The host's own region above the vGPU FB: room for the non-WPR heap and WPR2 (about 600 MiB with
