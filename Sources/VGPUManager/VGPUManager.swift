@@ -69,6 +69,14 @@ public final class VGPUManager: Sendable {
     /// Live vGPUs, by id.
     public var instances: [VGPUInstance] { hardware.state.withLock { $0.instances.values.sorted { $0.id < $1.id } } }
 
+    /// Whether a failure armed by `inject` has not been reached yet (a create refused before the armed
+    /// step leaves it armed for the next create or destroy).
+    public var hasArmedFault: Bool {
+        hardware.state.withLock { s in
+            s.armed.values.contains { $0 > 0 } || ((s.channel as? any GSPRMFaultInjection)?.armedFaultCount ?? 0) > 0
+        }
+    }
+
     /// Arms a one-shot failure for the next create or destroy. GSP-RM's refusals need a channel that
     /// can fail on request (`GSPRMFaultInjection`, the simulator); on another the call does nothing.
     public func inject(_ fault: VGPUFault) {

@@ -79,6 +79,17 @@ public enum Simulation {
         public var planError: Bool? = nil
     }
 
+    /// After a create or destroy step: nil when the fault `armed` by the inject before it was reached;
+    /// else the fault stays armed, and the step gets a plan error saying so, since what it expected
+    /// (a refusal) came from elsewhere, or it never reached the step the fault was armed for.
+    private static func unreached(_ armed: String?, manager: VGPUManager, into actions: inout [Action]) -> String? {
+        guard let armed, manager.hasArmedFault else { return nil }
+        actions.append(Action(ok: false, number: nil, created: nil, teardown: nil,
+                              message: "the fault injected by 'inject \(armed)' was not reached by this step: it stays armed for the next create or destroy",
+                              planError: true))
+        return armed
+    }
+
     /// Sets up the simulated host `request` names and runs `plan` (read from `name`) on it; with
     /// `eachStep`, each step's result keeps the allocation map it left.
     public static func run(_ plan: SimulationPlan, name: String, on request: SimulatedHost.Request,
@@ -137,7 +148,7 @@ public enum Simulation {
                         actions.append(action)
                     }
                 }
-                armed = nil
+                armed = Self.unreached(armed, manager: manager, into: &actions)
             } else if let target = step.destroy {
                 let chosen: [Int]
                 switch target {
@@ -164,7 +175,7 @@ public enum Simulation {
                         actions.append(Action(ok: false, number: n, created: nil, teardown: nil, message: error.description))
                     }
                 }
-                armed = nil
+                armed = Self.unreached(armed, manager: manager, into: &actions)
             } else if let fault = step.inject, let f = SimulationPlan.fault(fault) {
                 title = "inject \(fault)"
                 manager.inject(f)
@@ -179,13 +190,13 @@ public enum Simulation {
             }
             results.append(StepResult(step: title, expected: expected, met: met, actions: actions, map: eachStep ? manager.allocationMap() : nil))
         }
-        // A fault armed by the last inject that no create or destroy reached tested nothing.
+        // A fault armed by an inject that no create or destroy reached tested nothing.
         if let armed {
             results.append(StepResult(step: "end of plan", expected: .ok, met: false,
                                       actions: [Action(ok: false, number: nil, created: nil, teardown: nil,
-                                                       message: "the fault injected by 'inject \(armed)' was never reached: no create or destroy followed it",
+                                                       message: "the fault injected by 'inject \(armed)' was never reached by a create or destroy",
                                                        planError: true)],
-                                      map: nil))
+                                      map: eachStep ? manager.allocationMap() : nil))
         }
         let byID = Dictionary(uniqueKeysWithValues: numbers.map { ($1, $0) })
         let live = manager.instances.map { Numbered(number: byID[$0.id] ?? 0, instance: $0) }

@@ -34,7 +34,8 @@ public enum SimulationText {
                     out += "channels \(v.channels.start)-\(v.channels.end - 1)\n"
                 } else if let t = a.teardown {
                     // A destroy names its vGPU; a failed create's teardown is its unwinding.
-                    out += a.number.map { "  #\($0) destroyed: " } ?? "  unwinding: " + t.steps.map { $0.ok ? $0.step.rawValue : "\($0.step.rawValue) FAILED (\($0.detail ?? ""))" }.joined(separator: ", ") + "\n"
+                    let steps = t.steps.map { $0.ok ? $0.step.rawValue : "\($0.step.rawValue) FAILED (\($0.detail ?? ""))" }.joined(separator: ", ")
+                    out += (a.number.map { "  #\($0) destroyed: " } ?? "  unwinding: ") + steps + "\n"
                     if let m = a.message { out += "     \(m)\n" }
                 } else {
                     let failure = a.planError == true ? "plan error: " : "refused: "

@@ -87,6 +87,9 @@ extension SimulatedGPU {
     /// Makes the next control with `command` go unanswered (each call arms one more).
     public func silenceNextControl(_ command: UInt32) { vgpu.armedSilence[command, default: 0] += 1 }
 
+    /// How many failed or silenced answers are armed and not yet given.
+    public var armedFaultCount: Int { vgpu.armedStatus.values.reduce(0) { $0 + $1.count } + vgpu.armedSilence.values.reduce(0, +) }
+
     // MARK: BAR1
 
     /// Maps `size` bytes of FB at `fb` at BAR1 offset `offset`. False when it leaves BAR1 or the FB, or

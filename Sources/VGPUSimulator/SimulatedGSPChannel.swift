@@ -37,4 +37,5 @@ public final class SimulatedGSPChannel: GSPRMFaultInjection {
     public func setEnabledVFs(_ count: Int) -> Bool { gpu.setEnabledVFs(count) }
     public func failNextControl(_ command: UInt32, status: UInt32) { gpu.failNextControl(command, status: status) }
     public func silenceNextControl(_ command: UInt32) { gpu.silenceNextControl(command) }
+    public var armedFaultCount: Int { gpu.armedFaultCount }
 }

@@ -54,6 +54,42 @@ struct SimulateCommandTests {
         #expect(four.status == 1 && four.stdout.contains("refused: reserve-vf: no free VF (4 enabled, 4 in use)"), "\(four.stdout)")
     }
 
+    /// An injected fault the next create or destroy does not reach stays armed, and that step is a plan
+    /// error: the refusal it expected came from elsewhere. main passed step 3 "as expected" (refused by
+    /// the per-GPU maximum), then failed step 5 with the fault still armed, and passed plans whose fault
+    /// no step reached.
+    @Test func aFaultTheNextStepDoesNotReachIsAPlanError() throws {
+        let dir = try ScratchDirectory("simulate-faults")
+        let plan = try dir.write("f.json", Array(#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "12Q", "count": 4}, {"inject": "bootload"}, {"create": "12Q", "expect": "refused"}, {"destroy": [1]}, {"create": "12Q"}]}"#.utf8))
+        let r = try simulate(["--plan", plan])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("step 3: create 1 x 12Q  [PLAN ERROR]\n  refused: NVIDIA L40S-12Q allows at most 4 per GPU\n"
+                                  + "  plan error: the fault injected by 'inject bootload' was not reached by this step"), "\(r.stdout)")
+        let never = try dir.write("n.json", Array(#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "12Q"}, {"inject": "unanswered:shutdown"}, {"create": "12Q"}]}"#.utf8))
+        let n = try simulate(["--plan", never])
+        #expect(n.status == 1 && n.stdout.contains("end of plan  [PLAN ERROR]"), "\(n.stdout)")
+    }
+
+    /// The text gives each destroy its teardown steps on a line of its own (main printed
+    /// `#1 destroyed:   #4 destroyed:` on one line, and not which control of a failed teardown failed).
+    @Test func destroysListTheirTeardown() throws {
+        let r = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json", "--board", "L40S"])
+        #expect(r.stdout.contains("  #2 destroyed: shutdown, cleanup, free-channels, unmap-heap, free-fb, return-vf\n"), "\(r.stdout)")
+        #expect(r.stdout.contains("  #3 destroyed: shutdown FAILED (shutdown: RPC 76 got no reply)"), "\(r.stdout)")
+    }
+
+    /// Pictures: the host's vGPUs are drawn as vGPUs, tagged `host` (main hatched them as quarantined),
+    /// and a plan that ends in an unreached inject still gets one picture per step.
+    @Test func picturesNameTheHostsVGPUsAndKeepEveryStep() throws {
+        let host = try ProbeBinary.run(["simulate", "--plan", Self.plans + "/failures-and-unwinding.json", "-s", "41:00.0", "--sysfs-root",
+                                        FixtureHosts.root("l40s-in-use"), "--firmware-root", RealFirmware.root, "--each-step", "--format", "svg"])
+        #expect(host.stdout.contains(">host NVIDIA L40S-12Q, VF 1 (0000:41:00.4)<"), "\(host.stdout.prefix(400))")
+        let dir = try ScratchDirectory("simulate-pictures")
+        let plan = try dir.write("e.json", Array(#"{"schema": "vgpukit.simulation-plan/1", "board": "L40S", "steps": [{"create": "12Q", "count": 2}, {"destroy": [1]}, {"inject": "map-heap"}]}"#.utf8))
+        let svg = try ProbeBinary.run(["simulate", "--plan", plan, "--firmware-root", RealFirmware.root, "--each-step", "--format", "svg"])
+        #expect(svg.stdout.contains("after step 1: create 2 x 12Q (ok)") && svg.stdout.contains("after step 4: end of plan (PLAN ERROR)"), "\(svg.stdout.prefix(400))")
+    }
+
     @Test(arguments: [("l40-two-gpus", "41:00.0"), ("l40-two-gpus", "c1:00.0"), ("l4", "18:00.0")])
     func failuresUnwindOnEveryFixtureAdaGPU(host: String, slot: String) throws {
         let r = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json", "-s", slot, "--sysfs-root", FixtureHosts.root(host), "--json"])

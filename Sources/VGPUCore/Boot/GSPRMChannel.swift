@@ -25,4 +25,6 @@ public protocol GSPRMFaultInjection: GSPRMChannel {
     func failNextControl(_ command: UInt32, status: UInt32)
     /// GSP-RM never answers the next `command`.
     func silenceNextControl(_ command: UInt32)
+    /// How many of those faults are armed and not yet reached.
+    var armedFaultCount: Int { get }
 }

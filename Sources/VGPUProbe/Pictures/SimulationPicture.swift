@@ -49,20 +49,24 @@ public enum SimulationPicture {
 
     /// Who holds a block, as the text report names it: `#3 NVIDIA L40S-12Q`, `quarantined (#2 ...)`,
     /// the map's owner, or `free`.
-    private static func holder(_ block: VGPUAllocationMap.Block, _ vgpus: [DeviceID: (number: Int, instance: VGPUInstance)],
+    private static func holder(_ block: VGPUAllocationMap.Block, _ vgpus: [DeviceID: (tag: String, instance: VGPUInstance)],
                                _ names: [DeviceID: String]) -> String {
         guard let owner = block.owner else { return "free" }
-        if let (number, v) = block.id.flatMap({ vgpus[$0] }) { return "#\(number) \(v.type)" }
+        if let (tag, v) = block.id.flatMap({ vgpus[$0] }) { return "\(tag) \(v.type)" }
         return block.quarantined.map { "quarantined (\(names[$0] ?? $0.description))" } ?? owner
     }
 
-    /// Every vGPU the session created, with its plan number, by id: a map names only the id.
-    private static func vgpus(_ report: Simulation.Report) -> [DeviceID: (number: Int, instance: VGPUInstance)] {
-        var found: [DeviceID: (Int, VGPUInstance)] = [:]
+    /// Every vGPU the session created, by id (a map names only the id), tagged as the text names it:
+    /// `#3` for one the plan numbered, `host` for one the probed host showed, made before step 1.
+    private static func vgpus(_ report: Simulation.Report) -> [DeviceID: (tag: String, instance: VGPUInstance)] {
+        var found: [DeviceID: (String, VGPUInstance)] = [:]
         for step in report.steps {
             for action in step.actions {
-                if let instance = action.created, let number = action.number { found[instance.id] = (number, instance) }
+                if let instance = action.created, let number = action.number { found[instance.id] = ("#\(number)", instance) }
             }
+        }
+        for vgpu in report.host.existing ?? [] {
+            if let made = report.live.first(where: { $0.instance.vf == vgpu.vf }) { found[made.instance.id] = ("host", made.instance) }
         }
         return found
     }
@@ -74,7 +78,7 @@ public enum SimulationPicture {
     }
 
     /// One map's panel: the FB column, the channel column and the VF row under them.
-    private static func panel(_ map: VGPUAllocationMap, title: String, vgpus: [DeviceID: (number: Int, instance: VGPUInstance)],
+    private static func panel(_ map: VGPUAllocationMap, title: String, vgpus: [DeviceID: (tag: String, instance: VGPUInstance)],
                               names: [DeviceID: String]) -> Panel {
         let fbBlocks = Array(map.framebuffer.reversed())
         let channelBlocks = Array(map.channels.reversed())
@@ -120,7 +124,7 @@ public enum SimulationPicture {
                          fill: holder != nil ? PictureColor.firmware : quarantined ? PictureColor.accent : unaccounted ? PictureColor.reserved : PictureColor.free,
                          pattern: quarantined ? .quarantined : nil)
                 svg.text("\(slot.vf)", x: x + Layout.vfSize / 2, y: y + 17, size: 11, anchor: .middle)
-                let under = holder.map { "#\($0.number)" } ?? (quarantined ? "quar." : unaccounted ? "?" : nil)
+                let under = holder.map(\.tag) ?? (quarantined ? "quar." : unaccounted ? "?" : nil)
                 if let under { svg.text(under, x: x + Layout.vfSize / 2, y: y + Layout.vfSize + 11, size: 9, anchor: .middle) }
             }
         }
@@ -128,14 +132,14 @@ public enum SimulationPicture {
 
     /// A block of the FB column: a vGPU's (guest segment below its heap), a quarantined one or free space.
     private static func drawFramebufferBlock(_ block: VGPUAllocationMap.Block, _ place: ScaledColumn.Placement,
-                                             vgpus: [DeviceID: (number: Int, instance: VGPUInstance)], names: [DeviceID: String],
+                                             vgpus: [DeviceID: (tag: String, instance: VGPUInstance)], names: [DeviceID: String],
                                              into svg: inout SVGDocument) {
         let (x, width, labelX) = (Layout.fbX, Layout.fbWidth, Layout.fbX + Layout.fbWidth + 12)
         let outline: SVGDocument.Outline = place.toScale ? .solid : .enlarged
         let middle = place.y + place.height / 2
         // Inclusive, as the text report writes a range.
         let range = block.range.description
-        if let id = block.id, let (number, v) = vgpus[id] {
+        if let id = block.id, let (tag, v) = vgpus[id] {
             svg.rect(x: x, y: place.y, width: width, height: place.height, fill: PictureColor.free, outline: outline)
             // Inside the block, guest and heap in proportion, each at least a sliver.
             let size = Double(max(block.range.size, 1))
@@ -144,8 +148,8 @@ public enum SimulationPicture {
             svg.rect(x: x, y: place.y, width: width, height: heapHeight, fill: PictureColor.heap, outline: .none)
             svg.rect(x: x, y: place.y + place.height - guestHeight, width: width, height: guestHeight, fill: PictureColor.firmware, outline: .none)
             svg.rect(x: x, y: place.y, width: width, height: place.height, fill: "none", outline: outline)
-            svg.text("#\(number)", x: x + width / 2, y: middle + 5, size: 13, anchor: .middle, bold: true)
-            svg.text("#\(number) \(v.type), VF \(v.vf) (\(v.address))", x: labelX, y: middle - 2, size: 12)
+            svg.text(tag, x: x + width / 2, y: middle + 5, size: 13, anchor: .middle, bold: true)
+            svg.text("\(tag) \(v.type), VF \(v.vf) (\(v.address))", x: labelX, y: middle - 2, size: 12)
             svg.text("\(range): guest \(Sizes.describe(v.guestSegment.size)), heap \(Sizes.describe(v.heap.size))",
                      x: labelX, y: middle + 12, size: 10, color: PictureColor.muted, monospace: true)
         } else if block.owner != nil {
@@ -165,7 +169,7 @@ public enum SimulationPicture {
 
     /// A block of the channel column: a vGPU's id range, a quarantined one or free ids.
     private static func drawChannelBlock(_ block: VGPUAllocationMap.Block, _ place: ScaledColumn.Placement,
-                                         vgpus: [DeviceID: (number: Int, instance: VGPUInstance)], names: [DeviceID: String],
+                                         vgpus: [DeviceID: (tag: String, instance: VGPUInstance)], names: [DeviceID: String],
                                          into svg: inout SVGDocument) {
         let (x, width) = (Layout.channelX, Layout.channelWidth)
         let holder = block.id.flatMap { vgpus[$0] }
@@ -173,7 +177,7 @@ public enum SimulationPicture {
         svg.rect(x: x, y: place.y, width: width, height: place.height, fill: fill, outline: place.toScale ? .solid : .enlarged,
                  pattern: holder == nil && block.owner != nil ? .quarantined : nil)
         if place.broken { svg.breakMark(x: x - 4, y: place.y + place.height * 3 / 4, width: width + 8) }
-        let who = holder.map { "#\($0.number)" } ?? (block.owner == nil ? "free" : Self.holder(block, vgpus, names))
+        let who = holder.map(\.tag) ?? (block.owner == nil ? "free" : Self.holder(block, vgpus, names))
         svg.text("\(who) \(block.range.start)-\(block.range.end - 1)", x: x + width + 10, y: place.y + place.height / 2 + 4, size: 11)
     }
 }
