@@ -118,6 +118,12 @@ public enum Simulation {
             throw .plan("\(name): vfs: the GPU reports \(vfs) VFs, more than the \(SimulationPlan.maximumVFs) a simulation enables; give vfs")
         }
         do { try manager.enableVFs(vfs) } catch { throw .setup("\(name): vfs: \(error)") }
+        // NVIDIA's equal-size mode cannot hold a host whose vGPUs differ in size: say what to change.
+        let sizes = Set((host.existing ?? []).compactMap { manager.configuration.catalogue.type(named: $0.type)?.framebufferMiB })
+        if sizes.count > 1, host.policy.equalSizeOnly {
+            throw .plan("\(name): mixedSizes: the host's vGPUs differ in size (\(sizes.sorted().map { "\($0) MiB" }.joined(separator: ", "))), "
+                        + "which equal-size mode cannot hold: give the plan \"mixedSizes\": true")
+        }
         for vgpu in host.existing ?? [] {
             do { _ = try manager.create(vgpu.type, onVF: vgpu.vf) } catch {
                 throw .setup("\(name): the host's \(vgpu.type) on VF \(vgpu.vf) (\(vgpu.address)) cannot be made first: \(error)")

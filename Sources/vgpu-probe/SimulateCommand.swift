@@ -74,7 +74,7 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        _ = global.makeLogger()
+        let logger = global.makeLogger()
         let registry = try Output.registry()
         // Size-checked on the opened file before it is read; a FIFO or device is refused, not waited on.
         let data: Data
@@ -96,6 +96,7 @@ struct SimulateCommand: ParsableCommand {
         }
         var request = SimulatedHost.Request()
         request.board = board ?? (gpu.slot == nil ? script.board : nil)
+        if let named = script.board, gpu.slot != nil { logger.warning("\(plan): board: \(named) is not used: -s simulates the host's GPU") }
         request.slot = gpu.slot
         request.sysfsRoot = gpu.root
         request.firmwareRoot = firmware.firmwareRoot

@@ -49,6 +49,13 @@ struct SimulateCommandTests {
         let plan = try dir.write("vfs.json", Array(#"{"schema": "vgpukit.simulation-plan/1", "vfs": 16, "steps": [{"create": "12Q"}]}"#.utf8))
         let more = try simulate(["--plan", plan, "-s", "41:00.0", "--sysfs-root", FixtureHosts.root("l40s-in-use")])
         #expect(more.status == 64 && more.stderr.contains("vfs: 16, but the GPU has 8 VFs enabled with 2 vGPU(s) on them"), "\(more.stderr)")
+        // A host whose vGPUs differ in size needs the plan's mixed-size mode, and says so.
+        let mixedHost = try FixtureHosts.copy("l40s-in-use", in: dir)
+        _ = try dir.write("host/devices/pci0000:40/0000:40:01.1/0000:41:00.5/nvidia/current_vgpu_type", Array("1151\n".utf8))
+        let equal = try dir.write("equal.json", Array(#"{"schema": "vgpukit.simulation-plan/1", "board": "L4", "steps": [{"create": "6Q"}]}"#.utf8))
+        let sizes = try simulate(["--plan", equal, "-s", "41:00.0", "--sysfs-root", mixedHost])
+        #expect(sizes.status == 64 && sizes.stderr.contains("mixedSizes: the host's vGPUs differ in size (6144 MiB, 12288 MiB)"), "\(sizes.stderr)")
+        #expect(sizes.stderr.contains("board: L4 is not used: -s simulates the host's GPU"), "\(sizes.stderr)")
         // The mixed host's L40S has 4 VFs enabled: the plan's fifth vGPU finds no VF.
         let four = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json", "-s", "86:00.0", "--sysfs-root", FixtureHosts.root("mixed")])
         #expect(four.status == 1 && four.stdout.contains("refused: reserve-vf: no free VF (4 enabled, 4 in use)"), "\(four.stdout)")
