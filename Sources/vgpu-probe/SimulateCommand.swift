@@ -96,7 +96,6 @@ struct SimulateCommand: ParsableCommand {
         }
         var request = SimulatedHost.Request()
         request.board = board ?? (gpu.slot == nil ? script.board : nil)
-        if let named = script.board, gpu.slot != nil { logger.warning("\(plan): board: \(named) is not used: -s simulates the host's GPU") }
         request.slot = gpu.slot
         request.sysfsRoot = gpu.root
         request.firmwareRoot = firmware.firmwareRoot
@@ -114,6 +113,10 @@ struct SimulateCommand: ParsableCommand {
             case .gpu, .setup: break
             }
             throw Output.exit(.findings)
+        }
+        // -s simulates the host's GPU, whatever board the plan names: say so where they differ.
+        if let named = script.board, gpu.slot != nil, named.lowercased() != report.host.board.lowercased() {
+            logger.warning("\(plan): board: \(named) is not used: -s simulates the host's GPU (\(report.host.board))")
         }
         switch output.chosen {
         case .json: try Output.json(report)

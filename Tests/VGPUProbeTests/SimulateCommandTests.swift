@@ -55,7 +55,11 @@ struct SimulateCommandTests {
         let equal = try dir.write("equal.json", Array(#"{"schema": "vgpukit.simulation-plan/1", "board": "L4", "steps": [{"create": "6Q"}]}"#.utf8))
         let sizes = try simulate(["--plan", equal, "-s", "41:00.0", "--sysfs-root", mixedHost])
         #expect(sizes.status == 64 && sizes.stderr.contains("mixedSizes: the host's vGPUs differ in size (6144 MiB, 12288 MiB)"), "\(sizes.stderr)")
-        #expect(sizes.stderr.contains("board: L4 is not used: -s simulates the host's GPU"), "\(sizes.stderr)")
+        // The plan's board is not the host's: said on standard error (not where it is the same).
+        let other = try dir.write("other.json", Array(#"{"schema": "vgpukit.simulation-plan/1", "board": "L4", "steps": [{"create": "12Q"}]}"#.utf8))
+        let l4 = try simulate(["--plan", other, "-s", "41:00.0", "--sysfs-root", FixtureHosts.root("l40s-in-use")])
+        #expect(l4.status == 0 && l4.stderr.contains("board: L4 is not used: -s simulates the host's GPU (L40S)"), "\(l4.stderr)")
+        #expect(!inUse.stderr.contains("is not used"), "the bundled plan names the L40S: \(inUse.stderr)")
         // The mixed host's L40S has 4 VFs enabled: the plan's fifth vGPU finds no VF.
         let four = try simulate(["--plan", Self.plans + "/failures-and-unwinding.json", "-s", "86:00.0", "--sysfs-root", FixtureHosts.root("mixed")])
         #expect(four.status == 1 && four.stdout.contains("refused: reserve-vf: no free VF (4 enabled, 4 in use)"), "\(four.stdout)")
